@@ -1,0 +1,114 @@
+package catalog
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"sync"
+)
+
+//go:embed data
+var dataFS embed.FS
+
+// subjectDetail is the class-free key of an enhanced code, comparable and
+// free to build, so lookups do not allocate.
+type subjectDetail struct{ subject, detail uint16 }
+
+// Catalog is the set of registered codes. It is read-only once loaded and
+// safe for concurrent use.
+type Catalog struct {
+	replies  [600]*Entry
+	enhanced map[subjectDetail]*Entry
+	byKey    map[string]*Entry
+	ordered  []*Entry // replies by number, then enhanced codes by subject and detail
+}
+
+var (
+	defaultOnce    sync.Once
+	defaultCatalog *Catalog
+	defaultErr     error
+)
+
+// Default returns the catalog built from the embedded data. The data is
+// checked by the package's tests, so an error here means a broken build.
+func Default() (*Catalog, error) {
+	defaultOnce.Do(func() { defaultCatalog, defaultErr = Load() })
+	return defaultCatalog, defaultErr
+}
+
+// Load parses the embedded data files.
+func Load() (*Catalog, error) {
+	c := &Catalog{enhanced: map[subjectDetail]*Entry{}, byKey: map[string]*Entry{}}
+	var replies, enhanced []*Entry
+	if err := readJSON("data/replies.json", &replies); err != nil {
+		return nil, err
+	}
+	if err := readJSON("data/enhanced.json", &enhanced); err != nil {
+		return nil, err
+	}
+	for _, e := range replies {
+		r, err := ParseReply(e.Key)
+		if err != nil {
+			return nil, fmt.Errorf("catalog: data/replies.json: %w", err)
+		}
+		if c.replies[r] != nil {
+			return nil, fmt.Errorf("catalog: data/replies.json: %s listed twice", e.Key)
+		}
+		e.Kind = KindReply
+		c.replies[r] = e
+		c.byKey[e.Key] = e
+		c.ordered = append(c.ordered, e)
+	}
+	for _, e := range enhanced {
+		en, err := ParseEnhanced("2" + e.Key[min(1, len(e.Key)):])
+		if err != nil || len(e.Key) < 2 || e.Key[0] != 'X' {
+			return nil, fmt.Errorf("catalog: data/enhanced.json: %q is not of the form X.s.d", e.Key)
+		}
+		k := subjectDetail{en.Subject, en.Detail}
+		if c.enhanced[k] != nil {
+			return nil, fmt.Errorf("catalog: data/enhanced.json: %s listed twice", e.Key)
+		}
+		e.Kind = KindEnhanced
+		c.enhanced[k] = e
+		c.byKey[e.Key] = e
+		c.ordered = append(c.ordered, e)
+	}
+	return c, nil
+}
+
+func readJSON(name string, v any) error {
+	b, err := dataFS.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("catalog: %s: %w", name, err)
+	}
+	return nil
+}
+
+// Reply returns the entry of a registered reply code.
+func (c *Catalog) Reply(r Reply) (*Entry, bool) {
+	if int(r) >= len(c.replies) {
+		return nil, false
+	}
+	e := c.replies[r]
+	return e, e != nil
+}
+
+// Enhanced returns the entry of a registered enhanced code, whatever its
+// class.
+func (c *Catalog) Enhanced(en Enhanced) (*Entry, bool) {
+	e, ok := c.enhanced[subjectDetail{en.Subject, en.Detail}]
+	return e, ok
+}
+
+// ByKey returns the entry registered under "550" or "X.1.1".
+func (c *Catalog) ByKey(key string) (*Entry, bool) {
+	e, ok := c.byKey[key]
+	return e, ok
+}
+
+// Entries returns every entry: reply codes in numeric order, then enhanced
+// codes by subject and detail. The slice must not be modified.
+func (c *Catalog) Entries() []*Entry { return c.ordered }

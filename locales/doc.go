@@ -1,0 +1,16 @@
+// Package locales holds every text the bot shows, one directory per
+// language (en, vi, th, ...), and picks the language that best matches a
+// user's preferences. Adding a language is adding a directory: no Go code
+// changes.
+//
+// Each directory holds three JSON files a translator can edit:
+//   - ui.json: labels, headings and sentence templates, keyed by name;
+//   - replies.json and enhanced.json: title, meaning, when you see it and
+//     how to fix it, for every code of package catalog, keyed by "550" or
+//     "X.1.1";
+//   - providers.json: what a mail provider means by a code, keyed by
+//     "provider/code".
+//
+// Templates name their blanks in braces, like "{code}"; every language must
+// use the same blanks as English, which the package's tests check.
+package locales

@@ -1,0 +1,183 @@
+package locales
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+//go:embed all:data
+var dataFS embed.FS
+
+// Fallback is the tag of the language every other is checked against and
+// that is used when no preference matches.
+const Fallback = "en"
+
+// CodeText is what one language says about one code.
+type CodeText struct {
+	Title   string `json:"title"`
+	Meaning string `json:"meaning"`
+	When    string `json:"when"`
+	Fix     string `json:"fix"`
+}
+
+// ProviderText is what one language says about a provider's own use of a
+// code.
+type ProviderText struct {
+	Title   string `json:"title"`
+	Meaning string `json:"meaning"`
+	Fix     string `json:"fix"`
+}
+
+// Lang is one language's texts.
+type Lang struct {
+	Tag       string // "vi"
+	Name      string // the language's name in itself: "Tiếng Việt"
+	ui        map[string]string
+	codes     map[string]CodeText
+	providers map[string]ProviderText
+	fallback  *Lang // nil for the fallback language itself
+}
+
+// Bundle is the set of languages. It is read-only once loaded and safe for
+// concurrent use.
+type Bundle struct {
+	langs    []*Lang // Fallback first, then by tag
+	byTag    map[string]*Lang
+	matcher  language.Matcher
+	fallback *Lang
+}
+
+// Load reads the embedded languages.
+func Load() (*Bundle, error) {
+	sub, err := fs.Sub(dataFS, "data")
+	if err != nil {
+		return nil, err
+	}
+	return LoadFS(sub)
+}
+
+// LoadFS reads one directory per language from fsys. It fails when the
+// fallback language is missing or a file does not parse; completeness is
+// checked by tests, not at start-up, so a missing text never stops the bot.
+func LoadFS(fsys fs.FS) (*Bundle, error) {
+	dirs, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("locales: %w", err)
+	}
+	b := &Bundle{byTag: map[string]*Lang{}}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		tag, err := language.Parse(d.Name())
+		if err != nil {
+			return nil, fmt.Errorf("locales: directory %q is not a language tag: %w", d.Name(), err)
+		}
+		l := &Lang{Tag: tag.String()}
+		if err := readJSON(fsys, path.Join(d.Name(), "ui.json"), &l.ui); err != nil {
+			return nil, err
+		}
+		l.codes = map[string]CodeText{}
+		for _, f := range []string{"replies.json", "enhanced.json"} {
+			var part map[string]CodeText
+			if err := readJSON(fsys, path.Join(d.Name(), f), &part); err != nil {
+				return nil, err
+			}
+			for k, v := range part {
+				l.codes[k] = v
+			}
+		}
+		if err := readJSON(fsys, path.Join(d.Name(), "providers.json"), &l.providers); err != nil {
+			return nil, err
+		}
+		l.Name = l.ui["language.name"]
+		b.langs = append(b.langs, l)
+		b.byTag[l.Tag] = l
+	}
+	b.fallback = b.byTag[Fallback]
+	if b.fallback == nil {
+		return nil, fmt.Errorf("locales: no %q directory: it is the language every other falls back to", Fallback)
+	}
+	for _, l := range b.langs {
+		if l != b.fallback {
+			l.fallback = b.fallback
+		}
+	}
+	slices.SortFunc(b.langs, func(x, y *Lang) int {
+		switch {
+		case x == b.fallback:
+			return -1
+		case y == b.fallback:
+			return 1
+		}
+		return strings.Compare(x.Tag, y.Tag)
+	})
+	tags := make([]language.Tag, len(b.langs))
+	for i, l := range b.langs {
+		tags[i] = language.MustParse(l.Tag)
+	}
+	b.matcher = language.NewMatcher(tags)
+	return b, nil
+}
+
+func readJSON(fsys fs.FS, name string, v any) error {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("locales: %w", err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("locales: %s: %w", name, err)
+	}
+	return nil
+}
+
+// Languages returns every language, the fallback first.
+func (b *Bundle) Languages() []*Lang { return b.langs }
+
+// Fallback returns the fallback language, English.
+func (b *Bundle) Fallback() *Lang { return b.fallback }
+
+// Get returns the language with exactly this tag after matching, so "vi-VN"
+// and "VI" find Vietnamese, and reports whether the bundle has it.
+func (b *Bundle) Get(tag string) (*Lang, bool) {
+	if tag = strings.TrimSpace(tag); tag == "" {
+		return nil, false
+	}
+	t, err := language.Parse(tag)
+	if err != nil {
+		return nil, false
+	}
+	_, i, conf := b.matcher.Match(t)
+	if conf < language.High {
+		return nil, false
+	}
+	return b.langs[i], true
+}
+
+// Match returns the best language for preferences given most important
+// first, each a BCP 47 tag or an Accept-Language list ("vi-VN", "th",
+// "fr-CA,en;q=0.8"). Empty preferences are skipped; when none matches, it
+// returns the fallback.
+func (b *Bundle) Match(prefs ...string) *Lang {
+	for _, p := range prefs {
+		if strings.TrimSpace(p) == "" {
+			continue
+		}
+		tags, _, err := language.ParseAcceptLanguage(p)
+		if err != nil || len(tags) == 0 {
+			continue
+		}
+		_, i, conf := b.matcher.Match(tags...)
+		if conf >= language.High {
+			return b.langs[i]
+		}
+	}
+	return b.fallback
+}
