@@ -42,6 +42,46 @@ const (
 // ParseEnhanced return.
 var ErrMalformed = errors.New("catalog: malformed code")
 
+// The reasons a ParseError gives. Each is also a key, "parse.<reason>", under
+// which package locales explains it to a user.
+const (
+	ReasonEmpty          = "empty"
+	ReasonReplyShape     = "reply_shape"
+	ReasonReplyClass     = "reply_class"
+	ReasonReplyCategory  = "reply_category"
+	ReasonEnhancedShape  = "enhanced_shape"
+	ReasonEnhancedClass  = "enhanced_class"
+	ReasonEnhancedDigits = "enhanced_digits"
+	ReasonClassesDiffer  = "classes_differ"
+)
+
+var reasonText = map[string]string{
+	ReasonEmpty:          "give a reply code like 550 or an enhanced code like 5.1.1",
+	ReasonReplyShape:     "a reply code is three digits, like 550",
+	ReasonReplyClass:     "a reply code starts with 2, 3, 4 or 5",
+	ReasonReplyCategory:  "the second digit of a reply code is 0 to 5",
+	ReasonEnhancedShape:  "an enhanced status code is class.subject.detail, like 5.1.1",
+	ReasonEnhancedClass:  "the class of an enhanced status code is 2, 4 or 5",
+	ReasonEnhancedDigits: "subject and detail are one to three digits each",
+	ReasonClassesDiffer:  "a reply code and its enhanced code start with the same digit, like 550 5.1.1",
+}
+
+// ParseError says why a text is not a code.
+type ParseError struct {
+	Input  string
+	Reason string // one of the Reason constants
+}
+
+// Error returns an English message for logs and the command line.
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("catalog: %q is not an SMTP code: %s", e.Input, reasonText[e.Reason])
+}
+
+// Unwrap lets errors.Is(err, ErrMalformed) hold.
+func (e *ParseError) Unwrap() error { return ErrMalformed }
+
+func parseError(input, reason string) error { return &ParseError{Input: input, Reason: reason} }
+
 // IsZero reports whether r is absent.
 func (r Reply) IsZero() bool { return r == 0 }
 
@@ -104,13 +144,13 @@ func (c Code) String() string {
 // (RFC 5321 section 4.2).
 func ParseReply(s string) (Reply, error) {
 	if len(s) != 3 || !isDigit(s[0]) || !isDigit(s[1]) || !isDigit(s[2]) {
-		return 0, fmt.Errorf("%w: %q: a reply code is three digits, like 550", ErrMalformed, s)
+		return 0, parseError(s, ReasonReplyShape)
 	}
 	if s[0] < '2' || s[0] > '5' {
-		return 0, fmt.Errorf("%w: %q: a reply code starts with 2, 3, 4 or 5", ErrMalformed, s)
+		return 0, parseError(s, ReasonReplyClass)
 	}
 	if s[1] > '5' {
-		return 0, fmt.Errorf("%w: %q: the second digit of a reply code is 0 to 5", ErrMalformed, s)
+		return 0, parseError(s, ReasonReplyCategory)
 	}
 	return Reply(int(s[0]-'0')*100 + int(s[1]-'0')*10 + int(s[2]-'0')), nil
 }
@@ -121,15 +161,15 @@ func ParseEnhanced(s string) (Enhanced, error) {
 	class, rest, ok1 := strings.Cut(s, ".")
 	subject, detail, ok2 := strings.Cut(rest, ".")
 	if !ok1 || !ok2 {
-		return Enhanced{}, fmt.Errorf("%w: %q: an enhanced status code is class.subject.detail, like 5.1.1", ErrMalformed, s)
+		return Enhanced{}, parseError(s, ReasonEnhancedShape)
 	}
 	if len(class) != 1 || (class[0] != '2' && class[0] != '4' && class[0] != '5') {
-		return Enhanced{}, fmt.Errorf("%w: %q: the class of an enhanced status code is 2, 4 or 5", ErrMalformed, s)
+		return Enhanced{}, parseError(s, ReasonEnhancedClass)
 	}
 	sub, ok := parseNumber(subject)
 	det, ok2 := parseNumber(detail)
 	if !ok || !ok2 {
-		return Enhanced{}, fmt.Errorf("%w: %q: subject and detail are one to three digits each", ErrMalformed, s)
+		return Enhanced{}, parseError(s, ReasonEnhancedDigits)
 	}
 	return Enhanced{Class: class[0] - '0', Subject: sub, Detail: det}, nil
 }
@@ -140,7 +180,7 @@ func ParseEnhanced(s string) (Enhanced, error) {
 func Parse(s string) (Code, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return Code{}, fmt.Errorf("%w: empty: give a reply code like 550 or an enhanced code like 5.1.1", ErrMalformed)
+		return Code{}, parseError(s, ReasonEmpty)
 	}
 	first, second := s, ""
 	if i := strings.IndexAny(s, " \t-"); i >= 0 {
@@ -163,7 +203,7 @@ func Parse(s string) (Code, error) {
 		return Code{}, err
 	}
 	if Class(e.Class) != r.Class() {
-		return Code{}, fmt.Errorf("%w: %q: reply %s and enhanced code %s are of different classes", ErrMalformed, s, r, e)
+		return Code{}, parseError(s, ReasonClassesDiffer)
 	}
 	return Code{Reply: r, Enhanced: e}, nil
 }

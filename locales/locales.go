@@ -52,6 +52,7 @@ type Bundle struct {
 	byTag    map[string]*Lang
 	matcher  language.Matcher
 	fallback *Lang
+	letters  map[rune]int // distinctive letter → index in langs
 }
 
 // Load reads the embedded languages.
@@ -124,6 +125,7 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 		tags[i] = language.MustParse(l.Tag)
 	}
 	b.matcher = language.NewMatcher(tags)
+	b.indexLetters()
 	return b, nil
 }
 

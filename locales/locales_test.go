@@ -1,0 +1,259 @@
+package locales
+
+import (
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"unicode"
+)
+
+func load(t *testing.T) *Bundle {
+	t.Helper()
+	b, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestMatch(t *testing.T) {
+	b := load(t)
+	tests := []struct {
+		prefs []string
+		want  string
+	}{
+		{[]string{"vi-VN"}, "vi"},
+		{[]string{"vi"}, "vi"},
+		{[]string{"th-TH"}, "th"},
+		{[]string{"TH"}, "th"},
+		{[]string{"en-GB"}, "en"},
+		{[]string{"fr-FR"}, "en"},          // unknown: fallback
+		{[]string{"", "th"}, "th"},         // empty preferences are skipped
+		{[]string{"fr", "vi-VN"}, "vi"},    // the first preference that matches wins
+		{[]string{"de-DE,th;q=0.8"}, "th"}, // an Accept-Language list
+		{[]string{"not a tag!"}, "en"},
+		{nil, "en"},
+	}
+	for _, tt := range tests {
+		if got := b.Match(tt.prefs...).Tag; got != tt.want {
+			t.Errorf("Match(%q) = %s, want %s", tt.prefs, got, tt.want)
+		}
+	}
+	if l, ok := b.Get("vi-VN"); !ok || l.Tag != "vi" {
+		t.Errorf("Get(vi-VN) = %v, %v", l, ok)
+	}
+	if _, ok := b.Get("fr"); ok {
+		t.Error("Get(fr) found a language that is not there")
+	}
+	if b.Languages()[0].Tag != Fallback {
+		t.Errorf("first language is %s, want %s", b.Languages()[0].Tag, Fallback)
+	}
+}
+
+func TestFill(t *testing.T) {
+	tests := []struct{ s, want string }{
+		{"{a} vs {b}", "214 vs 556"},
+		{"no blanks", "no blanks"},
+		{"{unknown} stays", "{unknown} stays"},
+		{"broken {a", "broken {a"},
+		{"{a}{a}", "214214"},
+	}
+	for _, tt := range tests {
+		if got := fill(tt.s, []string{"a", "214", "b", "556"}); got != tt.want {
+			t.Errorf("fill(%q) = %q, want %q", tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestFallbackForMissingKey(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en/ui.json":        {Data: []byte(`{"language.name":"English","greet":"Hello {name}"}`)},
+		"en/replies.json":   {Data: []byte(`{"550":{"title":"Mailbox Unavailable"}}`)},
+		"en/enhanced.json":  {Data: []byte(`{}`)},
+		"en/providers.json": {Data: []byte(`{}`)},
+		"xx/ui.json":        {Data: []byte(`{"language.name":"X"}`)},
+		"xx/replies.json":   {Data: []byte(`{}`)},
+		"xx/enhanced.json":  {Data: []byte(`{}`)},
+		"xx/providers.json": {Data: []byte(`{}`)},
+	}
+	b, err := LoadFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xx, ok := b.Get("xx")
+	if !ok {
+		t.Fatal("a language added as a directory was not found")
+	}
+	if got := xx.T("greet", "name", "Ana"); got != "Hello Ana" {
+		t.Errorf("missing key = %q, want the fallback's text", got)
+	}
+	if got := xx.T("nowhere"); got != "nowhere" {
+		t.Errorf("unknown key = %q, want the key itself", got)
+	}
+	if c, ok := xx.Code("550"); !ok || c.Title != "Mailbox Unavailable" {
+		t.Errorf("missing code = %+v, %v", c, ok)
+	}
+	delete(fsys, "en/ui.json")
+	if _, err := LoadFS(fsys); err == nil {
+		t.Error("a bundle without its fallback's files loaded")
+	}
+}
+
+// sameEverywhere lists UI keys whose text may equal English in every
+// language: formats made only of blanks, names and punctuation.
+var sameEverywhere = map[string]bool{
+	"ref.rfc":        true,
+	"list.separator": true,
+}
+
+var blank = regexp.MustCompile(`\{[a-z_]+\}`)
+
+func blanks(s string) []string {
+	b := blank.FindAllString(s, -1)
+	slices.Sort(b)
+	return slices.Compact(b)
+}
+
+// TestComplete fails when any language lacks a text English has, has one
+// English lacks, uses other blanks, or leaves English in place.
+func TestComplete(t *testing.T) {
+	b := load(t)
+	en := b.Fallback()
+	for _, l := range b.Languages()[1:] {
+		t.Run(l.Tag, func(t *testing.T) {
+			if l.Name == "" || l.Name == en.Name {
+				t.Errorf("language.name is %q: name the language in itself", l.Name)
+			}
+			for _, k := range slices.Sorted(maps.Keys(en.ui)) {
+				got, ok := l.ui[k]
+				switch {
+				case !ok || strings.TrimSpace(got) == "" && k != "language.letters":
+					t.Errorf("ui.json: %s is missing", k)
+				case !slices.Equal(blanks(got), blanks(en.ui[k])):
+					t.Errorf("ui.json: %s uses blanks %v, English uses %v", k, blanks(got), blanks(en.ui[k]))
+				case got == en.ui[k] && !sameEverywhere[k] && hasLetters(got):
+					t.Errorf("ui.json: %s is still English: %q", k, got)
+				}
+			}
+			for k := range l.ui {
+				if _, ok := en.ui[k]; !ok {
+					t.Errorf("ui.json: %s is not a key English has (misspelt?)", k)
+				}
+			}
+			for _, k := range slices.Sorted(maps.Keys(en.codes)) {
+				c, ok := l.codes[k]
+				if !ok {
+					t.Errorf("code %s has no text", k)
+					continue
+				}
+				e := en.codes[k]
+				for _, f := range [][3]string{{"title", c.Title, e.Title}, {"meaning", c.Meaning, e.Meaning}, {"when", c.When, e.When}, {"fix", c.Fix, e.Fix}} {
+					checkText(t, "code "+k+" "+f[0], f[1], f[2])
+				}
+			}
+			for _, k := range slices.Sorted(maps.Keys(en.providers)) {
+				p, ok := l.providers[k]
+				if !ok {
+					t.Errorf("provider text %s is missing", k)
+					continue
+				}
+				e := en.providers[k]
+				checkText(t, "provider "+k+" meaning", p.Meaning, e.Meaning)
+				checkText(t, "provider "+k+" fix", p.Fix, e.Fix)
+				if strings.TrimSpace(p.Title) == "" {
+					t.Errorf("provider %s title is missing", k)
+				}
+			}
+		})
+	}
+}
+
+func checkText(t *testing.T, where, got, english string) {
+	t.Helper()
+	switch {
+	case strings.TrimSpace(got) == "":
+		t.Errorf("%s is missing", where)
+	case got == english && hasLetters(got) && len(got) > 12:
+		t.Errorf("%s is still English: %q", where, got)
+	}
+}
+
+func hasLetters(s string) bool {
+	return strings.IndexFunc(blank.ReplaceAllString(s, ""), unicode.IsLetter) >= 0
+}
+
+var doubled = regexp.MustCompile(`(?i)\b(\p{L}+)\s+(\p{L}+)\b`)
+
+// TestNoDoubledWords catches "when when" and "the the" in languages that
+// separate words with spaces.
+func TestNoDoubledWords(t *testing.T) {
+	b := load(t)
+	for _, l := range b.Languages() {
+		if l.Tag == "th" { // Thai writes words without spaces between them
+			continue
+		}
+		check := func(where, s string) {
+			for _, m := range doubled.FindAllStringSubmatch(s, -1) {
+				if strings.EqualFold(m[1], m[2]) {
+					t.Errorf("%s %s: doubled word %q in %q", l.Tag, where, m[1], s)
+				}
+			}
+		}
+		for k, v := range l.ui {
+			check(k, v)
+		}
+		for k, c := range l.codes {
+			check(k, c.Title+" "+c.Meaning+" "+c.When+" "+c.Fix)
+		}
+		for k, p := range l.providers {
+			check(k, p.Title+" "+p.Meaning+" "+p.Fix)
+		}
+	}
+}
+
+// TestThaiIsThai catches texts left in English in the Thai files.
+func TestThaiIsThai(t *testing.T) {
+	b := load(t)
+	th, ok := b.Get("th")
+	if !ok {
+		t.Skip("no Thai")
+	}
+	thai := func(s string) bool {
+		return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Thai, r) })
+	}
+	for k, v := range th.ui {
+		if hasLetters(v) && !sameEverywhere[k] && !thai(v) {
+			t.Errorf("ui %s has no Thai: %q", k, v)
+		}
+	}
+	for k, c := range th.codes {
+		for _, s := range []string{c.Title, c.Meaning, c.When, c.Fix} {
+			if !thai(s) {
+				t.Errorf("code %s has a text with no Thai: %q", k, s)
+			}
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	b := load(t)
+	tests := []struct{ text, want string }{
+		{"550 5.1.1 user unknown", ""},
+		{"Không gửi được email tới khách hàng, lỗi 550", "vi"},
+		{"ส่งอีเมลไม่ได้ ได้รับ 550 5.1.1", "th"},
+		{"Café José", ""}, // letters Vietnamese shares with French decide nothing
+		{"ư", ""},         // one letter is not enough
+	}
+	for _, tt := range tests {
+		got := ""
+		if l := b.Detect(tt.text); l != nil {
+			got = l.Tag
+		}
+		if got != tt.want {
+			t.Errorf("Detect(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
