@@ -1,0 +1,316 @@
+package catalog
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// loadReplies reads data/replies.json as it is on disk, in file order.
+func loadReplies(t *testing.T) []*Entry {
+	t.Helper()
+	var replies []*Entry
+	if err := readJSON("data/replies.json", &replies); err != nil {
+		t.Fatal(err)
+	}
+	if len(replies) == 0 {
+		t.Fatal("data/replies.json lists no reply codes")
+	}
+	return replies
+}
+
+func repliesByKey(t *testing.T) map[string]*Entry {
+	t.Helper()
+	m := map[string]*Entry{}
+	for _, e := range loadReplies(t) {
+		m[e.Key] = e
+	}
+	return m
+}
+
+func cites(e *Entry, rfc int) bool {
+	return slices.ContainsFunc(e.Refs, func(r Ref) bool { return r.RFC == rfc })
+}
+
+func TestRepliesLoad(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	for _, e := range loadReplies(t) {
+		r, err := ParseReply(e.Key)
+		if err != nil {
+			t.Errorf("%s: %v", e.Key, err)
+			continue
+		}
+		got, ok := c.Reply(r)
+		if !ok || got.Key != e.Key || got.Kind != KindReply {
+			t.Errorf("Reply(%s) = %v, %v; want the entry of %s", r, got, ok, e.Key)
+		}
+	}
+}
+
+// TestRepliesRFC5321 checks that every reply code of RFC 5321 sections
+// 4.2.2 and 4.2.3 is registered and cites RFC 5321.
+func TestRepliesRFC5321(t *testing.T) {
+	byKey := repliesByKey(t)
+	for _, code := range []string{
+		"211", "214", "220", "221", "250", "251", "252", "354",
+		"421", "450", "451", "452", "455",
+		"500", "501", "502", "503", "504",
+		"550", "551", "552", "553", "554", "555",
+	} {
+		t.Run(code, func(t *testing.T) {
+			e, ok := byKey[code]
+			if !ok {
+				t.Fatalf("%s is missing from data/replies.json", code)
+			}
+			if !cites(e, 5321) {
+				t.Errorf("%s refs = %v; want RFC 5321 among them", code, e.Refs)
+			}
+		})
+	}
+}
+
+// TestRepliesExtensions checks that the codes of the extensions cite the
+// document that defines or reuses them.
+func TestRepliesExtensions(t *testing.T) {
+	byKey := repliesByKey(t)
+	tests := []struct {
+		rfc   int
+		what  string
+		codes []string
+	}{
+		{7504, "521 and 556", []string{"521", "556"}},
+		{4954, "AUTH", []string{"235", "334", "432", "454", "500", "530", "534", "535", "538"}},
+		{3207, "STARTTLS", []string{"220", "454", "530"}},
+		{1985, "ETRN", []string{"250", "251", "252", "253", "458", "459"}},
+		{1870, "SIZE", []string{"452", "552"}},
+		{6531, "SMTPUTF8", []string{"550", "553"}},
+		{5248, "the enhanced-code registry", []string{"523", "525"}},
+	}
+	for _, tt := range tests {
+		for _, code := range tt.codes {
+			t.Run(strconv.Itoa(tt.rfc)+"/"+code, func(t *testing.T) {
+				e, ok := byKey[code]
+				if !ok {
+					t.Fatalf("%s (%s) is missing from data/replies.json", code, tt.what)
+				}
+				if !cites(e, tt.rfc) {
+					t.Errorf("%s refs = %v; want RFC %d (%s)", code, e.Refs, tt.rfc, tt.what)
+				}
+			})
+		}
+	}
+}
+
+// TestRepliesRetry pins the one class default RFC 5321 overrides: a 552
+// after RCPT TO is to be treated as temporary (section 4.5.3.1.10).
+func TestRepliesRetry(t *testing.T) {
+	byKey := repliesByKey(t)
+	e, ok := byKey["552"]
+	if !ok {
+		t.Fatal("552 is missing")
+	}
+	if got := RetryFor(ClassPermanentNegative, e); got != RetryLater {
+		t.Errorf("RetryFor(5, 552) = %q; want %q", got, RetryLater)
+	}
+	for key, e := range byKey {
+		if key != "552" && e.Retry != "" {
+			t.Errorf("%s overrides retry with %q; only codes whose defining document says so may", key, e.Retry)
+		}
+	}
+}
+
+// TestRepliesData checks the shape of every entry: order, fields, enhanced
+// codes and cross references.
+func TestRepliesData(t *testing.T) {
+	replies := loadReplies(t)
+	keys := map[string]bool{}
+	for _, e := range replies {
+		keys[e.Key] = true
+	}
+	prev := 0
+	for i, e := range replies {
+		n, err := strconv.Atoi(e.Key)
+		if err != nil {
+			t.Errorf("entry %d: code %q is not a number", i, e.Key)
+			continue
+		}
+		if n <= prev {
+			t.Errorf("entry %d: %s comes after %d; data/replies.json must be sorted, without duplicates", i, e.Key, prev)
+		}
+		prev = n
+		r, err := ParseReply(e.Key)
+		if err != nil {
+			t.Errorf("%s: %v", e.Key, err)
+			continue
+		}
+		if strings.TrimSpace(e.Title) == "" {
+			t.Errorf("%s has no title", e.Key)
+		}
+		if len(e.Refs) == 0 {
+			t.Errorf("%s cites no document", e.Key)
+		}
+		for _, ref := range e.Refs {
+			if ref.RFC <= 0 {
+				t.Errorf("%s cites RFC %d", e.Key, ref.RFC)
+			}
+		}
+		switch e.Actor {
+		case ActorNobody, ActorSender, ActorSenderAdmin, ActorRecipientSide:
+		default:
+			t.Errorf("%s: actor %q is not one of nobody, sender, sender_admin, recipient_side", e.Key, e.Actor)
+		}
+		switch e.Retry {
+		case "", RetryNone, RetryContinue, RetryLater, RetryAfterFix:
+		default:
+			t.Errorf("%s: retry %q is not a known advice", e.Key, e.Retry)
+		}
+		if c := r.Class(); (c == ClassPositiveCompletion || c == ClassPositiveIntermediate) && e.Actor != ActorNobody {
+			t.Errorf("%s succeeded or waits for the next step, so nobody has to act, not %q", e.Key, e.Actor)
+		}
+		if len(e.Enhanced) > 5 {
+			t.Errorf("%s lists %d enhanced codes; keep the 5 most typical", e.Key, len(e.Enhanced))
+		}
+		for _, s := range e.Enhanced {
+			en, err := ParseEnhanced(s)
+			if err != nil {
+				t.Errorf("%s: enhanced %v", e.Key, err)
+				continue
+			}
+			if Class(en.Class) != r.Class() {
+				t.Errorf("%s carries %s, whose class %d differs from the reply's %d", e.Key, s, en.Class, r.Class())
+			}
+		}
+		if len(e.Replies) != 0 {
+			t.Errorf("%s: replies is for enhanced codes; a reply code lists enhanced instead", e.Key)
+		}
+		if len(e.Related) == 0 || len(e.Related) > 4 {
+			t.Errorf("%s names %d related codes; want 1 to 4", e.Key, len(e.Related))
+		}
+		seen := map[string]bool{}
+		for _, rel := range e.Related {
+			switch {
+			case rel == e.Key:
+				t.Errorf("%s names itself as related", e.Key)
+			case seen[rel]:
+				t.Errorf("%s names %s twice as related", e.Key, rel)
+			case !keys[rel]:
+				t.Errorf("%s names %s as related, which is not in data/replies.json", e.Key, rel)
+			}
+			seen[rel] = true
+		}
+	}
+}
+
+// codeText mirrors locales.CodeText; the catalog does not import locales.
+type codeText struct {
+	Title   string `json:"title"`
+	Meaning string `json:"meaning"`
+	When    string `json:"when"`
+	Fix     string `json:"fix"`
+}
+
+// TestRepliesEnglish checks that every reply code has complete English
+// texts, and that the English file holds no text for unknown codes.
+func TestRepliesEnglish(t *testing.T) {
+	b, err := os.ReadFile("../locales/data/en/replies.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var texts map[string]codeText
+	if err := dec.Decode(&texts); err != nil {
+		t.Fatalf("locales/data/en/replies.json: %v", err)
+	}
+	byKey := repliesByKey(t)
+	for key := range texts {
+		if _, ok := byKey[key]; !ok {
+			t.Errorf("English text for %s, which data/replies.json does not list", key)
+		}
+	}
+	for key := range byKey {
+		tx, ok := texts[key]
+		if !ok {
+			t.Errorf("%s has no English text", key)
+			continue
+		}
+		fields := []struct{ name, text string }{
+			{"title", tx.Title}, {"meaning", tx.Meaning}, {"when", tx.When}, {"fix", tx.Fix},
+		}
+		for _, f := range fields {
+			if msg := textProblem(f.text); msg != "" {
+				t.Errorf("%s %s: %s: %q", key, f.name, msg, f.text)
+			}
+		}
+		if strings.HasSuffix(tx.Title, ".") {
+			t.Errorf("%s title ends with a period: %q", key, tx.Title)
+		}
+		for _, f := range fields[1:] {
+			if !strings.HasSuffix(f.text, ".") {
+				t.Errorf("%s %s is not a full sentence: %q", key, f.name, f.text)
+			}
+			if strings.EqualFold(strings.TrimSuffix(f.text, "."), tx.Title) {
+				t.Errorf("%s %s only repeats the title", key, f.name)
+			}
+		}
+		if first, _, _ := strings.Cut(tx.When, " "); strings.EqualFold(first, "when") {
+			t.Errorf("%s when starts with %q; it is shown under its own heading", key, first)
+		}
+	}
+}
+
+// textProblem returns what is wrong with a text, or "".
+func textProblem(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "empty"
+	}
+	if s != strings.TrimSpace(s) || strings.Contains(s, "  ") {
+		return "stray spaces"
+	}
+	for _, bad := range []string{"TODO", "TBD", "FIXME", "XXX", "…", "...", "**", "`", "<", ">", "\n"} {
+		if strings.Contains(s, bad) {
+			return "contains " + strconv.Quote(bad)
+		}
+	}
+	for _, r := range s {
+		if r >= 0x1F000 || (r >= 0x2600 && r <= 0x27BF) {
+			return "contains an emoji"
+		}
+	}
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		words[i] = strings.Trim(w, ".,;:!?()\"'")
+	}
+	for i := 1; i < len(words); i++ {
+		if words[i] == words[i-1] {
+			return "doubled word " + strconv.Quote(words[i])
+		}
+	}
+	return ""
+}
+
+func TestTextProblem(t *testing.T) {
+	for s, bad := range map[string]bool{
+		"The server is ready.":              false,
+		"":                                  true,
+		"The the server is ready.":          true,
+		"TODO":                              true,
+		"Use **bold**.":                     true,
+		"Send to <user@example.com>.":       true,
+		"Ready…":                            true,
+		"Ends with a space. ":               true,
+		"It is ready. It is also fine.":     false,
+		"Dots 4.5.3.1.10 and 5.1.1 are ok.": false,
+	} {
+		if got := textProblem(s) != ""; got != bad {
+			t.Errorf("textProblem(%q) = %q; want a problem: %v", s, textProblem(s), bad)
+		}
+	}
+}
