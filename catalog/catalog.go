@@ -21,6 +21,8 @@ type Catalog struct {
 	enhanced map[subjectDetail]*Entry
 	byKey    map[string]*Entry
 	ordered  []*Entry // replies by number, then enhanced codes by subject and detail
+
+	providers []*Provider
 }
 
 var (
@@ -72,6 +74,13 @@ func Load() (*Catalog, error) {
 		c.enhanced[k] = e
 		c.byKey[e.Key] = e
 		c.ordered = append(c.ordered, e)
+	}
+	b, err := dataFS.ReadFile("data/providers.json")
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	if c.providers, err = parseProviders(b); err != nil {
+		return nil, fmt.Errorf("catalog: data/providers.json: %w", err)
 	}
 	return c, nil
 }

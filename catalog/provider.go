@@ -1,0 +1,598 @@
+package catalog
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Provider is a mail provider that gives some codes its own meaning.
+//
+// Providers, their markers and their rules live in data/providers.json; the
+// texts live in package locales, under the provider's ID (its display name and
+// where to find its own documentation) and under each meaning's Key. A
+// Provider is read-only once loaded, its slices included.
+type Provider struct {
+	// ID is the provider's key in package locales: "gmail".
+	ID string
+	// Name is the English display name, for logs and tests; users see the
+	// title that package locales keeps under ID.
+	Name string
+	// Markers are lowercase substrings that only the provider's own servers
+	// write: host names of its MX and submission servers, stamps it appends
+	// to every reply ("gsmtp"), links to its postmaster pages.
+	Markers []string
+	// Domains are the provider's lowercase mail domains. They are weak
+	// evidence: a recipient address at gmail.com says nothing about which
+	// server wrote the reply.
+	Domains []string
+
+	rules []rule
+}
+
+// ProviderMeaning is a provider's own reading of a code.
+type ProviderMeaning struct {
+	Provider *Provider
+	// Key is the key of the texts in package locales, such as
+	// "gmail/X.7.26". Several codes may share a key when the provider means
+	// the same by them.
+	Key string
+}
+
+// Keys returns the distinct meaning keys of p in the order of the data file.
+// It allocates; it is meant for checks and listings, not for matching.
+func (p *Provider) Keys() []string {
+	var keys []string
+	seen := map[string]bool{}
+	for i := range p.rules {
+		if k := p.rules[i].key; !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// Limits on the data, so a detection stays cheap.
+const (
+	maxProviders = 32
+	maxMarkers   = 64 // per provider, markers and domains each
+)
+
+// Weights of the specificity of a rule: a tag or a phrase of the server
+// outweighs codes, an exact code outweighs a range, and a code with its class
+// outweighs the same code without.
+const (
+	scoreEnhancedExact = 4
+	scoreEnhancedRange = 2
+	scoreEnhancedClass = 1
+	scoreReplyExact    = 2
+	scoreReplyClass    = 1
+	scoreTag           = 6
+	scoreText          = 5
+)
+
+// rule is one way of recognising a provider's meaning. Every condition that
+// is set must hold.
+type rule struct {
+	key string
+
+	hasEnhanced bool
+	class       uint8 // 0: any class
+	subject     uint16
+	detailMin   uint16
+	detailMax   uint16
+
+	reply      Reply // 0: any reply code
+	replyClass Class // 0: any class; from "4xx" or "5xx"
+
+	tag  string   // lowercase, matched as a whole word: "tss04" in "[TSS04]"
+	text []string // lowercase substrings of the server's text
+
+	score int
+}
+
+// matches reports whether code and the server's text meet every condition of
+// r. It does not allocate.
+func (r *rule) matches(code Code, text string) bool {
+	if r.hasEnhanced {
+		e := code.Enhanced
+		if e.IsZero() || e.Subject != r.subject || e.Detail < r.detailMin || e.Detail > r.detailMax {
+			return false
+		}
+		if r.class != 0 && e.Class != r.class {
+			return false
+		}
+	}
+	if r.reply != 0 && code.Reply != r.reply {
+		return false
+	}
+	if r.replyClass != 0 && code.Class() != r.replyClass {
+		return false
+	}
+	if r.tag != "" && !containsWordFold(text, r.tag) {
+		return false
+	}
+	for _, t := range r.text {
+		if indexFold(text, t) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Providers returns every provider in the order of the data file. The slice
+// must not be modified.
+func (c *Catalog) Providers() []*Provider { return c.providers }
+
+// Provider returns the provider with this ID, such as "gmail".
+func (c *Catalog) Provider(id string) (*Provider, bool) {
+	for _, p := range c.providers {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// DetectProvider names the provider whose servers wrote text, or nil.
+//
+// text may be one reply, a log line or a whole bounce. The rule:
+//
+//   - Only markers identify a provider: host names of its servers, stamps
+//     it appends to its replies, links to its postmaster pages. Its plain
+//     mail domains never do on their own, so a Gmail recipient in a bounce
+//     from another server does not make it a Gmail bounce.
+//   - A marker on a line that carries a 4xx or 5xx reply code (with the
+//     indented lines that continue it) outweighs any number of markers
+//     elsewhere: in a bounce written by one provider about another's
+//     rejection, the rejecting server's stamp sits on the reply line.
+//   - Trace headers (Received:, X-…:, ARC-…:, DKIM-Signature:,
+//     Authentication-Results:, Received-SPF:) are ignored: they name the
+//     systems the original message passed through, usually the sender's.
+//   - Among providers with equal marker evidence, the one whose domains
+//     appear as host names (not after an "@") wins; then the one listed
+//     first in the data file.
+//
+// Matching ignores ASCII case and does not allocate.
+func (c *Catalog) DetectProvider(text string) *Provider {
+	n := len(c.providers)
+	if n == 0 || text == "" {
+		return nil
+	}
+	best, bestScore := -1, 0
+	for i, p := range c.providers {
+		replies, others := 0, 0
+		for _, m := range p.Markers {
+			switch findEvidence(text, m, false) {
+			case onReplyLine:
+				replies++
+			case elsewhere:
+				others++
+			}
+		}
+		if replies+others == 0 {
+			continue // domains alone never identify a provider
+		}
+		domains := 0
+		for _, d := range p.Domains {
+			if findEvidence(text, d, true) != absent {
+				domains++
+			}
+		}
+		if s := replies*1_000_000 + others*1_000 + domains; s > bestScore {
+			best, bestScore = i, s
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	return c.providers[best]
+}
+
+// evidence is where a marker was found.
+type evidence uint8
+
+const (
+	absent      evidence = iota
+	elsewhere            // outside trace headers, on a line without a reply code
+	onReplyLine          // on a logical line that carries a 4xx or 5xx reply code
+)
+
+// findEvidence looks for needle in text, ignoring ASCII case and trace
+// headers, and reports the strongest place it occurs. With host set, needle
+// must stand as a host name (see containsHostFold).
+func findEvidence(text, needle string, host bool) evidence {
+	found := absent
+	for off := 0; off < len(text); {
+		i := indexFold(text[off:], needle)
+		if i < 0 {
+			break
+		}
+		i += off
+		if host && !isHostAt(text, i, len(needle)) {
+			off = i + 1
+			continue
+		}
+		start, end := logicalLineAt(text, i)
+		line := text[start:end]
+		if !isTraceHeader(line) {
+			if hasReplyCode(line) {
+				return onReplyLine
+			}
+			found = elsewhere
+		}
+		off = end
+	}
+	return found
+}
+
+// logicalLineAt returns the bounds of the logical line (see nextLogicalLine)
+// that holds text[i].
+func logicalLineAt(text string, i int) (start, end int) {
+	start = strings.LastIndexByte(text[:i], '\n') + 1
+	for start > 0 && (text[start] == ' ' || text[start] == '\t') {
+		start = strings.LastIndexByte(text[:start-1], '\n') + 1
+	}
+	line, _ := nextLogicalLine(text[start:])
+	for start+len(line) <= i { // i sat in a line that nextLogicalLine ended before
+		start += len(line)
+		line, _ = nextLogicalLine(text[start:])
+	}
+	return start, start + len(line)
+}
+
+// ProviderMeaning returns p's own meaning of code as the server text (the line
+// that carried it) shows it. Among p's rules that match, the most specific
+// wins: a tag or a phrase of the server outweighs codes, an exact code
+// outweighs a range of codes; ties go to the rule listed first. It reports
+// false when p gives the code no meaning of its own; the registry's meaning
+// then stands.
+func (c *Catalog) ProviderMeaning(p *Provider, code Code, serverText string) (ProviderMeaning, bool) {
+	if p == nil {
+		return ProviderMeaning{}, false
+	}
+	best := -1
+	for i := range p.rules {
+		r := &p.rules[i]
+		if (best < 0 || r.score > p.rules[best].score) && r.matches(code, serverText) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ProviderMeaning{}, false
+	}
+	return ProviderMeaning{Provider: p, Key: p.rules[best].key}, true
+}
+
+// providerJSON is the form of one provider in data/providers.json.
+type providerJSON struct {
+	ID       string     `json:"id"`
+	Name     string     `json:"name"`
+	Markers  []string   `json:"markers"`
+	Domains  []string   `json:"domains"`
+	Meanings []ruleJSON `json:"meanings"`
+}
+
+// ruleJSON is the form of one rule. Enhanced is "5.7.26" (that class only),
+// "X.7.26" (any class) or "5.7.606-649" (a range of details); Reply is "550"
+// or "5xx" (any code of that class, taken from the enhanced code when the
+// reply is missing); Tag is a bracketed tag without its brackets, "TSS04";
+// Text lists lowercase substrings of the server's text.
+type ruleJSON struct {
+	Key      string   `json:"key"`
+	Enhanced string   `json:"enhanced"`
+	Reply    string   `json:"reply"`
+	Tag      string   `json:"tag"`
+	Text     []string `json:"text"`
+}
+
+// parseProviders reads and checks the providers file.
+func parseProviders(data []byte) ([]*Provider, error) {
+	var raw []providerJSON
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	if len(raw) > maxProviders {
+		return nil, fmt.Errorf("%d providers: at most %d are supported", len(raw), maxProviders)
+	}
+	var out []*Provider
+	ids := map[string]bool{}
+	for _, rp := range raw {
+		if rp.ID == "" || strings.Contains(rp.ID, "/") || ids[rp.ID] {
+			return nil, fmt.Errorf("provider id %q: empty, contains a slash, or listed twice", rp.ID)
+		}
+		ids[rp.ID] = true
+		if rp.Name == "" {
+			return nil, fmt.Errorf("provider %s: no name", rp.ID)
+		}
+		if len(rp.Markers) == 0 {
+			return nil, fmt.Errorf("provider %s: no markers, so it could never be detected", rp.ID)
+		}
+		if len(rp.Markers) > maxMarkers || len(rp.Domains) > maxMarkers {
+			return nil, fmt.Errorf("provider %s: at most %d markers and %d domains", rp.ID, maxMarkers, maxMarkers)
+		}
+		for _, s := range append(append([]string(nil), rp.Markers...), rp.Domains...) {
+			if err := checkNeedle(s); err != nil {
+				return nil, fmt.Errorf("provider %s: marker %w", rp.ID, err)
+			}
+		}
+		p := &Provider{ID: rp.ID, Name: rp.Name, Markers: rp.Markers, Domains: rp.Domains}
+		for _, rr := range rp.Meanings {
+			r, err := parseRule(rr)
+			if err != nil {
+				return nil, fmt.Errorf("provider %s: meaning %q: %w", rp.ID, rr.Key, err)
+			}
+			if !strings.HasPrefix(r.key, rp.ID+"/") || len(r.key) == len(rp.ID)+1 {
+				return nil, fmt.Errorf("provider %s: meaning key %q must start with %q", rp.ID, r.key, rp.ID+"/")
+			}
+			p.rules = append(p.rules, r)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func parseRule(rr ruleJSON) (rule, error) {
+	r := rule{key: rr.Key}
+	if rr.Enhanced != "" {
+		class, subject, detail, ok := splitEnhancedPattern(rr.Enhanced)
+		if !ok {
+			return r, fmt.Errorf("enhanced %q: want 5.7.26, X.7.26 or 5.7.606-649", rr.Enhanced)
+		}
+		r.hasEnhanced = true
+		r.class = class
+		r.subject = subject
+		lo, hi, isRange := strings.Cut(detail, "-")
+		first, ok1 := parseNumber(lo)
+		last, ok2 := first, true
+		if isRange {
+			last, ok2 = parseNumber(hi)
+		}
+		if !ok1 || !ok2 || last < first {
+			return r, fmt.Errorf("enhanced %q: bad detail", rr.Enhanced)
+		}
+		r.detailMin, r.detailMax = first, last
+		if isRange {
+			r.score += scoreEnhancedRange
+		} else {
+			r.score += scoreEnhancedExact
+		}
+		if class != 0 {
+			r.score += scoreEnhancedClass
+		}
+	}
+	switch {
+	case rr.Reply == "":
+	case len(rr.Reply) == 3 && rr.Reply[1:] == "xx" && rr.Reply[0] >= '2' && rr.Reply[0] <= '5':
+		r.replyClass = Class(rr.Reply[0] - '0')
+		r.score += scoreReplyClass
+	default:
+		reply, err := ParseReply(rr.Reply)
+		if err != nil {
+			return r, err
+		}
+		r.reply = reply
+		r.score += scoreReplyExact
+	}
+	if rr.Tag != "" {
+		for i := 0; i < len(rr.Tag); i++ {
+			if !isAlnum(rr.Tag[i]) {
+				return r, fmt.Errorf("tag %q: letters and digits only, without brackets", rr.Tag)
+			}
+		}
+		r.tag = strings.ToLower(rr.Tag)
+		r.score += scoreTag
+	}
+	for _, t := range rr.Text {
+		if err := checkNeedle(t); err != nil {
+			return r, fmt.Errorf("text %w", err)
+		}
+		r.text = append(r.text, t)
+		r.score += scoreText
+	}
+	if r.score == 0 {
+		return r, fmt.Errorf("no condition: give an enhanced code, a reply code, a tag or a text")
+	}
+	if r.hasEnhanced && r.class != 0 && r.replyClass != 0 && Class(r.class) != r.replyClass ||
+		r.hasEnhanced && r.class != 0 && r.reply != 0 && Class(r.class) != r.reply.Class() {
+		return r, fmt.Errorf("reply %q and enhanced %q are of different classes", rr.Reply, rr.Enhanced)
+	}
+	return r, nil
+}
+
+// splitEnhancedPattern splits "5.7.26", "X.7.26" or "4.7.500-699" into the
+// class (0 for X), the subject and the detail part.
+func splitEnhancedPattern(s string) (class uint8, subject uint16, detail string, ok bool) {
+	c, rest, ok1 := strings.Cut(s, ".")
+	sub, detail, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || len(c) != 1 {
+		return 0, 0, "", false
+	}
+	switch c[0] {
+	case 'X', 'x':
+	case '2', '4', '5':
+		class = c[0] - '0'
+	default:
+		return 0, 0, "", false
+	}
+	subject, ok = parseNumber(sub)
+	return class, subject, detail, ok
+}
+
+// checkNeedle makes sure a marker or text is non-empty lowercase ASCII, which
+// is what the case-insensitive matching relies on.
+func checkNeedle(s string) error {
+	if s == "" {
+		return fmt.Errorf("is empty")
+	}
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b >= 0x80 || ('A' <= b && b <= 'Z') {
+			return fmt.Errorf("%q: lowercase ASCII only", s)
+		}
+	}
+	return nil
+}
+
+func isAlnum(b byte) bool {
+	return '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+}
+
+func lowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
+// indexFold returns the index of the first instance of needle in s, ignoring
+// ASCII case, or -1. needle must be lowercase ASCII.
+func indexFold(s, needle string) int {
+	n := len(needle)
+	if n == 0 {
+		return 0
+	}
+	first, upper := needle[0], needle[0]
+	if 'a' <= first && first <= 'z' {
+		upper = first - ('a' - 'A')
+	}
+	last := len(s) - n // the last index where needle can start
+	for i := 0; i <= last; {
+		// Find the next candidate for the first byte, in either case, with
+		// the fast byte search; each stretch of s is searched at most twice.
+		window := s[i : last+1]
+		j := strings.IndexByte(window, first)
+		if upper != first {
+			limit := window
+			if j >= 0 {
+				limit = window[:j]
+			}
+			if k := strings.IndexByte(limit, upper); k >= 0 {
+				j = k
+			}
+		}
+		if j < 0 {
+			return -1
+		}
+		i += j
+		k := 1
+		for k < n && lowerASCII(s[i+k]) == needle[k] {
+			k++
+		}
+		if k == n {
+			return i
+		}
+		i++
+	}
+	return -1
+}
+
+// containsWordFold reports whether word occurs in s, ignoring ASCII case,
+// with no letter or digit right before or after it: "tss04" is found in
+// "[TSS04]" but not in "TSS041".
+func containsWordFold(s, word string) bool {
+	for off := 0; off < len(s); {
+		i := indexFold(s[off:], word)
+		if i < 0 {
+			return false
+		}
+		i += off
+		end := i + len(word)
+		if (i == 0 || !isAlnum(s[i-1])) && (end == len(s) || !isAlnum(s[end])) {
+			return true
+		}
+		off = i + 1
+	}
+	return false
+}
+
+// isHostByte reports whether b can be part of a host name label.
+func isHostByte(b byte) bool { return isAlnum(b) || b == '-' || b == '_' }
+
+// containsHostFold reports whether domain occurs in s as a host name or the
+// tail of one ("gmail.com", "alt1.gmail.com"), ignoring ASCII case, but not
+// as the domain of an address ("bob@gmail.com") nor inside a longer name
+// ("acme.com" does not contain "me.com", "gmail.com.example" not "gmail.com").
+func containsHostFold(s, domain string) bool {
+	for off := 0; off < len(s); {
+		i := indexFold(s[off:], domain)
+		if i < 0 {
+			return false
+		}
+		if isHostAt(s, off+i, len(domain)) {
+			return true
+		}
+		off += i + 1
+	}
+	return false
+}
+
+// isHostAt reports whether the n bytes of s at i stand as a host name or the
+// tail of one, by the rules of containsHostFold.
+func isHostAt(s string, i, n int) bool {
+	end := i + n
+	left := i == 0 || (!isHostByte(s[i-1]) && s[i-1] != '@')
+	right := end == len(s) || !isHostByte(s[end]) &&
+		!(s[end] == '.' && end+1 < len(s) && isHostByte(s[end+1]))
+	return left && right
+}
+
+// nextLogicalLine splits off the first logical line of s: a line with the
+// indented lines that continue it, as in wrapped bounce text and folded
+// headers.
+func nextLogicalLine(s string) (line, rest string) {
+	end := 0
+	for {
+		i := strings.IndexByte(s[end:], '\n')
+		if i < 0 {
+			return s, ""
+		}
+		end += i + 1
+		if end == len(s) || (s[end] != ' ' && s[end] != '\t') {
+			return s[:end], s[end:]
+		}
+	}
+}
+
+// traceHeaders are the header fields that record where the original message
+// went, lowercase, with their colon or as a prefix.
+var traceHeaders = [...]string{
+	"received:", "x-", "arc-", "dkim-signature:", "authentication-results:", "received-spf:",
+}
+
+// isTraceHeader reports whether a logical line is a trace header field.
+func isTraceHeader(line string) bool {
+	for _, h := range traceHeaders {
+		if len(line) >= len(h) && indexFold(line[:len(h)], h) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasReplyCode reports whether s carries a 4xx or 5xx reply code: three
+// digits, the second 0 to 5, standing alone before a space, a tab, a hyphen
+// or the end, and not part of a larger or dotted number.
+func hasReplyCode(s string) bool {
+	for i := 0; i+3 <= len(s); i++ {
+		if b := s[i]; b != '4' && b != '5' {
+			continue
+		}
+		if s[i+1] < '0' || s[i+1] > '5' || !isDigit(s[i+2]) {
+			continue
+		}
+		if i > 0 {
+			if p := s[i-1]; isAlnum(p) || p == '.' || p == ':' || p == '-' {
+				continue
+			}
+		}
+		if i+3 == len(s) {
+			return true
+		}
+		switch s[i+3] {
+		case ' ', '\t', '-', '\r', '\n':
+			return true
+		}
+	}
+	return false
+}
