@@ -108,19 +108,18 @@ func TestRepliesExtensions(t *testing.T) {
 	}
 }
 
-// TestRepliesRetry pins the one class default RFC 5321 overrides: a 552
-// after RCPT TO is to be treated as temporary (section 4.5.3.1.10).
+// TestRepliesRetry keeps every reply code on its class's retry advice. RFC
+// 5321 section 4.5.3.1.10 makes a 552 temporary only when it answers RCPT TO
+// for too many recipients; a full mailbox or an oversized message is not, so
+// 552 as a whole keeps the permanent advice and its fix text explains the
+// exception.
 func TestRepliesRetry(t *testing.T) {
 	byKey := repliesByKey(t)
-	e, ok := byKey["552"]
-	if !ok {
-		t.Fatal("552 is missing")
-	}
-	if got := RetryFor(ClassPermanentNegative, e); got != RetryLater {
-		t.Errorf("RetryFor(5, 552) = %q; want %q", got, RetryLater)
+	if got := RetryFor(ClassPermanentNegative, byKey["552"]); got != RetryAfterFix {
+		t.Errorf("RetryFor(5, 552) = %q; want %q", got, RetryAfterFix)
 	}
 	for key, e := range byKey {
-		if key != "552" && e.Retry != "" {
+		if e.Retry != "" {
 			t.Errorf("%s overrides retry with %q; only codes whose defining document says so may", key, e.Retry)
 		}
 	}
