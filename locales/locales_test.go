@@ -206,10 +206,14 @@ func TestNoDoubledWords(t *testing.T) {
 			check(k, v)
 		}
 		for k, c := range l.codes {
-			check(k, c.Title+" "+c.Meaning+" "+c.When+" "+c.Fix)
+			for _, s := range []string{c.Title, c.Meaning, c.When, c.Fix} {
+				check(k, s)
+			}
 		}
 		for k, p := range l.providers {
-			check(k, p.Title+" "+p.Meaning+" "+p.Fix)
+			for _, s := range []string{p.Title, p.Meaning, p.Fix} {
+				check(k, s)
+			}
 		}
 	}
 }
