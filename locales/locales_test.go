@@ -74,16 +74,16 @@ func TestFallbackForMissingKey(t *testing.T) {
 		"en/replies.json":   {Data: []byte(`{"550":{"title":"Mailbox Unavailable"}}`)},
 		"en/enhanced.json":  {Data: []byte(`{}`)},
 		"en/providers.json": {Data: []byte(`{}`)},
-		"xx/ui.json":        {Data: []byte(`{"language.name":"X"}`)},
-		"xx/replies.json":   {Data: []byte(`{}`)},
-		"xx/enhanced.json":  {Data: []byte(`{}`)},
-		"xx/providers.json": {Data: []byte(`{}`)},
+		"fr/ui.json":        {Data: []byte(`{"language.name":"X"}`)},
+		"fr/replies.json":   {Data: []byte(`{}`)},
+		"fr/enhanced.json":  {Data: []byte(`{}`)},
+		"fr/providers.json": {Data: []byte(`{}`)},
 	}
 	b, err := LoadFS(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	xx, ok := b.Get("xx")
+	xx, ok := b.Get("fr")
 	if !ok {
 		t.Fatal("a language added as a directory was not found")
 	}
