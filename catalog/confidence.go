@@ -1,0 +1,173 @@
+package catalog
+
+// features is the evidence that a text is a bounce, a DSN, a transcript or a
+// log line. It is gathered while scanning: from header fields, from lines
+// that only mail software writes, and from the words around each code. It
+// never costs a pass of its own over the text.
+type features struct {
+	dsnReport  bool // a multipart/report or message/delivery-status part
+	dsnFields  int  // RFC 3464 fields: Final-Recipient, Action, Status, ...
+	ndrHeader  bool // From: MAILER-DAEMON, a bounce's Subject, X-Failed-Recipients
+	ndrPhrase  int  // words bounces write around a reply ("said:", "Remote Server returned")
+	transcript int  // ">>> RCPT TO", "<<< 550" lines
+	logLine    int  // "status=", "dsn=", "relay=" beside a code
+	multiline  int  // well-placed multi-line replies ("550-5.1.1 ...")
+	jsonReport bool // a JSON notification's "status" or "smtpResponse"
+}
+
+// bouncePhrases are what mail software writes around a server's reply, and
+// people rarely do. They are looked for only on a code's line and the two
+// lines before it.
+var bouncePhrases = [...]string{
+	"said:", "returned", "remote server", "remote host", "smtp error", "error from remote",
+	"in reply to", "transcript of session", "while talking to", "other server", "diagnostic",
+	"giving up", "delivery to the following", "could not be delivered", "couldn't be delivered",
+	"wasn't delivered", "was not delivered", "undeliverable", "delivery has failed",
+	"permanent error", "temporary error", "failed permanently", "delivery failed", "mail delivery",
+	"retry timeout exceeded", "couldn't find any host", "does not like recipient",
+	"rcpt to", "mail from", "end of data", "recipient address rejected", "smtp;", "x-postfix",
+	"response from", "the mail system", "mailer-daemon", "message could not", "not delivered",
+	"delivery status", "failed to deliver", "unable to deliver", "permanent failure",
+	"temporary failure", "error message", "host unknown", "delivery error",
+}
+
+// noteCues looks at the line of a well-placed code, and at the two lines
+// before it, for words that only mail software writes.
+func (x *extractor) noteCues(line string, t codeToken) {
+	if i := indexFold(line, "status="); i >= 0 {
+		x.feat.logLine++
+	} else if indexFold(line, "dsn=") >= 0 || indexFold(line, "relay=") >= 0 || indexFold(line, "stat=") >= 0 {
+		x.feat.logLine++
+	}
+	for _, l := range [...]string{line, x.prev[1], x.prev[0]} {
+		if len(l) < 4 {
+			continue
+		}
+		for _, p := range bouncePhrases {
+			if indexFold(l, p) >= 0 {
+				x.feat.ndrPhrase++
+				return
+			}
+		}
+	}
+}
+
+// markerLines start lines that only bounces carry. The last group start the
+// copy of the returned message, whose codes are not the bounce's.
+var markerLines = [...]string{
+	"transcript of session follows", "this is the mail system at host",
+	"hi. this is the qmail-send program", "this message was created automatically by mail delivery",
+	"delivery has failed to these recipients", "diagnostic information for administrators",
+	"the following address(es) failed", "i'm sorry to have to inform you",
+	"your message could not be delivered", "delivery to the following recipient",
+	"the original message was received at", "message delivery has failed",
+	"this is an automatically generated delivery status notification",
+	"the following message to", "your message did not reach some or all",
+	"a message that you sent could not be delivered", "could not deliver message",
+	"unable to deliver message", "sorry, we were unable to deliver",
+}
+
+var originalMarkers = [...]string{
+	"copy of the message", "original message", "unsent message", "returned message",
+	"message header", "undelivered message", "message text", "headers of the original",
+}
+
+// markerLine notes a line that only bounces write; it reports whether the
+// line is such a marker and so holds no code.
+func (x *extractor) markerLine(content string) bool {
+	c := content
+	dashes := 0
+	for dashes < len(c) && (c[dashes] == '-' || c[dashes] == '=' || c[dashes] == '*' || isBlank(c[dashes])) {
+		dashes++
+	}
+	c = c[dashes:]
+	if len(c) < 12 {
+		return false
+	}
+	if dashes >= 2 {
+		for _, m := range originalMarkers {
+			if indexFold(c, m) >= 0 {
+				x.inOrig = true
+				return true
+			}
+		}
+	}
+	switch lowerASCII(c[0]) {
+	case 't', 'h', 'd', 'i', 'y', 'a', 'c', 'u', 's', 'm':
+	default:
+		return false
+	}
+	for _, m := range markerLines {
+		if hasPrefixFold(c, m) {
+			x.feat.ndrPhrase++
+			return !hasDigit(c)
+		}
+	}
+	return false
+}
+
+// confidence scores how sure it is that the text is a bounce, a DSN, a
+// transcript or a mail log rather than chatter with a number in it:
+//
+//   - From the best-placed code alone: none 0; only quoted codes 0.1; a
+//     code after a word such as "error" 0.35; a reply code at the start of
+//     a line or after a colon 0.5; with an enhanced code ("550 5.1.1") 0.6;
+//     a multi-line reply ("550-5.1.1 ...") 0.7.
+//   - From evidence that mail software wrote the text: DSN fields or a
+//     multipart/report 0.95; a log line (status=, dsn=) or a JSON delivery
+//     notification ("smtpResponse": "550 ...") 0.9; a transcript
+//     (">>> RCPT TO", "<<< 550") 0.9; a bounce's headers or phrases 0.85.
+//     Evidence counts in full only with a well-placed code; without one it
+//     is scaled by 0.8 (a bounce without a code is still a bounce).
+//   - The score is the larger of the two, plus 0.01 for each further kind
+//     of evidence, at most 1.
+func (x *extractor) confidence(best float64, placed bool) float64 {
+	f := x.feat
+	ev, kinds := 0.0, 0
+	note := func(v float64) {
+		kinds++
+		if v > ev {
+			ev = v
+		}
+	}
+	if f.dsnReport || f.dsnFields >= 2 {
+		note(0.95)
+	}
+	if f.logLine > 0 || f.jsonReport {
+		note(0.9)
+	}
+	if f.transcript > 0 {
+		note(0.9)
+	}
+	if f.ndrHeader {
+		note(0.85)
+	}
+	if f.ndrPhrase > 0 {
+		note(0.85)
+	}
+	if !placed {
+		ev *= 0.8
+	} else if f.multiline > 0 {
+		best = max(best, 0.7)
+	}
+	c := max(best, ev)
+	if kinds > 1 {
+		c += 0.01 * float64(kinds-1)
+	}
+	return min(c, 1)
+}
+
+// placeScore is the confidence one site gives on its own.
+func placeScore(cs *codeSite) float64 {
+	switch {
+	case cs.anchor == anchorProse:
+		return 0.1
+	case cs.anchor == anchorWord:
+		return 0.35
+	case cs.dsn:
+		return 0.6
+	case cs.code.Enhanced.IsZero():
+		return 0.5
+	}
+	return 0.6
+}
