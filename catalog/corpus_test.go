@@ -23,7 +23,7 @@ func init() {
 // corpusThreshold is the share of corpus messages that must be read
 // correctly; it sits just under what Extract achieves, so that a change
 // that loses a message fails.
-const corpusThreshold = 1.0
+const corpusThreshold = 0.99
 
 type corpusLabel struct {
 	File     string `json:"file"`

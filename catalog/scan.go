@@ -116,6 +116,22 @@ func fieldName(content string) (string, int, bool) {
 	return "", 0, false
 }
 
+// smtpCommands are what a client sends; a line starting with one in a
+// transcript is the client's, and its numbers are not replies.
+var smtpCommands = [...]string{"EHLO", "HELO", "LHLO", "MAIL FROM:", "RCPT TO:", "DATA", "QUIT", "RSET", "NOOP", "STARTTLS", "AUTH", "BDAT", "VRFY", "EXPN"}
+
+func smtpCommand(content string) bool {
+	if len(content) < 4 || content[0] < 'A' || content[0] > 'V' {
+		return false
+	}
+	for _, c := range smtpCommands {
+		if strings.HasPrefix(content, c) && (len(content) == len(c) || c[len(c)-1] == ':' || content[len(c)] == ' ') {
+			return true
+		}
+	}
+	return false
+}
+
 func hasDigit(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if isDigit(s[i]) {
@@ -145,7 +161,14 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 			continue
 		}
 		skipFold = false
-		if command {
+		switch {
+		case strings.HasPrefix(content, "C: "):
+			command = true
+		case strings.HasPrefix(content, "S: "):
+			c, serverLine = c+3, true
+			content = line[c:]
+		}
+		if command || smtpCommand(content) {
 			x.feat.transcript++
 			x.remember(content)
 			continue
@@ -222,6 +245,13 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		// word on a recipient, as a DSN's Status is.
 		final := a == anchorStrong && inWords(jsonKey(line, content, t.start), finalKeys[:])
 		x.feat.jsonReport = x.feat.jsonReport || final
+		// A log's "dsn=4.4.1" is the status a DSN would carry; a success
+		// ("dsn=2.0.0, status=sent") stays context.
+		if t.start > content && line[t.start-1] == '=' {
+			if w, at := wordBefore(line, t.start-1); at >= content && equalFold(w, "dsn") {
+				final = final || t.code.Class() >= ClassTransientNegative
+			}
+		}
 		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final})
 	}
 	return resume

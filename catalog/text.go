@@ -55,7 +55,7 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		rest, wrap = jsonString(rest), false
 		rest = strings.TrimRight(rest, "\\")
 	}
-	b = append(b, rest...)
+	b = append(b, trimUnbalanced(rest)...)
 	next := pos
 	switch {
 	case t.cont && !t.code.Reply.IsZero():
@@ -81,6 +81,33 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 func (x *extractor) textAfter(line string, content int, t codeToken) string {
 	out, _ := x.serverText("", 0, line, content, 0, t)
 	return out
+}
+
+// trimUnbalanced drops closing brackets at the end of s that close what
+// was opened before the code: "<mx.example.com #5.1.1 smtp;550 5.1.1 User
+// unknown>".
+func trimUnbalanced(s string) string {
+	for {
+		t := strings.TrimRight(s, " \t")
+		if t == "" {
+			return t
+		}
+		var open byte
+		switch t[len(t)-1] {
+		case '>':
+			open = '<'
+		case ')':
+			open = '('
+		case ']':
+			open = '['
+		default:
+			return s
+		}
+		if strings.Count(t, string(open)) >= strings.Count(t, t[len(t)-1:]) {
+			return s
+		}
+		s = t[:len(t)-1]
+	}
 }
 
 // jsonString returns s up to the first unescaped double quote.

@@ -211,8 +211,13 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 			k++
 		}
 		if k < len(line) && isDigit(line[k]) {
-			if e, end, ok := enhancedAt(line, k); ok && Class(e.Class) == r.Class() {
+			e, end, ok := enhancedAt(line, k)
+			switch {
+			case ok && Class(e.Class) == r.Class():
 				t.code.Enhanced, t.end, t.enhStart = e, end, k
+				return t, true
+			case ok:
+				// "550 4.2.2": two codes that do not pair.
 				return t, true
 			}
 			// "555 550 1234", "550 1234": one number of many.
