@@ -68,8 +68,8 @@ func TestExtractFormats(t *testing.T) {
 			min: 0.8,
 		},
 		{
-			name: "multi-line reply without enhanced code",
-			text: "550-Please turn on SMTP Authentication in your mail client.\n550-mail.example.com [192.0.2.21] is not permitted to relay\n550 through this server without authentication.\n",
+			name:  "multi-line reply without enhanced code",
+			text:  "550-Please turn on SMTP Authentication in your mail client.\n550-mail.example.com [192.0.2.21] is not permitted to relay\n550 through this server without authentication.\n",
 			want:  []string{"failure 550"},
 			text0: "Please turn on SMTP Authentication in your mail client. mail.example.com [192.0.2.21] is not permitted to relay through this server without authentication.",
 			min:   0.6, max: 0.79,
@@ -186,8 +186,8 @@ func TestExtractFormats(t *testing.T) {
 			min:  0.8,
 		},
 		{
-			name: "sendmail transcript",
-			text: "   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n>>> DATA\n<<< 550 5.1.1 <a@example.com>... User unknown\n550 5.1.1 <a@example.com>... User unknown\n<<< 503 5.0.0 Need RCPT (recipient)\n",
+			name:  "sendmail transcript",
+			text:  "   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n>>> DATA\n<<< 550 5.1.1 <a@example.com>... User unknown\n550 5.1.1 <a@example.com>... User unknown\n<<< 503 5.0.0 Need RCPT (recipient)\n",
 			want:  []string{"failure 550 5.1.1", "context 503 5.0.0"},
 			text0: "<a@example.com>... User unknown",
 			min:   0.8,
