@@ -157,7 +157,11 @@ func (x *extractor) finish() Extraction {
 		if r == RoleFailure && other && cs.code.Reply == 503 && !cs.dsn {
 			r = RoleContext
 		}
-		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: cs.text, Role: r}, order: cs.order, rank: roleRank(r), dsn: cs.dsn})
+		text := cs.text
+		if r == RoleQuoted {
+			text = "" // prose mentions a code; no server said it
+		}
+		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r}, order: cs.order, rank: roleRank(r), dsn: cs.dsn})
 	}
 	slices.SortStableFunc(cands, byImportance)
 	subsume(cands)

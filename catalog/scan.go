@@ -67,7 +67,7 @@ func lineAt(s string, pos int) (string, int) {
 }
 
 // contentStart skips indentation, e-mail quoting ("> ") and a transcript's
-// "<<<" marker. It reports the indentation and whether the line is a command
+// "<<<" (Sendmail) or "<-" (swaks) marker. It reports the indentation and whether the line is a command
 // sent by the client (">>> RCPT TO:...").
 func contentStart(line string) (indent, content int, command, serverLine bool) {
 	for indent < len(line) && isBlank(line[indent]) {
@@ -83,8 +83,16 @@ func contentStart(line string) (indent, content int, command, serverLine bool) {
 			c++
 		}
 	}
-	if strings.HasPrefix(line[c:], "<<<") {
-		c += 3
+	rest := line[c:]
+	switch {
+	case strings.HasPrefix(rest, "->"), strings.HasPrefix(rest, "~>"):
+		return indent, c, true, false // swaks: what the client sent
+	case strings.HasPrefix(rest, "<<<"), strings.HasPrefix(rest, "<-"), strings.HasPrefix(rest, "<~"), strings.HasPrefix(rest, "<**"):
+		// Sendmail's "<<< 550 ...", swaks's "<-  250 ..." and "<** 550 ...".
+		c++
+		for c < len(line) && (line[c] == '<' || line[c] == '-' || line[c] == '~' || line[c] == '*') {
+			c++
+		}
 		for c < len(line) && isBlank(line[c]) {
 			c++
 		}
@@ -212,7 +220,7 @@ func (x *extractor) remember(content string) {
 // the following lines of a multi-line reply, and returns where scanning
 // resumes.
 func (x *extractor) scanLine(s string, pos int, line string, content, indent int) int {
-	resume, first := pos, len(x.sites)
+	resume, placed := pos, false
 	for i := content; ; {
 		t, ok := nextToken(line, i)
 		if !ok {
@@ -226,9 +234,15 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		if a == anchorProse && !proseOK(line, content, t) {
 			continue
 		}
-		if a != anchorStrong && len(x.sites) > first {
+		if a != anchorStrong && placed {
 			// Part of the words of a code already found on this line:
 			// "554 5.3.0 unknown mailer error 255".
+			continue
+		}
+		placed = placed || a != anchorProse
+		if a == anchorProse {
+			// Prose mentions a code; there are no server's words.
+			x.add(codeSite{code: t.code, anchor: a})
 			continue
 		}
 		if a == anchorStrong {

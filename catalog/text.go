@@ -63,7 +63,7 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 	case wrap:
 		// Exim wraps long lines at the same indentation; a short line is
 		// whole.
-		same := indent > 0 && t.start > content && len(line) >= 60
+		same := indent > 0 && len(line) >= 60
 		b, next = appendWrapped(b, s, pos, indent, same)
 	}
 	out := x.clean(b, t.code)
