@@ -31,24 +31,66 @@ var bouncePhrases = [...]string{
 	"temporary failure", "error message", "host unknown", "delivery error",
 }
 
-// noteCues looks at the line of a well-placed code, and at the two lines
-// before it, for words that only mail software writes.
-func (x *extractor) noteCues(line string, t codeToken) {
-	if i := indexFold(line, "status="); i >= 0 {
-		x.feat.logLine++
-	} else if indexFold(line, "dsn=") >= 0 || indexFold(line, "relay=") >= 0 || indexFold(line, "stat=") >= 0 {
-		x.feat.logLine++
+// phraseTable indexes phrases by their first letter, so that a window of
+// text is matched against all of them in one pass over its words.
+type phraseTable [26][]string
+
+func newPhraseTable(phrases []string) *phraseTable {
+	var t phraseTable
+	for _, p := range phrases {
+		i := lowerASCII(p[0]) - 'a'
+		t[i] = append(t[i], p)
 	}
-	for _, l := range [...]string{line, x.prev[1], x.prev[0]} {
-		if len(l) < 4 {
+	return &t
+}
+
+// at reports whether s starts with a phrase of t, ignoring case.
+func (t *phraseTable) at(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := lowerASCII(s[0])
+	if c < 'a' || c > 'z' {
+		return false
+	}
+	for _, p := range t[c-'a'] {
+		if hasPrefixFold(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// in reports whether a phrase of t starts at a word of s, ignoring case.
+func (t *phraseTable) in(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := lowerASCII(s[i])
+		if c < 'a' || c > 'z' || (i > 0 && isAlpha(s[i-1])) {
 			continue
 		}
-		for _, p := range bouncePhrases {
-			if indexFold(l, p) >= 0 {
-				x.feat.ndrPhrase++
-				return
+		for _, p := range t[c-'a'] {
+			if hasPrefixFold(s[i:], p) {
+				return true
 			}
 		}
+	}
+	return false
+}
+
+var (
+	bounceTable = newPhraseTable(bouncePhrases[:])
+	logTable    = newPhraseTable([]string{"status=", "dsn=", "relay=", "stat="})
+)
+
+// noteCues looks at the line of a well-placed code, and at the two lines
+// before it, for words that only mail software writes. Each kind of
+// evidence is looked for until found once, as only its presence counts.
+func (x *extractor) noteCues(line string) {
+	if x.feat.logLine == 0 && logTable.in(line) {
+		x.feat.logLine++
+	}
+	if x.feat.ndrPhrase == 0 && (bounceTable.in(line) || bounceTable.in(x.prev[1]) || bounceTable.in(x.prev[0])) {
+		x.feat.ndrPhrase++
 	}
 }
 
@@ -72,9 +114,10 @@ var originalMarkers = [...]string{
 	"message header", "undelivered message", "message text", "headers of the original",
 }
 
-// markerLine notes a line that only bounces write; it reports whether the
-// line is such a marker and so holds no code.
-func (x *extractor) markerLine(content string) bool {
+// markerLine notes a line that only bounces write. It reports whether the
+// line is such a marker (and so holds no code), and whether it starts the
+// copy of the returned message.
+func (x *extractor) markerLine(content string) (marker, original bool) {
 	c := content
 	dashes := 0
 	for dashes < len(c) && (c[dashes] == '-' || c[dashes] == '=' || c[dashes] == '*' || isBlank(c[dashes])) {
@@ -82,29 +125,22 @@ func (x *extractor) markerLine(content string) bool {
 	}
 	c = c[dashes:]
 	if len(c) < 12 {
-		return false
+		return false, false
 	}
-	if dashes >= 2 {
-		for _, m := range originalMarkers {
-			if indexFold(c, m) >= 0 {
-				x.inOrig = true
-				return true
-			}
-		}
+	if dashes >= 2 && originalTable.in(c) {
+		return true, true
 	}
-	switch lowerASCII(c[0]) {
-	case 't', 'h', 'd', 'i', 'y', 'a', 'c', 'u', 's', 'm':
-	default:
-		return false
+	if markerTable.at(c) {
+		x.feat.ndrPhrase++
+		return !hasDigit(c), false
 	}
-	for _, m := range markerLines {
-		if hasPrefixFold(c, m) {
-			x.feat.ndrPhrase++
-			return !hasDigit(c)
-		}
-	}
-	return false
+	return false, false
 }
+
+var (
+	markerTable   = newPhraseTable(markerLines[:])
+	originalTable = newPhraseTable(originalMarkers[:])
+)
 
 // confidence scores how sure it is that the text is a bounce, a DSN, a
 // transcript or a mail log rather than chatter with a number in it:

@@ -31,12 +31,62 @@ var noiseFieldNames = [...]string{
 	"x-failed-recipients",
 }
 
+// fieldKind sorts header field names.
+type fieldKind uint8
+
+const (
+	fieldOther fieldKind = iota
+	fieldStatus
+	fieldDiagnostic
+	fieldRecipient
+	fieldFrom
+	fieldSubject
+	fieldFailed
+	fieldDSN   // another RFC 3464 field
+	fieldNoise // a field that never holds a reply
+)
+
+var fieldKinds = func() map[string]fieldKind {
+	m := map[string]fieldKind{
+		"status": fieldStatus, "diagnostic-code": fieldDiagnostic, "final-recipient": fieldRecipient,
+		"from": fieldFrom, "subject": fieldSubject, "x-failed-recipients": fieldFailed,
+	}
+	for _, n := range dsnFieldNames {
+		m[n] = fieldDSN
+	}
+	for _, n := range noiseFieldNames {
+		if _, ok := m[n]; !ok {
+			m[n] = fieldNoise
+		}
+	}
+	return m
+}()
+
+// kindOf classifies a field name without allocating: the name is
+// lower-cased into a small array and looked up.
+func kindOf(name string) fieldKind {
+	var low [64]byte
+	if len(name) > len(low) {
+		return fieldOther
+	}
+	for i := 0; i < len(name); i++ {
+		low[i] = lowerASCII(name[i])
+	}
+	if k, ok := fieldKinds[string(low[:len(name)])]; ok {
+		return k
+	}
+	if hasPrefixFold(name, "x-") || hasPrefixFold(name, "arc-") || hasPrefixFold(name, "content-") || hasPrefixFold(name, "list-") {
+		return fieldNoise
+	}
+	return fieldOther
+}
+
 // field handles a line that starts with a header field name. It returns
 // whether the line is dealt with (and must not be scanned as text) and
 // where scanning resumes.
 func (x *extractor) field(s string, pos int, name, content string, v int, kind segKind) (bool, int) {
-	switch {
-	case equalFold(name, "status"):
+	switch kindOf(name) {
+	case fieldStatus:
 		e, end, ok := enhancedAt(content, v)
 		if !ok {
 			return kind == segHeaders, pos // "Status: RO" in an mbox
@@ -49,7 +99,7 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 		x.blk.status = e
 		x.blk.statusNote = strings.TrimSpace(content[end:])
 		return true, pos
-	case equalFold(name, "diagnostic-code"):
+	case fieldDiagnostic:
 		x.feat.dsnFields++
 		value, next := unfold(s, pos, content[v:], &x.buf)
 		if x.blk.open && !x.blk.diag.IsZero() && !x.blk.status.IsZero() {
@@ -58,14 +108,14 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 		x.openDSN()
 		x.blk.diag, x.blk.diagText = x.diagnostic(value)
 		return true, next
-	case equalFold(name, "final-recipient"):
+	case fieldRecipient:
 		x.feat.dsnFields++
 		if x.blk.open && (!x.blk.status.IsZero() || !x.blk.diag.IsZero()) {
 			x.flushDSN()
 		}
 		x.openDSN()
 		return true, pos
-	case equalFold(name, "from"):
+	case fieldFrom:
 		if !x.inOrig {
 			l := content[v:]
 			if indexFold(l, "mailer-daemon") >= 0 || indexFold(l, "postmaster") >= 0 || indexFold(l, "mail delivery") >= 0 {
@@ -73,21 +123,20 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 			}
 		}
 		return true, pos
-	case equalFold(name, "subject"):
+	case fieldSubject:
 		if !x.inOrig && bounceSubject(content[v:]) {
 			x.feat.ndrHeader = true
 		}
 		return true, pos
-	case equalFold(name, "x-failed-recipients"):
+	case fieldFailed:
 		if !x.inOrig {
 			x.feat.ndrHeader = true
 		}
 		return true, pos
-	case inWords(name, dsnFieldNames[:]):
+	case fieldDSN:
 		x.feat.dsnFields++
 		return true, pos
-	case inWords(name, noiseFieldNames[:]), hasPrefixFold(name, "x-"), hasPrefixFold(name, "arc-"),
-		hasPrefixFold(name, "content-"), hasPrefixFold(name, "list-"):
+	case fieldNoise:
 		return true, pos
 	}
 	return kind == segHeaders, pos

@@ -45,11 +45,10 @@ const maxSites = 256
 // decoded), an SMTP transcript, or a mail-server log line.
 func Extract(text string) Extraction {
 	x := extractor{sites: make([]codeSite, 0, 8)}
-	if looksLikeMessage(text) {
-		x.message(text, 0, false)
-	} else {
+	if !x.readMessage(text) {
 		x.scanText(text, segBody, false)
 	}
+	x.readDeferred()
 	return x.finish()
 }
 

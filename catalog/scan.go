@@ -1,9 +1,6 @@
 package catalog
 
-import (
-	"bytes"
-	"strings"
-)
+import "strings"
 
 // This file walks a decoded text line by line. Lines are found with
 // strings.IndexByte and only lines holding a digit are looked at closely, so
@@ -41,15 +38,62 @@ type dsnBlock struct {
 
 // extractor holds what one call to Extract has found so far.
 type extractor struct {
-	sites   []codeSite
-	feat    features
-	order   int
-	blk     dsnBlock
-	prev    [2]string    // the last two non-blank lines, for cue phrases
-	buf     []byte       // scratch for building server text
-	parts   int          // MIME parts walked, to bound the work on hostile input
-	inOrig  bool         // in the returned message, or past "copy of the message follows"
-	scratch bytes.Buffer // for reading and decoding MIME parts
+	sites  []codeSite
+	feat   features
+	order  int
+	blk    dsnBlock
+	prev   [2]string // the last two non-blank lines, for cue phrases
+	buf    []byte    // scratch for building server text
+	parts  int       // MIME parts walked, to bound the work on hostile input
+	inOrig bool      // in the returned message, or past "copy of the message follows"
+	// deferred are the returned message's parts, read only when the
+	// bounce itself shows no failure (a forwarded bounce, say).
+	deferred []deferredPart
+}
+
+// deferredPart is a part of the returned message, kept for later.
+type deferredPart struct {
+	body, cte string
+	kind      partKind
+	depth     int
+}
+
+type partKind uint8
+
+const (
+	partText    partKind = iota // plain text, already decoded
+	partMessage                 // a message/rfc822 body
+	partHeaders                 // a text/rfc822-headers body
+)
+
+// hasFailure reports whether a failure has been found outside the
+// returned message.
+func (x *extractor) hasFailure() bool {
+	for i := range x.sites {
+		if cs := &x.sites[i]; !cs.original && cs.anchor != anchorProse && cs.role(true) == RoleFailure {
+			return true
+		}
+	}
+	return false
+}
+
+// readDeferred reads the returned message's parts, when the bounce itself
+// showed no failure.
+func (x *extractor) readDeferred() {
+	if x.hasFailure() {
+		return
+	}
+	for i := 0; i < len(x.deferred) && i < maxMIMEParts; i++ {
+		d := x.deferred[i]
+		switch d.kind {
+		case partText:
+			x.scanText(d.body, segBody, true)
+		case partMessage:
+			x.message(decodeBody(d.body, d.cte), d.depth+1, true)
+		case partHeaders:
+			x.scanText(decodeBody(d.body, d.cte), segHeaders, true)
+		}
+	}
 }
 
 // lineAt returns the line starting at pos, without its line break, and where
@@ -129,7 +173,7 @@ func fieldName(content string) (string, int, bool) {
 var smtpCommands = [...]string{"EHLO", "HELO", "LHLO", "MAIL FROM:", "RCPT TO:", "DATA", "QUIT", "RSET", "NOOP", "STARTTLS", "AUTH", "BDAT", "VRFY", "EXPN"}
 
 func smtpCommand(content string) bool {
-	if len(content) < 4 || content[0] < 'A' || content[0] > 'V' {
+	if len(content) < 4 || content[0] < 'A' || content[0] > 'V' || content[1] < 'A' || content[1] > 'Z' {
 		return false
 	}
 	for _, c := range smtpCommands {
@@ -197,9 +241,17 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 			skipFold = true // an unknown header's folded lines
 			continue
 		}
-		if indent == 0 && x.markerLine(content) {
-			x.remember(content)
-			continue
+		if indent == 0 {
+			if marker, original := x.markerLine(content); original && !orig {
+				// The returned message follows: its codes are not
+				// the bounce's, and are read only if the bounce has
+				// none.
+				x.deferred = append(x.deferred, deferredPart{body: s[pos:], kind: partText})
+				break
+			} else if marker {
+				x.remember(content)
+				continue
+			}
 		}
 		if hasDigit(content) {
 			pos = x.scanLine(s, pos, line, c, indent)
@@ -246,7 +298,7 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 			continue
 		}
 		if a == anchorStrong {
-			x.noteCues(line, t)
+			x.noteCues(line)
 			if t.cont {
 				x.feat.multiline++
 			}

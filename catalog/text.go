@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -263,7 +264,7 @@ func (x *extractor) clean(raw []byte, c Code) string {
 			out = out[:j]
 		}
 	}
-	if j := lastIndexBytes(out, "(in reply to "); j >= 0 && out[len(out)-1] == ')' {
+	if j := bytes.LastIndex(out, []byte("(in reply to ")); j >= 0 && out[len(out)-1] == ')' {
 		out = out[:j]
 	}
 	for len(out) > 0 && (out[len(out)-1] == ' ' || out[len(out)-1] == '\'') {
@@ -282,13 +283,4 @@ func hasEnhanced(s string, e Enhanced) bool {
 	}
 	got, _, ok := enhancedAt(s, 0)
 	return ok && got == e
-}
-
-func lastIndexBytes(b []byte, sub string) int {
-	for i := len(b) - len(sub); i >= 0; i-- {
-		if string(b[i:i+len(sub)]) == sub {
-			return i
-		}
-	}
-	return -1
 }
