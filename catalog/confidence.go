@@ -1,5 +1,7 @@
 package catalog
 
+import "strings"
+
 // features is the evidence that a text is a bounce, a DSN, a transcript or a
 // log line. It is gathered while scanning: from header fields, from lines
 // that only mail software writes, and from the words around each code. It
@@ -83,13 +85,17 @@ var (
 )
 
 // noteCues looks at the line of a well-placed code, and at the two lines
-// before it, for words that only mail software writes. Each kind of
-// evidence is looked for until found once, as only its presence counts.
+// before it, for words that only mail software writes. It looks only as
+// long as the evidence found so far is weaker than such words would be.
 func (x *extractor) noteCues(line string) {
-	if x.feat.logLine == 0 && logTable.in(line) {
-		x.feat.logLine++
+	if x.feat.evidence() >= 0.85 {
+		return // no phrase can raise the score further
 	}
-	if x.feat.ndrPhrase == 0 && (bounceTable.in(line) || bounceTable.in(x.prev[1]) || bounceTable.in(x.prev[0])) {
+	if strings.IndexByte(line, '=') >= 0 && logTable.in(line) {
+		x.feat.logLine++
+		return
+	}
+	if bounceTable.in(line) || bounceTable.in(x.prev[1]) || bounceTable.in(x.prev[0]) {
 		x.feat.ndrPhrase++
 	}
 }
@@ -155,42 +161,28 @@ var (
 //     (">>> RCPT TO", "<<< 550") 0.9; a bounce's headers or phrases 0.85.
 //     Evidence counts in full only with a well-placed code; without one it
 //     is scaled by 0.8 (a bounce without a code is still a bounce).
-//   - The score is the larger of the two, plus 0.01 for each further kind
-//     of evidence, at most 1.
+//   - The score is the larger of the two.
 func (x *extractor) confidence(best float64, placed bool) float64 {
-	f := x.feat
-	ev, kinds := 0.0, 0
-	note := func(v float64) {
-		kinds++
-		if v > ev {
-			ev = v
-		}
-	}
-	if f.dsnReport || f.dsnFields >= 2 {
-		note(0.95)
-	}
-	if f.logLine > 0 || f.jsonReport {
-		note(0.9)
-	}
-	if f.transcript > 0 {
-		note(0.9)
-	}
-	if f.ndrHeader {
-		note(0.85)
-	}
-	if f.ndrPhrase > 0 {
-		note(0.85)
-	}
+	ev := x.feat.evidence()
 	if !placed {
 		ev *= 0.8
-	} else if f.multiline > 0 {
+	} else if x.feat.multiline > 0 {
 		best = max(best, 0.7)
 	}
-	c := max(best, ev)
-	if kinds > 1 {
-		c += 0.01 * float64(kinds-1)
+	return min(max(best, ev), 1)
+}
+
+// evidence is the confidence that the features alone give.
+func (f *features) evidence() float64 {
+	switch {
+	case f.dsnReport || f.dsnFields >= 2:
+		return 0.95
+	case f.logLine > 0 || f.jsonReport || f.transcript > 0:
+		return 0.9
+	case f.ndrHeader || f.ndrPhrase > 0:
+		return 0.85
 	}
-	return min(c, 1)
+	return 0
 }
 
 // placeScore is the confidence one site gives on its own.
