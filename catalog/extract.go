@@ -1,0 +1,278 @@
+package catalog
+
+import (
+	"math"
+	"slices"
+)
+
+// Role says why a code is in the text.
+type Role string
+
+// The roles a code can play in a text.
+const (
+	RoleFailure Role = "failure" // the reply that made the delivery fail or be delayed (or the final status of a DSN)
+	RoleContext Role = "context" // a reply to an earlier command in a transcript, a greeting, a success line
+	RoleQuoted  Role = "quoted"  // an example or a reference in prose ("see 5.7.26 in the docs")
+)
+
+// Finding is one code found in text, with the server's own words beside it.
+type Finding struct {
+	Code Code
+	// ServerText is the server's own words on that code, on one line,
+	// trimmed, continuation lines ("550-5.1.1 ...") joined, at most about
+	// 500 bytes.
+	ServerText string
+	Role       Role
+}
+
+// Extraction is everything found in one text.
+type Extraction struct {
+	// Confidence is how sure it is, 0 to 1, that the text is a bounce, a
+	// DSN, an SMTP transcript or a mail log line, rather than chatter that
+	// happens to contain a number. See extractor.confidence for the scoring.
+	Confidence float64
+	// Findings are deduplicated and ordered by importance: failures first,
+	// in the order they appear; then context; then quoted.
+	Findings []Finding
+}
+
+// maxSites bounds the codes kept from one text, so that merging them stays
+// cheap on hostile input; a real bounce has a handful.
+const maxSites = 256
+
+// Extract finds the codes in text: a pasted bounce, a whole NDR or DSN as
+// raw source (MIME multipart/report, quoted-printable and base64 parts
+// decoded), an SMTP transcript, or a mail-server log line.
+func Extract(text string) Extraction {
+	x := extractor{sites: make([]codeSite, 0, 8)}
+	if !x.readMessage(text) {
+		x.scanText(text, segBody, false)
+	}
+	x.readDeferred()
+	return x.finish()
+}
+
+// candidate is a finding being merged.
+type candidate struct {
+	Finding
+	order int
+	rank  int  // 0 failure, 1 context, 2 quoted
+	dsn   bool // carries a recipient's final status (a DSN's Status)
+	dead  bool
+}
+
+// byImportance orders failures first, and among them those that carry a
+// DSN's final status, the per-recipient verdict; then context, then quoted;
+// each in the order found.
+func byImportance(a, b candidate) int {
+	switch {
+	case a.rank != b.rank:
+		return a.rank - b.rank
+	case a.dsn != b.dsn && a.rank == 0:
+		if a.dsn {
+			return -1
+		}
+		return 1
+	}
+	return a.order - b.order
+}
+
+func roleRank(r Role) int {
+	switch r {
+	case RoleFailure:
+		return 0
+	case RoleContext:
+		return 1
+	}
+	return 2
+}
+
+// role settles the role of a site once the whole text has been seen: a
+// code after a word like "error" reports a failure in a bounce but is only
+// mentioned in chatter.
+func (cs *codeSite) role(bounce bool) Role {
+	if cs.dsn {
+		return RoleFailure
+	}
+	switch {
+	case cs.anchor == anchorStrong, cs.anchor == anchorWord && bounce:
+		if cs.code.Class() >= ClassTransientNegative {
+			return RoleFailure
+		}
+		return RoleContext
+	}
+	return RoleQuoted
+}
+
+// finish scores the text, gives each site its role and merges the sites
+// into findings.
+func (x *extractor) finish() Extraction {
+	sites := x.sites
+	if len(sites) > maxSites {
+		sites = sites[:maxSites]
+	}
+	// The returned message's codes count only when the bounce itself has
+	// no failure: then the "returned message" is a forwarded bounce.
+	useOrig := true
+	best, placed := 0.0, false
+	for i := range sites {
+		cs := &sites[i]
+		if cs.original {
+			continue
+		}
+		if cs.role(true) == RoleFailure && cs.anchor != anchorProse {
+			useOrig = false
+		}
+		best = max(best, placeScore(cs))
+		placed = placed || cs.anchor == anchorStrong
+	}
+	if useOrig {
+		for i := range sites {
+			if cs := &sites[i]; cs.original {
+				best = max(best, placeScore(cs))
+				placed = placed || cs.anchor == anchorStrong
+			}
+		}
+	}
+	conf := x.confidence(best, placed)
+	bounce := conf >= 0.5
+	// 503 "bad sequence of commands" follows a failure ("503 5.0.0 Need
+	// RCPT" after the RCPT was refused); it is context when another
+	// failure is there.
+	other := false
+	for i := range sites {
+		if cs := &sites[i]; cs.role(bounce) == RoleFailure && cs.code.Reply != 503 && (useOrig || !cs.original) {
+			other = true
+		}
+	}
+
+	cands := make([]candidate, 0, len(sites))
+	for i := range sites {
+		cs := &sites[i]
+		if cs.original && !useOrig {
+			continue
+		}
+		r := cs.role(bounce)
+		if r == RoleFailure && other && cs.code.Reply == 503 && !cs.dsn {
+			r = RoleContext
+		}
+		text := cs.text
+		if r == RoleQuoted {
+			text = "" // prose mentions a code; no server said it
+		}
+		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r}, order: cs.order, rank: roleRank(r), dsn: cs.dsn})
+	}
+	slices.SortStableFunc(cands, byImportance)
+	subsume(cands)
+	pair(cands)
+	subsume(cands)
+
+	var out []Finding
+	for i := range cands {
+		c := &cands[i]
+		if c.dead {
+			continue
+		}
+		for j := i + 1; j < len(cands); j++ {
+			if d := &cands[j]; !d.dead && d.Code == c.Code {
+				d.dead = true
+				if c.ServerText == "" {
+					c.ServerText = d.ServerText
+				}
+			}
+		}
+		if out == nil {
+			out = make([]Finding, 0, len(cands)-i)
+		}
+		out = append(out, c.Finding)
+	}
+	return Extraction{Confidence: math.Round(conf*100) / 100, Findings: out}
+}
+
+// subsume drops a reply alone or an enhanced code alone when a code with
+// both parts says the same at least as importantly: "550" in the text part
+// and "550 5.1.1" in the DSN are one finding.
+func subsume(cands []candidate) {
+	for i := range cands {
+		c := &cands[i]
+		partial := c.Code.Reply.IsZero() != c.Code.Enhanced.IsZero()
+		if c.dead || !partial {
+			continue
+		}
+		for j := range cands {
+			g := &cands[j]
+			if g.dead || g.Code.Reply.IsZero() || g.Code.Enhanced.IsZero() || g.rank > c.rank {
+				continue
+			}
+			if g.Code.Reply != c.Code.Reply && g.Code.Enhanced != c.Code.Enhanced {
+				continue
+			}
+			c.dead = true
+			if g.ServerText == "" {
+				g.ServerText = c.ServerText
+			}
+			if g.rank == c.rank {
+				g.order = min(g.order, c.order)
+				g.dsn = g.dsn || c.dsn
+			}
+			break
+		}
+	}
+	slices.SortStableFunc(cands, byImportance)
+}
+
+// pair joins an enhanced code alone, such as a DSN's Status, with a reply
+// alone of the same class, such as the "said: 550 ..." of the text part,
+// each used once, in order. Failing a reply alone, a Status takes the reply
+// of a failure whose enhanced code is a bare X.0.0: Sendmail's "550 5.0.0
+// ... Insufficient permission" and "Status: 5.3.0" are "550 5.3.0".
+// A bare X.0.0 Status with no reply at all gives way to the first failure
+// of its class that has a reply.
+func pair(cands []candidate) {
+	for i := range cands {
+		e := &cands[i]
+		if e.dead || e.rank != 0 || !e.Code.Reply.IsZero() {
+			continue
+		}
+		partner := -1
+		for j := range cands {
+			r := &cands[j]
+			if r.dead || r.rank != 0 || r.Code.Reply.IsZero() || r.Code.Class() != e.Code.Class() {
+				continue
+			}
+			if r.Code.Enhanced.IsZero() {
+				partner = j
+				break
+			}
+			if partner < 0 && e.dsn && r.Code.Enhanced.Subject == 0 && r.Code.Enhanced.Detail == 0 {
+				partner = j
+			}
+		}
+		if partner < 0 && e.dsn && e.Code.Enhanced.Subject == 0 && e.Code.Enhanced.Detail == 0 {
+			// A bare "Status: 5.0.0" says no more than "failed"; the
+			// server's own full code, of the same class, is the detail.
+			for j := range cands {
+				if g := &cands[j]; !g.dead && g.rank == 0 && j != i && g.Code.Class() == e.Code.Class() && !g.Code.Reply.IsZero() {
+					e.dead, g.dsn = true, true
+					g.order = min(g.order, e.order)
+					if g.ServerText == "" {
+						g.ServerText = e.ServerText
+					}
+					break
+				}
+			}
+			continue
+		}
+		if partner < 0 {
+			continue
+		}
+		r := &cands[partner]
+		e.Code.Reply = r.Code.Reply
+		r.dead = true
+		if r.ServerText != "" {
+			e.ServerText = r.ServerText
+		}
+		e.order = min(e.order, r.order)
+		e.dsn = e.dsn || r.dsn
+	}
+}

@@ -1,0 +1,381 @@
+package catalog
+
+import (
+	"strings"
+	"testing"
+)
+
+// brief renders findings as "role code" strings, the form the tables use.
+func brief(ex Extraction) []string {
+	out := make([]string, 0, len(ex.Findings))
+	for _, f := range ex.Findings {
+		out = append(out, string(f.Role)+" "+f.Code.String())
+	}
+	return out
+}
+
+type extractCase struct {
+	name     string
+	text     string
+	want     []string // "failure 550 5.1.1", in order
+	text0    string   // the first finding's ServerText, when checked
+	min, max float64  // bounds on Confidence; max 0 means 1
+}
+
+func runExtractCases(t *testing.T, cases []extractCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ex := Extract(c.text)
+			got := brief(ex)
+			if strings.Join(got, " | ") != strings.Join(c.want, " | ") {
+				t.Errorf("findings:\n got %q\nwant %q", got, c.want)
+			}
+			if c.text0 != "" && (len(ex.Findings) == 0 || ex.Findings[0].ServerText != c.text0) {
+				t.Errorf("server text:\n got %q\nwant %q", firstText(ex), c.text0)
+			}
+			hi := c.max
+			if hi == 0 {
+				hi = 1
+			}
+			if ex.Confidence < c.min || ex.Confidence > hi {
+				t.Errorf("confidence %.2f, want %.2f to %.2f", ex.Confidence, c.min, hi)
+			}
+		})
+	}
+}
+
+func firstText(ex Extraction) string {
+	if len(ex.Findings) == 0 {
+		return ""
+	}
+	return ex.Findings[0].ServerText
+}
+
+func TestExtractFormats(t *testing.T) {
+	runExtractCases(t, []extractCase{
+		{
+			name: "gmail multi-line reply",
+			text: "The error that the other server returned was:\n" +
+				"550-5.1.1 The email account that you tried to reach does not exist. Please try\n" +
+				"550-5.1.1 double-checking the recipient's email address for typos or\n" +
+				"550-5.1.1 unnecessary spaces. Learn more at\n" +
+				"550 5.1.1  https://support.google.com/mail/?p=NoSuchUser a1si123 - gsmtp\n",
+			want: []string{"failure 550 5.1.1"},
+			text0: "The email account that you tried to reach does not exist. Please try double-checking " +
+				"the recipient's email address for typos or unnecessary spaces. Learn more at " +
+				"https://support.google.com/mail/?p=NoSuchUser a1si123 - gsmtp",
+			min: 0.8,
+		},
+		{
+			name:  "multi-line reply without enhanced code",
+			text:  "550-Please turn on SMTP Authentication in your mail client.\n550-mail.example.com [192.0.2.21] is not permitted to relay\n550 through this server without authentication.\n",
+			want:  []string{"failure 550"},
+			text0: "Please turn on SMTP Authentication in your mail client. mail.example.com [192.0.2.21] is not permitted to relay through this server without authentication.",
+			min:   0.6, max: 0.79,
+		},
+		{
+			name: "DSN status and diagnostic code pair",
+			text: "Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n" +
+				"Diagnostic-Code: smtp; 550 5.1.1 <a@example.com>: Recipient address rejected\n",
+			want:  []string{"failure 550 5.1.1"},
+			text0: "<a@example.com>: Recipient address rejected",
+			min:   0.9,
+		},
+		{
+			name: "DSN diagnostic code folded",
+			text: "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.2.2\n" +
+				"Diagnostic-Code: smtp; 552-5.2.2 The email account that you tried to reach is\n    552-5.2.2 over quota.\n    552 5.2.2 Please direct the recipient to https://support.example.com/\n",
+			want:  []string{"failure 552 5.2.2"},
+			text0: "The email account that you tried to reach is over quota. Please direct the recipient to https://support.example.com/",
+			min:   0.9,
+		},
+		{
+			name:  "DSN status with no reply anywhere",
+			text:  "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.4.4\nDiagnostic-Code: X-Postfix; Host or domain name not found\n",
+			want:  []string{"failure 5.4.4"},
+			text0: "Host or domain name not found",
+			min:   0.9,
+		},
+		{
+			name: "DSN status paired with the reply of the text part",
+			text: "<a@example.com>: host mx.example.com[192.0.2.1] said: 550 Mailbox unavailable\n\n" +
+				"Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.2.1\n",
+			want:  []string{"failure 550 5.2.1"},
+			text0: "Mailbox unavailable",
+			min:   0.9,
+		},
+		{
+			name: "DSN with two recipients",
+			text: "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 No such user\n\n" +
+				"Final-Recipient: rfc822; b@example.com\nAction: delayed\nStatus: 4.2.2\nDiagnostic-Code: smtp; 452 4.2.2 Mailbox full\n",
+			want: []string{"failure 550 5.1.1", "failure 452 4.2.2"},
+			min:  0.9,
+		},
+		{
+			name: "DSN for a successful delivery",
+			text: "Final-Recipient: rfc822; a@example.com\nAction: delivered\nStatus: 2.1.5\nDiagnostic-Code: smtp; 250 2.1.5 Ok\n",
+			want: []string{"failure 250 2.1.5"},
+			min:  0.9,
+		},
+		{
+			name:  "postfix said",
+			text:  "<a@example.com>: host mx.example.com[192.0.2.1] said: 554 5.7.1 <a@example.com>:\n    Relay access denied (in reply to RCPT TO command)\n",
+			want:  []string{"failure 554 5.7.1"},
+			text0: "<a@example.com>: Relay access denied",
+			min:   0.8,
+		},
+		{
+			name:  "exchange remote server returned",
+			text:  "a@example.com\nRemote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n",
+			want:  []string{"failure 550 5.1.10"},
+			text0: "RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup",
+			min:   0.8,
+		},
+		{
+			name:  "exchange 2003",
+			text:  "The following recipient(s) could not be reached:\n\n      a@example.com on 01/05/2024 12:55\n            The e-mail account does not exist at the organization this message was sent to.\n            <mx.example.com #5.1.1 smtp;550 5.1.1 User unknown>\n",
+			want:  []string{"failure 550 5.1.1"},
+			text0: "User unknown",
+			min:   0.8,
+		},
+		{
+			name:  "postfix log deferred",
+			text:  "May  1 12:55:01 mx postfix/smtp[12345]: 4F3A2B5501: to=<a@example.com>, relay=none, delay=30, delays=0.01/0/30/0, dsn=4.4.1, status=deferred (connect to mx.example.com[192.0.2.1]:25: Connection timed out)",
+			want:  []string{"failure 4.4.1"},
+			text0: "connect to mx.example.com[192.0.2.1]:25: Connection timed out",
+			min:   0.8,
+		},
+		{
+			name:  "postfix log bounced",
+			text:  "May  1 12:55:01 mx postfix/smtp[12345]: 4F3A2B5501: to=<a@example.net>, relay=mx.example.net[198.51.100.7]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced (host mx.example.net[198.51.100.7] said: 550 5.1.1 <a@example.net>: Recipient address rejected: User unknown (in reply to RCPT TO command))",
+			want:  []string{"failure 550 5.1.1"},
+			text0: "<a@example.net>: Recipient address rejected: User unknown",
+			min:   0.8,
+		},
+		{
+			name: "postfix log sent",
+			text: "May  1 12:55:01 mx postfix/smtp[12345]: 4F3A2B5501: to=<a@example.net>, relay=mx.example.net[198.51.100.7]:25, delay=0.9, delays=0.1/0/0.3/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 9C1D2E3F40)",
+			want: []string{"context 250 2.0.0"},
+			min:  0.8,
+		},
+		{
+			name: "exim bounce",
+			text: "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n" +
+				"  a@example.com\n    SMTP error from remote mail server after RCPT TO:<a@example.com>:\n    550 5.1.1 <a@example.com>: Recipient address rejected: User unknown\n",
+			want:  []string{"failure 550 5.1.1"},
+			text0: "<a@example.com>: Recipient address rejected: User unknown",
+			min:   0.8,
+		},
+		{
+			name: "exim host line",
+			text: "  a@example.com\n    host mx.example.com [192.0.2.1]: 550 5.7.1 Connections not accepted from servers without a valid sender domain\n",
+			want: []string{"failure 550 5.7.1"},
+			min:  0.5,
+		},
+		{
+			name: "exim retry timeout, no code",
+			text: "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  a@example.com\n    retry timeout exceeded\n",
+			want: []string{},
+			min:  0.5,
+		},
+		{
+			name: "exim log line",
+			text: "2024-05-01 12:55:01 1rABCD-000123-Xy ** a@example.com R=dnslookup T=remote_smtp H=mx.example.com [192.0.2.1]: SMTP error from remote mail server after RCPT TO:<a@example.com>: 550 5.1.1 User unknown",
+			want: []string{"failure 550 5.1.1"},
+			min:  0.8,
+		},
+		{
+			name:  "sendmail transcript",
+			text:  "   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n>>> DATA\n<<< 550 5.1.1 <a@example.com>... User unknown\n550 5.1.1 <a@example.com>... User unknown\n<<< 503 5.0.0 Need RCPT (recipient)\n",
+			want:  []string{"failure 550 5.1.1", "context 503 5.0.0"},
+			text0: "<a@example.com>... User unknown",
+			min:   0.8,
+		},
+		{
+			name: "sendmail log",
+			text: "May  1 12:55:01 mx sm-mta[4321]: 441CtA1a012345: to=<a@example.com>, delay=00:00:01, xdelay=00:00:01, mailer=esmtp, pri=120534, relay=mx.example.com. [192.0.2.1], dsn=5.1.1, stat=User unknown",
+			want: []string{"failure 5.1.1"},
+			min:  0.8,
+		},
+		{
+			name: "sendmail log deferred",
+			text: "May  1 12:55:01 mx sendmail[4321]: 441CtA1a012345: to=<a@example.com>, delay=00:00:05, mailer=esmtp, pri=30000, relay=mx.example.com. [192.0.2.1], dsn=4.0.0, stat=Deferred: 421 4.7.0 Try again later",
+			want: []string{"failure 421 4.7.0"}, // dsn=4.0.0 says only "deferred"
+			min:  0.8,
+		},
+		{
+			name:  "qmail remote host said",
+			text:  "Hi. This is the qmail-send program at mail.example.net.\nI'm afraid I wasn't able to deliver your message to the following addresses.\n\n<a@example.com>:\n192.0.2.1 does not like recipient.\nRemote host said: 550 5.1.1 <a@example.com>... User unknown\nGiving up on 192.0.2.1.\n",
+			want:  []string{"failure 550 5.1.1"},
+			text0: "<a@example.com>... User unknown",
+			min:   0.8,
+		},
+		{
+			name:  "qmail no host",
+			text:  "<a@example.net>:\nSorry, I couldn't find any host named example.net. (#5.1.2)\n",
+			want:  []string{"failure 5.1.2"},
+			text0: "Sorry, I couldn't find any host named example.net.",
+			min:   0.5,
+		},
+		{
+			name: "smtp transcript",
+			text: "220 mx.example.com ESMTP\nEHLO client.example.org\n250-mx.example.com\n250-PIPELINING\n250 8BITMIME\n" +
+				"MAIL FROM:<a@example.org>\n250 2.1.0 Ok\nRCPT TO:<b@example.com>\n250 2.1.5 Ok\nDATA\n354 End data with <CR><LF>.<CR><LF>\n.\n" +
+				"554 5.7.1 Message rejected as spam\nQUIT\n221 2.0.0 Bye\n",
+			want:  []string{"failure 554 5.7.1", "context 220", "context 250 2.1.0", "context 250 2.1.5", "context 354", "context 221 2.0.0"},
+			text0: "Message rejected as spam",
+			min:   0.8,
+		},
+		{
+			name: "transcript with S: and C:",
+			text: "S: 220 mx.example.com ESMTP\nC: MAIL FROM:<a@example.org>\nS: 250 OK\nC: RCPT TO:<b@example.com>\nS: 550 No such user here\n",
+			want: []string{"failure 550", "context 220", "context 250"},
+			min:  0.8,
+		},
+		{
+			name:  "bare server line",
+			text:  "550 5.1.1 User unknown",
+			want:  []string{"failure 550 5.1.1"},
+			text0: "User unknown",
+			min:   0.5, max: 0.79,
+		},
+		{
+			name: "reply code alone",
+			text: "550 Requested action not taken: mailbox unavailable",
+			want: []string{"failure 550"},
+			min:  0.4, max: 0.79,
+		},
+		{
+			name: "enhanced code alone",
+			text: "5.7.1 Relay access denied",
+			want: []string{"failure 5.7.1"},
+			min:  0.4, max: 0.79,
+		},
+		{
+			name: "reply and enhanced of different classes do not pair",
+			text: "550 4.2.2 Mailbox full",
+			want: []string{"failure 550", "failure 4.2.2"},
+			min:  0.4, max: 0.79,
+		},
+		{
+			name: "quoted e-mail reply",
+			text: "> 550 5.1.1 <a@example.com>: Recipient address rejected",
+			want: []string{"failure 550 5.1.1"},
+			min:  0.5,
+		},
+		{
+			name: "JSON notification",
+			text: `{"notificationType":"Bounce","bounce":{"bouncedRecipients":[{"emailAddress":"a@example.com","action":"failed","status":"5.1.1","diagnosticCode":"smtp; 550 5.1.1 user unknown"}]}}`,
+			want: []string{"failure 550 5.1.1"},
+			min:  0.8,
+		},
+	})
+}
+
+func TestExtractNotCodes(t *testing.T) {
+	none := []string{}
+	runExtractCases(t, []extractCase{
+		{name: "times", text: "The job ran at 12:55:01 and again at 13:55.", want: none, max: 0.29},
+		{name: "dates", text: "Released 2024-05-01, patched 01.05.2024 and 5.12.2024.", want: none, max: 0.29},
+		{name: "IP addresses", text: "Hosts 192.0.2.550 and 10.4.5.1 and 203.0.113.250 are down", want: none, max: 0.29},
+		{name: "IPv6", text: "Listening on 2001:db8::250 and fe80::1:550", want: none, max: 0.29},
+		{name: "versions", text: "Upgraded Postfix 3.5.1 to version 4.5.1 yesterday; v2.1.0 next, then 5.1.1-rc1", want: none, max: 0.29},
+		{name: "release", text: "The 4.5.1 release is out.", want: none, max: 0.29},
+		{name: "deploy", text: "the deploy of 4.5.1 went fine", want: none, max: 0.29},
+		{name: "version at line start", text: "4.5.1 release notes\n5.2.0 changelog", want: none, max: 0.29},
+		{name: "sizes", text: "The attachment is 550 KB, the limit 550MB, the log 421 bytes.", want: none, max: 0.29},
+		{name: "prices", text: "It costs $550 or 450€ or 550 USD.", want: none, max: 0.29},
+		{name: "phone", text: "Call +1 555 550 1234 or (555) 550-1234.", want: none, max: 0.29},
+		{name: "message id", text: "Message-ID: <20240501125501.4F3A2B5501@mx.example.com>", want: none, max: 0.29},
+		{name: "queue id", text: "queue id 4F3A2B5501 and 550AB12 and 5501234", want: none, max: 0.29},
+		{name: "ports", text: "connect to mx.example.com:25 or port 587, port 465, mx.example.com:465", want: none, max: 0.29},
+		{name: "hex and words", text: "0x550 deadbeef 550abc a550 x421y", want: none, max: 0.29},
+		{name: "longer numbers", text: "order 12550 and 5501 and 1550.5", want: none, max: 0.29},
+		{name: "decimals", text: "load 550.25 and 4.5", want: none, max: 0.29},
+		{name: "people", text: "meeting at 5.30, 550 people came", want: none, max: 0.29},
+		{name: "list of numbers", text: "scores: 421 550 554", want: none, max: 0.29},
+		{name: "section numbers", text: "See RFC 5321 section 4.2.1 and RFC 3463 section 3.1.", want: none, max: 0.29},
+		{name: "exit status", text: "(reason: 255)", want: none, max: 0.29},
+		{name: "received header", text: "Received: from mx.example.com (192.0.2.1) by mx2.example.com with Microsoft SMTP Server (version=TLS1_2) id 15.20.1038.13; Sun, 5 Aug 2018 03:46:55 +0000", want: none, max: 0.29},
+	})
+}
+
+func TestExtractQuoted(t *testing.T) {
+	runExtractCases(t, []extractCase{
+		{name: "plural", text: "we keep getting 550s from Gmail since this morning", want: []string{"quoted 550"}, max: 0.29},
+		{name: "docs", text: "see 5.7.26 in Google's docs", want: []string{"quoted 5.7.26"}, max: 0.29},
+		{name: "got a", text: "Anyone else got a 421 from Outlook today?", want: []string{"quoted 421"}, max: 0.29},
+		{name: "error word in chatter", text: "the relay answers with error 554 for everything", want: []string{"quoted 554"}, max: 0.4},
+		{name: "pair in prose", text: "I think 550 5.1.1 means the user does not exist", want: []string{"quoted 550 5.1.1"}, max: 0.29},
+	})
+}
+
+func TestExtractOrderAndDedupe(t *testing.T) {
+	runExtractCases(t, []extractCase{
+		{
+			name: "failures first, then context, then quoted",
+			text: "220 mx.example.com ESMTP\n250 2.1.0 Ok\n550 5.1.1 User unknown\n" +
+				"Note: see 5.7.26 in the docs\n",
+			want: []string{"failure 550 5.1.1", "context 220", "context 250 2.1.0", "quoted 5.7.26"},
+		},
+		{
+			name: "failures in order of appearance",
+			text: "<<< 452 4.2.2 Mailbox full\n<<< 550 5.1.1 User unknown\n<<< 452 4.2.2 Mailbox full\n",
+			want: []string{"failure 452 4.2.2", "failure 550 5.1.1"},
+		},
+		{
+			name: "a code both quoted and failing is a failure",
+			text: "see 5.1.1 in the docs\n550 5.1.1 User unknown\n",
+			want: []string{"failure 550 5.1.1"},
+		},
+		{
+			name: "reply alone merges into the pair",
+			text: "Remote host said: 550 Mailbox unavailable\n\nStatus: 5.2.1\nDiagnostic-Code: smtp; 550 5.2.1 Mailbox disabled\n",
+			want: []string{"failure 550 5.2.1"},
+		},
+		{
+			name: "DSN verdict before other failures",
+			text: "<a@example.org>: host mx.example.org[198.51.100.18] refused to talk to me:\n    554 Blocked\n\n" +
+				"Final-Recipient: rfc822; a@example.org\nAction: failed\nStatus: 4.0.0\nDiagnostic-Code: smtp; 554 Blocked\n",
+			want: []string{"failure 4.0.0", "failure 554"},
+		},
+		{
+			name: "server's enhanced code over a bare Status",
+			text: "Final-Recipient: rfc822; a@example.org\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 5.1.1 <a@example.org>... User Unknown\n",
+			want: []string{"failure 550 5.1.1"},
+		},
+		{
+			name: "transcript reply to QUIT after the failure",
+			text: "... while talking to mx.example.com.:\n>>> RCPT To:<a@example.com>\n<<< 550 5.1.1 User unknown\n>>> QUIT\n<<< 221 2.0.0 Bye\n",
+			want: []string{"failure 550 5.1.1", "context 221 2.0.0"},
+		},
+	})
+}
+
+func TestExtractServerTextBounds(t *testing.T) {
+	long := "550 5.7.1 " + strings.Repeat("é", 400)
+	ex := Extract(long)
+	if len(ex.Findings) != 1 {
+		t.Fatalf("got %v", brief(ex))
+	}
+	st := ex.Findings[0].ServerText
+	if len(st) > maxServerText || !strings.HasPrefix(st, "éé") || strings.ContainsRune(st, '\uFFFD') {
+		t.Errorf("server text of %d bytes: %q", len(st), st[len(st)-8:])
+	}
+}
+
+func TestExtractEmpty(t *testing.T) {
+	for _, s := range []string{"", "\n\n", "hello", "550", "5.1.1"} {
+		ex := Extract(s)
+		if s == "550" || s == "5.1.1" {
+			if len(ex.Findings) != 1 {
+				t.Errorf("%q: got %v", s, brief(ex))
+			}
+			continue
+		}
+		if len(ex.Findings) != 0 || ex.Confidence != 0 {
+			t.Errorf("%q: got %v at %.2f", s, brief(ex), ex.Confidence)
+		}
+	}
+}

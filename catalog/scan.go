@@ -1,0 +1,332 @@
+package catalog
+
+import "strings"
+
+// This file walks a decoded text line by line. Lines are found with
+// strings.IndexByte and only lines holding a digit are looked at closely, so
+// a long text costs little more than one pass over its bytes.
+
+// segKind says what part of a message a text is.
+type segKind uint8
+
+const (
+	segBody    segKind = iota // a pasted text, or a human-readable part
+	segHeaders                // a message's header block
+	segDSN                    // a message/delivery-status part
+)
+
+// codeSite is a code found in the text, before roles are settled.
+type codeSite struct {
+	code     Code
+	text     string
+	anchor   anchor
+	order    int
+	dsn      bool // a DSN's Status field: the final status of a recipient
+	original bool // inside the returned message
+}
+
+// dsnBlock is one per-recipient block of a delivery-status part
+// (RFC 3464 section 2.3).
+type dsnBlock struct {
+	status     Enhanced
+	statusNote string // "(Remote SMTP server has rejected address)"
+	diag       Code
+	diagText   string
+	order      int
+	open       bool
+}
+
+// extractor holds what one call to Extract has found so far.
+type extractor struct {
+	sites  []codeSite
+	feat   features
+	order  int
+	blk    dsnBlock
+	prev   [2]string // the last two non-blank lines, for cue phrases
+	buf    []byte    // scratch for building server text
+	parts  int       // MIME parts walked, to bound the work on hostile input
+	inOrig bool      // in the returned message, or past "copy of the message follows"
+	// deferred are the returned message's parts, read only when the
+	// bounce itself shows no failure (a forwarded bounce, say).
+	deferred []deferredPart
+}
+
+// deferredPart is a part of the returned message, kept for later.
+type deferredPart struct {
+	body, cte string
+	kind      partKind
+	depth     int
+}
+
+type partKind uint8
+
+const (
+	partText    partKind = iota // plain text, already decoded
+	partMessage                 // a message/rfc822 body
+	partHeaders                 // a text/rfc822-headers body
+)
+
+// hasFailure reports whether a failure has been found outside the
+// returned message.
+func (x *extractor) hasFailure() bool {
+	for i := range x.sites {
+		if cs := &x.sites[i]; !cs.original && cs.anchor != anchorProse && cs.role(true) == RoleFailure {
+			return true
+		}
+	}
+	return false
+}
+
+// readDeferred reads the returned message's parts, when the bounce itself
+// showed no failure.
+func (x *extractor) readDeferred() {
+	if x.hasFailure() {
+		return
+	}
+	for i := 0; i < len(x.deferred) && i < maxMIMEParts; i++ {
+		d := x.deferred[i]
+		switch d.kind {
+		case partText:
+			x.scanText(d.body, segBody, true)
+		case partMessage:
+			x.message(decodeBody(d.body, d.cte), d.depth+1, true)
+		case partHeaders:
+			x.scanText(decodeBody(d.body, d.cte), segHeaders, true)
+		}
+	}
+}
+
+// lineAt returns the line starting at pos, without its line break, and where
+// the next line starts.
+func lineAt(s string, pos int) (string, int) {
+	nl := strings.IndexByte(s[pos:], '\n')
+	end, next := len(s), len(s)
+	if nl >= 0 {
+		end, next = pos+nl, pos+nl+1
+	}
+	if end > pos && s[end-1] == '\r' {
+		end--
+	}
+	return s[pos:end], next
+}
+
+// contentStart skips indentation, e-mail quoting ("> ") and a transcript's
+// "<<<" (Sendmail) or "<-" (swaks) marker. It reports the indentation and whether the line is a command
+// sent by the client (">>> RCPT TO:...").
+func contentStart(line string) (indent, content int, command, serverLine bool) {
+	for indent < len(line) && isBlank(line[indent]) {
+		indent++
+	}
+	c := indent
+	for c < len(line) && line[c] == '>' {
+		if strings.HasPrefix(line[c:], ">>>") {
+			return indent, c, true, false
+		}
+		c++
+		for c < len(line) && isBlank(line[c]) {
+			c++
+		}
+	}
+	rest := line[c:]
+	switch {
+	case strings.HasPrefix(rest, "->"), strings.HasPrefix(rest, "~>"):
+		return indent, c, true, false // swaks: what the client sent
+	case strings.HasPrefix(rest, "<<<"), strings.HasPrefix(rest, "<-"), strings.HasPrefix(rest, "<~"), strings.HasPrefix(rest, "<**"):
+		// Sendmail's "<<< 550 ...", swaks's "<-  250 ..." and "<** 550 ...".
+		c++
+		for c < len(line) && (line[c] == '<' || line[c] == '-' || line[c] == '~' || line[c] == '*') {
+			c++
+		}
+		for c < len(line) && isBlank(line[c]) {
+			c++
+		}
+		return indent, c, false, true
+	}
+	return indent, c, false, false
+}
+
+// fieldName returns the name of a header field starting the line ("Status"
+// in "Status: 5.1.1") and where its value starts.
+func fieldName(content string) (string, int, bool) {
+	if content == "" || !isAlpha(content[0]) {
+		return "", 0, false
+	}
+	for i := 1; i < len(content) && i < 64; i++ {
+		c := content[i]
+		switch {
+		case c == ':':
+			v := i + 1
+			for v < len(content) && isBlank(content[v]) {
+				v++
+			}
+			return content[:i], v, true
+		case isAlnum(c) || c == '-' || c == '_':
+		default:
+			return "", 0, false
+		}
+	}
+	return "", 0, false
+}
+
+// smtpCommands are what a client sends; a line starting with one in a
+// transcript is the client's, and its numbers are not replies.
+var smtpCommands = [...]string{"EHLO", "HELO", "LHLO", "MAIL FROM:", "RCPT TO:", "DATA", "QUIT", "RSET", "NOOP", "STARTTLS", "AUTH", "BDAT", "VRFY", "EXPN"}
+
+func smtpCommand(content string) bool {
+	if len(content) < 4 || content[0] < 'A' || content[0] > 'V' || content[1] < 'A' || content[1] > 'Z' {
+		return false
+	}
+	for _, c := range smtpCommands {
+		if strings.HasPrefix(content, c) && (len(content) == len(c) || c[len(c)-1] == ':' || content[len(c)] == ' ') {
+			return true
+		}
+	}
+	return false
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanText finds the codes in one decoded text. orig says it is (part of)
+// the returned message.
+func (x *extractor) scanText(s string, kind segKind, orig bool) {
+	x.inOrig = orig
+	x.prev = [2]string{}
+	skipFold := false
+	for pos := 0; pos < len(s); {
+		line, next := lineAt(s, pos)
+		pos = next
+		indent, c, command, serverLine := contentStart(line)
+		content := line[c:]
+		if len(content) == 0 {
+			x.flushDSN()
+			skipFold = false
+			continue
+		}
+		if skipFold && indent > 0 {
+			continue
+		}
+		skipFold = false
+		switch {
+		case strings.HasPrefix(content, "C: "):
+			command = true
+		case strings.HasPrefix(content, "S: "):
+			c, serverLine = c+3, true
+			content = line[c:]
+		}
+		if command || smtpCommand(content) {
+			x.feat.transcript++
+			x.remember(content)
+			continue
+		}
+		if serverLine {
+			x.feat.transcript++
+		}
+		if name, v, ok := fieldName(content); ok && !serverLine {
+			var handled bool
+			handled, pos = x.field(s, pos, name, content, v, kind)
+			if handled {
+				skipFold = true
+				x.remember(content)
+				continue
+			}
+		}
+		if kind == segHeaders {
+			skipFold = true // an unknown header's folded lines
+			continue
+		}
+		if indent == 0 {
+			if marker, original := x.markerLine(content); original && !orig {
+				// The returned message follows: its codes are not
+				// the bounce's, and are read only if the bounce has
+				// none.
+				x.deferred = append(x.deferred, deferredPart{body: s[pos:], kind: partText})
+				break
+			} else if marker {
+				x.remember(content)
+				continue
+			}
+		}
+		if hasDigit(content) {
+			pos = x.scanLine(s, pos, line, c, indent)
+		}
+		x.remember(content)
+	}
+	x.flushDSN()
+}
+
+// remember keeps the last two non-blank lines, where bounces write the
+// phrase that introduces a reply ("The error that the other server
+// returned was:").
+func (x *extractor) remember(content string) {
+	x.prev[0], x.prev[1] = x.prev[1], content
+}
+
+// scanLine finds the codes in one line and adds them as sites. It may take
+// the following lines of a multi-line reply, and returns where scanning
+// resumes.
+func (x *extractor) scanLine(s string, pos int, line string, content, indent int) int {
+	resume, placed := pos, false
+	for i := content; ; {
+		t, ok := nextToken(line, i)
+		if !ok {
+			break
+		}
+		i = t.end
+		if notACode(line, content, t) {
+			continue
+		}
+		a := anchorOf(line, content, t)
+		if a == anchorProse && !proseOK(line, content, t) {
+			continue
+		}
+		if a != anchorStrong && placed {
+			// Part of the words of a code already found on this line:
+			// "554 5.3.0 unknown mailer error 255".
+			continue
+		}
+		placed = placed || a != anchorProse
+		if a == anchorProse {
+			// Prose mentions a code; there are no server's words.
+			x.add(codeSite{code: t.code, anchor: a})
+			continue
+		}
+		if a == anchorStrong {
+			x.noteCues(line)
+			if t.cont {
+				x.feat.multiline++
+			}
+		}
+		text, after := x.serverText(s, pos, line, content, indent, t)
+		if after > resume {
+			resume = after
+		}
+		// A JSON notification's "status" or "smtpResponse" is the final
+		// word on a recipient, as a DSN's Status is.
+		final := a == anchorStrong && inWords(jsonKey(line, content, t.start), finalKeys[:])
+		x.feat.jsonReport = x.feat.jsonReport || final
+		// A log's "dsn=4.4.1" is the status a DSN would carry; a success
+		// ("dsn=2.0.0, status=sent") stays context.
+		if t.start > content && line[t.start-1] == '=' {
+			if w, at := wordBefore(line, t.start-1); at >= content && equalFold(w, "dsn") {
+				final = final || t.code.Class() >= ClassTransientNegative
+			}
+		}
+		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final})
+	}
+	return resume
+}
+
+// add records a site in the order found.
+func (x *extractor) add(cs codeSite) {
+	cs.order = x.order
+	cs.original = cs.original || x.inOrig
+	x.order++
+	x.sites = append(x.sites, cs)
+}

@@ -1,0 +1,286 @@
+package catalog
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+)
+
+// maxServerText bounds Finding.ServerText: enough for any real reply, small
+// enough for a chat message.
+const maxServerText = 500
+
+// serverText returns the server's words on token t in line, joining the
+// lines of a multi-line reply ("550-5.1.1 ...", then "550 5.1.1 ...") and
+// the wrapped, more indented lines after it. s and pos are the whole text
+// and where the next line starts; it returns where scanning resumes.
+func (x *extractor) serverText(s string, pos int, line string, content, indent int, t codeToken) (string, int) {
+	b := x.buf[:0]
+	rest, closer, wrap := line[t.end:], byte(0), true
+	k := t.start
+	for k > content && isBlank(line[k-1]) {
+		k--
+	}
+	opener := byte(0)
+	if k > content {
+		opener = line[k-1]
+	}
+	switch opener {
+	case '"':
+		closer = opener
+		if jsonKey(line, content, k) != "" {
+			rest, closer, wrap = jsonString(rest), 0, false
+		}
+	case '\'', '`':
+		closer = opener
+	case '(':
+		closer = ')'
+	case '[':
+		closer = ']'
+	case '<':
+		closer = '>'
+	case '=':
+		// Postfix's "dsn=4.4.1, status=deferred (connect to ...)": the
+		// words are in the parentheses after status=.
+		rest, wrap = "", false
+		if i := indexFold(line[t.end:], "status="); i >= 0 {
+			if j := strings.IndexByte(line[t.end+i:], '('); j >= 0 {
+				rest, closer = line[t.end+i+j+1:], ')'
+			}
+		}
+	}
+	if closer != 0 {
+		rest, wrap = cutAt(rest, closer), false
+	} else if strings.Contains(line[content:t.start], "\":") {
+		// Inside a JSON string: "diagnosticCode":"smtp; 550 5.1.1 ...".
+		rest, wrap = jsonString(rest), false
+		rest = strings.TrimRight(rest, "\\")
+	}
+	b = append(b, trimUnbalanced(rest)...)
+	next := pos
+	switch {
+	case t.cont && !t.code.Reply.IsZero():
+		b, next = appendContinuation(b, s, pos, t.code.Reply)
+	case wrap:
+		// Exim wraps long lines at the same indentation; a short line is
+		// whole.
+		same := indent > 0 && len(line) >= 60
+		b, next = appendWrapped(b, s, pos, indent, same)
+	}
+	out := x.clean(b, t.code)
+	if strings.Trim(out, ")]>}.,;'\"") == "" && (t.hash || opener == '(' || opener == '[') {
+		// qmail: "Sorry, I couldn't find any host named x. (#5.1.2)":
+		// the words come before the code.
+		before := strings.TrimRight(line[content:k], " \t(#[<")
+		out = x.clean(append(b[:0], before...), Code{})
+	}
+	x.buf = b
+	return out, next
+}
+
+// textAfter is serverText for a single line with nothing after it.
+func (x *extractor) textAfter(line string, content int, t codeToken) string {
+	out, _ := x.serverText("", 0, line, content, 0, t)
+	return out
+}
+
+// trimUnbalanced drops closing brackets at the end of s that close what
+// was opened before the code: "<mx.example.com #5.1.1 smtp;550 5.1.1 User
+// unknown>".
+func trimUnbalanced(s string) string {
+	for {
+		t := strings.TrimRight(s, " \t")
+		if t == "" {
+			return t
+		}
+		var open byte
+		switch t[len(t)-1] {
+		case '>':
+			open = '<'
+		case ')':
+			open = '('
+		case ']':
+			open = '['
+		default:
+			return s
+		}
+		if strings.Count(t, string(open)) >= strings.Count(t, t[len(t)-1:]) {
+			return s
+		}
+		s = t[:len(t)-1]
+	}
+}
+
+// jsonString returns s up to the first unescaped double quote.
+func jsonString(s string) string {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// cutAt returns s up to the closing quote or parenthesis. A quote closes at
+// its last occurrence, since server text is full of apostrophes; a
+// parenthesis at its match.
+func cutAt(s string, closer byte) string {
+	if closer != ')' {
+		if i := strings.LastIndexByte(s, closer); i >= 0 {
+			return s[:i]
+		}
+		return s
+	}
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return s[:i]
+			}
+			depth--
+		}
+	}
+	return s
+}
+
+// replyAt reports whether s starts with the three digits of r followed by
+// '-', a blank or the end, and returns the separator.
+func replyAt(s string, r Reply) (byte, bool) {
+	if len(s) < 3 || s[0] != byte('0'+r/100) || s[1] != byte('0'+r/10%10) || s[2] != byte('0'+r%10) {
+		return 0, false
+	}
+	if len(s) == 3 {
+		return ' ', true
+	}
+	if s[3] == '-' || isBlank(s[3]) {
+		return s[3], true
+	}
+	return 0, false
+}
+
+// appendContinuation appends the following lines of a multi-line reply
+// (RFC 5321 section 4.2.1: "550-" on all lines but the last, "550 ").
+func appendContinuation(b []byte, s string, pos int, r Reply) ([]byte, int) {
+	for n := 0; pos < len(s) && n < 64; n++ {
+		line, next := lineAt(s, pos)
+		_, c, _, _ := contentStart(line)
+		sep, ok := replyAt(line[c:], r)
+		if !ok {
+			break
+		}
+		rest := line[c+3:]
+		if len(rest) > 0 {
+			rest = rest[1:]
+		}
+		if e, end, ok := enhancedAt(rest, 0); ok && Class(e.Class) == r.Class() {
+			rest = rest[end:]
+		}
+		b = append(b, ' ')
+		b = append(b, rest...)
+		pos = next
+		if sep != '-' {
+			break
+		}
+	}
+	return b, pos
+}
+
+// appendWrapped appends the lines after a reply that are indented deeper
+// than it, as Postfix wraps "said: 550 ... (in reply to RCPT TO command)",
+// and with same, one line at the same indentation.
+func appendWrapped(b []byte, s string, pos, indent int, same bool) ([]byte, int) {
+	for n := 0; pos < len(s) && n < 4 && len(b) < maxServerText; n++ {
+		line, next := lineAt(s, pos)
+		ind, c, command, server := contentStart(line)
+		if ind < indent || (ind == indent && !same) || c >= len(line) || command || server {
+			break
+		}
+		if ind == indent {
+			n = 3 // one wrapped line at the same indentation, no more
+		}
+		if _, _, ok := fieldName(line[c:]); ok {
+			break
+		}
+		if t, ok := nextToken(line, c); ok && t.start == c {
+			break
+		}
+		b = append(b, ' ')
+		b = append(b, line[c:]...)
+		pos = next
+	}
+	return b, pos
+}
+
+// clean makes raw into one line: blanks and line breaks collapse into one
+// space, the "550-5.1.1" prefixes of folded continuation lines go, as does
+// Postfix's "(in reply to RCPT TO command)", and the result is cut to
+// maxServerText bytes of valid UTF-8.
+func (x *extractor) clean(raw []byte, c Code) string {
+	i := 0
+	for i < len(raw) && (raw[i] <= ' ' || raw[i] == '-' || raw[i] == ':' || raw[i] == ',' || raw[i] == ';') {
+		i++
+	}
+	out := make([]byte, 0, min(len(raw)-i, maxServerText+4))
+	space := false
+	for i < len(raw) && len(out) < maxServerText {
+		ch := raw[i]
+		if ch <= ' ' || ch == 0x7f {
+			space = true
+			i++
+			continue
+		}
+		if space && !c.Reply.IsZero() && i+3 <= len(raw) && raw[i] == byte('0'+c.Reply/100) && raw[i+1] == byte('0'+c.Reply/10%10) {
+			// Rare enough to afford a small string.
+			w := string(raw[i:min(i+16, len(raw))])
+			if sep, ok := replyAt(w, c.Reply); ok && (sep == '-' || hasEnhanced(w[min(4, len(w)):], c.Enhanced)) {
+				n := min(4, len(w))
+				if e, end, ok := enhancedAt(w, n); ok && e == c.Enhanced {
+					n = end
+				}
+				i += n
+				continue
+			}
+		}
+		if space && len(out) > 0 {
+			out = append(out, ' ')
+		}
+		space = false
+		out = append(out, ch)
+		i++
+	}
+	if len(out) >= maxServerText {
+		// Do not leave half a character at the cut.
+		j := len(out) - 1
+		for j > 0 && !utf8.RuneStart(out[j]) {
+			j--
+		}
+		if !utf8.FullRune(out[j:]) {
+			out = out[:j]
+		}
+	}
+	if j := bytes.LastIndex(out, []byte("(in reply to ")); j >= 0 && out[len(out)-1] == ')' {
+		out = out[:j]
+	}
+	for len(out) > 0 && (out[len(out)-1] == ' ' || out[len(out)-1] == '\'') {
+		out = out[:len(out)-1]
+	}
+	if !utf8.Valid(out) {
+		return strings.ToValidUTF8(string(out), "\uFFFD")
+	}
+	return string(out)
+}
+
+// hasEnhanced reports whether s starts with enhanced code e (and e is set).
+func hasEnhanced(s string, e Enhanced) bool {
+	if e.IsZero() {
+		return false
+	}
+	got, _, ok := enhancedAt(s, 0)
+	return ok && got == e
+}
