@@ -207,14 +207,6 @@ func TestRepliesData(t *testing.T) {
 	}
 }
 
-// codeText mirrors locales.CodeText; the catalog does not import locales.
-type codeText struct {
-	Title   string `json:"title"`
-	Meaning string `json:"meaning"`
-	When    string `json:"when"`
-	Fix     string `json:"fix"`
-}
-
 // TestRepliesEnglish checks that every reply code has complete English
 // texts, and that the English file holds no text for unknown codes.
 func TestRepliesEnglish(t *testing.T) {
@@ -244,7 +236,7 @@ func TestRepliesEnglish(t *testing.T) {
 			{"title", tx.Title}, {"meaning", tx.Meaning}, {"when", tx.When}, {"fix", tx.Fix},
 		}
 		for _, f := range fields {
-			if msg := textProblem(f.text); msg != "" {
+			if msg := plainTextProblem(f.text); msg != "" {
 				t.Errorf("%s %s: %s: %q", key, f.name, msg, f.text)
 			}
 		}
@@ -266,34 +258,6 @@ func TestRepliesEnglish(t *testing.T) {
 }
 
 // textProblem returns what is wrong with a text, or "".
-func textProblem(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "empty"
-	}
-	if s != strings.TrimSpace(s) || strings.Contains(s, "  ") {
-		return "stray spaces"
-	}
-	for _, bad := range []string{"TODO", "TBD", "FIXME", "XXX", "…", "...", "**", "`", "<", ">", "\n"} {
-		if strings.Contains(s, bad) {
-			return "contains " + strconv.Quote(bad)
-		}
-	}
-	for _, r := range s {
-		if r >= 0x1F000 || (r >= 0x2600 && r <= 0x27BF) {
-			return "contains an emoji"
-		}
-	}
-	words := strings.Fields(strings.ToLower(s))
-	for i, w := range words {
-		words[i] = strings.Trim(w, ".,;:!?()\"'")
-	}
-	for i := 1; i < len(words); i++ {
-		if words[i] == words[i-1] {
-			return "doubled word " + strconv.Quote(words[i])
-		}
-	}
-	return ""
-}
 
 func TestTextProblem(t *testing.T) {
 	for s, bad := range map[string]bool{
@@ -308,8 +272,8 @@ func TestTextProblem(t *testing.T) {
 		"It is ready. It is also fine.":     false,
 		"Dots 4.5.3.1.10 and 5.1.1 are ok.": false,
 	} {
-		if got := textProblem(s) != ""; got != bad {
-			t.Errorf("textProblem(%q) = %q; want a problem: %v", s, textProblem(s), bad)
+		if got := plainTextProblem(s) != ""; got != bad {
+			t.Errorf("plainTextProblem(%q) = %q; want a problem: %v", s, plainTextProblem(s), bad)
 		}
 	}
 }

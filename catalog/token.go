@@ -23,8 +23,6 @@ type codeToken struct {
 
 func isAlpha(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
 
-func isAlnum(b byte) bool { return isDigit(b) || isAlpha(b) }
-
 func isBlank(b byte) bool { return b == ' ' || b == '\t' }
 
 // digitRun returns the end of the run of digits starting at i.
@@ -311,30 +309,8 @@ func equalFold(s, t string) bool {
 	return true
 }
 
-func lowerASCII(b byte) byte {
-	if 'A' <= b && b <= 'Z' {
-		return b + 'a' - 'A'
-	}
-	return b
-}
-
 // hasPrefixFold reports whether s starts with lower-case prefix p, ignoring
 // ASCII case.
 func hasPrefixFold(s, p string) bool {
 	return len(s) >= len(p) && equalFold(s[:len(p)], p)
-}
-
-// indexFold returns the index of lower-case needle n in s, ignoring ASCII
-// case, or -1. It is for short windows of text, not whole documents.
-func indexFold(s, n string) int {
-	if len(n) == 0 {
-		return 0
-	}
-	first := n[0]
-	for i := 0; i+len(n) <= len(s); i++ {
-		if lowerASCII(s[i]) == first && equalFold(s[i:i+len(n)], n) {
-			return i
-		}
-	}
-	return -1
 }
