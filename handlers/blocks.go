@@ -1,0 +1,137 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+)
+
+// Slack's limits on a message (api.slack.com/reference/block-kit/blocks).
+const (
+	maxBlocks      = 50
+	maxSectionText = 3000
+	maxHeaderText  = 150
+	maxContextText = 2000
+	// maxFullExplanations bounds how many codes of one paste are explained
+	// in full; the rest are listed one line each, so a bounce with thirty
+	// codes stays readable and inside maxBlocks.
+	maxFullExplanations = 3
+	// maxServerText bounds the quote of the server's words.
+	maxServerText = 600
+)
+
+var severityEmoji = map[Severity]string{
+	SeveritySuccess:      ":large_green_circle:",
+	SeverityIntermediate: ":large_blue_circle:",
+	SeveritySoft:         ":large_yellow_circle:",
+	SeverityHard:         ":red_circle:",
+}
+
+func header(text string) slack.Block {
+	return slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, truncateRunes(text, maxHeaderText), true, false))
+}
+
+func section(text string) slack.Block {
+	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, truncate(text, maxSectionText), false, false), nil, nil)
+}
+
+func contextText(text string) slack.Block {
+	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, truncate(text, maxContextText), false, false))
+}
+
+// bold makes a mrkdwn heading; headings come from our own files, but are
+// escaped anyway so a translator's "<" cannot break the message.
+func bold(s string) string { return "*" + escape(s) + "*" }
+
+// renderOptions says how to render untrusted text.
+type renderOptions struct {
+	mask bool // mask the local part of email addresses
+}
+
+// explanationBlocks renders one explanation: header, class and verdict at a
+// glance, the server's words, meaning, when you see it, how to fix, the
+// provider's reading, and references.
+func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
+	l := x.Lang
+	glance := severityEmoji[x.Severity] + " " + bold(l.T("severity."+string(x.Severity))) + " · " + escape(x.ClassText)
+	if x.SubjectText != "" {
+		glance += " · " + escape(x.SubjectText)
+	}
+	blocks := []slack.Block{
+		header(x.Heading()),
+		contextText(glance + "\n" + bold(l.T("heading.actor")) + ": " + escape(x.ActorText) + " · " + escape(x.RetryText)),
+	}
+	if x.ServerText != "" {
+		quoted := x.ServerText
+		if o.mask {
+			quoted = maskAddresses(quoted)
+		}
+		blocks = append(blocks, section(bold(l.T("heading.server_text"))+"\n```"+escape(truncate(quoted, maxServerText))+"```"))
+	}
+	blocks = append(blocks,
+		section(bold(l.T("heading.meaning"))+"\n"+escape(x.Meaning)),
+		section(bold(l.T("heading.when"))+"\n"+escape(x.When)),
+		section(bold(l.T("heading.fix"))+"\n"+escape(x.Fix)),
+	)
+	if p := x.Provider; p != nil {
+		blocks = append(blocks, section(bold(l.T("heading.provider", "provider", p.Name))+"\n"+
+			bold(p.Title)+"\n"+escape(p.Meaning)+"\n"+escape(p.Fix)))
+	}
+	main := x.mainPart()
+	var notes []string
+	for _, p := range x.Parts() {
+		if p != main {
+			notes = append(notes, bold(p.Code+" "+p.Title)+": "+escape(p.Meaning))
+		}
+		if p.Deprecated != "" {
+			notes = append(notes, escape(p.Deprecated))
+		}
+	}
+	if len(notes) > 0 {
+		blocks = append(blocks, section(strings.Join(notes, "\n")))
+	}
+	return append(blocks, contextText(":book: "+escape(l.T("heading.references"))+": "+escape(refsText(l, x))))
+}
+
+// summaryLine is one code in a list: emoji, code, title.
+func summaryLine(x *Explanation) string {
+	return severityEmoji[x.Severity] + " *" + escape(x.Code.String()) + "* " + escape(x.Title)
+}
+
+// comparisonBlocks renders a comparison in the reference-page shape.
+func comparisonBlocks(c *Comparison) []slack.Block {
+	l := c.Lang
+	blocks := []slack.Block{header(c.Title), section(escape(c.Summary))}
+	sides := []*Explanation{&c.A, &c.B}
+	if c.Same {
+		sides = sides[:1]
+	}
+	for _, x := range sides {
+		blocks = append(blocks, slack.NewDividerBlock(),
+			section(summaryLine(x)+"\n"+escape(x.ClassText)+" · "+escape(x.ActorText)),
+			section(bold(l.T("heading.meaning"))+"\n"+escape(x.Meaning)),
+			section(bold(l.T("heading.when"))+"\n"+escape(x.When)),
+			section(bold(l.T("heading.fix"))+"\n"+escape(x.Fix)),
+		)
+	}
+	if len(c.Differences) > 0 {
+		var b strings.Builder
+		b.WriteString(bold(l.T("heading.differences")))
+		for i, d := range c.Differences {
+			b.WriteString("\n" + strconv.Itoa(i+1) + ". " + escape(d))
+		}
+		blocks = append(blocks, slack.NewDividerBlock(), section(b.String()))
+	}
+	if len(c.WhenToUse) > 0 {
+		blocks = append(blocks, section(bold(l.T("heading.when_to_use"))+"\n• "+escape(strings.Join(c.WhenToUse, "\n• "))))
+	}
+	if len(c.LearnMore) > 0 {
+		var titles []string
+		for _, r := range c.LearnMore {
+			titles = append(titles, escape(r.Title)+" (`/smtp "+r.A+" vs "+r.B+"`)")
+		}
+		blocks = append(blocks, contextText(":books: "+bold(l.T("heading.learn_more"))+"\n"+strings.Join(titles, "\n")))
+	}
+	return blocks
+}

@@ -1,0 +1,162 @@
+package handlers
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/locales"
+)
+
+// Comparison sets two codes side by side, in the shape of a reference page:
+// title, summary, each code's texts, numbered key differences, when each
+// applies, and related comparisons to read next.
+type Comparison struct {
+	Lang *locales.Lang
+	A, B Explanation
+	// Same is true when both sides are the same code; the comparison then
+	// says so and carries one explanation.
+	Same        bool
+	Title       string
+	Summary     string
+	Differences []string
+	WhenToUse   []string
+	LearnMore   []Related
+}
+
+// Related is a comparison worth reading next.
+type Related struct {
+	A, B  string // codes, "550" or "5.1.1"
+	Title string
+}
+
+// maxLearnMore bounds the related comparisons: a few good ones beat a list.
+const maxLearnMore = 4
+
+// Compare sets a beside b in lang.
+func (e *Engine) Compare(lang *locales.Lang, a, b catalog.Code) Comparison {
+	c := Comparison{Lang: lang, A: e.Explain(lang, a, ""), B: e.Explain(lang, b, "")}
+	c.Title = lang.T("compare.title", "a", a.String(), "a_title", c.A.Title, "b", b.String(), "b_title", c.B.Title)
+	if a == b {
+		c.Same = true
+		c.Summary = lang.T("compare.same", "a", a.String(), "a_title", c.A.Title)
+		c.LearnMore = e.related(lang, c.A, c.B)
+		return c
+	}
+	c.Summary = c.summary()
+	c.Differences = c.differences()
+	c.WhenToUse = []string{
+		lang.T("compare.when_to_use", "code", a.String(), "title", c.A.Title, "when", c.A.When),
+		lang.T("compare.when_to_use", "code", b.String(), "title", c.B.Title, "when", c.B.When),
+	}
+	c.LearnMore = e.related(lang, c.A, c.B)
+	return c
+}
+
+// pair reports whether one side is the reply code and the other the
+// enhanced code that refines it, as servers send them together ("550 5.1.1").
+func (c *Comparison) pair() bool {
+	a, b := c.A.Code, c.B.Code
+	oneEach := (a.Enhanced.IsZero() && b.Reply.IsZero()) || (a.Reply.IsZero() && b.Enhanced.IsZero())
+	return oneEach && a.Class() == b.Class()
+}
+
+func (c *Comparison) args() []string {
+	return []string{
+		"a", c.A.Code.String(), "a_title", c.A.Title, "a_class", c.A.ClassText,
+		"b", c.B.Code.String(), "b_title", c.B.Title, "b_class", c.B.ClassText,
+	}
+}
+
+// summary picks a template by how the two codes relate, so two codes of one
+// class are never told apart by their class.
+func (c *Comparison) summary() string {
+	l := c.Lang
+	switch {
+	case c.pair():
+		return l.T("compare.summary.pair", c.args()...)
+	case c.A.Class != c.B.Class:
+		return l.T("compare.summary.classes", c.args()...)
+	case c.A.Enhanced != nil && c.B.Enhanced != nil && c.A.Reply == nil && c.B.Reply == nil &&
+		c.A.Code.Enhanced.Subject == c.B.Code.Enhanced.Subject:
+		return l.T("compare.summary.same_subject", append(c.args(), "class", c.A.ClassText, "subject", c.A.SubjectText)...)
+	}
+	return l.T("compare.summary.same_class", append(c.args(), "class", c.A.ClassText)...)
+}
+
+// differences lists only what really differs, most telling first.
+func (c *Comparison) differences() []string {
+	l, a, b := c.Lang, &c.A, &c.B
+	args := c.args()
+	var d []string
+	if c.pair() {
+		d = append(d, l.T("compare.diff.pair", args...))
+	}
+	if a.Class != b.Class {
+		d = append(d, l.T("compare.diff.class", args...))
+	}
+	if a.Enhanced != nil && b.Enhanced != nil && a.Code.Enhanced.Subject != b.Code.Enhanced.Subject {
+		d = append(d, l.T("compare.diff.subject", append(args, "a_subject", a.SubjectText, "b_subject", b.SubjectText)...))
+	}
+	d = append(d, l.T("compare.diff.meaning", append(args, "a_meaning", a.Meaning, "b_meaning", b.Meaning)...))
+	if a.Retry != b.Retry {
+		d = append(d, l.T("compare.diff.retry", append(args, "a_retry", a.RetryText, "b_retry", b.RetryText)...))
+	}
+	if a.Actor != b.Actor {
+		d = append(d, l.T("compare.diff.actor", append(args, "a_actor", a.ActorText, "b_actor", b.ActorText)...))
+	}
+	if ra, rb := refsText(l, a), refsText(l, b); ra != rb {
+		d = append(d, l.T("compare.diff.refs", append(args, "a_refs", ra, "b_refs", rb)...))
+	}
+	return d
+}
+
+func refsText(l *locales.Lang, x *Explanation) string {
+	var parts []string
+	for _, p := range x.Parts() {
+		for _, r := range p.Refs {
+			if s := RefText(l, r); !slices.Contains(parts, s) {
+				parts = append(parts, s)
+			}
+		}
+	}
+	return strings.Join(parts, l.T("list.separator"))
+}
+
+// related suggests comparisons of each side with the codes its entry names
+// as related, skipping the pair being read.
+func (e *Engine) related(lang *locales.Lang, a, b Explanation) []Related {
+	var out []Related
+	seen := map[string]bool{pairKey(a.Code.String(), b.Code.String()): true}
+	for _, x := range []Explanation{a, b} {
+		for _, p := range x.Parts() {
+			entry := e.entryOf(p)
+			if entry == nil {
+				continue
+			}
+			for _, key := range entry.Related {
+				other := strings.Replace(key, "X", p.Code[:1], 1)
+				k := pairKey(p.Code, other)
+				if seen[k] || other == p.Code || len(out) == maxLearnMore {
+					continue
+				}
+				oc, err := catalog.Parse(other)
+				if err != nil {
+					continue
+				}
+				seen[k] = true
+				title := e.Explain(lang, oc, "").Title
+				out = append(out, Related{A: p.Code, B: other,
+					Title: lang.T("compare.title", "a", p.Code, "a_title", p.Title, "b", other, "b_title", title)})
+			}
+		}
+	}
+	return out
+}
+
+func pairKey(a, b string) string {
+	if a > b {
+		a, b = b, a
+	}
+	return a + "|" + b
+}

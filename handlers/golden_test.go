@@ -1,0 +1,127 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+func engine(t testing.TB) *Engine {
+	t.Helper()
+	e, err := LoadEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// golden compares got with testdata/golden/NAME, or rewrites it with -update.
+// Golden files make every change to a rendered text visible in review.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./handlers -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; if the change is intended, run go test ./handlers -update and review the diff\n--- got ---\n%s", path, got)
+	}
+}
+
+// explainCases cover registered, unregistered, paired, deprecated and
+// overridden codes.
+var explainCases = []string{
+	"214", "421", "550", "552", "556", "559",
+	"2.1.5", "4.2.2", "5.1.1", "5.6.10", "5.7.8", "5.7.999",
+	"550 5.1.1", "451 4.4.1",
+}
+
+func TestExplainGolden(t *testing.T) {
+	e := engine(t)
+	for _, l := range e.Languages().Languages() {
+		for _, in := range explainCases {
+			code, err := catalog.Parse(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := e.Explain(l, code, "")
+			var buf bytes.Buffer
+			if err := WriteExplanation(&buf, &x); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join(l.Tag, "explain_"+fileName(in)+".txt"), buf.Bytes())
+		}
+	}
+}
+
+// compareCases: different classes, the same class, the same subject, a
+// reply with its own enhanced code, and a code with itself.
+var compareCases = [][2]string{
+	{"214", "556"}, {"211", "556"}, {"421", "450"}, {"550", "551"},
+	{"5.1.1", "5.1.2"}, {"550", "5.1.1"}, {"5.7.26", "4.7.0"}, {"550", "550"},
+}
+
+func TestCompareGolden(t *testing.T) {
+	e := engine(t)
+	for _, l := range e.Languages().Languages() {
+		for _, pair := range compareCases {
+			a, _ := catalog.Parse(pair[0])
+			b, _ := catalog.Parse(pair[1])
+			c := e.Compare(l, a, b)
+			var buf bytes.Buffer
+			if err := WriteComparison(&buf, &c); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join(l.Tag, "compare_"+fileName(pair[0])+"_"+fileName(pair[1])+".txt"), buf.Bytes())
+		}
+	}
+}
+
+// TestPasteGolden explains every bounce under testdata/paste, as text in
+// every language and as JSON in English.
+func TestPasteGolden(t *testing.T) {
+	e := engine(t)
+	files, _ := filepath.Glob(filepath.Join("testdata", "paste", "*.txt"))
+	if len(files) == 0 {
+		t.Fatal("no bounces under testdata/paste")
+	}
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".txt")
+		for _, l := range e.Languages().Languages() {
+			r := e.ExplainText(l, string(text))
+			var buf bytes.Buffer
+			if err := WriteReport(&buf, r); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join(l.Tag, "paste_"+name+".txt"), buf.Bytes())
+			if l.Tag == "en" {
+				j, _ := json.MarshalIndent(r.JSON(), "", "  ")
+				golden(t, filepath.Join(l.Tag, "paste_"+name+".json"), append(j, '\n'))
+			}
+		}
+	}
+}
+
+func fileName(code string) string { return strings.NewReplacer(" ", "_", ".", "-").Replace(code) }

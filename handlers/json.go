@@ -1,0 +1,187 @@
+package handlers
+
+import (
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/locales"
+)
+
+// The JSON shapes below are the command line's stable output for scripts,
+// documented in README.md. Add fields freely; never rename or remove one.
+
+// JSONReport is the output of "smtpbot explain --json".
+type JSONReport struct {
+	Language         string            `json:"language"`
+	BounceConfidence float64           `json:"bounce_confidence"`
+	Findings         []JSONExplanation `json:"findings"`
+}
+
+// JSONExplanation is one code explained.
+type JSONExplanation struct {
+	Reply      string        `json:"reply"`
+	Enhanced   string        `json:"enhanced"`
+	ServerText string        `json:"server_text"`
+	Role       string        `json:"role"`
+	Registered bool          `json:"registered"`
+	Title      string        `json:"title"`
+	Class      JSONClass     `json:"class"`
+	Subject    string        `json:"subject"`
+	Severity   string        `json:"severity"`
+	Meaning    string        `json:"meaning"`
+	When       string        `json:"when"`
+	Fix        string        `json:"fix"`
+	Retry      JSONAdvice    `json:"retry"`
+	WhoMustAct JSONAdvice    `json:"who_must_act"`
+	Provider   *JSONProvider `json:"provider"`
+	References []JSONRef     `json:"references"`
+	Parts      []JSONPart    `json:"parts"`
+}
+
+// JSONClass is a code's class: its first digit and the class's name.
+type JSONClass struct {
+	Digit int    `json:"digit"`
+	Name  string `json:"name"`
+}
+
+// JSONAdvice is a machine-readable value with its text in the chosen
+// language: {"value": "after_fix", "text": "Do not resend unchanged: ..."}.
+type JSONAdvice struct {
+	Value string `json:"value"`
+	Text  string `json:"text"`
+}
+
+// JSONProvider is a provider's own meaning of the code.
+type JSONProvider struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Meaning string `json:"meaning"`
+	Fix     string `json:"fix"`
+}
+
+// JSONRef is a defining document.
+type JSONRef struct {
+	RFC     int    `json:"rfc"`
+	Section string `json:"section,omitempty"`
+	Text    string `json:"text"`
+}
+
+// JSONPart is one half of a code: the reply code or the enhanced code.
+type JSONPart struct {
+	Code       string    `json:"code"`
+	Kind       string    `json:"kind"`
+	Registered bool      `json:"registered"`
+	Title      string    `json:"title"`
+	Meaning    string    `json:"meaning"`
+	When       string    `json:"when"`
+	Fix        string    `json:"fix"`
+	Deprecated string    `json:"deprecated,omitempty"`
+	References []JSONRef `json:"references"`
+}
+
+// JSONComparison is the output of "smtpbot compare --json".
+type JSONComparison struct {
+	Language    string          `json:"language"`
+	Title       string          `json:"title"`
+	Same        bool            `json:"same"`
+	Summary     string          `json:"summary"`
+	A           JSONExplanation `json:"a"`
+	B           JSONExplanation `json:"b"`
+	Differences []string        `json:"differences"`
+	WhenToUse   []string        `json:"when_to_use"`
+	LearnMore   []JSONRelated   `json:"learn_more"`
+}
+
+// JSONRelated is a comparison worth reading next.
+type JSONRelated struct {
+	A     string `json:"a"`
+	B     string `json:"b"`
+	Title string `json:"title"`
+}
+
+// JSONCode is one entry of "smtpbot codes --json".
+type JSONCode struct {
+	Code          string    `json:"code"`
+	Kind          string    `json:"kind"`
+	RegistryTitle string    `json:"registry_title"`
+	Title         string    `json:"title"`
+	Actor         string    `json:"actor"`
+	References    []JSONRef `json:"references"`
+	DeprecatedBy  string    `json:"deprecated_by,omitempty"`
+}
+
+// JSON returns the report's JSON shape.
+func (r Report) JSON() JSONReport {
+	out := JSONReport{Language: r.Lang.Tag, BounceConfidence: r.Confidence, Findings: []JSONExplanation{}}
+	for i := range r.Explanations {
+		out.Findings = append(out.Findings, r.Explanations[i].JSON())
+	}
+	return out
+}
+
+// JSON returns the explanation's JSON shape.
+func (x *Explanation) JSON() JSONExplanation {
+	j := JSONExplanation{
+		Reply: x.Code.Reply.String(), Enhanced: x.Code.Enhanced.String(),
+		ServerText: x.ServerText, Role: string(x.Role),
+		Registered: x.mainPart().Registered, Title: x.Title,
+		Class:    JSONClass{Digit: int(x.Class), Name: x.ClassText},
+		Subject:  x.SubjectText,
+		Severity: string(x.Severity),
+		Meaning:  x.Meaning, When: x.When, Fix: x.Fix,
+		Retry:      JSONAdvice{Value: string(x.Retry), Text: x.RetryText},
+		WhoMustAct: JSONAdvice{Value: string(x.Actor), Text: x.ActorText},
+		References: []JSONRef{},
+	}
+	if j.Role == "" {
+		j.Role = string(catalog.RoleFailure)
+	}
+	if p := x.Provider; p != nil {
+		j.Provider = &JSONProvider{ID: p.ID, Name: p.Name, Title: p.Title, Meaning: p.Meaning, Fix: p.Fix}
+	}
+	for _, p := range x.Parts() {
+		jp := JSONPart{Code: p.Code, Kind: string(p.Kind), Registered: p.Registered,
+			Title: p.Title, Meaning: p.Meaning, When: p.When, Fix: p.Fix,
+			Deprecated: p.Deprecated, References: jsonRefs(x, p.Refs)}
+		j.Parts = append(j.Parts, jp)
+		j.References = append(j.References, jp.References...)
+	}
+	return j
+}
+
+func jsonRefs(x *Explanation, refs []catalog.Ref) []JSONRef {
+	out := []JSONRef{}
+	for _, r := range refs {
+		out = append(out, JSONRef{RFC: r.RFC, Section: r.Section, Text: RefText(x.Lang, r)})
+	}
+	return out
+}
+
+// JSON returns the comparison's JSON shape.
+func (c *Comparison) JSON() JSONComparison {
+	j := JSONComparison{
+		Language: c.Lang.Tag, Title: c.Title, Same: c.Same, Summary: c.Summary,
+		A: c.A.JSON(), B: c.B.JSON(),
+		Differences: append([]string{}, c.Differences...),
+		WhenToUse:   append([]string{}, c.WhenToUse...),
+		LearnMore:   []JSONRelated{},
+	}
+	for _, r := range c.LearnMore {
+		j.LearnMore = append(j.LearnMore, JSONRelated(r))
+	}
+	return j
+}
+
+// CodesJSON lists the catalog for "smtpbot codes --json".
+func CodesJSON(cat *catalog.Catalog, lang *locales.Lang) []JSONCode {
+	out := []JSONCode{}
+	for _, e := range cat.Entries() {
+		t, _ := lang.Code(e.Key)
+		refs := []JSONRef{}
+		for _, r := range e.Refs {
+			refs = append(refs, JSONRef{RFC: r.RFC, Section: r.Section, Text: RefText(lang, r)})
+		}
+		out = append(out, JSONCode{Code: e.Key, Kind: string(e.Kind), RegistryTitle: e.Title,
+			Title: t.Title, Actor: string(e.Actor), References: refs, DeprecatedBy: e.DeprecatedBy})
+	}
+	return out
+}

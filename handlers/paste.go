@@ -1,0 +1,47 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/locales"
+)
+
+// Report is every code found in a text, explained.
+type Report struct {
+	Lang *locales.Lang
+	// Confidence is how sure the extractor is that the text is a bounce,
+	// 0 to 1.
+	Confidence   float64
+	Explanations []Explanation // most important first
+	// Provider is the mail provider whose servers wrote the text, or nil.
+	Provider *catalog.Provider
+}
+
+// ExplainText finds the codes in text (a bounce, a DSN, a transcript, a log
+// line) and explains each in lang.
+func (e *Engine) ExplainText(lang *locales.Lang, text string) Report {
+	x := catalog.Extract(text)
+	r := Report{Lang: lang, Confidence: x.Confidence}
+	if len(x.Findings) == 0 {
+		return r
+	}
+	prov := e.cat.DetectProvider(text)
+	r.Provider = prov
+	r.Explanations = make([]Explanation, len(x.Findings))
+	for i, f := range x.Findings {
+		r.Explanations[i] = e.explain(lang, f.Code, f.ServerText, prov)
+		r.Explanations[i].Role = f.Role
+	}
+	return r
+}
+
+// ErrorText explains err in lang when it is a parse error, and returns its
+// English message otherwise.
+func ErrorText(lang *locales.Lang, err error) string {
+	var pe *catalog.ParseError
+	if errors.As(err, &pe) {
+		return lang.T("parse."+pe.Reason, "input", pe.Input)
+	}
+	return err.Error()
+}

@@ -1,0 +1,247 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/locales"
+)
+
+// Options tune the router.
+type Options struct {
+	// DefaultLocale is used when nothing else says which language a user
+	// reads.
+	DefaultLocale string
+	// MaskAddresses hides the local part of email addresses quoted from
+	// bounces: "j***@example.com".
+	MaskAddresses bool
+	// MinConfidence is how sure the extractor must be that a channel
+	// message is a bounce before the bot answers it unasked.
+	MinConfidence float64
+}
+
+// DefaultMinConfidence keeps the bot silent on chatter such as "550 people
+// came" while answering a pasted server line.
+const DefaultMinConfidence = 0.5
+
+// Router answers every kind of request. It is safe for concurrent use.
+type Router struct {
+	eng   *Engine
+	prefs Prefs
+	opts  Options
+	log   *slog.Logger
+}
+
+// NewRouter returns a router over an engine. prefs answers language
+// questions about users.
+func NewRouter(eng *Engine, prefs Prefs, opts Options, log *slog.Logger) *Router {
+	if opts.MinConfidence == 0 {
+		opts.MinConfidence = DefaultMinConfidence
+	}
+	return &Router{eng: eng, prefs: prefs, opts: opts, log: log}
+}
+
+// Handle turns a request into replies; none means "stay silent". A panic
+// inside is logged and answered with an apology rather than lost.
+func (rt *Router) Handle(ctx context.Context, req Request) (replies []Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			rt.log.Error("handler panicked", "source", req.Source, "channel", req.ChannelID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			replies = rt.apology(ctx, req)
+		}
+	}()
+	switch req.Source {
+	case SourceSlash:
+		return rt.command(ctx, req, true)
+	case SourceDM:
+		return rt.command(ctx, req, false)
+	case SourceMessage:
+		return rt.paste(ctx, req)
+	case SourceMention:
+		return rt.mention(ctx, req)
+	case SourceShortcut:
+		return rt.shortcut(ctx, req)
+	case SourceAction:
+		return rt.action(ctx, req)
+	case SourceHome:
+		return rt.home(ctx, req, "")
+	}
+	rt.log.Warn("request of unknown source skipped", "source", req.Source)
+	return nil
+}
+
+// language picks the reader's language: an explicit choice for this answer,
+// the user's saved choice, the script of what they wrote, their Slack
+// locale, the workspace default, English.
+func (rt *Router) language(ctx context.Context, req Request, explicit string) *locales.Lang {
+	langs := rt.eng.Languages()
+	if l, ok := langs.Get(explicit); ok {
+		return l
+	}
+	if req.UserID != "" && rt.prefs != nil {
+		if l, ok := langs.Get(rt.prefs.SavedLanguage(ctx, req.UserID)); ok {
+			return l
+		}
+	}
+	if l := langs.Detect(req.Text); l != nil {
+		return l
+	}
+	locale := ""
+	if req.UserID != "" && rt.prefs != nil {
+		locale = rt.prefs.SlackLocale(ctx, req.UserID)
+	}
+	return langs.Match(locale, rt.opts.DefaultLocale)
+}
+
+// reply addresses a reply to where the request came from.
+func (rt *Router) reply(req Request, d Delivery, m message) Reply {
+	r := Reply{Delivery: d, ChannelID: req.ChannelID, UserID: req.UserID, ResponseURL: req.ResponseURL, Text: m.text, Blocks: m.blocks}
+	if d == DeliverThread {
+		r.ThreadTS = req.ThreadTS
+		if r.ThreadTS == "" {
+			r.ThreadTS = req.TS
+		}
+	}
+	return r
+}
+
+// command answers /smtp (ephemeral, with a share button) and DMs (a plain
+// conversation).
+func (rt *Router) command(ctx context.Context, req Request, slash bool) []Reply {
+	cmd := ParseCommand(req.Text)
+	lang := rt.language(ctx, req, cmd.Lang)
+	d := DeliverChannel
+	if slash {
+		d = DeliverEphemeral
+	}
+	st := state{Lang: lang.Tag, Shareable: slash}
+	var m message
+	switch cmd.Verb {
+	case VerbHelp:
+		m = rt.helpMessage(lang, slash)
+	case VerbCodes:
+		m = rt.codesMessage(lang)
+	case VerbLang:
+		return []Reply{rt.reply(req, d, rt.setLanguage(ctx, req, cmd.Lang, lang))}
+	case VerbInvalid:
+		m = rt.usageMessage(lang, ErrorText(lang, cmd.Err), slash)
+	case VerbExplain, VerbCompare:
+		st.fromCommand(cmd)
+		m = rt.render(lang, st)
+	case VerbPaste:
+		report := rt.eng.ExplainText(lang, cmd.Text)
+		if len(report.Explanations) == 0 {
+			m = rt.usageMessage(lang, lang.T("slack.no_codes"), slash)
+			break
+		}
+		st.fromReport(report, rt.opts.MaskAddresses)
+		m = rt.render(lang, st)
+	}
+	return []Reply{rt.reply(req, d, m)}
+}
+
+// paste answers a channel message only when it is a bounce with a failure
+// in it, in the message's thread; chatter with numbers gets nothing.
+func (rt *Router) paste(ctx context.Context, req Request) []Reply {
+	x := catalog.Extract(req.Text)
+	if x.Confidence < rt.opts.MinConfidence || !hasFailure(x.Findings) {
+		return nil
+	}
+	lang := rt.language(ctx, req, "")
+	report := rt.eng.ExplainText(lang, req.Text)
+	st := state{Lang: lang.Tag}
+	st.fromReport(report, rt.opts.MaskAddresses)
+	return []Reply{rt.reply(req, DeliverThread, rt.render(lang, st))}
+}
+
+func hasFailure(fs []catalog.Finding) bool {
+	for _, f := range fs {
+		if f.Role == catalog.RoleFailure {
+			return true
+		}
+	}
+	return false
+}
+
+// mention answers "@bot 421?" in the thread; a bare mention under a bounce
+// explains the thread's parent.
+func (rt *Router) mention(ctx context.Context, req Request) []Reply {
+	cmd := ParseCommand(stripMentions(req.Text))
+	if cmd.Verb == VerbHelp && strings.TrimSpace(req.ParentText) != "" {
+		cmd = Command{Verb: VerbPaste, Lang: cmd.Lang, Text: req.ParentText}
+	}
+	if cmd.Verb == VerbPaste && len(catalog.Extract(cmd.Text).Findings) == 0 && req.ParentText != "" {
+		cmd.Text = req.ParentText
+	}
+	req.Text = cmd.Text
+	lang := rt.language(ctx, req, cmd.Lang)
+	st := state{Lang: lang.Tag}
+	var m message
+	switch cmd.Verb {
+	case VerbExplain, VerbCompare:
+		st.fromCommand(cmd)
+		m = rt.render(lang, st)
+	case VerbPaste:
+		report := rt.eng.ExplainText(lang, cmd.Text)
+		if len(report.Explanations) == 0 {
+			m = rt.usageMessage(lang, lang.T("slack.no_codes"), false)
+			break
+		}
+		st.fromReport(report, rt.opts.MaskAddresses)
+		m = rt.render(lang, st)
+	case VerbInvalid:
+		m = rt.usageMessage(lang, ErrorText(lang, cmd.Err), false)
+	case VerbCodes:
+		m = rt.codesMessage(lang)
+	default:
+		m = rt.helpMessage(lang, false)
+	}
+	return []Reply{rt.reply(req, DeliverThread, m)}
+}
+
+// shortcut answers "Explain SMTP codes" on a message, to its user only.
+func (rt *Router) shortcut(ctx context.Context, req Request) []Reply {
+	lang := rt.language(ctx, req, "")
+	report := rt.eng.ExplainText(lang, req.Text)
+	if len(report.Explanations) == 0 {
+		return []Reply{rt.reply(req, DeliverEphemeral, textMessage(lang.T("slack.shortcut_none")))}
+	}
+	st := state{Lang: lang.Tag, Shareable: true}
+	st.fromReport(report, rt.opts.MaskAddresses)
+	return []Reply{rt.reply(req, DeliverEphemeral, rt.render(lang, st))}
+}
+
+// stripMentions removes "<@U123>" mentions of the bot from a mention's text.
+func stripMentions(s string) string {
+	for {
+		i := strings.Index(s, "<@")
+		if i < 0 {
+			return s
+		}
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			return s
+		}
+		s = s[:i] + s[i+j+1:]
+	}
+}
+
+// apology tells the user something went wrong instead of leaving silence.
+func (rt *Router) apology(ctx context.Context, req Request) []Reply {
+	if req.Source == SourceMessage || req.Source == SourceHome {
+		return nil // unasked, so nobody is waiting
+	}
+	lang := rt.eng.Languages().Match(rt.opts.DefaultLocale)
+	d := DeliverEphemeral
+	switch req.Source {
+	case SourceMention:
+		d = DeliverThread
+	case SourceDM:
+		d = DeliverChannel
+	}
+	return []Reply{rt.reply(req, d, textMessage(lang.T("slack.error")))}
+}

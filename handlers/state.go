@@ -1,0 +1,99 @@
+package handlers
+
+import (
+	"encoding/json"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+)
+
+// state is what a message shows, small enough to ride in a button's value
+// (Slack allows 2,000 characters), so that a click can render the same
+// message again in another language or share it, with no server-side
+// session to lose on a restart.
+type state struct {
+	Lang      string   `json:"l"`
+	Compare   bool     `json:"cmp,omitempty"`
+	Codes     []string `json:"c"`
+	Texts     []string `json:"t,omitempty"` // server texts, already masked
+	Roles     []string `json:"r,omitempty"`
+	Provider  string   `json:"p,omitempty"`
+	Shareable bool     `json:"s,omitempty"` // ephemeral, so offer "Share in channel"
+}
+
+// maxButtonValue is Slack's limit on a button's value.
+const maxButtonValue = 2000
+
+func (st *state) fromCommand(cmd Command) {
+	st.Compare = cmd.Verb == VerbCompare
+	for _, c := range cmd.Codes {
+		st.Codes = append(st.Codes, c.String())
+	}
+}
+
+func (st *state) fromReport(r Report, mask bool) {
+	for _, x := range r.Explanations {
+		text := x.ServerText
+		if mask {
+			text = maskAddresses(text)
+		}
+		st.Codes = append(st.Codes, x.Code.String())
+		st.Texts = append(st.Texts, text)
+		st.Roles = append(st.Roles, string(x.Role))
+	}
+	if r.Provider != nil {
+		st.Provider = r.Provider.ID
+	}
+}
+
+// encode returns the state as a button value, shortening the quoted server
+// texts, then dropping them, then the codes past the first few, until it
+// fits.
+func (st state) encode() string {
+	for _, textMax := range []int{maxServerText, 200, 60, 0} {
+		s := st
+		s.Texts = nil
+		if textMax > 0 {
+			for _, t := range st.Texts {
+				s.Texts = append(s.Texts, truncate(t, textMax))
+			}
+		}
+		if b, _ := json.Marshal(s); len(b) <= maxButtonValue {
+			return string(b)
+		}
+	}
+	s := st
+	s.Texts = nil
+	s.Codes, s.Roles = s.Codes[:min(len(s.Codes), 20)], s.Roles[:min(len(s.Roles), 20)]
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func decodeState(v string) (state, error) {
+	var st state
+	err := json.Unmarshal([]byte(v), &st)
+	return st, err
+}
+
+// explanations rebuilds what the state shows. Codes that no longer parse
+// (a hand-made payload) are skipped.
+func (e *Engine) explanations(st state) ([]Explanation, *catalog.Provider) {
+	lang := e.langs.Match(st.Lang)
+	prov, _ := e.cat.Provider(st.Provider)
+	var out []Explanation
+	for i, s := range st.Codes {
+		code, err := catalog.Parse(s)
+		if err != nil {
+			continue
+		}
+		text := ""
+		if i < len(st.Texts) {
+			text = st.Texts[i]
+		}
+		x := e.explain(lang, code, text, prov)
+		if i < len(st.Roles) {
+			x.Role = catalog.Role(st.Roles[i])
+		}
+		out = append(out, x)
+	}
+	return out, prov
+}

@@ -1,0 +1,151 @@
+package handlers
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/locales"
+)
+
+// The terminal face of the engine: plain text that reads well in a shell
+// and pastes cleanly into a ticket. Lines are not wrapped, because Thai is
+// written without spaces between words; the terminal wraps them.
+
+// textWriter remembers the first write error so rendering code stays flat.
+type textWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (t *textWriter) printf(format string, args ...any) {
+	if t.err == nil {
+		_, t.err = fmt.Fprintf(t.w, format, args...)
+	}
+}
+
+func (t *textWriter) section(heading, body string) {
+	if body != "" {
+		t.printf("\n%s\n  %s\n", heading, body)
+	}
+}
+
+// WriteReport writes every explanation of r, most important first.
+func WriteReport(w io.Writer, r Report) error {
+	t := &textWriter{w: w}
+	l := r.Lang
+	if len(r.Explanations) == 0 {
+		t.printf("%s\n", l.T("explain.none"))
+		return t.err
+	}
+	t.printf("%s: %d%%\n", l.T("heading.confidence"), int(r.Confidence*100+0.5))
+	var lastRole catalog.Role = catalog.RoleFailure
+	for i := range r.Explanations {
+		x := &r.Explanations[i]
+		if x.Role != lastRole && x.Role != "" {
+			t.printf("\n== %s ==\n", l.T("heading.role."+string(x.Role)))
+			lastRole = x.Role
+		}
+		t.printf("\n")
+		writeExplanation(t, x)
+	}
+	return t.err
+}
+
+// WriteExplanation writes one explanation.
+func WriteExplanation(w io.Writer, x *Explanation) error {
+	t := &textWriter{w: w}
+	writeExplanation(t, x)
+	return t.err
+}
+
+func writeExplanation(t *textWriter, x *Explanation) {
+	l := x.Lang
+	t.printf("%s\n", x.Heading())
+	t.printf("%s\n", underline(x.Heading()))
+	class := x.ClassText
+	if x.SubjectText != "" {
+		class += " · " + x.SubjectText
+	}
+	t.printf("%s: %s\n", l.T("heading.class"), class)
+	t.printf("%s — %s\n", l.T("severity."+string(x.Severity)), x.RetryText)
+	t.printf("%s: %s\n", l.T("heading.actor"), x.ActorText)
+	t.section(l.T("heading.server_text"), x.ServerText)
+	t.section(l.T("heading.meaning"), x.Meaning)
+	t.section(l.T("heading.when"), x.When)
+	t.section(l.T("heading.fix"), x.Fix)
+	if p := x.Provider; p != nil {
+		t.section(l.T("heading.provider", "provider", p.Name), p.Title+"\n  "+p.Meaning)
+		t.section(l.T("heading.provider_fix", "provider", p.Name), p.Fix)
+	}
+	main := x.mainPart()
+	for _, p := range x.Parts() {
+		if p != main {
+			t.section(p.Code+" "+p.Title, p.Meaning)
+		}
+		if p.Deprecated != "" {
+			t.printf("\n%s\n", p.Deprecated)
+		}
+	}
+	t.printf("\n%s: %s\n", l.T("heading.references"), refsText(l, x))
+}
+
+// WriteComparison writes a comparison in the shape of a reference page.
+func WriteComparison(w io.Writer, c *Comparison) error {
+	t := &textWriter{w: w}
+	l := c.Lang
+	t.printf("%s\n%s\n", c.Title, underline(c.Title))
+	t.section(l.T("heading.summary"), c.Summary)
+	sides := []*Explanation{&c.A, &c.B}
+	if c.Same {
+		sides = sides[:1]
+	}
+	for _, x := range sides {
+		t.printf("\n")
+		writeExplanation(t, x)
+	}
+	if len(c.Differences) > 0 {
+		t.printf("\n%s\n", l.T("heading.differences"))
+		for i, d := range c.Differences {
+			t.printf("  %d. %s\n", i+1, d)
+		}
+	}
+	if len(c.WhenToUse) > 0 {
+		t.printf("\n%s\n", l.T("heading.when_to_use"))
+		for _, s := range c.WhenToUse {
+			t.printf("  - %s\n", s)
+		}
+	}
+	if len(c.LearnMore) > 0 {
+		t.printf("\n%s\n", l.T("heading.learn_more"))
+		for _, r := range c.LearnMore {
+			t.printf("  - %s (smtpbot compare %s %s)\n", r.Title, r.A, r.B)
+		}
+	}
+	return t.err
+}
+
+// WriteCodes lists the catalog: code, title in lang, defining document.
+func WriteCodes(w io.Writer, cat *catalog.Catalog, lang *locales.Lang) error {
+	t := &textWriter{w: w}
+	for _, e := range cat.Entries() {
+		title := e.Title
+		if text, ok := lang.Code(e.Key); ok {
+			title = text.Title
+		}
+		var refs []string
+		for _, r := range e.Refs {
+			refs = append(refs, "RFC "+strconv.Itoa(r.RFC))
+		}
+		t.printf("%-8s %s (%s)\n", e.Key, title, strings.Join(refs, ", "))
+	}
+	return t.err
+}
+
+// underline is a rule as wide as s looks, counting runes: combining marks
+// of Thai and Vietnamese take no column of their own but are close enough.
+func underline(s string) string {
+	return strings.Repeat("=", min(len([]rune(s)), 100))
+}
