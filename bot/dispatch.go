@@ -82,7 +82,7 @@ func (b *Bot) ack(envelopeID string) {
 	if envelopeID == "" {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	if err := b.sm.AckCtx(ctx, envelopeID, nil); err != nil {
 		b.log.Warn("ack failed", "envelope_id", envelopeID, "error", err)

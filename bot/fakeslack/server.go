@@ -340,22 +340,42 @@ func (s *Server) Acked(envelopeID string) bool {
 	return s.acked[envelopeID]
 }
 
-// WaitAcks waits until every given envelope was acked.
+// WaitAcks waits until every given envelope was acked. Reset while waiting
+// may leave it waiting for acks that were already counted.
 func (s *Server) WaitAcks(ctx context.Context, envelopeIDs ...string) error {
-	var missing []string
+	// Acks are not taken back, so each check resumes where the last one
+	// stopped: waiting for n envelopes costs O(n), not O(n²).
+	i := 0
 	err := s.wait(ctx, func() bool {
-		missing = missing[:0]
-		for _, id := range envelopeIDs {
-			if !s.acked[id] {
+		for i < len(envelopeIDs) && s.acked[envelopeIDs[i]] {
+			i++
+		}
+		return i == len(envelopeIDs)
+	})
+	if err != nil {
+		var missing []string
+		s.mu.Lock()
+		for _, id := range envelopeIDs[i:] {
+			if !s.acked[id] && len(missing) < 20 {
 				missing = append(missing, id)
 			}
 		}
-		return len(missing) == 0
-	})
-	if err != nil {
-		return fmt.Errorf("envelopes not acked: %s: %w", strings.Join(missing, ", "), err)
+		s.mu.Unlock()
+		return fmt.Errorf("envelopes not acked (first %d shown): %s: %w", len(missing), strings.Join(missing, ", "), err)
 	}
 	return nil
+}
+
+// Unacked returns the envelopes written to a socket and not acked yet (a
+// load tool may Resend them, as Slack would).
+func (s *Server) Unacked() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(s.sentAt))
+	for id := range s.sentAt {
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // Connections returns how many websocket connections were opened so far.
