@@ -37,6 +37,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -108,6 +109,9 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		slack.OptionLog(slogWriter{log: log, src: "slack"}),
 	}
 	if cfg.APIURL != "" {
+		if !strings.HasSuffix(cfg.APIURL, "/") {
+			cfg.APIURL += "/"
+		}
 		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
 	}
 	api := slack.New(cfg.BotToken, opts...)
@@ -166,9 +170,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	sockDone := make(chan error, 1)
 	go func() { sockDone <- b.runSocket(sockCtx) }()
 
-	fatal := b.loop(sockCtx, sockDone)
+	sockStopped, fatal := b.loop(sockCtx, sockDone)
 	stopSock()
-	if fatal == nil {
+	if !sockStopped {
 		<-sockDone
 	}
 	b.drain()
@@ -176,15 +180,16 @@ func (b *Bot) Run(ctx context.Context) error {
 }
 
 // loop reads the socketmode client's events until ctx is done or the
-// socket gives up. It must stay fast: the client's channel is small and a
-// slow reader stops it from answering Slack's pings.
-func (b *Bot) loop(ctx context.Context, sockDone <-chan error) error {
+// socket gives up (then it returns true and the socket's error). It must
+// stay fast: the client's channel is small and a slow reader stops it from
+// answering Slack's pings.
+func (b *Bot) loop(ctx context.Context, sockDone <-chan error) (bool, error) {
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return false, nil
 		case err := <-sockDone:
-			return err
+			return true, err
 		case evt := <-b.sm.Events:
 			b.onEvent(evt)
 		}

@@ -15,7 +15,8 @@ type Config struct {
 	AppToken string
 	// BotToken is the bot token (xoxb-…) for the Web API (SLACK_BOT_TOKEN).
 	BotToken string
-	// APIURL replaces Slack's Web API base, e.g. a fake's URL + "/api/".
+	// APIURL replaces Slack's Web API base (https://slack.com/api/), e.g.
+	// with fakeslack.Server.URL(). A missing final slash is added.
 	APIURL string
 	// DataDir holds the store of language preferences (smtpbot.db). When
 	// empty, preferences live in memory only and are lost on restart.

@@ -60,11 +60,11 @@ func completeReply(req handlers.Request, r handlers.Reply) handlers.Reply {
 			r.ResponseURL = req.ResponseURL
 		}
 	case handlers.DeliverReplace:
-		if r.MessageTS == "" && r.ResponseURL == "" && req.Action != nil {
-			if req.Action.Ephemeral {
-				r.ResponseURL = req.ResponseURL
+		if r.MessageTS == "" && r.ResponseURL == "" {
+			if a := req.Action; a != nil && !a.Ephemeral && a.MessageTS != "" {
+				r.MessageTS = a.MessageTS
 			} else {
-				r.MessageTS = req.Action.MessageTS
+				r.ResponseURL = req.ResponseURL
 			}
 		}
 	}

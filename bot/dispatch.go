@@ -181,11 +181,11 @@ func (b *Bot) onMessage(e *slackevents.MessageEvent, env string) {
 	if msg == nil {
 		msg = &slack.Msg{}
 	}
-	bot := e.BotID != ""
+	fromBot := e.BotID != ""
 	switch e.SubType {
 	case "", "thread_broadcast", "file_share":
 	case "bot_message":
-		bot = true
+		fromBot = true
 	default: // message_changed, message_deleted, channel_join, ...
 		b.log.Debug("message ignored", "subtype", e.SubType, "envelope_id", env)
 		return
@@ -193,7 +193,7 @@ func (b *Bot) onMessage(e *slackevents.MessageEvent, env string) {
 	if b.fromSelf(e.User, e.BotID) {
 		return
 	}
-	if bot && !b.cfg.ReplyToBots {
+	if fromBot && !b.cfg.ReplyToBots {
 		b.log.Debug("message from another bot ignored", "bot_id", e.BotID, "envelope_id", env)
 		return
 	}
@@ -312,9 +312,13 @@ func (b *Bot) runJob(j job) {
 	if j.parent {
 		req.ParentText = b.parentText(ctx, req.ChannelID, req.ThreadTS)
 	}
-	for _, r := range b.handle(ctx, req, j.envelopeID) {
+	start := time.Now()
+	replies := b.handle(ctx, req, j.envelopeID)
+	for _, r := range replies {
 		b.deliver(ctx, req, r)
 	}
+	b.log.Debug("request handled", "source", req.Source, "channel", req.ChannelID,
+		"envelope_id", j.envelopeID, "replies", len(replies), "took", time.Since(start))
 }
 
 // handle calls the handler; a panic there is logged and answered with

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -130,7 +131,7 @@ func start(t *testing.T, opts fakeslack.Options, configure func(*bot.Config)) *h
 			select {
 			case runErr = <-done:
 			case <-time.After(15 * time.Second):
-				runErr = fmt.Errorf("Run did not return")
+				runErr = fmt.Errorf("Run did not return; goroutines:\n%s", goroutines())
 			}
 		})
 		return runErr
@@ -145,6 +146,11 @@ func start(t *testing.T, opts fakeslack.Options, configure func(*bot.Config)) *h
 		t.Fatal(err)
 	}
 	return &harness{t: t, fake: fake, h: h, bot: b, stop: stop}
+}
+
+func goroutines() string {
+	buf := make([]byte, 1<<20)
+	return string(buf[:runtime.Stack(buf, true)])
 }
 
 func waitCtx(t *testing.T) context.Context {
@@ -180,7 +186,7 @@ func (hs *harness) barrier(channel string, want int) []fakeslack.Call {
 func (hs *harness) waitAcks(ids ...string) {
 	hs.t.Helper()
 	if err := hs.fake.WaitAcks(waitCtx(hs.t), ids...); err != nil {
-		hs.t.Fatal(err)
+		hs.t.Fatalf("%v; goroutines:\n%s", err, goroutines())
 	}
 }
 
