@@ -82,6 +82,8 @@ type Bot struct {
 	botUserID, botID string
 
 	pool *pool
+	// late holds acks the socket writer could not take at once.
+	late chan string
 	// workCtx outlives Run's context by the shutdown grace, so that replies
 	// in flight are still delivered.
 	workCtx  context.Context
@@ -127,6 +129,7 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		sm:    socketmode.New(api, socketmode.OptionLog(slogWriter{log: log, src: "socketmode"})),
 		prefs: p,
 		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now),
+		late:  make(chan string, lateAcks),
 	}
 	b.workCtx, b.stopWork = context.WithCancel(context.Background())
 	b.pool = newPool(cfg.Workers, cfg.MaxPending, b.runJob)
@@ -169,6 +172,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	sockCtx, stopSock := context.WithCancel(ctx)
 	sockDone := make(chan error, 1)
 	go func() { sockDone <- b.runSocket(sockCtx) }()
+	go b.runAcker(sockCtx)
 
 	sockStopped, fatal := b.loop(sockCtx, sockDone)
 	stopSock()

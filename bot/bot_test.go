@@ -110,8 +110,8 @@ func TestEchoedOwnRepliesAreIgnored(t *testing.T) {
 	hs.fake.SendMessage(fakeslack.Message{Channel: "C4", Text: "550 once"})
 	hs.replies(1)
 	hs.barrier("C4", 2)
-	time.Sleep(50 * time.Millisecond) // the barrier's echo
-	if n := hs.fake.Count("chat.postMessage"); n != 2 {
+	hs.barrier("C4", 3) // after the first barrier's echo
+	if n := hs.fake.Count("chat.postMessage"); n != 3 {
 		t.Errorf("%d replies, want 2: %s", n, texts(hs.fake.Calls("chat.postMessage")))
 	}
 }

@@ -31,7 +31,7 @@ type job struct {
 }
 
 // onEvent runs on the event loop: it acks, filters and queues, and never
-// waits on the network (but for the ack's hand-off to the socket writer).
+// waits on the network.
 func (b *Bot) onEvent(evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
@@ -71,21 +71,6 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 			b.ack(evt.Request.EnvelopeID)
 		}
 		b.log.Debug("event ignored", "type", evt.Type)
-	}
-}
-
-// ack hands the ack to the client's writer. It waits at most a little:
-// when the socket is down the writer is gone until the reconnect, and an
-// ack later than 3 seconds is worthless anyway (Slack redelivers, and the
-// event id dedupe drops the copy).
-func (b *Bot) ack(envelopeID string) {
-	if envelopeID == "" {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	if err := b.sm.AckCtx(ctx, envelopeID, nil); err != nil {
-		b.log.Warn("ack failed", "envelope_id", envelopeID, "error", err)
 	}
 }
 

@@ -130,7 +130,7 @@ func start(t *testing.T, opts fakeslack.Options, configure func(*bot.Config)) *h
 			cancel()
 			select {
 			case runErr = <-done:
-			case <-time.After(15 * time.Second):
+			case <-time.After(20 * time.Second):
 				runErr = fmt.Errorf("Run did not return; goroutines:\n%s", goroutines())
 			}
 		})
@@ -154,7 +154,7 @@ func goroutines() string {
 }
 
 func waitCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }

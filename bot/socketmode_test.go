@@ -31,9 +31,9 @@ func TestFakePingsKeepTheClientConnected(t *testing.T) {
 			fake := fakeslack.New(fakeslack.Options{PingInterval: tc.fakePing})
 			defer fake.Close()
 			api := slack.New(botToken, slack.OptionAppLevelToken(appToken), slack.OptionAPIURL(fake.URL()))
-			sm := socketmode.New(api, socketmode.OptionPingInterval(300*time.Millisecond),
+			sm := socketmode.New(api, socketmode.OptionPingInterval(time.Second),
 				socketmode.OptionLog(discardLog{}))
-			ctx, cancel := context.WithTimeout(context.Background(), 1200*time.Millisecond)
+			ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
 			defer cancel()
 			go func() {
 				for {
@@ -78,7 +78,7 @@ func TestRefusedAppTokenStopsRun(t *testing.T) {
 // answered, each channel's replies in order.
 func TestBurst(t *testing.T) {
 	t.Parallel()
-	const channels, perChannel = 50, 40
+	const channels, perChannel = 25, 40
 	hs := start(t, fakeslack.Options{}, func(c *bot.Config) { c.Workers = 16 })
 	begin := time.Now()
 	var envs []string

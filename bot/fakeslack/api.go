@@ -203,9 +203,20 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	failure := s.takeFailure(method)
+	var ts string
+	if method == "chat.postMessage" && failure == "" {
+		// The echo is queued before the call is recorded: a test that saw
+		// the call and sends an event next gets it after the echo.
+		ts = s.NextTS()
+		s.remember(c.Channel, histMsg{TS: ts, ThreadTS: c.ThreadTS, User: s.opts.BotUserID, BotID: s.opts.BotID, Text: c.Text})
+		if s.opts.EchoBotMessages {
+			s.SendMessage(Message{Channel: c.Channel, User: s.opts.BotUserID, BotID: s.opts.BotID, Text: c.Text, TS: ts, ThreadTS: c.ThreadTS})
+		}
+	}
 	s.record(c)
-	if code := s.takeFailure(method); code != "" {
-		apiError(w, code)
+	if failure != "" {
+		apiError(w, failure)
 		return
 	}
 	switch method {
@@ -219,13 +230,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			"is_enterprise_install": false,
 		})
 	case "chat.postMessage":
-		ts := s.NextTS()
-		s.remember(c.Channel, histMsg{TS: ts, ThreadTS: c.ThreadTS, User: s.opts.BotUserID, BotID: s.opts.BotID, Text: c.Text})
 		writeJSON(w, map[string]any{"ok": true, "channel": c.Channel, "ts": ts,
 			"message": map[string]any{"type": "message", "text": c.Text, "user": s.opts.BotUserID, "bot_id": s.opts.BotID, "ts": ts}})
-		if s.opts.EchoBotMessages {
-			s.SendMessage(Message{Channel: c.Channel, User: s.opts.BotUserID, BotID: s.opts.BotID, Text: c.Text, TS: ts, ThreadTS: c.ThreadTS})
-		}
 	case "chat.postEphemeral":
 		writeJSON(w, map[string]any{"ok": true, "message_ts": s.NextTS()})
 	case "chat.update":
