@@ -1,0 +1,296 @@
+// Package bot connects the handlers to Slack: it receives Socket Mode
+// envelopes, acknowledges them at once, reduces events to
+// handlers.Request values, hands them to a bounded pool of workers that
+// call the Handler, and delivers the replies through the Web API.
+//
+// It is the only package that knows about socketmode. What it answers and
+// what it ignores:
+//
+//   - slash commands → SourceSlash; message shortcuts with callback id
+//     "explain_codes" → SourceShortcut; block_actions → SourceAction;
+//     app_home_opened (Home tab) → SourceHome.
+//   - message events: new messages (no subtype), thread_broadcast and
+//     file_share (the text of snippet, .txt and .eml files is downloaded
+//     and appended). In a DM → SourceDM; in a channel → SourceMessage, or
+//     SourceMention when the text mentions the bot (Slack then sends an
+//     app_mention too; whichever arrives first is answered, once).
+//   - app_mention → SourceMention, with the thread parent's text.
+//   - ignored: the bot's own messages; other bots' messages (bot_id set or
+//     subtype bot_message) unless Config.ReplyToBots; edits
+//     (message_changed), deletions, joins, topic changes and every other
+//     subtype; edited mentions; every other event and interaction.
+//
+// Slack redelivers events it thinks were not acked: event ids are
+// remembered for Config.EventTTL, and a message is answered once even when
+// it arrives as both message and app_mention (keyed by channel and ts).
+// The same reply is not posted twice in one thread within
+// Config.DedupeWindow.
+//
+// Requests are handled in lanes, one per channel (one per user for the
+// Home tab): replies to one channel are posted in order, and a channel that
+// is rate limited (HTTP 429, retried after Retry-After) holds up only its
+// own lane.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/smtpcodes/smtpbot/handlers"
+)
+
+// Handler turns a request into replies. handlers.Router will implement it.
+type Handler interface {
+	Handle(ctx context.Context, req handlers.Request) []handlers.Reply
+}
+
+// HandlerFunc adapts a function to Handler. It helps to build a handler
+// that needs the bot's Prefs:
+//
+//	var router *handlers.Router
+//	b, err := bot.New(cfg, bot.HandlerFunc(func(ctx context.Context, r handlers.Request) []handlers.Reply {
+//		return router.Handle(ctx, r)
+//	}))
+//	router = handlers.NewRouter(…, b.Prefs())
+type HandlerFunc func(ctx context.Context, req handlers.Request) []handlers.Reply
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, req handlers.Request) []handlers.Reply {
+	return f(ctx, req)
+}
+
+// Bot is a Slack app over Socket Mode. Create it with New, serve with Run.
+type Bot struct {
+	cfg   Config
+	h     Handler
+	log   *slog.Logger
+	api   *slack.Client
+	sm    *socketmode.Client
+	prefs *prefs
+	seen  *dedupe
+
+	// Set by auth.test before the event loop starts.
+	botUserID, botID string
+
+	pool *pool
+	// late holds acks the socket writer could not take at once.
+	late chan string
+	// workCtx outlives Run's context by the shutdown grace, so that replies
+	// in flight are still delivered.
+	workCtx  context.Context
+	stopWork context.CancelFunc
+
+	started   atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New checks the configuration and opens the preference store. It does not
+// connect; Run does.
+func New(cfg Config, h Handler) (*Bot, error) {
+	if h == nil {
+		return nil, errors.New("bot: nil Handler")
+	}
+	if err := validateTokens(cfg.AppToken, cfg.BotToken); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	log := cfg.Logger
+	opts := []slack.Option{
+		slack.OptionAppLevelToken(cfg.AppToken),
+		slack.OptionHTTPClient(cfg.HTTPClient),
+		slack.OptionLog(slogWriter{log: log, src: "slack"}),
+	}
+	if cfg.APIURL != "" {
+		if !strings.HasSuffix(cfg.APIURL, "/") {
+			cfg.APIURL += "/"
+		}
+		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
+	}
+	api := slack.New(cfg.BotToken, opts...)
+	p, err := openPrefs(cfg.DataDir, api, log)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bot{
+		cfg:   cfg,
+		h:     h,
+		log:   log,
+		api:   api,
+		sm:    socketmode.New(api, socketmode.OptionLog(slogWriter{log: log, src: "socketmode"})),
+		prefs: p,
+		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now),
+		late:  make(chan string, lateAcks),
+	}
+	b.workCtx, b.stopWork = context.WithCancel(context.Background())
+	b.pool = newPool(cfg.Workers, cfg.MaxPending, b.runJob)
+	return b, nil
+}
+
+// Prefs is the language preferences the bot keeps: choices saved in its
+// store (bbolt under DataDir, cached), and Slack locales from users.info
+// (cached).
+func (b *Bot) Prefs() handlers.Prefs { return b.prefs }
+
+// Close closes the preference store. Run closes it on return; Close is for
+// a Bot that was never run, and may be called more than once.
+func (b *Bot) Close() error {
+	b.closeOnce.Do(func() {
+		b.stopWork()
+		b.closeErr = b.prefs.close()
+	})
+	return b.closeErr
+}
+
+// Run learns who the bot is (auth.test), connects over Socket Mode and
+// serves until ctx is done. Then it stops taking envelopes, waits up to
+// Config.ShutdownGrace for the replies in flight, closes the store and
+// returns nil. It returns an error when the tokens are refused. A Bot runs
+// once.
+func (b *Bot) Run(ctx context.Context) error {
+	if !b.started.CompareAndSwap(false, true) {
+		return errors.New("bot: Run called twice")
+	}
+	defer b.Close()
+	if err := b.whoAmI(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	b.pool.start()
+
+	sockCtx, stopSock := context.WithCancel(ctx)
+	sockDone := make(chan error, 1)
+	go func() { sockDone <- b.runSocket(sockCtx) }()
+	go b.runAcker(sockCtx)
+
+	sockStopped, fatal := b.loop(sockCtx, sockDone)
+	stopSock()
+	if !sockStopped {
+		<-sockDone
+	}
+	b.drain()
+	return fatal
+}
+
+// loop reads the socketmode client's events until ctx is done or the
+// socket gives up (then it returns true and the socket's error). It must
+// stay fast: the client's channel is small and a slow reader stops it from
+// answering Slack's pings.
+func (b *Bot) loop(ctx context.Context, sockDone <-chan error) (bool, error) {
+	for {
+		select {
+		case <-ctx.Done():
+			return false, nil
+		case err := <-sockDone:
+			return true, err
+		case evt := <-b.sm.Events:
+			b.onEvent(evt)
+		}
+	}
+}
+
+// whoAmI calls auth.test, retrying network errors, to learn the bot's user
+// and bot ids (to ignore its own messages).
+func (b *Bot) whoAmI(ctx context.Context) error {
+	wait := 500 * time.Millisecond
+	for {
+		res, err := b.api.AuthTestContext(ctx)
+		if err == nil {
+			b.botUserID, b.botID = res.UserID, res.BotID
+			b.log.Info("authenticated", "team", res.Team, "bot_user", res.UserID, "bot_id", res.BotID)
+			return nil
+		}
+		if fatalAuthError(err) {
+			return fmt.Errorf("SLACK_BOT_TOKEN was refused by auth.test (%w); "+botTokenHelp, err)
+		}
+		b.log.Warn("auth.test failed; retrying", "error", err, "in", wait)
+		if !sleep(ctx, wait) {
+			return ctx.Err()
+		}
+		wait = min(2*wait, 30*time.Second)
+	}
+}
+
+// runSocket runs the socketmode client until ctx is done. The client
+// reconnects by itself after a disconnect envelope, a dropped socket or a
+// ping timeout, and retries failed connections with backoff; RunContext
+// returns only when ctx is done or a connection is refused for good
+// (invalid_auth, account_inactive, not_authed, token_revoked, HTTP 404).
+// The loop here is a second line: anything else it retries with backoff.
+func (b *Bot) runSocket(ctx context.Context) error {
+	wait := time.Second
+	for {
+		start := time.Now()
+		err := b.sm.RunContext(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if fatalAuthError(err) {
+			b.log.Error("socket mode connection refused", "error", err)
+			return fmt.Errorf("SLACK_APP_TOKEN was refused by apps.connections.open (%w); "+appTokenHelp, err)
+		}
+		if time.Since(start) > time.Minute {
+			wait = time.Second
+		}
+		b.log.Warn("socket mode stopped; reconnecting", "error", err, "in", wait)
+		if !sleep(ctx, wait) {
+			return nil
+		}
+		wait = min(2*wait, time.Minute)
+	}
+}
+
+// fatalAuthError tells errors that retrying cannot fix.
+func fatalAuthError(err error) bool {
+	if err == nil {
+		return false
+	}
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "invalid_auth", "account_inactive", "not_authed", "token_revoked", "not_allowed_token_type":
+			return true
+		}
+	}
+	switch err.Error() {
+	case "invalid_auth", "account_inactive", "not_authed", "token_revoked", "not_allowed_token_type":
+		return true
+	}
+	var sc slack.StatusCodeError
+	return errors.As(err, &sc) && sc.Code == 404
+}
+
+// drain waits for the requests in flight, at most ShutdownGrace, then
+// abandons the rest.
+func (b *Bot) drain() {
+	if b.pool.wait(b.cfg.ShutdownGrace) {
+		b.log.Info("stopped; all replies delivered")
+	} else {
+		b.log.Warn("stopped; replies still in flight were abandoned", "grace", b.cfg.ShutdownGrace)
+	}
+	b.stopWork()
+	b.pool.stop(2 * time.Second)
+}
+
+// sleep waits d or until ctx is done; it reports whether d elapsed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

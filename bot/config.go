@@ -1,0 +1,130 @@
+package bot
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Config configures a Bot. Only the two tokens are required.
+type Config struct {
+	// AppToken is the app-level token (xapp-…) that opens Socket Mode
+	// connections (SLACK_APP_TOKEN).
+	AppToken string
+	// BotToken is the bot token (xoxb-…) for the Web API (SLACK_BOT_TOKEN).
+	BotToken string
+	// APIURL replaces Slack's Web API base (https://slack.com/api/), e.g.
+	// with fakeslack.Server.URL(). A missing final slash is added.
+	APIURL string
+	// DataDir holds the store of language preferences (smtpbot.db). When
+	// empty, preferences live in memory only and are lost on restart.
+	DataDir string
+	// ReplyToBots answers messages posted by other bots and integrations
+	// (bounce forwarders often are). The bot never answers itself.
+	ReplyToBots bool
+	// DedupeWindow: the same reply is not posted twice in one thread within
+	// it. 5m when zero; negative turns the check off.
+	DedupeWindow time.Duration
+	// EventTTL is how long event ids (and channel+ts of messages) are
+	// remembered to drop redeliveries. 10m when zero, longer than Slack's
+	// retries (about 5 minutes).
+	EventTTL time.Duration
+	// MaxFileBytes caps how much of each attached snippet or text file is
+	// downloaded; longer files are cut. 256 KiB when zero.
+	MaxFileBytes int64
+	// Workers is how many requests are handled at once. 16 when zero.
+	Workers int
+	// MaxPending caps the requests waiting for a worker; beyond it new
+	// requests are dropped (already acked) with a warning rather than
+	// stalling the socket. 10000 when zero.
+	MaxPending int
+	// ShutdownGrace bounds how long Run waits for replies in flight once its
+	// context is done. 10s when zero.
+	ShutdownGrace time.Duration
+	// Logger receives the bot's logs; slog.Default() when nil. Tokens are
+	// never logged.
+	Logger *slog.Logger
+	// HTTPClient is used for every Web API call, file download and response
+	// URL. When nil, a shared client keeps up to 64 idle connections per
+	// host.
+	HTTPClient *http.Client
+	// Now is the clock for the reply dedupe window; time.Now when nil.
+	Now func() time.Time
+}
+
+// Where to get the tokens, for the errors New returns.
+const (
+	appTokenHelp = "SLACK_APP_TOKEN must be an app-level token starting with \"xapp-\": " +
+		"create one at api.slack.com/apps → your app → Basic Information → App-Level Tokens, " +
+		"with the connections:write scope"
+	botTokenHelp = "SLACK_BOT_TOKEN must be a bot token starting with \"xoxb-\": " +
+		"copy the Bot User OAuth Token from api.slack.com/apps → your app → OAuth & Permissions"
+)
+
+// validateTokens checks the tokens' shape without ever quoting them.
+func validateTokens(appToken, botToken string) error {
+	var errs []error
+	switch {
+	case appToken == "":
+		errs = append(errs, errors.New("SLACK_APP_TOKEN is empty; "+appTokenHelp))
+	case strings.HasPrefix(appToken, "xoxb-"):
+		errs = append(errs, errors.New("SLACK_APP_TOKEN holds a bot token (xoxb-…); are the two tokens swapped? "+appTokenHelp))
+	case !strings.HasPrefix(appToken, "xapp-"):
+		errs = append(errs, errors.New(appTokenHelp))
+	}
+	switch {
+	case botToken == "":
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN is empty; "+botTokenHelp))
+	case strings.HasPrefix(botToken, "xapp-"):
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN holds an app-level token (xapp-…); are the two tokens swapped? "+botTokenHelp))
+	case strings.HasPrefix(botToken, "xoxp-"):
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN holds a user token (xoxp-…); "+botTokenHelp))
+	case !strings.HasPrefix(botToken, "xoxb-"):
+		errs = append(errs, errors.New(botTokenHelp))
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) withDefaults() Config {
+	if c.DedupeWindow == 0 {
+		c.DedupeWindow = 5 * time.Minute
+	}
+	if c.EventTTL <= 0 {
+		c.EventTTL = 10 * time.Minute
+	}
+	if c.MaxFileBytes <= 0 {
+		c.MaxFileBytes = 256 << 10
+	}
+	if c.Workers <= 0 {
+		c.Workers = 16
+	}
+	if c.MaxPending <= 0 {
+		c.MaxPending = 10000
+	}
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = 10 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = newHTTPClient()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// newHTTPClient shares connections between the workers: the default
+// transport keeps only 2 idle connections per host, so a burst of replies
+// would open and close connections to slack.com.
+func newHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 64
+	t.IdleConnTimeout = 90 * time.Second
+	return &http.Client{Transport: t, Timeout: 30 * time.Second}
+}

@@ -1,0 +1,342 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/smtpcodes/smtpbot/handlers"
+)
+
+// ShortcutCallbackID is the callback id of the message shortcut
+// "Explain SMTP codes" in the app's configuration.
+const ShortcutCallbackID = "explain_codes"
+
+// jobTimeout bounds one request: downloads, the handler, and delivery with
+// its retries.
+const jobTimeout = 2 * time.Minute
+
+// job is one request waiting for a worker, with what the worker must fetch
+// before calling the handler.
+type job struct {
+	req        handlers.Request
+	files      []slack.File // attached files; text ones are appended to Text
+	parent     bool         // fetch the thread parent's text into ParentText
+	envelopeID string
+}
+
+// onEvent runs on the event loop: it acks, filters and queues, and never
+// waits on the network.
+func (b *Bot) onEvent(evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
+		env := ""
+		if evt.Request != nil {
+			env = evt.Request.EnvelopeID
+			b.ack(env)
+		}
+		defer b.recovered("dispatch", "type", evt.Type, "envelope_id", env)
+		b.dispatch(evt, env)
+	case socketmode.EventTypeErrorBadMessage:
+		b.onBadMessage(evt)
+	case socketmode.EventTypeConnecting:
+		b.log.Debug("connecting to Slack")
+	case socketmode.EventTypeConnected:
+		if c, ok := evt.Data.(*socketmode.ConnectedEvent); ok {
+			b.log.Info("connected to Slack", "connection", c.ConnectionCount+1)
+		}
+	case socketmode.EventTypeHello:
+		b.log.Debug("hello from Slack")
+	case socketmode.EventTypeConnectionError:
+		if c, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
+			b.log.Warn("cannot connect to Slack; retrying", "attempt", c.Attempt, "in", c.Backoff, "error", c.ErrorObj)
+		}
+	case socketmode.EventTypeInvalidAuth:
+		b.log.Error("Slack refused the app-level token (SLACK_APP_TOKEN)")
+	case socketmode.EventTypeIncomingError:
+		if e, ok := evt.Data.(*slack.IncomingEventError); ok {
+			b.log.Warn("unreadable frame from Slack", "error", e.ErrorObj)
+		}
+	case socketmode.EventTypeErrorWriteFailed:
+		if e, ok := evt.Data.(*socketmode.ErrorWriteFailed); ok && e.Response != nil {
+			b.log.Warn("ack not written", "envelope_id", e.Response.EnvelopeID, "error", e.Cause)
+		}
+	default:
+		if evt.Request != nil && evt.Request.EnvelopeID != "" {
+			b.ack(evt.Request.EnvelopeID)
+		}
+		b.log.Debug("event ignored", "type", evt.Type)
+	}
+}
+
+// onBadMessage acks an envelope the client could not parse (bad payload,
+// unknown event or envelope type), so that Slack does not redeliver it.
+func (b *Bot) onBadMessage(evt socketmode.Event) {
+	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
+	if !ok {
+		b.log.Warn("malformed envelope skipped")
+		return
+	}
+	var head struct {
+		Type       string `json:"type"`
+		EnvelopeID string `json:"envelope_id"`
+	}
+	_ = json.Unmarshal(bad.Message, &head)
+	b.ack(head.EnvelopeID)
+	b.log.Warn("malformed envelope skipped", "type", head.Type, "envelope_id", head.EnvelopeID, "error", bad.Cause)
+}
+
+func (b *Bot) malformed(typ socketmode.EventType, env, why string) {
+	b.log.Warn("malformed envelope skipped", "type", typ, "envelope_id", env, "error", why)
+}
+
+func (b *Bot) dispatch(evt socketmode.Event, env string) {
+	switch evt.Type {
+	case socketmode.EventTypeEventsAPI:
+		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+		if !ok {
+			b.malformed(evt.Type, env, "payload is not an Events API event")
+			return
+		}
+		b.onEventsAPI(ev, env)
+	case socketmode.EventTypeSlashCommand:
+		cmd, ok := evt.Data.(slack.SlashCommand)
+		if !ok {
+			b.malformed(evt.Type, env, "payload is not a slash command")
+			return
+		}
+		b.submit(job{envelopeID: env, req: handlers.Request{
+			Source: handlers.SourceSlash, UserID: cmd.UserID, ChannelID: cmd.ChannelID,
+			Text: cmd.Text, ResponseURL: cmd.ResponseURL,
+		}})
+	case socketmode.EventTypeInteractive:
+		cb, ok := evt.Data.(slack.InteractionCallback)
+		if !ok {
+			b.malformed(evt.Type, env, "payload is not an interaction")
+			return
+		}
+		b.onInteraction(cb, env)
+	}
+}
+
+func (b *Bot) onEventsAPI(ev slackevents.EventsAPIEvent, env string) {
+	if ev.Type != slackevents.CallbackEvent {
+		if ev.Type == slackevents.AppRateLimited {
+			b.log.Warn("Slack is rate limiting this app's events", "envelope_id", env)
+		} else {
+			b.log.Debug("events API envelope ignored", "type", ev.Type, "envelope_id", env)
+		}
+		return
+	}
+	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb.EventID != "" {
+		if !b.seen.first("event/" + cb.EventID) {
+			b.log.Debug("redelivered event dropped", "event_id", cb.EventID, "envelope_id", env)
+			return
+		}
+	}
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.MessageEvent:
+		b.onMessage(e, env)
+	case *slackevents.AppMentionEvent:
+		b.onMention(e, env)
+	case *slackevents.AppHomeOpenedEvent:
+		if e.Tab != "home" {
+			return
+		}
+		b.submit(job{envelopeID: env, req: handlers.Request{
+			Source: handlers.SourceHome, UserID: e.User, ChannelID: e.Channel,
+		}})
+	default:
+		b.log.Debug("event ignored", "event", ev.InnerEvent.Type, "envelope_id", env)
+	}
+}
+
+// fromSelf tells the bot's own messages.
+func (b *Bot) fromSelf(user, botID string) bool {
+	return (user != "" && user == b.botUserID) || (botID != "" && botID == b.botID)
+}
+
+func (b *Bot) onMessage(e *slackevents.MessageEvent, env string) {
+	msg := e.Message
+	if msg == nil {
+		msg = &slack.Msg{}
+	}
+	fromBot := e.BotID != ""
+	switch e.SubType {
+	case "", "thread_broadcast", "file_share":
+	case "bot_message":
+		fromBot = true
+	default: // message_changed, message_deleted, channel_join, ...
+		b.log.Debug("message ignored", "subtype", e.SubType, "envelope_id", env)
+		return
+	}
+	if b.fromSelf(e.User, e.BotID) {
+		return
+	}
+	if fromBot && !b.cfg.ReplyToBots {
+		b.log.Debug("message from another bot ignored", "bot_id", e.BotID, "envelope_id", env)
+		return
+	}
+	req := handlers.Request{
+		Source: handlers.SourceMessage, UserID: e.User, ChannelID: e.Channel,
+		TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text,
+	}
+	j := job{envelopeID: env, files: msg.Files}
+	switch {
+	case e.ChannelType == slackevents.ChannelTypeIM:
+		req.Source = handlers.SourceDM
+	case b.botUserID != "" && strings.Contains(e.Text, "<@"+b.botUserID+">"):
+		// Slack sends an app_mention for this message too; treat both the
+		// same so that whichever comes first is answered.
+		req.Source = handlers.SourceMention
+		j.parent = inThread(req)
+	}
+	if !b.seen.first("msg/" + e.Channel + "/" + e.TimeStamp) {
+		b.log.Debug("message already handled", "channel", e.Channel, "ts", e.TimeStamp)
+		return
+	}
+	j.req = req
+	b.submit(j)
+}
+
+func (b *Bot) onMention(e *slackevents.AppMentionEvent, env string) {
+	if b.fromSelf(e.User, e.BotID) || e.Edited != nil {
+		return
+	}
+	if e.BotID != "" && !b.cfg.ReplyToBots {
+		return
+	}
+	req := handlers.Request{
+		Source: handlers.SourceMention, UserID: e.User, ChannelID: e.Channel,
+		TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text,
+	}
+	if !b.seen.first("msg/" + e.Channel + "/" + e.TimeStamp) {
+		b.log.Debug("mention already handled", "channel", e.Channel, "ts", e.TimeStamp)
+		return
+	}
+	b.submit(job{envelopeID: env, req: req, files: e.Files, parent: inThread(req)})
+}
+
+func inThread(r handlers.Request) bool { return r.ThreadTS != "" && r.ThreadTS != r.TS }
+
+func (b *Bot) onInteraction(cb slack.InteractionCallback, env string) {
+	switch cb.Type {
+	case slack.InteractionTypeMessageAction:
+		if cb.CallbackID != ShortcutCallbackID {
+			b.log.Debug("shortcut ignored", "callback_id", cb.CallbackID)
+			return
+		}
+		ts := cb.Message.Timestamp
+		if ts == "" {
+			ts = cb.MessageTs
+		}
+		b.submit(job{envelopeID: env, files: cb.Message.Files, req: handlers.Request{
+			Source: handlers.SourceShortcut, UserID: cb.User.ID, ChannelID: cb.Channel.ID,
+			TS: ts, ThreadTS: cb.Message.ThreadTimestamp, Text: cb.Message.Text,
+			ResponseURL: cb.ResponseURL,
+		}})
+	case slack.InteractionTypeBlockActions:
+		channel := cb.Channel.ID
+		if channel == "" {
+			channel = cb.Container.ChannelID
+		}
+		for _, a := range cb.ActionCallback.BlockActions {
+			if a == nil {
+				continue
+			}
+			value := a.Value
+			if value == "" {
+				value = a.SelectedOption.Value
+			}
+			b.submit(job{envelopeID: env, req: handlers.Request{
+				Source: handlers.SourceAction, UserID: cb.User.ID, ChannelID: channel,
+				TS: cb.Container.MessageTs, ThreadTS: cb.Container.ThreadTs,
+				ResponseURL: cb.ResponseURL,
+				Action: &handlers.Action{
+					ActionID: a.ActionID, Value: value,
+					MessageTS: cb.Container.MessageTs, Ephemeral: cb.Container.IsEphemeral,
+				},
+			}})
+		}
+	default:
+		b.log.Debug("interaction ignored", "type", cb.Type, "envelope_id", env)
+	}
+}
+
+// laneKey puts the requests of one channel in one lane; Home tab visits,
+// which have no channel to post in, go in the user's lane.
+func laneKey(r handlers.Request) string {
+	if r.Source == handlers.SourceHome || r.ChannelID == "" {
+		return "user/" + r.UserID
+	}
+	return "channel/" + r.ChannelID
+}
+
+func (b *Bot) submit(j job) {
+	if !b.pool.submit(laneKey(j.req), j) {
+		b.log.Warn("too many requests waiting; request dropped",
+			"source", j.req.Source, "channel", j.req.ChannelID, "envelope_id", j.envelopeID)
+	}
+}
+
+// runJob runs on a worker: it fetches what the request needs, calls the
+// handler and delivers the replies in order.
+func (b *Bot) runJob(j job) {
+	defer b.recovered("request", "source", j.req.Source, "channel", j.req.ChannelID, "envelope_id", j.envelopeID)
+	ctx, cancel := context.WithTimeout(b.workCtx, jobTimeout)
+	defer cancel()
+	req := j.req
+	if len(j.files) > 0 {
+		req.Text = joinText(req.Text, b.filesText(ctx, j.files))
+	}
+	if j.parent {
+		req.ParentText = b.parentText(ctx, req.ChannelID, req.ThreadTS)
+	}
+	start := time.Now()
+	replies := b.handle(ctx, req, j.envelopeID)
+	for _, r := range replies {
+		b.deliver(ctx, req, r)
+	}
+	b.log.Debug("request handled", "source", req.Source, "channel", req.ChannelID,
+		"envelope_id", j.envelopeID, "replies", len(replies), "took", time.Since(start))
+}
+
+// handle calls the handler; a panic there is logged and answered with
+// silence.
+func (b *Bot) handle(ctx context.Context, req handlers.Request, env string) (replies []handlers.Reply) {
+	defer b.recovered("handler", "source", req.Source, "channel", req.ChannelID, "envelope_id", env)
+	return b.h.Handle(ctx, req)
+}
+
+// parentText fetches the text of a thread's parent message (and of its
+// text files), for a mention inside the thread.
+func (b *Bot) parentText(ctx context.Context, channel, threadTS string) string {
+	msgs, _, _, err := b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+		ChannelID: channel, Timestamp: threadTS, Limit: 1, Inclusive: true,
+	})
+	if err != nil {
+		b.log.Warn("cannot read thread parent", "method", "conversations.replies", "channel", channel, "thread_ts", threadTS, "error", err)
+		return ""
+	}
+	for _, m := range msgs {
+		if m.Timestamp == threadTS {
+			return joinText(m.Text, b.filesText(ctx, m.Files))
+		}
+	}
+	return ""
+}
+
+func joinText(a, b string) string {
+	switch {
+	case b == "":
+		return a
+	case a == "":
+		return b
+	}
+	return a + "\n\n" + b
+}

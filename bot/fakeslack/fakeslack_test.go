@@ -1,0 +1,152 @@
+package fakeslack_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/smtpcodes/smtpbot/bot/fakeslack"
+)
+
+func post(t *testing.T, u, token string, form url.Values) (*http.Response, map[string]any) {
+	t.Helper()
+	form.Set("token", token)
+	resp, err := http.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	return resp, body
+}
+
+func TestRateLimitAndAuth(t *testing.T) {
+	f := fakeslack.New(fakeslack.Options{RateLimitPerChannel: 2, RateInterval: time.Hour, RetryAfter: 1500 * time.Millisecond})
+	defer f.Close()
+	for i := range 3 {
+		resp, body := post(t, f.URL()+"chat.postMessage", "xoxb-1", url.Values{"channel": {"C1"}, "text": {"hi"}})
+		if i < 2 && body["ok"] != true {
+			t.Errorf("call %d: %v", i, body)
+		}
+		if i == 2 && (resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "2") {
+			t.Errorf("call 3: %d Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+	}
+	if _, body := post(t, f.URL()+"chat.postMessage", "xoxb-1", url.Values{"channel": {"C2"}}); body["ok"] != true {
+		t.Errorf("other channel: %v", body)
+	}
+	if f.RateLimited() != 1 || f.Count("chat.postMessage") != 3 {
+		t.Errorf("limited %d, calls %d", f.RateLimited(), f.Count("chat.postMessage"))
+	}
+	if _, body := post(t, f.URL()+"auth.test", "xapp-1", url.Values{}); body["error"] != "invalid_auth" {
+		t.Errorf("auth.test with an app token: %v", body)
+	}
+	if _, body := post(t, f.URL()+"apps.connections.open", "xoxb-1", url.Values{}); body["error"] != "invalid_auth" {
+		t.Errorf("connections.open with a bot token: %v", body)
+	}
+	for _, c := range f.Calls() {
+		if _, ok := c.Params["token"]; ok {
+			t.Errorf("token recorded in %s", c.Method)
+		}
+	}
+}
+
+func TestFileNeedsBotToken(t *testing.T) {
+	f := fakeslack.New(fakeslack.Options{})
+	defer f.Close()
+	file := f.AddFile(fakeslack.File{Name: "a.txt", Content: []byte("550")})
+	_, body := post(t, f.URL()+"files.info", "xoxb-1", url.Values{"file": {file.ID}})
+	u := body["file"].(map[string]any)["url_private"].(string)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Errorf("without token: %d", resp.StatusCode)
+	}
+	req, _ := http.NewRequest("GET", u, nil)
+	req.Header.Set("Authorization", "Bearer xoxb-1")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(data) != "550" {
+		t.Errorf("content %q", data)
+	}
+}
+
+// A raw websocket client: hello first, envelopes in order, acks recorded,
+// Resend keeps the payload and bumps retry_attempt, disconnect stops the
+// connection's envelopes.
+func TestSocket(t *testing.T) {
+	f := fakeslack.New(fakeslack.Options{})
+	defer f.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, body := post(t, f.URL()+"apps.connections.open", "xapp-1", url.Values{})
+	c, _, err := websocket.DefaultDialer.DialContext(ctx, body["url"].(string), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	type env struct {
+		Type         string          `json:"type"`
+		EnvelopeID   string          `json:"envelope_id"`
+		RetryAttempt int             `json:"retry_attempt"`
+		Payload      json.RawMessage `json:"payload"`
+	}
+	read := func() env {
+		t.Helper()
+		var e env
+		_ = c.SetReadDeadline(time.Now().Add(3 * time.Second))
+		if err := c.ReadJSON(&e); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	if e := read(); e.Type != "hello" {
+		t.Fatalf("first frame %q", e.Type)
+	}
+	id := f.SendMessage(fakeslack.Message{Text: "550"})
+	again := f.Resend(id)
+	f.SendDisconnect()
+	f.SendSlash(fakeslack.Slash{Text: "later"})
+	e1, e2, e3 := read(), read(), read()
+	if e1.EnvelopeID != id || e2.EnvelopeID != again || e2.RetryAttempt != 1 || e3.Type != "disconnect" {
+		t.Errorf("frames: %+v %+v %+v", e1, e2, e3)
+	}
+	var p1, p2 struct {
+		EventID string `json:"event_id"`
+	}
+	_ = json.Unmarshal(e1.Payload, &p1)
+	_ = json.Unmarshal(e2.Payload, &p2)
+	if p1.EventID == "" || p1.EventID != p2.EventID {
+		t.Errorf("event ids %q %q", p1.EventID, p2.EventID)
+	}
+	if err := c.WriteJSON(map[string]any{"envelope_id": id}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.WaitAcks(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if un := f.Unacked(); !slices.Contains(un, again) || slices.Contains(un, id) {
+		t.Errorf("unacked: %v", un)
+	}
+	// The slash command waits for the next connection.
+	_ = c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	if _, _, err := c.ReadMessage(); err == nil {
+		t.Error("a frame after disconnect")
+	}
+}

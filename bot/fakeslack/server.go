@@ -1,0 +1,407 @@
+// Package fakeslack is a fake of the parts of Slack that package bot talks
+// to: the Web API methods it calls, Socket Mode's websocket, file downloads
+// and response URLs. It runs on an httptest server, records every call and
+// every ack, and can rate limit, fail calls, redeliver envelopes, ask for a
+// reconnect and drop the socket. It is safe for concurrent use and cheap
+// enough to drive thousands of events a second.
+package fakeslack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Identities the fake uses unless Options say otherwise.
+const (
+	DefaultBotUserID = "UBOT0000001"
+	DefaultBotID     = "BBOT0000001"
+	DefaultTeamID    = "T0FAKE0001"
+	DefaultAppID     = "A0FAKE0001"
+	DefaultChannel   = "C0FAKE0001"
+	DefaultUser      = "U0HUMAN001"
+)
+
+// Options configure a Server. The zero value is a fake without rate limits.
+type Options struct {
+	// RateLimitPerChannel, when positive, lets that many chat.postMessage,
+	// chat.postEphemeral and chat.update calls per channel through in every
+	// RateInterval (a token bucket); calls beyond get HTTP 429 with a
+	// Retry-After header, as Slack does.
+	RateLimitPerChannel int
+	// RateInterval is the bucket's refill interval; 1s when zero.
+	RateInterval time.Duration
+	// RetryAfter is the wait announced in Retry-After, rounded up to whole
+	// seconds (at least 1); RateInterval when zero.
+	RetryAfter time.Duration
+	// PingInterval is how often the websocket sends a PING, as Slack does;
+	// 5s when zero, never when negative.
+	PingInterval time.Duration
+	// EchoBotMessages sends a message event back over the socket for every
+	// chat.postMessage, as Slack does for a bot's own messages.
+	EchoBotMessages bool
+	// Identities; the Default* constants when empty.
+	BotUserID, BotID, TeamID, AppID string
+	// Logger receives the fake's own diagnostics; discarded when nil.
+	Logger *slog.Logger
+}
+
+// Call is one request the fake answered.
+type Call struct {
+	// Method is the Web API method ("chat.postMessage"), "response_url" for
+	// a post to a response URL, or "files.download" for a url_private GET.
+	Method string
+	Time   time.Time
+	// Params holds the form values, or the top-level fields of a JSON body
+	// (strings as they are, other values as JSON). The token is left out.
+	Params map[string]string
+	// Body is the raw body of a JSON request (views.publish, response_url).
+	Body []byte
+	// Common fields, lifted from Params or the body.
+	Channel, ThreadTS, TS, User, Text string
+	Blocks                            json.RawMessage
+	// Response URL posts only.
+	ResponseURL     string
+	EnvelopeID      string // the envelope the response URL was made for
+	ResponseType    string
+	ReplaceOriginal bool
+}
+
+// Ack is an acknowledgement the fake received on the websocket.
+type Ack struct {
+	EnvelopeID string
+	Time       time.Time
+	// SentAt is when the envelope was written to the socket (zero for
+	// envelopes the fake did not send).
+	SentAt  time.Time
+	Payload json.RawMessage
+}
+
+// Server is a running fake. Create it with New and stop it with Close.
+type Server struct {
+	opts Options
+	log  *slog.Logger
+	srv  *httptest.Server
+
+	seq atomic.Int64 // ids, timestamps
+
+	// calls and acks
+	mu       sync.Mutex
+	changed  chan struct{} // closed and replaced whenever calls/acks/conns change
+	calls    []Call
+	counts   map[string]int
+	acks     []Ack
+	acked    map[string]bool
+	sentAt   map[string]time.Time
+	limited  int
+	failNext map[string][]string
+
+	// socket
+	out      chan frame // envelopes waiting for a connection
+	retry    chan frame // envelopes a dead connection could not write
+	connMu   sync.Mutex
+	conns    map[*wsConn]struct{}
+	opened   int
+	replay   map[string]replayable // envelope id -> what Resend needs
+	replayQ  []string
+	stopping chan struct{}
+	closeOne sync.Once
+
+	// state served by the API
+	stateMu sync.Mutex
+	users   map[string]User
+	files   map[string]File
+	threads map[string][]histMsg // channel + "/" + thread root ts
+	buckets map[string]*bucket
+}
+
+// New starts a fake Slack.
+func New(opts Options) *Server {
+	if opts.RateInterval <= 0 {
+		opts.RateInterval = time.Second
+	}
+	if opts.RetryAfter <= 0 {
+		opts.RetryAfter = opts.RateInterval
+	}
+	if opts.PingInterval == 0 {
+		opts.PingInterval = 5 * time.Second
+	}
+	opts.BotUserID = or(opts.BotUserID, DefaultBotUserID)
+	opts.BotID = or(opts.BotID, DefaultBotID)
+	opts.TeamID = or(opts.TeamID, DefaultTeamID)
+	opts.AppID = or(opts.AppID, DefaultAppID)
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		opts:     opts,
+		log:      log,
+		changed:  make(chan struct{}),
+		counts:   map[string]int{},
+		acked:    map[string]bool{},
+		sentAt:   map[string]time.Time{},
+		failNext: map[string][]string{},
+		out:      make(chan frame, 8192),
+		retry:    make(chan frame, 1024),
+		conns:    map[*wsConn]struct{}{},
+		replay:   map[string]replayable{},
+		stopping: make(chan struct{}),
+		users:    map[string]User{},
+		files:    map[string]File{},
+		threads:  map[string][]histMsg{},
+		buckets:  map[string]*bucket{},
+	}
+	s.seq.Store(100)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/", s.serveAPI)
+	mux.HandleFunc("/ws", s.serveWS)
+	mux.HandleFunc("/files/", s.serveFile)
+	mux.HandleFunc("/response/", s.serveResponseURL)
+	s.srv = httptest.NewServer(mux)
+	return s
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// URL is the Web API base to give the bot (its APIURL): it ends in "/api/".
+func (s *Server) URL() string { return s.srv.URL + "/api/" }
+
+// BotUserID is the user id auth.test reports for the bot.
+func (s *Server) BotUserID() string { return s.opts.BotUserID }
+
+// BotID is the bot id auth.test reports.
+func (s *Server) BotID() string { return s.opts.BotID }
+
+// ResponseURLFor is the response URL the fake put in the envelope with the
+// given id (slash commands, shortcuts, actions).
+func (s *Server) ResponseURLFor(envelopeID string) string {
+	return s.srv.URL + "/response/" + envelopeID
+}
+
+// Close drops every connection and stops the server.
+func (s *Server) Close() {
+	s.closeOne.Do(func() {
+		close(s.stopping)
+		s.DropConnection()
+		s.srv.Close()
+	})
+}
+
+// Reset forgets the recorded calls and acks (not users, files or threads),
+// for a load tool that runs in rounds.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	s.calls = nil
+	s.counts = map[string]int{}
+	s.acks = nil
+	s.acked = map[string]bool{}
+	s.limited = 0
+	s.notifyLocked()
+	s.mu.Unlock()
+}
+
+// FailNext makes the next call of method answer {"ok":false,"error":code}.
+// Calls queue up: FailNext twice fails the next two calls.
+func (s *Server) FailNext(method, code string) {
+	s.mu.Lock()
+	s.failNext[method] = append(s.failNext[method], code)
+	s.mu.Unlock()
+}
+
+func (s *Server) takeFailure(method string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.failNext[method]
+	if len(q) == 0 {
+		return ""
+	}
+	s.failNext[method] = q[1:]
+	return q[0]
+}
+
+// notifyLocked wakes the waiters; s.mu must be held.
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+func (s *Server) record(c Call) {
+	s.mu.Lock()
+	s.calls = append(s.calls, c)
+	s.counts[c.Method]++
+	s.notifyLocked()
+	s.mu.Unlock()
+}
+
+func (s *Server) countLocked(methods []string) int {
+	if len(methods) == 0 {
+		return len(s.calls)
+	}
+	n := 0
+	for _, m := range methods {
+		n += s.counts[m]
+	}
+	return n
+}
+
+func (s *Server) callsLocked(methods []string) []Call {
+	if len(methods) == 0 {
+		return append([]Call(nil), s.calls...)
+	}
+	var out []Call
+	for _, c := range s.calls {
+		for _, m := range methods {
+			if c.Method == m {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Calls returns the recorded calls of the given methods (all calls when
+// none are given), oldest first.
+func (s *Server) Calls(methods ...string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.callsLocked(methods)
+}
+
+// Count returns how many calls of the given methods (of all methods when
+// none are given) were recorded; cheaper than len(Calls()).
+func (s *Server) Count(methods ...string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.countLocked(methods)
+}
+
+// RateLimited returns how many calls got a 429.
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limited
+}
+
+// wait blocks until cond (called with s.mu held) is true or ctx is done.
+func (s *Server) wait(ctx context.Context, cond func() bool) error {
+	for {
+		s.mu.Lock()
+		if cond() {
+			s.mu.Unlock()
+			return nil
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// WaitCalls waits until at least n calls of the given methods (of any method
+// when none are given) were recorded and returns those calls. On timeout it
+// returns what there is with the context's error.
+func (s *Server) WaitCalls(ctx context.Context, n int, methods ...string) ([]Call, error) {
+	err := s.wait(ctx, func() bool { return s.countLocked(methods) >= n })
+	calls := s.Calls(methods...)
+	if err != nil {
+		return calls, fmt.Errorf("waiting for %d calls of %v, have %d: %w", n, methods, len(calls), err)
+	}
+	return calls, nil
+}
+
+// Acks returns the acks received so far, oldest first.
+func (s *Server) Acks() []Ack {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Ack(nil), s.acks...)
+}
+
+// Acked reports whether the envelope was acked.
+func (s *Server) Acked(envelopeID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.acked[envelopeID]
+}
+
+// WaitAcks waits until every given envelope was acked. Reset while waiting
+// may leave it waiting for acks that were already counted.
+func (s *Server) WaitAcks(ctx context.Context, envelopeIDs ...string) error {
+	// Acks are not taken back, so each check resumes where the last one
+	// stopped: waiting for n envelopes costs O(n), not O(n²).
+	i := 0
+	err := s.wait(ctx, func() bool {
+		for i < len(envelopeIDs) && s.acked[envelopeIDs[i]] {
+			i++
+		}
+		return i == len(envelopeIDs)
+	})
+	if err != nil {
+		var missing []string
+		s.mu.Lock()
+		for _, id := range envelopeIDs[i:] {
+			if !s.acked[id] && len(missing) < 20 {
+				missing = append(missing, id)
+			}
+		}
+		s.mu.Unlock()
+		return fmt.Errorf("envelopes not acked (first %d shown): %s: %w", len(missing), strings.Join(missing, ", "), err)
+	}
+	return nil
+}
+
+// Unacked returns the envelopes written to a socket and not acked yet (a
+// load tool may Resend them, as Slack would).
+func (s *Server) Unacked() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(s.sentAt))
+	for id := range s.sentAt {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// Connections returns how many websocket connections were opened so far.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opened
+}
+
+// WaitConnections waits until n websocket connections were opened in all.
+func (s *Server) WaitConnections(ctx context.Context, n int) error {
+	if err := s.wait(ctx, func() bool { return s.opened >= n }); err != nil {
+		return fmt.Errorf("waiting for connection %d: %w", n, err)
+	}
+	return nil
+}
+
+// next returns a fresh number for ids and timestamps.
+func (s *Server) next() int64 { return s.seq.Add(1) }
+
+// NextTS returns a fresh message timestamp ("1700000000.000123").
+func (s *Server) NextTS() string {
+	n := s.next()
+	return fmt.Sprintf("%d.%06d", 1700000000+n/1000000, n%1000000)
+}
+
+func (s *Server) newID(prefix string) string {
+	return fmt.Sprintf("%s%010d", prefix, s.next())
+}
