@@ -25,7 +25,11 @@ func (rt *Router) action(ctx context.Context, req Request) []Reply {
 		}
 		lang := rt.eng.Languages().Match(st.Lang)
 		r := rt.reply(req, DeliverReplace, rt.render(lang, st))
-		r.MessageTS = a.MessageTS
+		if !a.Ephemeral {
+			// Only the response URL can replace an ephemeral message;
+			// others are updated with chat.update for everyone.
+			r.MessageTS, r.ResponseURL = a.MessageTS, ""
+		}
 		return []Reply{r}
 	case actionShare:
 		st, err := decodeState(a.Value)

@@ -145,7 +145,7 @@ func (e *Engine) related(lang *locales.Lang, a, b Explanation) []Related {
 					continue
 				}
 				seen[k] = true
-				title := e.Explain(lang, oc, "").Title
+				title := e.title(lang, oc)
 				out = append(out, Related{A: p.Code, B: other,
 					Title: lang.T("compare.title", "a", p.Code, "a_title", p.Title, "b", other, "b_title", title)})
 			}
@@ -159,4 +159,24 @@ func pairKey(a, b string) string {
 		a, b = b, a
 	}
 	return a + "|" + b
+}
+
+// title is the headline of code in lang, without building a whole
+// explanation: the registered enhanced code's title, else the reply's, else
+// the unregistered wording.
+func (e *Engine) title(lang *locales.Lang, code catalog.Code) string {
+	if !code.Enhanced.IsZero() {
+		if entry, ok := e.cat.Enhanced(code.Enhanced); ok {
+			t, _ := lang.Code(entry.Key)
+			return t.Title
+		}
+	}
+	if !code.Reply.IsZero() {
+		if entry, ok := e.cat.Reply(code.Reply); ok {
+			t, _ := lang.Code(entry.Key)
+			return t.Title
+		}
+		return lang.T("unregistered.reply.title", "code", code.Reply.String())
+	}
+	return lang.T("unregistered.enhanced.title", "code", code.Enhanced.String())
 }

@@ -115,7 +115,7 @@ func (rt *Router) compareOptions(lang *locales.Lang, x *Explanation) []*slack.Op
 			if err != nil || len(opts) == 10 {
 				continue
 			}
-			label := truncateRunes(other+" "+rt.eng.Explain(lang, oc, "").Title, 75)
+			label := truncateRunes(other+" "+rt.eng.title(lang, oc), 75)
 			opts = append(opts, slack.NewOptionBlockObject(lang.Tag+"|"+p.Code+"|"+other,
 				slack.NewTextBlockObject(slack.PlainTextType, label, false, false), nil))
 		}
