@@ -100,7 +100,7 @@ func New(cfg Config, h Handler) (*Bot, error) {
 	if h == nil {
 		return nil, errors.New("bot: nil Handler")
 	}
-	if err := validateTokens(cfg.AppToken, cfg.BotToken); err != nil {
+	if err := ValidateTokens(cfg.AppToken, cfg.BotToken); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()

@@ -63,8 +63,9 @@ const (
 		"copy the Bot User OAuth Token from api.slack.com/apps → your app → OAuth & Permissions"
 )
 
-// validateTokens checks the tokens' shape without ever quoting them.
-func validateTokens(appToken, botToken string) error {
+// ValidateTokens checks the tokens' shape without ever quoting them, naming
+// the variable to fix and where to get its value.
+func ValidateTokens(appToken, botToken string) error {
 	var errs []error
 	switch {
 	case appToken == "":

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/handlers"
+)
+
+// maxInput bounds what explain reads from stdin: a large NDR with its
+// attachments stays far below it.
+const maxInput = 4 << 20
+
+func (c *cli) explain(args []string) error {
+	var f commonFlags
+	fs := c.flagSet("explain", "explain [--lang L] [--json] [TEXT | -]", &f)
+	if done, err := c.parse(fs, args); done {
+		return err
+	}
+	lang, err := c.language(f.lang)
+	if err != nil {
+		return err
+	}
+	text := strings.Join(fs.Args(), " ")
+	if fs.NArg() == 0 || text == "-" {
+		b, err := io.ReadAll(io.LimitReader(c.stdin, maxInput))
+		if err != nil {
+			return err
+		}
+		text = string(b)
+	}
+	if strings.TrimSpace(text) == "" {
+		return usagef("nothing to explain: give a code, a bounce or a log line as TEXT or on stdin")
+	}
+	report := c.eng.ExplainText(lang, text)
+	if f.json {
+		if err := writeJSON(c.stdout, report.JSON()); err != nil {
+			return err
+		}
+	} else if err := handlers.WriteReport(c.stdout, report); err != nil {
+		return err
+	}
+	if len(report.Explanations) == 0 {
+		// A lone word that looks like a code but is not one deserves the
+		// parse error, not "nothing found".
+		if _, err := catalog.Parse(text); err != nil && looksLikeACode(text) {
+			return usageError{handlers.ErrorText(lang, err)}
+		}
+		return exitCode(1)
+	}
+	return nil
+}
+
+// looksLikeACode is true for short inputs made of digits and dots, like
+// "6.1.1" or "99", that a user meant as a code.
+func looksLikeACode(s string) bool {
+	s = strings.TrimSpace(s)
+	return s != "" && len(s) <= 16 && strings.Trim(s, "0123456789. -") == ""
+}
+
+func (c *cli) compare(args []string) error {
+	var f commonFlags
+	fs := c.flagSet("compare", "compare [--lang L] [--json] CODE CODE", &f)
+	if done, err := c.parse(fs, args); done {
+		return err
+	}
+	lang, err := c.language(f.lang)
+	if err != nil {
+		return err
+	}
+	codes := fs.Args()
+	if len(codes) == 3 && strings.EqualFold(codes[1], "vs") {
+		codes = []string{codes[0], codes[2]}
+	}
+	if len(codes) != 2 {
+		return usagef("compare takes two codes, like: smtpbot compare 421 450")
+	}
+	var parsed [2]catalog.Code
+	for i, s := range codes {
+		if parsed[i], err = catalog.Parse(s); err != nil {
+			return usageError{handlers.ErrorText(lang, err)}
+		}
+	}
+	cmp := c.eng.Compare(lang, parsed[0], parsed[1])
+	if f.json {
+		return writeJSON(c.stdout, cmp.JSON())
+	}
+	return handlers.WriteComparison(c.stdout, &cmp)
+}
+
+func (c *cli) codes(args []string) error {
+	var f commonFlags
+	fs := c.flagSet("codes", "codes [--lang L] [--json]", &f)
+	if done, err := c.parse(fs, args); done {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("codes takes no arguments; to explain a code run: smtpbot explain %s", fs.Arg(0))
+	}
+	lang, err := c.language(f.lang)
+	if err != nil {
+		return err
+	}
+	cat := c.eng.Catalog()
+	if !f.json {
+		return handlers.WriteCodes(c.stdout, cat, lang)
+	}
+	return writeJSON(c.stdout, handlers.CodesJSON(cat, lang))
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

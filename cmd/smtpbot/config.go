@@ -1,0 +1,150 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+	"github.com/smtpcodes/smtpbot/bot"
+)
+
+// config is everything the bot reads from its environment. Every variable
+// is documented in .env.example.
+type config struct {
+	AppToken      string
+	BotToken      string
+	APIURL        string
+	DataDir       string
+	DefaultLocale string
+	ReplyToBots   bool
+	MaskAddresses bool
+	MinConfidence float64
+	DedupeWindow  time.Duration
+	MaxFileBytes  int64
+	Workers       int
+	LogLevel      slog.Level
+	LogFormat     string
+}
+
+// withDotEnv returns a getenv that answers from the real environment first
+// and from the .env file at path second, so a deployment's variables always
+// win over a developer's file. A missing file is not an error.
+func withDotEnv(getenv func(string) string, path string) (func(string) string, error) {
+	file, err := godotenv.Read(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return getenv, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return func(k string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return file[k]
+	}, nil
+}
+
+// loadConfig reads and checks the configuration, naming the variable and
+// where to get its value in every error.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		AppToken:      strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
+		BotToken:      strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
+		APIURL:        getenv("SLACK_API_URL"),
+		DataDir:       or(getenv("DATA_DIR"), "data"),
+		DefaultLocale: or(getenv("DEFAULT_LOCALE"), "en"),
+		LogFormat:     or(getenv("LOG_FORMAT"), "text"),
+	}
+	// The bot package owns the rules for token shapes; asking it here makes
+	// a bad token stop start-up with every other mistake listed at once.
+	errs := []error{bot.ValidateTokens(c.AppToken, c.BotToken)}
+	var err error
+	if c.ReplyToBots, err = parseBool(getenv, "REPLY_TO_BOTS", false); err != nil {
+		errs = append(errs, err)
+	}
+	if c.MaskAddresses, err = parseBool(getenv, "MASK_ADDRESSES", true); err != nil {
+		errs = append(errs, err)
+	}
+	if c.MinConfidence, err = parseFraction(getenv, "MIN_CONFIDENCE", 0.5); err != nil {
+		errs = append(errs, err)
+	}
+	if c.DedupeWindow, err = parseDuration(getenv, "DEDUPE_WINDOW", 10*time.Minute); err != nil {
+		errs = append(errs, err)
+	}
+	maxFile, err := parseInt(getenv, "MAX_FILE_BYTES", 1<<20)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.MaxFileBytes = int64(maxFile)
+	if c.Workers, err = parseInt(getenv, "WORKERS", 16); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", getenv("LOG_LEVEL")))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("LOG_FORMAT: %q is not text or json", c.LogFormat))
+	}
+	return c, errors.Join(errs...)
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func parseBool(getenv func(string) string, key string, def bool) (bool, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return def, fmt.Errorf("%s: %q is not true or false", key, v)
+	}
+	return b, nil
+}
+
+func parseDuration(getenv func(string) string, key string, def time.Duration) (time.Duration, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return def, fmt.Errorf("%s: %q is not a duration like 10m or 90s", key, v)
+	}
+	return d, nil
+}
+
+func parseFraction(getenv func(string) string, key string, def float64) (float64, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 || f > 1 {
+		return def, fmt.Errorf("%s: %q is not a number from 0 to 1", key, v)
+	}
+	return f, nil
+}
+
+func parseInt(getenv func(string) string, key string, def int) (int, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return def, fmt.Errorf("%s: %q is not a positive whole number", key, v)
+	}
+	return n, nil
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/handlers"
+	"github.com/smtpcodes/smtpbot/locales"
+)
+
+// exitCode is an error that asks for a particular exit status; usage errors
+// exit 2, as flag does, and "nothing found" exits 1, as grep does.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// usageError is a mistake in how the command was called.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// Unwrap makes errors.As(err, &exitCode) find status 2 for usage errors.
+func (e usageError) Unwrap() error { return exitCode(2) }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `smtpbot explains SMTP reply codes (RFC 5321) and enhanced status codes (RFC 3463).
+
+Usage:
+  smtpbot                                    run the Slack bot (needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN)
+  smtpbot explain [--lang L] [--json] [TEXT] explain every code in TEXT (a code, a bounce, a log line; stdin when TEXT is - or absent)
+  smtpbot compare [--lang L] [--json] A B    compare two codes
+  smtpbot codes   [--lang L] [--json]        list every code in the catalog
+  smtpbot help                               show this help
+
+Languages: %s. Run "smtpbot COMMAND --help" for a command's flags.
+`
+
+// run is the whole program, with its environment passed in so tests can
+// call it like a user would.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	eng, err := handlers.LoadEngine()
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelp(args[0]) {
+		return serve(ctx, args, getenv, stdout, stderr, eng)
+	}
+	cli := &cli{eng: eng, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	switch args[0] {
+	case "explain":
+		return cli.explain(args[1:])
+	case "compare":
+		return cli.compare(args[1:])
+	case "codes":
+		return cli.codes(args[1:])
+	case "help", "-h", "-help", "--help", "-?":
+		fmt.Fprintf(stdout, usage, languageList(eng.Languages()))
+		return nil
+	}
+	fmt.Fprintf(stderr, usage, languageList(eng.Languages()))
+	return usagef("unknown command %q", args[0])
+}
+
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "-?":
+		return true
+	}
+	return false
+}
+
+type cli struct {
+	eng            *handlers.Engine
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// commonFlags are the flags every subcommand takes.
+type commonFlags struct {
+	lang string
+	json bool
+}
+
+func (c *cli) flagSet(name, synopsis string, f *commonFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.StringVar(&f.lang, "lang", "", "language: "+languageList(c.eng.Languages())+" (default: $DEFAULT_LOCALE, then $LANG, then en)")
+	fs.BoolVar(&f.json, "json", false, "print JSON for scripts (see README.md for its fields)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: smtpbot %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, turning -h into a clean exit and other mistakes into
+// usage errors.
+func (c *cli) parse(fs *flag.FlagSet, args []string) (done bool, err error) {
+	err = fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(c.stdout)
+		fs.Usage()
+		return true, nil
+	}
+	if err != nil {
+		return true, usageError{err.Error()}
+	}
+	return false, nil
+}
+
+// language resolves --lang, then DEFAULT_LOCALE, then the POSIX locale.
+func (c *cli) language(flagValue string) (*locales.Lang, error) {
+	langs := c.eng.Languages()
+	if flagValue != "" {
+		l, ok := langs.Get(flagValue)
+		if !ok {
+			return nil, usagef("unknown language %q: choose one of %s", flagValue, languageList(langs))
+		}
+		return l, nil
+	}
+	return langs.Match(c.getenv("DEFAULT_LOCALE"), posixLocale(c.getenv("LC_ALL")), posixLocale(c.getenv("LANG"))), nil
+}
+
+// posixLocale turns "vi_VN.UTF-8" into "vi-VN"; "C" and "POSIX" say nothing.
+func posixLocale(s string) string {
+	s, _, _ = strings.Cut(s, ".")
+	s, _, _ = strings.Cut(s, "@")
+	if s == "C" || s == "POSIX" {
+		return ""
+	}
+	return strings.ReplaceAll(s, "_", "-")
+}
+
+func languageList(b *locales.Bundle) string {
+	var tags []string
+	for _, l := range b.Languages() {
+		tags = append(tags, l.Tag)
+	}
+	return strings.Join(tags, ", ")
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/smtpcodes/smtpbot/bot"
+	"github.com/smtpcodes/smtpbot/handlers"
+)
+
+// serve runs the Slack bot until ctx is done: read the configuration, build
+// the pieces, run, and shut down cleanly.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, eng *handlers.Engine) error {
+	fs := flag.NewFlagSet("smtpbot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	envFile := fs.String("env-file", ".env", "file of KEY=value lines read under the real environment (which wins)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: smtpbot [--env-file FILE]\n\nRuns the Slack bot; every variable is documented in .env.example.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if done, err := (&cli{stdout: stdout}).parse(fs, args); done {
+		return err
+	}
+	getenv, err := withDotEnv(getenv, *envFile)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return fmt.Errorf("cannot start the bot:\n%w", err)
+	}
+	log := newLogger(stderr, cfg)
+
+	// The router needs the bot's language preferences and the bot needs a
+	// handler: the closure breaks the cycle.
+	var router *handlers.Router
+	b, err := bot.New(bot.Config{
+		AppToken:     cfg.AppToken,
+		BotToken:     cfg.BotToken,
+		APIURL:       cfg.APIURL,
+		DataDir:      cfg.DataDir,
+		ReplyToBots:  cfg.ReplyToBots,
+		DedupeWindow: cfg.DedupeWindow,
+		MaxFileBytes: cfg.MaxFileBytes,
+		Workers:      cfg.Workers,
+		Logger:       log,
+	}, bot.HandlerFunc(func(ctx context.Context, req handlers.Request) []handlers.Reply {
+		return router.Handle(ctx, req)
+	}))
+	if err != nil {
+		return err
+	}
+	router = handlers.NewRouter(eng, b.Prefs(), handlers.Options{
+		DefaultLocale: cfg.DefaultLocale,
+		MaskAddresses: cfg.MaskAddresses,
+		MinConfidence: cfg.MinConfidence,
+	}, log)
+	log.Info("starting", "data_dir", cfg.DataDir, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)
+	err = b.Run(ctx)
+	log.Info("stopped")
+	return err
+}
+
+func newLogger(w io.Writer, cfg config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
