@@ -91,14 +91,23 @@ func (x *extractor) noteCues(line string) {
 	if x.feat.evidence() >= 0.85 {
 		return // no phrase can raise the score further
 	}
+	if x.cueLine == line {
+		return // another code on a line already looked at
+	}
+	x.cueLine = line
+	// Phrases are near the start of a line; a long one is looked at in
+	// part, so that a line full of codes does not cost its square.
+	line, p1, p0 := cap1K(line), cap1K(x.prev[1]), cap1K(x.prev[0])
 	if strings.IndexByte(line, '=') >= 0 && logTable.in(line) {
 		x.feat.logLine++
 		return
 	}
-	if bounceTable.in(line) || bounceTable.in(x.prev[1]) || bounceTable.in(x.prev[0]) {
+	if bounceTable.in(line) || bounceTable.in(p1) || bounceTable.in(p0) {
 		x.feat.ndrPhrase++
 	}
 }
+
+func cap1K(s string) string { return s[:min(len(s), 1024)] }
 
 // markerLines start lines that only bounces carry. The last group start the
 // copy of the returned message, whose codes are not the bounce's.

@@ -36,8 +36,8 @@ type Extraction struct {
 	Findings []Finding
 }
 
-// maxSites bounds the codes kept from one text, so that merging them stays
-// cheap on hostile input; a real bounce has a handful.
+// maxSites bounds the codes read from one text, so that reading and merging
+// them stays cheap on hostile input; a real bounce has a handful.
 const maxSites = 256
 
 // Extract finds the codes in text: a pasted bounce, a whole NDR or DSN as

@@ -3,6 +3,7 @@ package catalog
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // brief renders findings as "role code" strings, the form the tables use.
@@ -376,6 +377,50 @@ func TestExtractEmpty(t *testing.T) {
 		}
 		if len(ex.Findings) != 0 || ex.Confidence != 0 {
 			t.Errorf("%q: got %v at %.2f", s, brief(ex), ex.Confidence)
+		}
+	}
+}
+
+// TestExtractHostileInputs feeds megabyte inputs built to make a careless
+// scanner quadratic: one line full of codes, endless continuations, an
+// unclosed <style>, thousands of MIME parts. Each must take well under a
+// second; the bound is loose for slow machines and the race detector.
+func TestExtractHostileInputs(t *testing.T) {
+	distinct := func() string {
+		var b strings.Builder
+		for i := 0; i < 100000; i++ {
+			b.WriteString("5")
+			b.WriteByte(byte('0' + i%6))
+			b.WriteByte(byte('0' + i/6%10))
+			b.WriteString(" 5.")
+			b.WriteString(strings.Repeat("1", 1+i%3))
+			b.WriteString(".1 x\n")
+		}
+		return b.String()
+	}
+	for name, s := range map[string]string{
+		"one line of pairs":       strings.Repeat("550 5.1.1 x ", 100000),
+		"one line of said":        strings.Repeat("said: 550 x ", 100000),
+		"unpaired classes":        strings.Repeat("550 4.2.2 ", 100000),
+		"continuations":           strings.Repeat("550-5.1.1 x\n", 100000),
+		"status lines":            strings.Repeat("Status: 5.1.1\n", 100000),
+		"folded diagnostic":       "Diagnostic-Code: smtp; 550 x\n" + strings.Repeat(" 550-5.1.1 y\n", 100000),
+		"transcript":              strings.Repeat("<<< 550 5.1.1 x\n>>> RCPT TO:<a@b>\n", 50000),
+		"prose":                   strings.Repeat("getting 550s and see 5.7.26 ", 50000),
+		"json":                    strings.Repeat(`{"status":"5.1.1","smtpResponse":"550 5.1.1 x"},`, 30000),
+		"wrapped lines":           "  550 5.1.1 x\n" + strings.Repeat("      wrapped 550 text\n", 100000),
+		"many parts":              "Content-Type: multipart/mixed; boundary=b\n\n" + strings.Repeat("--b\nContent-Type: text/plain\n\n550 5.1.1 x\n", 20000) + "--b--\n",
+		"nested messages":         strings.Repeat("Content-Type: message/rfc822\n\n", 10000),
+		"unclosed style":          "Content-Type: text/html\n\n" + strings.Repeat("<p>550 5.1.1 x</p><style>", 50000),
+		"brackets":                strings.Repeat("<<<<(((( 550 5.1.1 x>>>>))))", 30000),
+		"many distinct codes":     distinct(),
+		"base64 garbage":          "Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n" + strings.Repeat("NTUw!IDUu@MS4x=", 60000),
+		"quoted-printable breaks": "Content-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n" + strings.Repeat("550 5.1.1=\n", 100000),
+	} {
+		start := time.Now()
+		Extract(s)
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("%s: %d bytes took %v", name, len(s), d)
 		}
 	}
 }

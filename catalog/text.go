@@ -51,10 +51,15 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 	}
 	if closer != 0 {
 		rest, wrap = cutAt(rest, closer), false
-	} else if strings.Contains(line[content:t.start], "\":") {
+	} else if strings.Contains(line[max(content, t.start-maxServerText):t.start], "\":") {
 		// Inside a JSON string: "diagnosticCode":"smtp; 550 5.1.1 ...".
 		rest, wrap = jsonString(rest), false
 		rest = strings.TrimRight(rest, "\\")
+	}
+	// Only so much of a line can end up in the text; a longer one must
+	// not cost a copy per code on it.
+	if len(rest) > 2*maxServerText {
+		rest = rest[:2*maxServerText]
 	}
 	b = append(b, trimUnbalanced(rest)...)
 	next := pos
@@ -181,8 +186,10 @@ func appendContinuation(b []byte, s string, pos int, r Reply) ([]byte, int) {
 		if e, end, ok := enhancedAt(rest, 0); ok && Class(e.Class) == r.Class() {
 			rest = rest[end:]
 		}
-		b = append(b, ' ')
-		b = append(b, rest...)
+		if len(b) < 2*maxServerText {
+			b = append(b, ' ')
+			b = append(b, rest[:min(len(rest), 2*maxServerText)]...)
+		}
 		pos = next
 		if sep != '-' {
 			break
@@ -211,7 +218,7 @@ func appendWrapped(b []byte, s string, pos, indent int, same bool) ([]byte, int)
 			break
 		}
 		b = append(b, ' ')
-		b = append(b, line[c:]...)
+		b = append(b, line[c:min(len(line), c+2*maxServerText)]...)
 		pos = next
 	}
 	return b, pos
@@ -264,14 +271,23 @@ func (x *extractor) clean(raw []byte, c Code) string {
 			out = out[:j]
 		}
 	}
-	if j := bytes.LastIndex(out, []byte("(in reply to ")); j >= 0 && out[len(out)-1] == ')' {
-		out = out[:j]
+	if len(out) > 0 && out[len(out)-1] == ')' {
+		if j := bytes.LastIndex(out, []byte("(in reply to ")); j >= 0 {
+			out = out[:j]
+		}
 	}
 	for len(out) > 0 && (out[len(out)-1] == ' ' || out[len(out)-1] == '\'') {
 		out = out[:len(out)-1]
 	}
 	if !utf8.Valid(out) {
-		return strings.ToValidUTF8(string(out), "\uFFFD")
+		// Text from a base64 part in a legacy charset: replace what is
+		// not UTF-8, and keep within bounds.
+		v := strings.ToValidUTF8(string(out), "\uFFFD")
+		for len(v) > maxServerText {
+			_, n := utf8.DecodeLastRuneInString(v)
+			v = v[:len(v)-n]
+		}
+		return v
 	}
 	return string(out)
 }
