@@ -59,8 +59,8 @@ func TestDecodeBase64Tolerant(t *testing.T) {
 	enc := base64.StdEncoding.EncodeToString([]byte(want))
 	for _, s := range []string{
 		enc,
-		enc[:20] + "\r\n" + enc[20:],                // wrapped
-		strings.TrimRight(enc, "="),                 // unpadded
+		enc[:20] + "\r\n" + enc[20:], // wrapped
+		strings.TrimRight(enc, "="),  // unpadded
 		" " + enc[:10] + " \t" + enc[10:] + "\n\n", // blanks
 	} {
 		if got := decodeBase64(s); got != want {
