@@ -262,6 +262,7 @@ func (x *extractor) clean(raw []byte, c Code) string {
 		i++
 	}
 	if len(out) >= maxServerText {
+		out = out[:maxServerText]
 		// Do not leave half a character at the cut.
 		j := len(out) - 1
 		for j > 0 && !utf8.RuneStart(out[j]) {
