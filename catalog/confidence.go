@@ -161,9 +161,10 @@ var (
 // transcript or a mail log rather than chatter with a number in it:
 //
 //   - From the best-placed code alone: none 0; only quoted codes 0.1; a
-//     code after a word such as "error" 0.35; a reply code at the start of
-//     a line or after a colon 0.5; with an enhanced code ("550 5.1.1") 0.6;
-//     a multi-line reply ("550-5.1.1 ...") 0.7.
+//     code after a word such as "error" 0.35, or 0.5 with both parts ("SMTP
+//     error 550 5.7.1"); a reply code at the start of a line or after a
+//     colon 0.5; with an enhanced code ("550 5.1.1") 0.6; a multi-line
+//     reply ("550-5.1.1 ...") 0.7.
 //   - From evidence that mail software wrote the text: DSN fields or a
 //     multipart/report 0.95; a log line (status=, dsn=) or a JSON delivery
 //     notification ("smtpResponse": "550 ...") 0.9; a transcript
@@ -199,8 +200,10 @@ func placeScore(cs *codeSite) float64 {
 	switch {
 	case cs.anchor == anchorProse:
 		return 0.1
-	case cs.anchor == anchorWord:
+	case cs.anchor == anchorWord && (cs.code.Reply.IsZero() || cs.code.Enhanced.IsZero()):
 		return 0.35
+	case cs.anchor == anchorWord:
+		return 0.5 // "SMTP error 550 5.7.1 when sending": a reply in full
 	case cs.dsn:
 		return 0.6
 	case cs.code.Enhanced.IsZero():

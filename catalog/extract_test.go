@@ -309,6 +309,7 @@ func TestExtractQuoted(t *testing.T) {
 		{name: "got a", text: "Anyone else got a 421 from Outlook today?", want: []string{"quoted 421"}, max: 0.29},
 		{name: "error word in chatter", text: "the relay answers with error 554 for everything", want: []string{"quoted 554"}, max: 0.4},
 		{name: "pair in prose", text: "I think 550 5.1.1 means the user does not exist", want: []string{"quoted 550 5.1.1"}, max: 0.29},
+		{name: "pair after error in a log", text: "SMTP error 550 5.7.1 when sending to bob@example.com", want: []string{"failure 550 5.7.1"}, min: 0.5, max: 0.79},
 	})
 }
 

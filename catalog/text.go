@@ -73,14 +73,27 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		b, next = appendWrapped(b, s, pos, indent, same)
 	}
 	out := x.clean(b, t.code)
-	if strings.Trim(out, ")]>}.,;'\"") == "" && (t.hash || opener == '(' || opener == '[') {
+	if onlyPunct(out) && (t.hash || opener == '(' || opener == '[') {
 		// qmail: "Sorry, I couldn't find any host named x. (#5.1.2)":
 		// the words come before the code.
-		before := strings.TrimRight(line[content:k], " \t(#[<")
+		before := line[content:k]
+		for len(before) > 0 && strings.IndexByte(" \t(#[<", before[len(before)-1]) >= 0 {
+			before = before[:len(before)-1]
+		}
 		out = x.clean(append(b[:0], before...), Code{})
 	}
 	x.buf = b
 	return out, next
+}
+
+// onlyPunct reports whether s holds nothing but closing punctuation.
+func onlyPunct(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(")]>}.,;'\"", s[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // textAfter is serverText for a single line with nothing after it.
@@ -236,8 +249,7 @@ func (x *extractor) clean(raw []byte, c Code) string {
 	out := make([]byte, 0, min(len(raw)-i, maxServerText+4))
 	space := false
 	for i < len(raw) && len(out) < maxServerText {
-		ch := raw[i]
-		if ch <= ' ' || ch == 0x7f {
+		if raw[i] <= ' ' || raw[i] == 0x7f {
 			space = true
 			i++
 			continue
@@ -254,12 +266,16 @@ func (x *extractor) clean(raw []byte, c Code) string {
 				continue
 			}
 		}
+		j := i + 1
+		for j < len(raw) && raw[j] > ' ' && raw[j] != 0x7f {
+			j++
+		}
 		if space && len(out) > 0 {
 			out = append(out, ' ')
 		}
 		space = false
-		out = append(out, ch)
-		i++
+		out = append(out, raw[i:j]...)
+		i = j
 	}
 	if len(out) >= maxServerText {
 		out = out[:maxServerText]
