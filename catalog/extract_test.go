@@ -69,6 +69,14 @@ func TestExtractFormats(t *testing.T) {
 			min: 0.8,
 		},
 		{
+			name: "multi-line reply quoted in a chat message",
+			text: "hey team, customer pasted this:\n\n> 550-5.7.26 This mail is unauthenticated, which poses a security risk to the\n" +
+				"> 550-5.7.26 sender and Gmail users, and has been blocked.\n> 550 5.7.26 authenticate with SPF or DKIM. - gsmtp\n\nany idea?",
+			want:  []string{"failure 550 5.7.26"},
+			text0: "This mail is unauthenticated, which poses a security risk to the sender and Gmail users, and has been blocked. authenticate with SPF or DKIM. - gsmtp",
+			min:   0.6, max: 0.79,
+		},
+		{
 			name:  "multi-line reply without enhanced code",
 			text:  "550-Please turn on SMTP Authentication in your mail client.\n550-mail.example.com [192.0.2.21] is not permitted to relay\n550 through this server without authentication.\n",
 			want:  []string{"failure 550"},
