@@ -32,7 +32,9 @@ type Extraction struct {
 	// happens to contain a number. See extractor.confidence for the scoring.
 	Confidence float64
 	// Findings are deduplicated and ordered by importance: failures first,
-	// in the order they appear; then context; then quoted.
+	// in the order they appear; then context; then quoted. Among failures,
+	// those that carry a DSN's per-recipient status come first: they are
+	// the report's verdict, which a transcript's earlier replies are not.
 	Findings []Finding
 }
 
