@@ -112,8 +112,9 @@ func lineAt(s string, pos int) (string, int) {
 }
 
 // contentStart skips indentation, e-mail quoting ("> ") and a transcript's
-// "<<<" (Sendmail) or "<-" (swaks) marker. It reports the indentation and whether the line is a command
-// sent by the client (">>> RCPT TO:...").
+// "<<<" (Sendmail) or "<-" (swaks) marker. It reports the indentation,
+// whether the line is a command sent by the client (">>> RCPT TO:...",
+// " -> RCPT TO:...") and whether it is marked as the server's.
 func contentStart(line string) (indent, content int, command, serverLine bool) {
 	for indent < len(line) && isBlank(line[indent]) {
 		indent++
