@@ -91,14 +91,23 @@ func (x *extractor) noteCues(line string) {
 	if x.feat.evidence() >= 0.85 {
 		return // no phrase can raise the score further
 	}
+	if x.cueLine == line {
+		return // another code on a line already looked at
+	}
+	x.cueLine = line
+	// Phrases are near the start of a line; a long one is looked at in
+	// part, so that a line full of codes does not cost its square.
+	line, p1, p0 := cap1K(line), cap1K(x.prev[1]), cap1K(x.prev[0])
 	if strings.IndexByte(line, '=') >= 0 && logTable.in(line) {
 		x.feat.logLine++
 		return
 	}
-	if bounceTable.in(line) || bounceTable.in(x.prev[1]) || bounceTable.in(x.prev[0]) {
+	if bounceTable.in(line) || bounceTable.in(p1) || bounceTable.in(p0) {
 		x.feat.ndrPhrase++
 	}
 }
+
+func cap1K(s string) string { return s[:min(len(s), 1024)] }
 
 // markerLines start lines that only bounces carry. The last group start the
 // copy of the returned message, whose codes are not the bounce's.
@@ -152,9 +161,10 @@ var (
 // transcript or a mail log rather than chatter with a number in it:
 //
 //   - From the best-placed code alone: none 0; only quoted codes 0.1; a
-//     code after a word such as "error" 0.35; a reply code at the start of
-//     a line or after a colon 0.5; with an enhanced code ("550 5.1.1") 0.6;
-//     a multi-line reply ("550-5.1.1 ...") 0.7.
+//     code after a word such as "error" 0.35, or 0.5 with both parts ("SMTP
+//     error 550 5.7.1"); a reply code at the start of a line or after a
+//     colon 0.5; with an enhanced code ("550 5.1.1") 0.6; a multi-line
+//     reply ("550-5.1.1 ...") 0.7.
 //   - From evidence that mail software wrote the text: DSN fields or a
 //     multipart/report 0.95; a log line (status=, dsn=) or a JSON delivery
 //     notification ("smtpResponse": "550 ...") 0.9; a transcript
@@ -190,8 +200,10 @@ func placeScore(cs *codeSite) float64 {
 	switch {
 	case cs.anchor == anchorProse:
 		return 0.1
-	case cs.anchor == anchorWord:
+	case cs.anchor == anchorWord && (cs.code.Reply.IsZero() || cs.code.Enhanced.IsZero()):
 		return 0.35
+	case cs.anchor == anchorWord:
+		return 0.5 // "SMTP error 550 5.7.1 when sending": a reply in full
 	case cs.dsn:
 		return 0.6
 	case cs.code.Enhanced.IsZero():

@@ -34,10 +34,10 @@ func anchorOf(line string, content int, t codeToken) anchor {
 	if key := jsonKey(line, content, k); key != "" {
 		return anchorStrong
 	}
-	if k-3 >= content && isDigit(line[k-1]) && isDigit(line[k-2]) && isDigit(line[k-3]) && k < t.start && (k-3 == content || !isAlnum(line[k-4])) {
+	if !t.code.Enhanced.IsZero() && t.code.Reply.IsZero() && k-3 >= content && isDigit(line[k-1]) && isDigit(line[k-2]) && isDigit(line[k-3]) && k < t.start && (k-3 == content || !isAlnum(line[k-4])) {
 		// "550 4.2.2 ...": an enhanced code right after a reply code
 		// stands where the reply does.
-		return anchorOf(line, content, codeToken{start: k - 3})
+		return anchorOf(line, content, codeToken{start: k - 3, code: Code{Reply: 200}})
 	}
 	switch line[k-1] {
 	case ':', ';':

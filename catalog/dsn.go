@@ -254,7 +254,7 @@ func (x *extractor) diagnostic(value string) (Code, string) {
 func (x *extractor) flushDSN() {
 	b := x.blk
 	x.blk = dsnBlock{}
-	if !b.open || (b.status.IsZero() && b.diag.IsZero()) {
+	if !b.open || (b.status.IsZero() && b.diag.IsZero()) || len(x.sites) >= maxSites {
 		return
 	}
 	code := Code{Enhanced: b.status}

@@ -32,12 +32,14 @@ type Extraction struct {
 	// happens to contain a number. See extractor.confidence for the scoring.
 	Confidence float64
 	// Findings are deduplicated and ordered by importance: failures first,
-	// in the order they appear; then context; then quoted.
+	// in the order they appear; then context; then quoted. Among failures,
+	// those that carry a DSN's per-recipient status come first: they are
+	// the report's verdict, which a transcript's earlier replies are not.
 	Findings []Finding
 }
 
-// maxSites bounds the codes kept from one text, so that merging them stays
-// cheap on hostile input; a real bounce has a handful.
+// maxSites bounds the codes read from one text, so that reading and merging
+// them stays cheap on hostile input; a real bounce has a handful.
 const maxSites = 256
 
 // Extract finds the codes in text: a pasted bounce, a whole NDR or DSN as

@@ -3,6 +3,7 @@ package catalog
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // brief renders findings as "role code" strings, the form the tables use.
@@ -66,6 +67,14 @@ func TestExtractFormats(t *testing.T) {
 				"the recipient's email address for typos or unnecessary spaces. Learn more at " +
 				"https://support.google.com/mail/?p=NoSuchUser a1si123 - gsmtp",
 			min: 0.8,
+		},
+		{
+			name: "multi-line reply quoted in a chat message",
+			text: "hey team, customer pasted this:\n\n> 550-5.7.26 This mail is unauthenticated, which poses a security risk to the\n" +
+				"> 550-5.7.26 sender and Gmail users, and has been blocked.\n> 550 5.7.26 authenticate with SPF or DKIM. - gsmtp\n\nany idea?",
+			want:  []string{"failure 550 5.7.26"},
+			text0: "This mail is unauthenticated, which poses a security risk to the sender and Gmail users, and has been blocked. authenticate with SPF or DKIM. - gsmtp",
+			min:   0.6, max: 0.79,
 		},
 		{
 			name:  "multi-line reply without enhanced code",
@@ -308,6 +317,7 @@ func TestExtractQuoted(t *testing.T) {
 		{name: "got a", text: "Anyone else got a 421 from Outlook today?", want: []string{"quoted 421"}, max: 0.29},
 		{name: "error word in chatter", text: "the relay answers with error 554 for everything", want: []string{"quoted 554"}, max: 0.4},
 		{name: "pair in prose", text: "I think 550 5.1.1 means the user does not exist", want: []string{"quoted 550 5.1.1"}, max: 0.29},
+		{name: "pair after error in a log", text: "SMTP error 550 5.7.1 when sending to bob@example.com", want: []string{"failure 550 5.7.1"}, min: 0.5, max: 0.79},
 	})
 }
 
@@ -376,6 +386,50 @@ func TestExtractEmpty(t *testing.T) {
 		}
 		if len(ex.Findings) != 0 || ex.Confidence != 0 {
 			t.Errorf("%q: got %v at %.2f", s, brief(ex), ex.Confidence)
+		}
+	}
+}
+
+// TestExtractHostileInputs feeds megabyte inputs built to make a careless
+// scanner quadratic: one line full of codes, endless continuations, an
+// unclosed <style>, thousands of MIME parts. Each must take well under a
+// second; the bound is loose for slow machines and the race detector.
+func TestExtractHostileInputs(t *testing.T) {
+	distinct := func() string {
+		var b strings.Builder
+		for i := 0; i < 100000; i++ {
+			b.WriteString("5")
+			b.WriteByte(byte('0' + i%6))
+			b.WriteByte(byte('0' + i/6%10))
+			b.WriteString(" 5.")
+			b.WriteString(strings.Repeat("1", 1+i%3))
+			b.WriteString(".1 x\n")
+		}
+		return b.String()
+	}
+	for name, s := range map[string]string{
+		"one line of pairs":       strings.Repeat("550 5.1.1 x ", 100000),
+		"one line of said":        strings.Repeat("said: 550 x ", 100000),
+		"unpaired classes":        strings.Repeat("550 4.2.2 ", 100000),
+		"continuations":           strings.Repeat("550-5.1.1 x\n", 100000),
+		"status lines":            strings.Repeat("Status: 5.1.1\n", 100000),
+		"folded diagnostic":       "Diagnostic-Code: smtp; 550 x\n" + strings.Repeat(" 550-5.1.1 y\n", 100000),
+		"transcript":              strings.Repeat("<<< 550 5.1.1 x\n>>> RCPT TO:<a@b>\n", 50000),
+		"prose":                   strings.Repeat("getting 550s and see 5.7.26 ", 50000),
+		"json":                    strings.Repeat(`{"status":"5.1.1","smtpResponse":"550 5.1.1 x"},`, 30000),
+		"wrapped lines":           "  550 5.1.1 x\n" + strings.Repeat("      wrapped 550 text\n", 100000),
+		"many parts":              "Content-Type: multipart/mixed; boundary=b\n\n" + strings.Repeat("--b\nContent-Type: text/plain\n\n550 5.1.1 x\n", 20000) + "--b--\n",
+		"nested messages":         strings.Repeat("Content-Type: message/rfc822\n\n", 10000),
+		"unclosed style":          "Content-Type: text/html\n\n" + strings.Repeat("<p>550 5.1.1 x</p><style>", 50000),
+		"brackets":                strings.Repeat("<<<<(((( 550 5.1.1 x>>>>))))", 30000),
+		"many distinct codes":     distinct(),
+		"base64 garbage":          "Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n" + strings.Repeat("NTUw!IDUu@MS4x=", 60000),
+		"quoted-printable breaks": "Content-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n" + strings.Repeat("550 5.1.1=\n", 100000),
+	} {
+		start := time.Now()
+		Extract(s)
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("%s: %d bytes took %v", name, len(s), d)
 		}
 	}
 }

@@ -21,10 +21,14 @@ func stripHTML(s string) string {
 			tag := s[i+1 : i+end]
 			i += end + 1
 			name := tagName(tag)
-			if equalFold(name, "style") || equalFold(name, "script") {
-				if j := indexFold(s[i:], "</"+strings.ToLower(name)); j >= 0 {
-					i += j
+			if tag != "" && tag[0] != '/' && (equalFold(name, "style") || equalFold(name, "script")) {
+				// Skip to the closing tag; without one, the rest is
+				// style or script.
+				j := indexFold(s[i:], "</"+strings.ToLower(name))
+				if j < 0 {
+					return b.String()
 				}
+				i += j
 				continue
 			}
 			if blockTag(name) {

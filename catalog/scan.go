@@ -38,14 +38,15 @@ type dsnBlock struct {
 
 // extractor holds what one call to Extract has found so far.
 type extractor struct {
-	sites  []codeSite
-	feat   features
-	order  int
-	blk    dsnBlock
-	prev   [2]string // the last two non-blank lines, for cue phrases
-	buf    []byte    // scratch for building server text
-	parts  int       // MIME parts walked, to bound the work on hostile input
-	inOrig bool      // in the returned message, or past "copy of the message follows"
+	sites   []codeSite
+	feat    features
+	order   int
+	blk     dsnBlock
+	prev    [2]string // the last two non-blank lines, for cue phrases
+	buf     []byte    // scratch for building server text
+	cueLine string    // the line noteCues last looked at
+	parts   int       // MIME parts walked, to bound the work on hostile input
+	inOrig  bool      // in the returned message, or past "copy of the message follows"
 	// deferred are the returned message's parts, read only when the
 	// bounce itself shows no failure (a forwarded bounce, say).
 	deferred []deferredPart
@@ -111,8 +112,9 @@ func lineAt(s string, pos int) (string, int) {
 }
 
 // contentStart skips indentation, e-mail quoting ("> ") and a transcript's
-// "<<<" (Sendmail) or "<-" (swaks) marker. It reports the indentation and whether the line is a command
-// sent by the client (">>> RCPT TO:...").
+// "<<<" (Sendmail) or "<-" (swaks) marker. It reports the indentation,
+// whether the line is a command sent by the client (">>> RCPT TO:...",
+// " -> RCPT TO:...") and whether it is marked as the server's.
 func contentStart(line string) (indent, content int, command, serverLine bool) {
 	for indent < len(line) && isBlank(line[indent]) {
 		indent++
@@ -273,7 +275,7 @@ func (x *extractor) remember(content string) {
 // resumes.
 func (x *extractor) scanLine(s string, pos int, line string, content, indent int) int {
 	resume, placed := pos, false
-	for i := content; ; {
+	for i := content; len(x.sites) < maxSites; {
 		t, ok := nextToken(line, i)
 		if !ok {
 			break

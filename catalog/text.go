@@ -51,10 +51,15 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 	}
 	if closer != 0 {
 		rest, wrap = cutAt(rest, closer), false
-	} else if strings.Contains(line[content:t.start], "\":") {
+	} else if strings.Contains(line[max(content, t.start-maxServerText):t.start], "\":") {
 		// Inside a JSON string: "diagnosticCode":"smtp; 550 5.1.1 ...".
 		rest, wrap = jsonString(rest), false
 		rest = strings.TrimRight(rest, "\\")
+	}
+	// Only so much of a line can end up in the text; a longer one must
+	// not cost a copy per code on it.
+	if len(rest) > 2*maxServerText {
+		rest = rest[:2*maxServerText]
 	}
 	b = append(b, trimUnbalanced(rest)...)
 	next := pos
@@ -68,14 +73,27 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		b, next = appendWrapped(b, s, pos, indent, same)
 	}
 	out := x.clean(b, t.code)
-	if strings.Trim(out, ")]>}.,;'\"") == "" && (t.hash || opener == '(' || opener == '[') {
+	if onlyPunct(out) && (t.hash || opener == '(' || opener == '[') {
 		// qmail: "Sorry, I couldn't find any host named x. (#5.1.2)":
 		// the words come before the code.
-		before := strings.TrimRight(line[content:k], " \t(#[<")
+		before := line[content:k]
+		for len(before) > 0 && strings.IndexByte(" \t(#[<", before[len(before)-1]) >= 0 {
+			before = before[:len(before)-1]
+		}
 		out = x.clean(append(b[:0], before...), Code{})
 	}
 	x.buf = b
 	return out, next
+}
+
+// onlyPunct reports whether s holds nothing but closing punctuation.
+func onlyPunct(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(")]>}.,;'\"", s[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // textAfter is serverText for a single line with nothing after it.
@@ -181,8 +199,10 @@ func appendContinuation(b []byte, s string, pos int, r Reply) ([]byte, int) {
 		if e, end, ok := enhancedAt(rest, 0); ok && Class(e.Class) == r.Class() {
 			rest = rest[end:]
 		}
-		b = append(b, ' ')
-		b = append(b, rest...)
+		if len(b) < 2*maxServerText {
+			b = append(b, ' ')
+			b = append(b, rest[:min(len(rest), 2*maxServerText)]...)
+		}
 		pos = next
 		if sep != '-' {
 			break
@@ -211,7 +231,7 @@ func appendWrapped(b []byte, s string, pos, indent int, same bool) ([]byte, int)
 			break
 		}
 		b = append(b, ' ')
-		b = append(b, line[c:]...)
+		b = append(b, line[c:min(len(line), c+2*maxServerText)]...)
 		pos = next
 	}
 	return b, pos
@@ -229,8 +249,7 @@ func (x *extractor) clean(raw []byte, c Code) string {
 	out := make([]byte, 0, min(len(raw)-i, maxServerText+4))
 	space := false
 	for i < len(raw) && len(out) < maxServerText {
-		ch := raw[i]
-		if ch <= ' ' || ch == 0x7f {
+		if raw[i] <= ' ' || raw[i] == 0x7f {
 			space = true
 			i++
 			continue
@@ -247,14 +266,19 @@ func (x *extractor) clean(raw []byte, c Code) string {
 				continue
 			}
 		}
+		j := i + 1
+		for j < len(raw) && raw[j] > ' ' && raw[j] != 0x7f {
+			j++
+		}
 		if space && len(out) > 0 {
 			out = append(out, ' ')
 		}
 		space = false
-		out = append(out, ch)
-		i++
+		out = append(out, raw[i:j]...)
+		i = j
 	}
 	if len(out) >= maxServerText {
+		out = out[:maxServerText]
 		// Do not leave half a character at the cut.
 		j := len(out) - 1
 		for j > 0 && !utf8.RuneStart(out[j]) {
@@ -264,14 +288,23 @@ func (x *extractor) clean(raw []byte, c Code) string {
 			out = out[:j]
 		}
 	}
-	if j := bytes.LastIndex(out, []byte("(in reply to ")); j >= 0 && out[len(out)-1] == ')' {
-		out = out[:j]
+	if len(out) > 0 && out[len(out)-1] == ')' {
+		if j := bytes.LastIndex(out, []byte("(in reply to ")); j >= 0 {
+			out = out[:j]
+		}
 	}
 	for len(out) > 0 && (out[len(out)-1] == ' ' || out[len(out)-1] == '\'') {
 		out = out[:len(out)-1]
 	}
 	if !utf8.Valid(out) {
-		return strings.ToValidUTF8(string(out), "\uFFFD")
+		// Text from a base64 part in a legacy charset: replace what is
+		// not UTF-8, and keep within bounds.
+		v := strings.ToValidUTF8(string(out), "\uFFFD")
+		for len(v) > maxServerText {
+			_, n := utf8.DecodeLastRuneInString(v)
+			v = v[:len(v)-n]
+		}
+		return v
 	}
 	return string(out)
 }
