@@ -320,13 +320,11 @@ type codeText struct {
 	Fix     string `json:"fix"`
 }
 
-// smallWords may stay lower case inside a Title Case title.
-var smallWords = []string{"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
-
-// TestEnglishEnhancedTexts checks that every enhanced code has complete,
-// plain English texts, and that no text is left for a code the catalog lacks.
-func TestEnglishEnhancedTexts(t *testing.T) {
-	b, err := os.ReadFile("../locales/data/en/enhanced.json")
+// readEnglishTexts reads one of the English code text files of package
+// locales, rejecting fields a CodeText does not have.
+func readEnglishTexts(t *testing.T, name string) map[string]codeText {
+	t.Helper()
+	b, err := os.ReadFile("../locales/data/en/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,8 +332,18 @@ func TestEnglishEnhancedTexts(t *testing.T) {
 	dec.DisallowUnknownFields()
 	var texts map[string]codeText
 	if err := dec.Decode(&texts); err != nil {
-		t.Fatalf("locales/data/en/enhanced.json: %v", err)
+		t.Fatalf("locales/data/en/%s: %v", name, err)
 	}
+	return texts
+}
+
+// smallWords may stay lower case inside a Title Case title.
+var smallWords = []string{"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+
+// TestEnglishEnhancedTexts checks that every enhanced code has complete,
+// plain English texts, and that no text is left for a code the catalog lacks.
+func TestEnglishEnhancedTexts(t *testing.T) {
+	texts := readEnglishTexts(t, "enhanced.json")
 	entries := enhancedEntries(loadCatalog(t))
 	keys := map[string]bool{}
 	for _, e := range entries {

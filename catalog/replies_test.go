@@ -1,9 +1,6 @@
 package catalog
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -210,16 +207,7 @@ func TestRepliesData(t *testing.T) {
 // TestRepliesEnglish checks that every reply code has complete English
 // texts, and that the English file holds no text for unknown codes.
 func TestRepliesEnglish(t *testing.T) {
-	b, err := os.ReadFile("../locales/data/en/replies.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var texts map[string]codeText
-	if err := dec.Decode(&texts); err != nil {
-		t.Fatalf("locales/data/en/replies.json: %v", err)
-	}
+	texts := readEnglishTexts(t, "replies.json")
 	byKey := repliesByKey(t)
 	for key := range texts {
 		if _, ok := byKey[key]; !ok {

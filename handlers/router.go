@@ -119,29 +119,32 @@ func (rt *Router) command(ctx context.Context, req Request, slash bool) []Reply 
 		d = DeliverEphemeral
 	}
 	st := state{Lang: lang.Tag, Shareable: slash}
-	var m message
+	m := rt.answer(ctx, req, cmd, lang, st, slash)
+	return []Reply{rt.reply(req, d, m)}
+}
+
+// answer renders the reply to a parsed command. slash says whether hints
+// should write commands as "/smtp 550" or, in DMs and mentions, as "550".
+func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *locales.Lang, st state, slash bool) message {
 	switch cmd.Verb {
-	case VerbHelp:
-		m = rt.helpMessage(lang, slash)
 	case VerbCodes:
-		m = rt.codesMessage(lang)
+		return rt.codesMessage(lang)
 	case VerbLang:
-		return []Reply{rt.reply(req, d, rt.setLanguage(ctx, req, cmd.Lang, lang))}
+		return rt.setLanguage(ctx, req, cmd.Lang, lang)
 	case VerbInvalid:
-		m = rt.usageMessage(lang, ErrorText(lang, cmd.Err), slash)
+		return rt.usageMessage(lang, ErrorText(lang, cmd.Err), slash)
 	case VerbExplain, VerbCompare:
 		st.fromCommand(cmd)
-		m = rt.render(lang, st)
+		return rt.render(lang, st)
 	case VerbPaste:
 		report := rt.eng.ExplainText(lang, cmd.Text)
 		if len(report.Explanations) == 0 {
-			m = rt.usageMessage(lang, lang.T("slack.no_codes"), slash)
-			break
+			return rt.usageMessage(lang, lang.T("slack.no_codes"), slash)
 		}
 		st.fromReport(report, rt.opts.MaskAddresses)
-		m = rt.render(lang, st)
+		return rt.render(lang, st)
 	}
-	return []Reply{rt.reply(req, d, m)}
+	return rt.helpMessage(lang, slash)
 }
 
 // paste answers a channel message only when it is a bounce with a failure
@@ -152,7 +155,7 @@ func (rt *Router) paste(ctx context.Context, req Request) []Reply {
 		return nil
 	}
 	lang := rt.language(ctx, req, "")
-	report := rt.eng.ExplainText(lang, req.Text)
+	report := rt.eng.explainExtraction(lang, req.Text, x)
 	st := state{Lang: lang.Tag}
 	st.fromReport(report, rt.opts.MaskAddresses)
 	return []Reply{rt.reply(req, DeliverThread, rt.render(lang, st))}
@@ -179,27 +182,7 @@ func (rt *Router) mention(ctx context.Context, req Request) []Reply {
 	}
 	req.Text = cmd.Text
 	lang := rt.language(ctx, req, cmd.Lang)
-	st := state{Lang: lang.Tag}
-	var m message
-	switch cmd.Verb {
-	case VerbExplain, VerbCompare:
-		st.fromCommand(cmd)
-		m = rt.render(lang, st)
-	case VerbPaste:
-		report := rt.eng.ExplainText(lang, cmd.Text)
-		if len(report.Explanations) == 0 {
-			m = rt.usageMessage(lang, lang.T("slack.no_codes"), false)
-			break
-		}
-		st.fromReport(report, rt.opts.MaskAddresses)
-		m = rt.render(lang, st)
-	case VerbInvalid:
-		m = rt.usageMessage(lang, ErrorText(lang, cmd.Err), false)
-	case VerbCodes:
-		m = rt.codesMessage(lang)
-	default:
-		m = rt.helpMessage(lang, false)
-	}
+	m := rt.answer(ctx, req, cmd, lang, state{Lang: lang.Tag}, false)
 	return []Reply{rt.reply(req, DeliverThread, m)}
 }
 
