@@ -4,6 +4,21 @@
 // every ack, and can rate limit, fail calls, redeliver envelopes, ask for a
 // reconnect and drop the socket. It is safe for concurrent use and cheap
 // enough to drive thousands of events a second.
+//
+// Use:
+//
+//	fake := fakeslack.New(fakeslack.Options{})
+//	defer fake.Close()
+//	b, _ := bot.New(bot.Config{AppToken: "xapp-1", BotToken: "xoxb-1", APIURL: fake.URL()}, h)
+//	go b.Run(ctx)
+//	fake.WaitConnections(ctx, 1)
+//	env := fake.SendMessage(fakeslack.Message{Channel: "C1", Text: "550 5.1.1"})
+//	fake.WaitAcks(ctx, env)
+//	calls, err := fake.WaitCalls(ctx, 1, "chat.postMessage")
+//
+// The fake accepts any token of the right kind (xapp- for
+// apps.connections.open, xoxb- for the rest) and never records tokens.
+// Calls answered with 429 are counted by RateLimited, not recorded.
 package fakeslack
 
 import (
