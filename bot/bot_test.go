@@ -492,3 +492,22 @@ func TestErrorsAreSurvived(t *testing.T) {
 		t.Errorf("replies: %s", texts(calls))
 	}
 }
+
+// TestRedeliveredSlashCommandAnsweredOnce: a slash command or a click that
+// arrives again under a new envelope id keeps its trigger id, and is
+// answered once.
+func TestRedeliveredSlashCommandAnsweredOnce(t *testing.T) {
+	t.Parallel()
+	hs := start(t, fakeslack.Options{}, nil)
+	env := hs.fake.SendSlash(fakeslack.Slash{Text: "550", Channel: "C11"})
+	again := hs.fake.Resend(env)
+	hs.waitAcks(env, again)
+	hs.fake.SendSlash(fakeslack.Slash{Text: "barrier", Channel: "C11"})
+	calls, err := hs.fake.WaitCalls(waitCtx(t), 2, "response_url")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(calls[1].Text, "barrier") {
+		t.Errorf("the redelivered command was answered again: %s", texts(calls))
+	}
+}

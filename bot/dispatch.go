@@ -110,6 +110,9 @@ func (b *Bot) dispatch(evt socketmode.Event, env string) {
 			b.malformed(evt.Type, env, "payload is not a slash command")
 			return
 		}
+		if !b.firstTrigger(cmd.TriggerID) {
+			return
+		}
 		b.submit(job{envelopeID: env, req: handlers.Request{
 			Source: handlers.SourceSlash, UserID: cmd.UserID, ChannelID: cmd.ChannelID,
 			Text: cmd.Text, ResponseURL: cmd.ResponseURL,
@@ -224,7 +227,21 @@ func (b *Bot) onMention(e *slackevents.AppMentionEvent, env string) {
 
 func inThread(r handlers.Request) bool { return r.ThreadTS != "" && r.ThreadTS != r.TS }
 
+// firstTrigger reports whether a slash command or an interaction is new.
+// Each user action has its own trigger id, which a redelivery repeats under
+// a new envelope id, so it is the key that answers an action once.
+func (b *Bot) firstTrigger(id string) bool {
+	if id == "" || b.seen.first("trigger/"+id) {
+		return true
+	}
+	b.log.Debug("redelivered action ignored", "trigger_id", id)
+	return false
+}
+
 func (b *Bot) onInteraction(cb slack.InteractionCallback, env string) {
+	if !b.firstTrigger(cb.TriggerID) {
+		return
+	}
 	switch cb.Type {
 	case slack.InteractionTypeMessageAction:
 		if cb.CallbackID != ShortcutCallbackID {
