@@ -137,8 +137,16 @@ func (x *Explanation) Parts() []*Part {
 	return []*Part{main}
 }
 
-// Heading is "550 5.1.1 Bad Destination Mailbox Address".
-func (x *Explanation) Heading() string { return x.Code.String() + " " + x.Title }
+// Heading is "550 5.1.1 Bad Destination Mailbox Address", or the
+// provider's own title ("550 5.1.10 Microsoft: recipient not found") when a
+// provider gives the code a meaning of its own, since that is what the
+// server meant.
+func (x *Explanation) Heading() string {
+	if x.Provider != nil && x.Provider.Title != "" {
+		return x.Code.String() + " " + x.Provider.Title
+	}
+	return x.Code.String() + " " + x.Title
+}
 
 func (e *Engine) entryOf(p *Part) *catalog.Entry {
 	if p == nil || !p.Registered {
@@ -174,7 +182,7 @@ func (e *Engine) enhancedPart(lang *locales.Lang, en catalog.Enhanced) Part {
 	d := classDigit(catalog.Class(en.Class))
 	p.Title = lang.T("unregistered.enhanced.title", "code", p.Code)
 	p.Meaning = lang.T("unregistered.enhanced.meaning", "code", p.Code,
-		"class", lang.T("class."+d), "class_meaning", lang.T("class."+d+".meaning"),
+		"class", lang.T("class.enhanced."+d), "class_meaning", lang.T("class."+d+".meaning"),
 		"subject", lang.T(subjectKey(en.Subject)))
 	p.When = lang.T("unregistered.when")
 	p.Fix = lang.T("class." + d + ".fix")
