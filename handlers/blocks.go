@@ -69,15 +69,20 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 		}
 		blocks = append(blocks, section(bold(l.T("heading.server_text"))+"\n```"+escape(truncate(quoted, maxServerText))+"```"))
 	}
+	// A provider's own meaning is what the server meant, so it leads; the
+	// registry's reading follows under its own heading.
+	if p := x.Provider; p != nil {
+		blocks = append(blocks,
+			section(bold(l.T("heading.provider", "provider", p.Name))+"\n"+escape(p.Meaning)),
+			section(bold(l.T("heading.provider_fix", "provider", p.Name))+"\n"+escape(p.Fix)),
+			contextText(escape(l.T("heading.registry"))+": *"+escape(x.Code.String()+" "+x.Title)+"*"),
+		)
+	}
 	blocks = append(blocks,
 		section(bold(l.T("heading.meaning"))+"\n"+escape(x.Meaning)),
 		section(bold(l.T("heading.when"))+"\n"+escape(x.When)),
 		section(bold(l.T("heading.fix"))+"\n"+escape(x.Fix)),
 	)
-	if p := x.Provider; p != nil {
-		blocks = append(blocks, section(bold(l.T("heading.provider", "provider", p.Name))+"\n"+
-			bold(p.Title)+"\n"+escape(p.Meaning)+"\n"+escape(p.Fix)))
-	}
 	main := x.mainPart()
 	var notes []string
 	for _, p := range x.Parts() {

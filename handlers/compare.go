@@ -176,7 +176,7 @@ func (e *Engine) title(lang *locales.Lang, code catalog.Code) string {
 			t, _ := lang.Code(entry.Key)
 			return t.Title
 		}
-		return lang.T("unregistered.reply.title", "code", code.Reply.String())
+		return lang.T("unregistered.reply.title")
 	}
-	return lang.T("unregistered.enhanced.title", "code", code.Enhanced.String())
+	return lang.T("unregistered.enhanced.title")
 }

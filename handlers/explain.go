@@ -163,7 +163,7 @@ func (e *Engine) replyPart(lang *locales.Lang, r catalog.Reply) Part {
 		return e.registeredPart(lang, p, entry)
 	}
 	d := classDigit(r.Class())
-	p.Title = lang.T("unregistered.reply.title", "code", p.Code)
+	p.Title = lang.T("unregistered.reply.title")
 	p.Meaning = lang.T("unregistered.reply.meaning", "code", p.Code,
 		"class", lang.T("class."+d), "class_meaning", lang.T("class."+d+".meaning"),
 		"category", lang.T("category."+strconv.Itoa(int(r.Category()))))
@@ -180,7 +180,7 @@ func (e *Engine) enhancedPart(lang *locales.Lang, en catalog.Enhanced) Part {
 		return e.registeredPart(lang, p, entry)
 	}
 	d := classDigit(catalog.Class(en.Class))
-	p.Title = lang.T("unregistered.enhanced.title", "code", p.Code)
+	p.Title = lang.T("unregistered.enhanced.title")
 	p.Meaning = lang.T("unregistered.enhanced.meaning", "code", p.Code,
 		"class", lang.T("class.enhanced."+d), "class_meaning", lang.T("class."+d+".meaning"),
 		"subject", lang.T(subjectKey(en.Subject)))

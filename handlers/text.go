@@ -73,13 +73,16 @@ func writeExplanation(t *textWriter, x *Explanation) {
 	t.printf("%s — %s\n", l.T("severity."+string(x.Severity)), x.RetryText)
 	t.printf("%s: %s\n", l.T("heading.actor"), x.ActorText)
 	t.section(l.T("heading.server_text"), x.ServerText)
+	// A provider's own meaning is what the server meant, so it leads; the
+	// registry's reading follows under its own heading.
+	if p := x.Provider; p != nil {
+		t.section(l.T("heading.provider", "provider", p.Name), p.Meaning)
+		t.section(l.T("heading.provider_fix", "provider", p.Name), p.Fix)
+		t.printf("\n-- %s: %s %s --\n", l.T("heading.registry"), x.Code, x.Title)
+	}
 	t.section(l.T("heading.meaning"), x.Meaning)
 	t.section(l.T("heading.when"), x.When)
 	t.section(l.T("heading.fix"), x.Fix)
-	if p := x.Provider; p != nil {
-		t.section(l.T("heading.provider", "provider", p.Name), p.Title+"\n  "+p.Meaning)
-		t.section(l.T("heading.provider_fix", "provider", p.Name), p.Fix)
-	}
 	main := x.mainPart()
 	for _, p := range x.Parts() {
 		if p != main {

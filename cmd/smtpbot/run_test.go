@@ -40,7 +40,7 @@ func TestCommandLine(t *testing.T) {
 		{"lang from the POSIX locale", "", []string{"explain", "5.2.2"}, 0, []string{"Cách xử lý"}, nil},
 		{"explain stdin", "host mx.example.net[192.0.2.1] said: 552 5.2.2 Mailbox full (in reply to RCPT TO command)", []string{"explain"}, 0, []string{"552 5.2.2", "Mailbox full"}, nil},
 		{"explain dash", "421 4.7.0 try again later", []string{"explain", "-"}, 0, []string{"421 4.7.0"}, nil},
-		{"unregistered", "", []string{"explain", "559"}, 0, []string{"Unregistered Reply Code 559"}, nil},
+		{"unregistered", "", []string{"explain", "559"}, 0, []string{"559 Unregistered Reply Code"}, nil},
 		{"malformed", "", []string{"explain", "6.1.1"}, 2, nil, []string{"its class must be 2, 4 or 5"}},
 		{"no codes", "", []string{"explain", "lunch", "at", "noon"}, 1, []string{"No SMTP reply code"}, nil},
 		{"empty stdin", "", []string{"explain"}, 2, nil, []string{"nothing to explain"}},
