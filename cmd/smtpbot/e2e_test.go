@@ -223,3 +223,28 @@ func buttonValue(t *testing.T, blocks json.RawMessage, actionID string) string {
 	t.Fatalf("no %s button in %s", actionID, blocks)
 	return ""
 }
+
+// TestSnippetAndShare: a long paste that Slack turned into a snippet file is
+// read and explained in the thread, and "Share in channel" on an ephemeral
+// answer posts it for everyone.
+func TestSnippetAndShare(t *testing.T) {
+	fake := newFake(t)
+	start(t, fake, t.TempDir())
+
+	long := bounce + "\n" + strings.Repeat("Received: from relay.example.net by mx.example.com; Tue, 7 May 2024 12:55:01 +0000\n", 60)
+	f := fake.AddFile(fakeslack.File{Name: "bounce.txt", Mode: "snippet", Content: []byte(long)})
+	ts := fake.NextTS()
+	fake.SendMessage(fakeslack.Message{TS: ts, Text: "this bounced", Files: []string{f.ID}})
+	c := wait(t, fake, 1, "chat.postMessage")[0]
+	if c.ThreadTS != ts || !strings.Contains(c.Text, "5.1.1") {
+		t.Errorf("snippet: reply %q in thread %q", c.Text, c.ThreadTS)
+	}
+
+	fake.SendSlash(fakeslack.Slash{Text: "550 5.7.26"})
+	c = wait(t, fake, 1, "response_url")[0]
+	fake.SendAction(fakeslack.Action{ActionID: "smtp_share", Value: buttonValue(t, c.Blocks, "smtp_share"), Ephemeral: true})
+	c = wait(t, fake, 2, "response_url")[1]
+	if c.ResponseType != "in_channel" || !strings.Contains(visible(c), "5.7.26") || strings.Contains(string(c.Blocks), "smtp_share") {
+		t.Errorf("share: want the answer in the channel without a share button, got %q\n%s", c.ResponseType, visible(c))
+	}
+}
