@@ -1,0 +1,179 @@
+package catalog
+
+// Loading data/providers.json: its JSON form, and the checks that keep
+// every rule cheap to match.
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// providerJSON is the form of one provider in data/providers.json.
+type providerJSON struct {
+	ID       string     `json:"id"`
+	Name     string     `json:"name"`
+	Markers  []string   `json:"markers"`
+	Domains  []string   `json:"domains"`
+	Meanings []ruleJSON `json:"meanings"`
+}
+
+// ruleJSON is the form of one rule. Enhanced is "5.7.26" (that class only),
+// "X.7.26" (any class) or "5.7.606-649" (a range of details); Reply is "550"
+// or "5xx" (any code of that class, taken from the enhanced code when the
+// reply is missing); Tag is a bracketed tag without its brackets, "TSS04";
+// Text lists lowercase substrings of the server's text.
+type ruleJSON struct {
+	Key      string   `json:"key"`
+	Enhanced string   `json:"enhanced"`
+	Reply    string   `json:"reply"`
+	Tag      string   `json:"tag"`
+	Text     []string `json:"text"`
+}
+
+// parseProviders reads and checks the providers file.
+func parseProviders(data []byte) ([]*Provider, error) {
+	var raw []providerJSON
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	if len(raw) > maxProviders {
+		return nil, fmt.Errorf("%d providers: at most %d are supported", len(raw), maxProviders)
+	}
+	var out []*Provider
+	ids := map[string]bool{}
+	for _, rp := range raw {
+		if rp.ID == "" || strings.Contains(rp.ID, "/") || ids[rp.ID] {
+			return nil, fmt.Errorf("provider id %q: empty, contains a slash, or listed twice", rp.ID)
+		}
+		ids[rp.ID] = true
+		if rp.Name == "" {
+			return nil, fmt.Errorf("provider %s: no name", rp.ID)
+		}
+		if len(rp.Markers) == 0 {
+			return nil, fmt.Errorf("provider %s: no markers, so it could never be detected", rp.ID)
+		}
+		if len(rp.Markers) > maxMarkers || len(rp.Domains) > maxMarkers {
+			return nil, fmt.Errorf("provider %s: at most %d markers and %d domains", rp.ID, maxMarkers, maxMarkers)
+		}
+		for _, s := range append(append([]string(nil), rp.Markers...), rp.Domains...) {
+			if err := checkNeedle(s); err != nil {
+				return nil, fmt.Errorf("provider %s: marker %w", rp.ID, err)
+			}
+		}
+		p := &Provider{ID: rp.ID, Name: rp.Name, Markers: rp.Markers, Domains: rp.Domains}
+		for _, rr := range rp.Meanings {
+			r, err := parseRule(rr)
+			if err != nil {
+				return nil, fmt.Errorf("provider %s: meaning %q: %w", rp.ID, rr.Key, err)
+			}
+			if !strings.HasPrefix(r.key, rp.ID+"/") || len(r.key) == len(rp.ID)+1 {
+				return nil, fmt.Errorf("provider %s: meaning key %q must start with %q", rp.ID, r.key, rp.ID+"/")
+			}
+			p.rules = append(p.rules, r)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func parseRule(rr ruleJSON) (rule, error) {
+	r := rule{key: rr.Key}
+	if rr.Enhanced != "" {
+		class, subject, detail, ok := splitEnhancedPattern(rr.Enhanced)
+		if !ok {
+			return r, fmt.Errorf("enhanced %q: want 5.7.26, X.7.26 or 5.7.606-649", rr.Enhanced)
+		}
+		r.hasEnhanced = true
+		r.class = class
+		r.subject = subject
+		lo, hi, isRange := strings.Cut(detail, "-")
+		first, ok1 := parseNumber(lo)
+		last, ok2 := first, true
+		if isRange {
+			last, ok2 = parseNumber(hi)
+		}
+		if !ok1 || !ok2 || last < first {
+			return r, fmt.Errorf("enhanced %q: bad detail", rr.Enhanced)
+		}
+		r.detailMin, r.detailMax = first, last
+		if isRange {
+			r.score += scoreEnhancedRange
+		} else {
+			r.score += scoreEnhancedExact
+		}
+		if class != 0 {
+			r.score += scoreEnhancedClass
+		}
+	}
+	switch {
+	case rr.Reply == "":
+	case len(rr.Reply) == 3 && rr.Reply[1:] == "xx" && rr.Reply[0] >= '2' && rr.Reply[0] <= '5':
+		r.replyClass = Class(rr.Reply[0] - '0')
+		r.score += scoreReplyClass
+	default:
+		reply, err := ParseReply(rr.Reply)
+		if err != nil {
+			return r, err
+		}
+		r.reply = reply
+		r.score += scoreReplyExact
+	}
+	if rr.Tag != "" {
+		for i := 0; i < len(rr.Tag); i++ {
+			if !isAlnum(rr.Tag[i]) {
+				return r, fmt.Errorf("tag %q: letters and digits only, without brackets", rr.Tag)
+			}
+		}
+		r.tag = strings.ToLower(rr.Tag)
+		r.score += scoreTag
+	}
+	for _, t := range rr.Text {
+		if err := checkNeedle(t); err != nil {
+			return r, fmt.Errorf("text %w", err)
+		}
+		r.text = append(r.text, t)
+		r.score += scoreText
+	}
+	if r.score == 0 {
+		return r, fmt.Errorf("no condition: give an enhanced code, a reply code, a tag or a text")
+	}
+	if r.hasEnhanced && r.class != 0 && r.replyClass != 0 && Class(r.class) != r.replyClass ||
+		r.hasEnhanced && r.class != 0 && r.reply != 0 && Class(r.class) != r.reply.Class() {
+		return r, fmt.Errorf("reply %q and enhanced %q are of different classes", rr.Reply, rr.Enhanced)
+	}
+	return r, nil
+}
+
+// splitEnhancedPattern splits "5.7.26", "X.7.26" or "4.7.500-699" into the
+// class (0 for X), the subject and the detail part.
+func splitEnhancedPattern(s string) (class uint8, subject uint16, detail string, ok bool) {
+	c, rest, ok1 := strings.Cut(s, ".")
+	sub, detail, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || len(c) != 1 {
+		return 0, 0, "", false
+	}
+	switch c[0] {
+	case 'X', 'x':
+	case '2', '4', '5':
+		class = c[0] - '0'
+	default:
+		return 0, 0, "", false
+	}
+	subject, ok = parseNumber(sub)
+	return class, subject, detail, ok
+}
+
+// checkNeedle makes sure a marker or text is non-empty lowercase ASCII, which
+// is what the case-insensitive matching relies on.
+func checkNeedle(s string) error {
+	if s == "" {
+		return fmt.Errorf("is empty")
+	}
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b >= 0x80 || ('A' <= b && b <= 'Z') {
+			return fmt.Errorf("%q: lowercase ASCII only", s)
+		}
+	}
+	return nil
+}
