@@ -16,12 +16,17 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "smtpbot:", err)
-		var ec exitCode
-		if errors.As(err, &ec) {
-			os.Exit(int(ec))
-		}
-		os.Exit(1)
+	if err == nil {
+		return
 	}
+	// A bare exit status was already explained on stdout ("no code
+	// found"); anything else is said on stderr.
+	var ec exitCode
+	if !errors.As(err, &ec) {
+		ec = 1
+	}
+	if _, bare := err.(exitCode); !bare {
+		fmt.Fprintln(os.Stderr, "smtpbot:", err)
+	}
+	os.Exit(int(ec))
 }
