@@ -35,6 +35,13 @@ func (c *cli) explain(args []string) error {
 		return usagef("nothing to explain: give a code, a bounce or a log line as TEXT or on stdin")
 	}
 	report := c.eng.ExplainText(lang, text)
+	if len(report.Explanations) == 0 && looksLikeACode(text) {
+		// A lone word that looks like a code but is not one deserves the
+		// parse error, not "nothing found".
+		if _, err := catalog.Parse(text); err != nil {
+			return usageError{handlers.ErrorText(lang, err)}
+		}
+	}
 	if f.json {
 		if err := writeJSON(c.stdout, report.JSON()); err != nil {
 			return err
@@ -43,11 +50,6 @@ func (c *cli) explain(args []string) error {
 		return err
 	}
 	if len(report.Explanations) == 0 {
-		// A lone word that looks like a code but is not one deserves the
-		// parse error, not "nothing found".
-		if _, err := catalog.Parse(text); err != nil && looksLikeACode(text) {
-			return usageError{handlers.ErrorText(lang, err)}
-		}
 		return exitCode(1)
 	}
 	return nil
