@@ -193,9 +193,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	switch method {
 	case "chat.postMessage", "chat.postEphemeral", "chat.update":
 		if !s.allow(c.Channel) {
-			s.mu.Lock()
-			s.limited++
-			s.mu.Unlock()
+			s.recordLimited(c)
 			secs := int(math.Ceil(s.opts.RetryAfter.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, secs)))
 			w.WriteHeader(http.StatusTooManyRequests)
@@ -209,7 +207,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		// The echo is queued before the call is recorded: a test that saw
 		// the call and sends an event next gets it after the echo.
 		ts = s.NextTS()
-		s.remember(c.Channel, histMsg{TS: ts, ThreadTS: c.ThreadTS, User: s.opts.BotUserID, BotID: s.opts.BotID, Text: c.Text})
+		if !s.opts.Lean {
+			s.remember(c.Channel, histMsg{TS: ts, ThreadTS: c.ThreadTS, User: s.opts.BotUserID, BotID: s.opts.BotID, Text: c.Text})
+		}
 		if s.opts.EchoBotMessages {
 			s.SendMessage(Message{Channel: c.Channel, User: s.opts.BotUserID, BotID: s.opts.BotID, Text: c.Text, TS: ts, ThreadTS: c.ThreadTS})
 		}

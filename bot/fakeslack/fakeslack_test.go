@@ -46,6 +46,9 @@ func TestRateLimitAndAuth(t *testing.T) {
 	if f.RateLimited() != 1 || f.Count("chat.postMessage") != 3 {
 		t.Errorf("limited %d, calls %d", f.RateLimited(), f.Count("chat.postMessage"))
 	}
+	if l := f.LimitedCalls(); len(l) != 1 || l[0].Channel != "C1" || l[0].Time.IsZero() {
+		t.Errorf("limited calls: %+v", l)
+	}
 	if _, body := post(t, f.URL()+"auth.test", "xapp-1", url.Values{}); body["error"] != "invalid_auth" {
 		t.Errorf("auth.test with an app token: %v", body)
 	}
@@ -56,6 +59,26 @@ func TestRateLimitAndAuth(t *testing.T) {
 		if _, ok := c.Params["token"]; ok {
 			t.Errorf("token recorded in %s", c.Method)
 		}
+	}
+}
+
+// A lean fake records who was called where and when, not what was said,
+// and keeps no history of the messages it sent.
+func TestLean(t *testing.T) {
+	f := fakeslack.New(fakeslack.Options{Lean: true})
+	defer f.Close()
+	ts := f.NextTS()
+	f.SendMessage(fakeslack.Message{TS: ts, Text: "550 5.1.1"})
+	if _, body := post(t, f.URL()+"chat.postMessage", "xoxb-1", url.Values{"channel": {"C1"}, "thread_ts": {ts}, "text": {"hi"}}); body["ok"] != true {
+		t.Fatalf("post: %v", body)
+	}
+	c := f.Calls("chat.postMessage")
+	if len(c) != 1 || c[0].Channel != "C1" || c[0].ThreadTS != ts || c[0].Text != "" || c[0].Params != nil {
+		t.Errorf("lean call: %+v", c)
+	}
+	_, body := post(t, f.URL()+"conversations.replies", "xoxb-1", url.Values{"channel": {fakeslack.DefaultChannel}, "ts": {ts}})
+	if body["error"] != "thread_not_found" {
+		t.Errorf("a lean fake kept the sent message: %v", body)
 	}
 }
 

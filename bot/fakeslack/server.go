@@ -62,6 +62,12 @@ type Options struct {
 	// EchoBotMessages sends a message event back over the socket for every
 	// chat.postMessage, as Slack does for a bot's own messages.
 	EchoBotMessages bool
+	// Lean keeps the fake's memory flat for load tools that send tens of
+	// thousands of events: calls are recorded without Params, Body, Text
+	// and Blocks (the other Call fields are kept), messages sent or posted
+	// are not kept in channel history (AddMessage still keeps them, for
+	// conversations.replies), and envelopes are not kept for Resend.
+	Lean bool
 	// Identities; the Default* constants when empty.
 	BotUserID, BotID, TeamID, AppID string
 	// Logger receives the fake's own diagnostics; discarded when nil.
@@ -115,7 +121,7 @@ type Server struct {
 	acks     []Ack
 	acked    map[string]bool
 	sentAt   map[string]time.Time
-	limited  int
+	limited  []Call
 	failNext map[string][]string
 
 	// socket
@@ -223,7 +229,7 @@ func (s *Server) Reset() {
 	s.counts = map[string]int{}
 	s.acks = nil
 	s.acked = map[string]bool{}
-	s.limited = 0
+	s.limited = nil
 	s.notifyLocked()
 	s.mu.Unlock()
 }
@@ -254,6 +260,9 @@ func (s *Server) notifyLocked() {
 }
 
 func (s *Server) record(c Call) {
+	if s.opts.Lean {
+		c.Params, c.Body, c.Text, c.Blocks = nil, nil, "", nil
+	}
 	s.mu.Lock()
 	s.calls = append(s.calls, c)
 	s.counts[c.Method]++
@@ -308,7 +317,24 @@ func (s *Server) Count(methods ...string) int {
 func (s *Server) RateLimited() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.limited
+	return len(s.limited)
+}
+
+// LimitedCalls returns the calls that got a 429, oldest first. They are
+// not among Calls: those are the calls that were answered.
+func (s *Server) LimitedCalls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.limited...)
+}
+
+func (s *Server) recordLimited(c Call) {
+	if s.opts.Lean {
+		c.Params, c.Body, c.Text, c.Blocks = nil, nil, "", nil
+	}
+	s.mu.Lock()
+	s.limited = append(s.limited, c)
+	s.mu.Unlock()
 }
 
 // wait blocks until cond (called with s.mu held) is true or ctx is done.
