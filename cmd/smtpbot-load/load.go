@@ -149,6 +149,11 @@ func load(ctx context.Context, o *options, stderr io.Writer) (*Report, error) {
 	r.Machine.LoadAfter = loadAverage()
 
 	a := analyse(fake, items, start, time.Duration(announced(o.retryAfter))*time.Second)
+	running, detail := !bot.exited(), "it was still running"
+	if !running {
+		detail = fmt.Sprintf("it exited during the load: %v", bot.err)
+	}
+	r.check("the bot ran to the end of the load", running, "%s", detail)
 	code, took := bot.stop(o.stopTimeout)
 	r.ExitCode, r.StopMS = code, ms(took)
 	r.BotLogs, r.BotLogHead = bot.logs.snapshot()
@@ -159,7 +164,7 @@ func load(ctx context.Context, o *options, stderr io.Writer) (*Report, error) {
 		r.BotCPUUS = float64(cpu1-cpu0) / float64(time.Microsecond) / float64(a.events)
 	}
 	r.ToolCPUS = (self1 - self0).Seconds()
-	r.verify(a, o)
+	r.verify(o)
 	return r, nil
 }
 
@@ -248,8 +253,8 @@ func (r *Report) fill(a *analysis, items []*item) {
 	}
 }
 
-// verify records the pass/fail checks.
-func (r *Report) verify(a *analysis, o *options) {
+// verify records the pass/fail checks (after any recorded during the run).
+func (r *Report) verify(o *options) {
 	r.check("every envelope acked", r.Unacked == 0, "%d of %d not acked", r.Unacked, r.Events)
 	r.check("no reply lost", r.Lost == 0, "%d of %d expected replies missing after %v", r.Lost, r.Expected, o.timeout)
 	r.check("no unexpected reply", r.Unexpected == 0, "%d replies to chatter, repeated or unknown", r.Unexpected)

@@ -213,7 +213,7 @@ func (r *Report) printTable(w io.Writer) {
 	fmt.Fprintln(tw, "figure\tvalue\ttarget\t")
 	fmt.Fprintln(tw, "------\t-----\t------\t")
 	row := func(name, value, target string) { fmt.Fprintf(tw, "%s\t%s\t%s\t\n", name, value, target) }
-	row("start-up to connected", msText(r.StartupMS), fmt.Sprintf("< %v: %s", targetStartup, verdict(r.StartupMS < ms(targetStartup))))
+	row("start-up to connected", msText(r.StartupMS), fmt.Sprintf("< 200 ms: %s", verdict(r.StartupMS < ms(targetStartup))))
 	row("idle RSS", mb(r.IdleRSS), fmt.Sprintf("< 25 MB: %s", verdict(r.IdleRSS < targetIdleRSS)))
 	row("peak RSS (VmHWM)", mb(r.PeakRSS), fmt.Sprintf("< 60 MB: %s", verdict(r.PeakRSS < targetPeakRSS)))
 	row("RSS at the end of the load", mb(r.EndRSS), "")
@@ -221,11 +221,23 @@ func (r *Report) printTable(w io.Writer) {
 		row("binary (static, stripped)", mb(r.Bot.Bytes), fmt.Sprintf("< 20 MB: %s", verdict(r.Bot.Bytes < targetBinary)))
 	}
 	row("sent (written to the socket)", fmt.Sprintf("%.0f events/s", r.SentRate), fmt.Sprintf("offered %.0f/s", r.Offered.Rate))
-	// The last reply comes a moment after the last send: 1% of slack.
-	row("handled (acked and answered)", fmt.Sprintf("%.0f events/s", r.HandledRate), fmt.Sprintf(">= %d/s with nothing lost: %s", targetRate, verdict(r.HandledRate >= 0.99*targetRate && r.Lost == 0)))
+	// The targets hold for the mix at a given rate: latency at 500/s,
+	// throughput from 2,000/s. The last reply comes a moment after the last
+	// send: 1% of slack.
+	mixAt := func(ok func(rate float64) bool) bool { return r.Scenario == "mix" && ok(r.Offered.Rate) }
+	target := func(text string, applies, met bool) string {
+		if !applies {
+			return text + " (not this run)"
+		}
+		return text + ": " + verdict(met)
+	}
+	row("handled (acked and answered)", fmt.Sprintf("%.0f events/s", r.HandledRate),
+		target(fmt.Sprintf(">= %d/s with nothing lost", targetRate), mixAt(func(v float64) bool { return v >= targetRate }),
+			r.HandledRate >= 0.99*targetRate && r.Lost == 0))
 	row("queued before the socket p99", msText(r.SendLag.P99), "small; else the fake, or the bot's reading, lags")
-	row("ack: median / p99 / max", envelope(r.Ack), fmt.Sprintf("p99 < 2 ms at 500/s: %s", verdict(r.Ack.P99 < ms(targetAckP99))))
-	row("reply: median / p99 / max", envelope(r.Reply), fmt.Sprintf("p99 < 10 ms at 500/s: %s", verdict(r.Reply.P99 < ms(targetReplyP99))))
+	at500 := mixAt(func(v float64) bool { return v <= 500 })
+	row("ack: median / p99 / max", envelope(r.Ack), target("p99 < 2 ms at 500/s", at500, r.Ack.P99 < ms(targetAckP99)))
+	row("reply: median / p99 / max", envelope(r.Reply), target("p99 < 10 ms at 500/s", at500, r.Reply.P99 < ms(targetReplyP99)))
 	for _, k := range kindNames {
 		if s, ok := r.ReplyByKind[k]; ok && s.N > 0 {
 			row("  "+k, envelope(s), "")
