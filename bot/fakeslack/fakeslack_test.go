@@ -76,6 +76,12 @@ func TestLean(t *testing.T) {
 	if len(c) != 1 || c[0].Channel != "C1" || c[0].ThreadTS != ts || c[0].Text != "" || c[0].Params != nil {
 		t.Errorf("lean call: %+v", c)
 	}
+	if after, n := f.CallsAfter(0); len(after) != 1 || n != 1 {
+		t.Errorf("CallsAfter(0) = %d calls, %d in all", len(after), n)
+	}
+	if after, n := f.CallsAfter(1); len(after) != 0 || n != 1 {
+		t.Errorf("CallsAfter(1) = %d calls, %d in all", len(after), n)
+	}
 	_, body := post(t, f.URL()+"conversations.replies", "xoxb-1", url.Values{"channel": {fakeslack.DefaultChannel}, "ts": {ts}})
 	if body["error"] != "thread_not_found" {
 		t.Errorf("a lean fake kept the sent message: %v", body)

@@ -305,6 +305,16 @@ func (s *Server) Calls(methods ...string) []Call {
 	return s.callsLocked(methods)
 }
 
+// CallsAfter returns the calls of any method recorded after the first n,
+// oldest first, and how many there are in all: a load tool polls with it
+// without copying every call each time. Reset starts the count again.
+func (s *Server) CallsAfter(n int) ([]Call, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n = min(max(n, 0), len(s.calls))
+	return append([]Call(nil), s.calls[n:]...), len(s.calls)
+}
+
 // Count returns how many calls of the given methods (of all methods when
 // none are given) were recorded; cheaper than len(Calls()).
 func (s *Server) Count(methods ...string) int {

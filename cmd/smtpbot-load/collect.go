@@ -38,15 +38,18 @@ func waitReplies(ctx context.Context, fake *fakeslack.Server, items []*item, gra
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for len(got) < len(want) {
-		if fake.Count(replyMethods...) > seen {
-			calls := fake.Calls(replyMethods...)
-			for _, c := range calls[seen:] {
-				if k := callKey(c); want[k] {
-					got[k] = true
-				}
+		calls, total := fake.CallsAfter(seen)
+		seen = total
+		for _, c := range calls {
+			if c.Method != "chat.postMessage" && c.Method != "response_url" {
+				continue
 			}
-			seen = len(calls)
-			continue
+			if k := callKey(c); want[k] {
+				got[k] = true
+			}
+		}
+		if len(got) == len(want) {
+			break
 		}
 		select {
 		case <-ctx.Done():
