@@ -303,6 +303,8 @@ func TestExtractNotCodes(t *testing.T) {
 		{name: "longer numbers", text: "order 12550 and 5501 and 1550.5", want: none, max: 0.29},
 		{name: "decimals", text: "load 550.25 and 4.5", want: none, max: 0.29},
 		{name: "people", text: "meeting at 5.30, 550 people came", want: none, max: 0.29},
+		{name: "pull request number", text: "PR #550 merged, thanks! INC-4211 closed", want: none, max: 0.29},
+		{name: "issue number on a line of its own", text: "#421", want: none, max: 0.29},
 		{name: "list of numbers", text: "scores: 421 550 554", want: none, max: 0.29},
 		{name: "section numbers", text: "See RFC 5321 section 4.2.1 and RFC 3463 section 3.1.", want: none, max: 0.29},
 		{name: "exit status", text: "(reason: 255)", want: none, max: 0.29},

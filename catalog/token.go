@@ -139,6 +139,12 @@ func tokenAt(line string, i, j int) (codeToken, bool) {
 		// "+1 555 550", "2 550": one number of a list, not a reply.
 		return codeToken{}, false
 	}
+	if ok && t.hash && !t.code.Reply.IsZero() && t.code.Enhanced.IsZero() {
+		// "PR #550", "issue #421": a number, not a reply. Exchange's
+		// "#550 5.1.1 RESOLVER..." and qmail's "(#5.1.1)" carry an
+		// enhanced code and stay codes.
+		return codeToken{}, false
+	}
 	return t, ok
 }
 

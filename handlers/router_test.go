@@ -132,6 +132,7 @@ func TestPasteInChannel(t *testing.T) {
 		"we had 550 people at the meetup",
 		"standup at 12:55, then the 4.5.1 release",
 		"server 10.4.5.1 is back, port 587 open",
+		"PR #550 merged, thanks! INC-4211 closed",
 		"",
 	}
 	for _, text := range chatter {
