@@ -43,6 +43,20 @@ func (rt *Router) render(lang *locales.Lang, st state) message {
 		}
 	}
 	xs, _ := rt.eng.explanations(st)
+	return rt.renderExplanations(lang, st, xs)
+}
+
+// renderReport draws what ExplainText found, reusing its explanations: the
+// state only rides in the buttons, for a later click to render again.
+func (rt *Router) renderReport(lang *locales.Lang, st state, r Report) message {
+	st.fromReport(r, rt.opts.MaskAddresses)
+	return rt.renderExplanations(lang, st, r.Explanations)
+}
+
+// renderExplanations draws explanations of one or many codes, three in full
+// and the rest one line each, with the row of buttons.
+func (rt *Router) renderExplanations(lang *locales.Lang, st state, xs []Explanation) message {
+	st.Lang = lang.Tag
 	if len(xs) == 0 {
 		return textMessage(lang.T("slack.no_codes"))
 	}

@@ -141,8 +141,7 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 		if len(report.Explanations) == 0 {
 			return rt.usageMessage(lang, lang.T("slack.no_codes"), slash)
 		}
-		st.fromReport(report, rt.opts.MaskAddresses)
-		return rt.render(lang, st)
+		return rt.renderReport(lang, st, report)
 	}
 	return rt.helpMessage(lang, slash)
 }
@@ -156,9 +155,7 @@ func (rt *Router) paste(ctx context.Context, req Request) []Reply {
 	}
 	lang := rt.language(ctx, req, "")
 	report := rt.eng.explainExtraction(lang, req.Text, x)
-	st := state{Lang: lang.Tag}
-	st.fromReport(report, rt.opts.MaskAddresses)
-	return []Reply{rt.reply(req, DeliverThread, rt.render(lang, st))}
+	return []Reply{rt.reply(req, DeliverThread, rt.renderReport(lang, state{Lang: lang.Tag}, report))}
 }
 
 func hasFailure(fs []catalog.Finding) bool {
@@ -193,9 +190,7 @@ func (rt *Router) shortcut(ctx context.Context, req Request) []Reply {
 	if len(report.Explanations) == 0 {
 		return []Reply{rt.reply(req, DeliverEphemeral, textMessage(lang.T("slack.shortcut_none")))}
 	}
-	st := state{Lang: lang.Tag, Shareable: true}
-	st.fromReport(report, rt.opts.MaskAddresses)
-	return []Reply{rt.reply(req, DeliverEphemeral, rt.render(lang, st))}
+	return []Reply{rt.reply(req, DeliverEphemeral, rt.renderReport(lang, state{Lang: lang.Tag, Shareable: true}, report))}
 }
 
 // stripMentions removes "<@U123>" mentions of the bot from a mention's text.
