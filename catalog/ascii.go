@@ -2,7 +2,7 @@ package catalog
 
 import "strings"
 
-// Byte-level ASCII helpers shared by the extractor and provider matching:
+// Byte-level ASCII helpers for provider matching (catalog/extract keeps its own copy):
 // bounces are mostly ASCII, and working on bytes keeps both free of
 // allocations.
 
@@ -56,3 +56,4 @@ func indexFold(s, needle string) int {
 	}
 	return -1
 }
+func isAlpha(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/smtpcodes/smtpbot/catalog/extract"
+
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/locales"
 )
@@ -68,7 +70,7 @@ type Explanation struct {
 	Provider    *ProviderNote
 	// ServerText is the server's own words when the code came from a text.
 	ServerText string
-	Role       catalog.Role
+	Role       extract.Role
 }
 
 // Explain explains a parsed code in lang. serverText, when not empty, is the

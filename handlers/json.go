@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/catalog/extract"
 	"github.com/smtpcodes/smtpbot/locales"
 )
 
@@ -133,7 +134,7 @@ func (x *Explanation) JSON() JSONExplanation {
 		References: []JSONRef{},
 	}
 	if j.Role == "" {
-		j.Role = string(catalog.RoleFailure)
+		j.Role = string(extract.RoleFailure)
 	}
 	if p := x.Provider; p != nil {
 		j.Provider = &JSONProvider{ID: p.ID, Name: p.Name, Title: p.Title, Meaning: p.Meaning, Fix: p.Fix}

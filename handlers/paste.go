@@ -3,6 +3,8 @@ package handlers
 import (
 	"errors"
 
+	"github.com/smtpcodes/smtpbot/catalog/extract"
+
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/locales"
 )
@@ -21,12 +23,12 @@ type Report struct {
 // ExplainText finds the codes in text (a bounce, a DSN, a transcript, a log
 // line) and explains each in lang.
 func (e *Engine) ExplainText(lang *locales.Lang, text string) Report {
-	return e.explainExtraction(lang, text, catalog.Extract(text))
+	return e.explainExtraction(lang, text, extract.Extract(text))
 }
 
 // explainExtraction explains what Extract already found in text, for
 // callers that looked at the extraction first.
-func (e *Engine) explainExtraction(lang *locales.Lang, text string, x catalog.Extraction) Report {
+func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Extraction) Report {
 	r := Report{Lang: lang, Confidence: x.Confidence}
 	if len(x.Findings) == 0 {
 		return r

@@ -7,7 +7,8 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/catalog/extract"
+
 	"github.com/smtpcodes/smtpbot/locales"
 )
 
@@ -149,7 +150,7 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 // paste answers a channel message only when it is a bounce with a failure
 // in it, in the message's thread; chatter with numbers gets nothing.
 func (rt *Router) paste(ctx context.Context, req Request) []Reply {
-	x := catalog.Extract(req.Text)
+	x := extract.Extract(req.Text)
 	if x.Confidence < rt.opts.MinConfidence || !hasFailure(x.Findings) {
 		return nil
 	}
@@ -158,9 +159,9 @@ func (rt *Router) paste(ctx context.Context, req Request) []Reply {
 	return []Reply{rt.reply(req, DeliverThread, rt.renderReport(lang, state{Lang: lang.Tag}, report))}
 }
 
-func hasFailure(fs []catalog.Finding) bool {
+func hasFailure(fs []extract.Finding) bool {
 	for _, f := range fs {
-		if f.Role == catalog.RoleFailure {
+		if f.Role == extract.RoleFailure {
 			return true
 		}
 	}
@@ -174,7 +175,7 @@ func (rt *Router) mention(ctx context.Context, req Request) []Reply {
 	if cmd.Verb == VerbHelp && strings.TrimSpace(req.ParentText) != "" {
 		cmd = Command{Verb: VerbPaste, Lang: cmd.Lang, Text: req.ParentText}
 	}
-	if cmd.Verb == VerbPaste && len(catalog.Extract(cmd.Text).Findings) == 0 && req.ParentText != "" {
+	if cmd.Verb == VerbPaste && len(extract.Extract(cmd.Text).Findings) == 0 && req.ParentText != "" {
 		cmd.Text = req.ParentText
 	}
 	req.Text = cmd.Text

@@ -3,6 +3,8 @@ package handlers
 import (
 	"encoding/json"
 
+	"github.com/smtpcodes/smtpbot/catalog/extract"
+
 	"github.com/smtpcodes/smtpbot/catalog"
 )
 
@@ -91,7 +93,7 @@ func (e *Engine) explanations(st state) ([]Explanation, *catalog.Provider) {
 		}
 		x := e.explain(lang, code, text, prov)
 		if i < len(st.Roles) {
-			x.Role = catalog.Role(st.Roles[i])
+			x.Role = extract.Role(st.Roles[i])
 		}
 		out = append(out, x)
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/smtpcodes/smtpbot/catalog/extract"
+
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/locales"
 )
@@ -41,7 +43,7 @@ func WriteReport(w io.Writer, r Report) error {
 		return t.err
 	}
 	t.printf("%s: %d%%\n", l.T("heading.confidence"), int(r.Confidence*100+0.5))
-	var lastRole catalog.Role = catalog.RoleFailure
+	var lastRole extract.Role = extract.RoleFailure
 	for i := range r.Explanations {
 		x := &r.Explanations[i]
 		if x.Role != lastRole && x.Role != "" {

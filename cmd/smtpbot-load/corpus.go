@@ -9,8 +9,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/smtpcodes/smtpbot/catalog/extract"
+
 	"github.com/smtpcodes/smtpbot/bot/fakeslack"
-	"github.com/smtpcodes/smtpbot/catalog"
 )
 
 // text is one message body the tool can send, with a name for reports.
@@ -38,12 +39,12 @@ var bounceSizes = []int{1000, 2000, 4000, 8000, 16000, 40000}
 // whether the bot answers text: a failure found, with at least
 // minConfidence that the text is a bounce.
 func answered(body string, minConfidence float64) bool {
-	x := catalog.Extract(body)
+	x := extract.Extract(body)
 	if x.Confidence < minConfidence {
 		return false
 	}
 	for _, f := range x.Findings {
-		if f.Role == catalog.RoleFailure {
+		if f.Role == extract.RoleFailure {
 			return true
 		}
 	}

@@ -1,6 +1,10 @@
-package catalog
+package extract
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+)
 
 // This file reads the fields of a delivery status notification
 // (RFC 3464): a per-recipient block's Status and Diagnostic-Code make one
@@ -191,7 +195,7 @@ func unfold(s string, pos int, first string, buf *[]byte) (string, int) {
 
 // diagnostic reads a Diagnostic-Code value, "smtp; 550 5.1.1 <a@b>: ...",
 // returning its code, if any, and the server's words.
-func (x *extractor) diagnostic(value string) (Code, string) {
+func (x *extractor) diagnostic(value string) (catalog.Code, string) {
 	rest, smtp := value, true
 	if i := strings.IndexByte(value, ';'); i > 0 && i < 24 && !strings.ContainsAny(value[:i], " <@") {
 		rest = value[i+1:] // the diagnostic type: smtp, X-Postfix, X-Unix
@@ -232,7 +236,7 @@ func (x *extractor) diagnostic(value string) (Code, string) {
 			continue
 		}
 		if !first.code.Reply.IsZero() && first.code.Enhanced.IsZero() && t.code.Reply.IsZero() &&
-			Class(t.code.Enhanced.Class) == first.code.Reply.Class() && !paired {
+			catalog.Class(t.code.Enhanced.Class) == first.code.Reply.Class() && !paired {
 			first.code.Enhanced = t.code.Enhanced
 		}
 	}
@@ -240,7 +244,7 @@ func (x *extractor) diagnostic(value string) (Code, string) {
 		first, found = pairTok, true
 	}
 	if !found {
-		return Code{}, x.clean(append(x.buf[:0], rest...), Code{})
+		return catalog.Code{}, x.clean(append(x.buf[:0], rest...), catalog.Code{})
 	}
 	return first.code, x.textAfter(rest, c, first)
 }
@@ -257,13 +261,13 @@ func (x *extractor) flushDSN() {
 	if !b.open || (b.status.IsZero() && b.diag.IsZero()) || len(x.sites) >= maxSites {
 		return
 	}
-	code := Code{Enhanced: b.status}
+	code := catalog.Code{Enhanced: b.status}
 	d := b.diag
 	switch {
 	case b.status.IsZero():
 		code = d
 	default:
-		if !d.Reply.IsZero() && d.Reply.Class() == Class(b.status.Class) {
+		if !d.Reply.IsZero() && d.Reply.Class() == catalog.Class(b.status.Class) {
 			code.Reply = d.Reply
 		}
 		if !d.Enhanced.IsZero() && d.Enhanced.Class == b.status.Class {
@@ -281,9 +285,9 @@ func (x *extractor) flushDSN() {
 	// A diagnostic of another class than the Status is a code of its own;
 	// so is a specific Status the server's code replaced.
 	switch {
-	case !d.IsZero() && !b.status.IsZero() && d.Class() != Class(b.status.Class):
+	case !d.IsZero() && !b.status.IsZero() && d.Class() != catalog.Class(b.status.Class):
 		x.sites = append(x.sites, codeSite{code: d, text: b.diagText, anchor: anchorStrong, order: b.order, original: x.inOrig})
 	case code.Enhanced != b.status && (b.status.Subject != 0 || b.status.Detail != 0):
-		x.sites = append(x.sites, codeSite{code: Code{Enhanced: b.status}, anchor: anchorStrong, order: b.order, dsn: true, original: x.inOrig})
+		x.sites = append(x.sites, codeSite{code: catalog.Code{Enhanced: b.status}, anchor: anchorStrong, order: b.order, dsn: true, original: x.inOrig})
 	}
 }

@@ -1,8 +1,10 @@
-package catalog
+package extract
 
 import (
 	"math"
 	"slices"
+
+	"github.com/smtpcodes/smtpbot/catalog"
 )
 
 // Role says why a code is in the text.
@@ -17,7 +19,7 @@ const (
 
 // Finding is one code found in text, with the server's own words beside it.
 type Finding struct {
-	Code Code
+	Code catalog.Code
 	// ServerText is the server's own words on that code, on one line,
 	// trimmed, continuation lines ("550-5.1.1 ...") joined, at most about
 	// 500 bytes.
@@ -98,7 +100,7 @@ func (cs *codeSite) role(bounce bool) Role {
 	}
 	switch {
 	case cs.anchor == anchorStrong, cs.anchor == anchorWord && bounce:
-		if cs.code.Class() >= ClassTransientNegative {
+		if cs.code.Class() >= catalog.ClassTransientNegative {
 			return RoleFailure
 		}
 		return RoleContext

@@ -1,9 +1,11 @@
-package catalog
+package extract
 
 import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/smtpcodes/smtpbot/catalog"
 )
 
 // maxServerText bounds Finding.ServerText: enough for any real reply, small
@@ -80,7 +82,7 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		for len(before) > 0 && strings.IndexByte(" \t(#[<", before[len(before)-1]) >= 0 {
 			before = before[:len(before)-1]
 		}
-		out = x.clean(append(b[:0], before...), Code{})
+		out = x.clean(append(b[:0], before...), catalog.Code{})
 	}
 	x.buf = b
 	return out, next
@@ -169,7 +171,7 @@ func cutAt(s string, closer byte) string {
 
 // replyAt reports whether s starts with the three digits of r followed by
 // '-', a blank or the end, and returns the separator.
-func replyAt(s string, r Reply) (byte, bool) {
+func replyAt(s string, r catalog.Reply) (byte, bool) {
 	if len(s) < 3 || s[0] != byte('0'+r/100) || s[1] != byte('0'+r/10%10) || s[2] != byte('0'+r%10) {
 		return 0, false
 	}
@@ -184,7 +186,7 @@ func replyAt(s string, r Reply) (byte, bool) {
 
 // appendContinuation appends the following lines of a multi-line reply
 // (RFC 5321 section 4.2.1: "550-" on all lines but the last, "550 ").
-func appendContinuation(b []byte, s string, pos int, r Reply) ([]byte, int) {
+func appendContinuation(b []byte, s string, pos int, r catalog.Reply) ([]byte, int) {
 	for n := 0; pos < len(s) && n < 64; n++ {
 		line, next := lineAt(s, pos)
 		_, c, _, _ := contentStart(line)
@@ -196,7 +198,7 @@ func appendContinuation(b []byte, s string, pos int, r Reply) ([]byte, int) {
 		if len(rest) > 0 {
 			rest = rest[1:]
 		}
-		if e, end, ok := enhancedAt(rest, 0); ok && Class(e.Class) == r.Class() {
+		if e, end, ok := enhancedAt(rest, 0); ok && catalog.Class(e.Class) == r.Class() {
 			rest = rest[end:]
 		}
 		if len(b) < 2*maxServerText {
@@ -241,7 +243,7 @@ func appendWrapped(b []byte, s string, pos, indent int, same bool) ([]byte, int)
 // space, the "550-5.1.1" prefixes of folded continuation lines go, as does
 // Postfix's "(in reply to RCPT TO command)", and the result is cut to
 // maxServerText bytes of valid UTF-8.
-func (x *extractor) clean(raw []byte, c Code) string {
+func (x *extractor) clean(raw []byte, c catalog.Code) string {
 	i := 0
 	for i < len(raw) && (raw[i] <= ' ' || raw[i] == '-' || raw[i] == ':' || raw[i] == ',' || raw[i] == ';') {
 		i++
@@ -310,7 +312,7 @@ func (x *extractor) clean(raw []byte, c Code) string {
 }
 
 // hasEnhanced reports whether s starts with enhanced code e (and e is set).
-func hasEnhanced(s string, e Enhanced) bool {
+func hasEnhanced(s string, e catalog.Enhanced) bool {
 	if e.IsZero() {
 		return false
 	}

@@ -1,4 +1,6 @@
-package catalog
+package extract
+
+import "github.com/smtpcodes/smtpbot/catalog"
 
 // This file judges where a code-shaped token stands. A server's reply is
 // found where mail software puts one: at the start of a line, after "said:",
@@ -37,7 +39,7 @@ func anchorOf(line string, content int, t codeToken) anchor {
 	if !t.code.Enhanced.IsZero() && t.code.Reply.IsZero() && k-3 >= content && isDigit(line[k-1]) && isDigit(line[k-2]) && isDigit(line[k-3]) && k < t.start && (k-3 == content || !isAlnum(line[k-4])) {
 		// "550 4.2.2 ...": an enhanced code right after a reply code
 		// stands where the reply does.
-		return anchorOf(line, content, codeToken{start: k - 3, code: Code{Reply: 200}})
+		return anchorOf(line, content, codeToken{start: k - 3, code: catalog.Code{Reply: 200}})
 	}
 	switch line[k-1] {
 	case ':', ';':

@@ -1,6 +1,10 @@
-package catalog
+package extract
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+)
 
 // This file walks a decoded text line by line. Lines are found with
 // strings.IndexByte and only lines holding a digit are looked at closely, so
@@ -17,7 +21,7 @@ const (
 
 // codeSite is a code found in the text, before roles are settled.
 type codeSite struct {
-	code     Code
+	code     catalog.Code
 	text     string
 	anchor   anchor
 	order    int
@@ -28,9 +32,9 @@ type codeSite struct {
 // dsnBlock is one per-recipient block of a delivery-status part
 // (RFC 3464 section 2.3).
 type dsnBlock struct {
-	status     Enhanced
+	status     catalog.Enhanced
 	statusNote string // "(Remote SMTP server has rejected address)"
-	diag       Code
+	diag       catalog.Code
 	diagText   string
 	order      int
 	open       bool
@@ -317,7 +321,7 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		// ("dsn=2.0.0, status=sent") stays context.
 		if t.start > content && line[t.start-1] == '=' {
 			if w, at := wordBefore(line, t.start-1); at >= content && equalFold(w, "dsn") {
-				final = final || t.code.Class() >= ClassTransientNegative
+				final = final || t.code.Class() >= catalog.ClassTransientNegative
 			}
 		}
 		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final})

@@ -1,4 +1,6 @@
-package catalog
+package extract
+
+import "github.com/smtpcodes/smtpbot/catalog"
 
 // This file recognises the shape of a code inside one line: three digits for
 // a reply, d.ddd.ddd for an enhanced code, or both side by side. It looks at
@@ -7,8 +9,8 @@ package catalog
 
 // codeToken is one code-shaped run in a line.
 type codeToken struct {
-	start, end int  // the whole run, reply and enhanced code together
-	code       Code // at least one part set
+	start, end int          // the whole run, reply and enhanced code together
+	code       catalog.Code // at least one part set
 	// cont is true for "550-5.1.1" and "550-Text": a line of a multi-line
 	// reply that more lines follow (RFC 5321 section 4.2.1).
 	cont bool
@@ -61,24 +63,24 @@ func leftOK(s string, i int) bool {
 // enhancedAt reads an enhanced code starting at i, returning it and its end.
 // It accepts only class 2, 4 or 5 and one to three digits for subject and
 // detail, and refuses a longer dotted run (10.4.5.1, 4.5.1.2).
-func enhancedAt(s string, i int) (Enhanced, int, bool) {
+func enhancedAt(s string, i int) (catalog.Enhanced, int, bool) {
 	if i+5 > len(s) || (s[i] != '2' && s[i] != '4' && s[i] != '5') || s[i+1] != '.' {
-		return Enhanced{}, 0, false
+		return catalog.Enhanced{}, 0, false
 	}
 	j := digitRun(s, i+2)
 	if j == i+2 || j-(i+2) > 3 || j >= len(s) || s[j] != '.' {
-		return Enhanced{}, 0, false
+		return catalog.Enhanced{}, 0, false
 	}
 	sub, _ := parseNumber(s[i+2 : j])
 	k := digitRun(s, j+1)
 	if k == j+1 || k-(j+1) > 3 {
-		return Enhanced{}, 0, false
+		return catalog.Enhanced{}, 0, false
 	}
 	det, _ := parseNumber(s[j+1 : k])
 	if !rightOK(s, k) {
-		return Enhanced{}, 0, false
+		return catalog.Enhanced{}, 0, false
 	}
-	return Enhanced{Class: s[i] - '0', Subject: sub, Detail: det}, k, true
+	return catalog.Enhanced{Class: s[i] - '0', Subject: sub, Detail: det}, k, true
 }
 
 // rightOK reports whether the byte after a code at i ends it cleanly: not a
@@ -100,12 +102,12 @@ func rightOK(s string, i int) bool {
 
 // replyDigits reports whether the three digits at i form a reply code as
 // ParseReply would take it.
-func replyDigits(s string, i int) (Reply, bool) {
+func replyDigits(s string, i int) (catalog.Reply, bool) {
 	a, b, c := s[i], s[i+1], s[i+2]
 	if a < '2' || a > '5' || b > '5' {
 		return 0, false
 	}
-	return Reply(int(a-'0')*100 + int(b-'0')*10 + int(c-'0')), true
+	return catalog.Reply(int(a-'0')*100 + int(b-'0')*10 + int(c-'0')), true
 }
 
 // nextToken finds the next code-shaped run in line at or after i. It returns
@@ -169,7 +171,7 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 		if !ok {
 			return codeToken{}, false
 		}
-		return codeToken{start: i, end: end, code: Code{Enhanced: e}, hash: hash, enhStart: i}, true
+		return codeToken{start: i, end: end, code: catalog.Code{Enhanced: e}, hash: hash, enhStart: i}, true
 	case 3:
 	default:
 		return codeToken{}, false
@@ -178,7 +180,7 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 	if !ok {
 		return codeToken{}, false
 	}
-	t := codeToken{start: i, end: j, code: Code{Reply: r}, hash: hash}
+	t := codeToken{start: i, end: j, code: catalog.Code{Reply: r}, hash: hash}
 	if j == len(line) {
 		return t, true
 	}
@@ -187,7 +189,7 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 		// "550-5.1.1 ..." or "550-Text": a continued reply. "550-1234"
 		// (a phone number) is not.
 		if e, end, ok := enhancedAt(line, j+1); ok {
-			if Class(e.Class) != r.Class() {
+			if catalog.Class(e.Class) != r.Class() {
 				return codeToken{}, false
 			}
 			t.code.Enhanced, t.end, t.cont, t.enhStart = e, end, true, j+1
@@ -217,7 +219,7 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 		if k < len(line) && isDigit(line[k]) {
 			e, end, ok := enhancedAt(line, k)
 			switch {
-			case ok && Class(e.Class) == r.Class():
+			case ok && catalog.Class(e.Class) == r.Class():
 				t.code.Enhanced, t.end, t.enhStart = e, end, k
 				return t, true
 			case ok:
@@ -237,7 +239,7 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 		for k < len(line) && isBlank(line[k]) {
 			k++
 		}
-		if e, end, ok := enhancedAt(line, k); ok && Class(e.Class) == r.Class() {
+		if e, end, ok := enhancedAt(line, k); ok && catalog.Class(e.Class) == r.Class() {
 			t.code.Enhanced, t.end, t.enhStart = e, end, k
 			return t, true
 		}

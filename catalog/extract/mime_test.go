@@ -1,4 +1,4 @@
-package catalog
+package extract
 
 import (
 	"encoding/base64"
