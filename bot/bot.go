@@ -75,6 +75,7 @@ type Bot struct {
 	log   *slog.Logger
 	api   *slack.Client
 	sm    *socketmode.Client
+	gate  *reconnectGate
 	prefs *prefs
 	seen  *dedupe
 
@@ -121,12 +122,14 @@ func New(cfg Config, h Handler) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
+	gate := newReconnectGate(cfg.HTTPClient, cfg.ReconnectBackoff, log)
 	b := &Bot{
 		cfg:   cfg,
 		h:     h,
 		log:   log,
 		api:   api,
-		sm:    socketmode.New(api, socketmode.OptionLog(slogWriter{log: log, src: "socketmode"})),
+		sm:    newSocketClient(cfg, opts, gate, log),
+		gate:  gate,
 		prefs: p,
 		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now),
 		late:  make(chan string, lateAcks),
@@ -272,12 +275,16 @@ func fatalAuthError(err error) bool {
 }
 
 // drain waits for the requests in flight, at most ShutdownGrace, then
-// abandons the rest.
+// drops the rest and says how many.
 func (b *Bot) drain() {
-	if b.pool.wait(b.cfg.ShutdownGrace) {
+	if n := b.pool.pendingCount(); n > 0 {
+		b.log.Info("stopping; finishing the requests in flight", "requests", n, "shutdown_timeout", b.cfg.ShutdownGrace)
+	}
+	if left := b.pool.wait(b.cfg.ShutdownGrace); left == 0 {
 		b.log.Info("stopped; all replies delivered")
 	} else {
-		b.log.Warn("stopped; replies still in flight were abandoned", "grace", b.cfg.ShutdownGrace)
+		b.log.Warn("stopped; requests still in flight at the shutdown timeout were dropped",
+			"dropped", left, "shutdown_timeout", b.cfg.ShutdownGrace)
 	}
 	b.stopWork()
 	b.pool.stop(2 * time.Second)

@@ -41,8 +41,25 @@ type Config struct {
 	// stalling the socket. 10000 when zero.
 	MaxPending int
 	// ShutdownGrace bounds how long Run waits for replies in flight once its
-	// context is done. 10s when zero.
+	// context is done (SHUTDOWN_TIMEOUT); what is still unfinished then is
+	// dropped and counted in the log. 10s when zero.
 	ShutdownGrace time.Duration
+	// PingTimeout is how long the socket may go without a ping from Slack
+	// before it is taken for dead and replaced: a NAT or proxy that drops
+	// the path leaves the TCP connection open but silent, and only this
+	// timer notices. Slack pings every few seconds. 30s when zero
+	// (slack-go's default).
+	PingTimeout time.Duration
+	// ReadLimit caps the size of one websocket message from Slack;
+	// a larger one closes the connection (slack-go then reconnects).
+	// DefaultReadLimit when zero; negative lifts the cap.
+	ReadLimit int64
+	// ReconnectBackoff is the first wait before reconnecting after Slack
+	// refused a connection (too_many_websockets from apps.connections.open,
+	// or a socket closed before or just after its hello). It doubles with
+	// every refusal in a row up to maxReconnectBackoff, with jitter. 1s
+	// when zero.
+	ReconnectBackoff time.Duration
 	// Logger receives the bot's logs; slog.Default() when nil. Tokens are
 	// never logged.
 	Logger *slog.Logger
@@ -106,6 +123,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 10 * time.Second
+	}
+	if c.PingTimeout <= 0 {
+		c.PingTimeout = 30 * time.Second
+	}
+	if c.ReadLimit == 0 {
+		c.ReadLimit = DefaultReadLimit
+	}
+	if c.ReconnectBackoff <= 0 {
+		c.ReconnectBackoff = time.Second
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

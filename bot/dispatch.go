@@ -2,9 +2,14 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -60,6 +65,11 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 		b.log.Error("Slack refused the app-level token (SLACK_APP_TOKEN)")
 	case socketmode.EventTypeIncomingError:
 		if e, ok := evt.Data.(*slack.IncomingEventError); ok {
+			if errors.Is(e.ErrorObj, websocket.ErrReadLimit) {
+				b.log.Warn("frame from Slack over the read limit; reconnecting (Slack sends the envelope again, up to 3 times)",
+					"read_limit", b.cfg.ReadLimit)
+				return
+			}
 			b.log.Warn("unreadable frame from Slack", "error", e.ErrorObj)
 		}
 	case socketmode.EventTypeErrorWriteFailed:
@@ -74,8 +84,13 @@ func (b *Bot) onEvent(evt socketmode.Event) {
 	}
 }
 
-// onBadMessage acks an envelope the client could not parse (bad payload,
-// unknown event or envelope type), so that Slack does not redeliver it.
+// onBadMessage handles an envelope slack-go could not decode (a payload of
+// an unexpected shape, an unknown envelope type). slack-go passes it on
+// without a Request, so nothing acks it unless the bot reads its
+// envelope_id from the raw message; unacked, Slack would redeliver it three
+// times. It is logged once: a redelivery (same payload, new envelope id)
+// is acked again quietly. The log holds the envelope's id, type and size
+// and the decoding error with quoted values cut out, never payload text.
 func (b *Bot) onBadMessage(evt socketmode.Event) {
 	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
 	if !ok {
@@ -83,12 +98,59 @@ func (b *Bot) onBadMessage(evt socketmode.Event) {
 		return
 	}
 	var head struct {
-		Type       string `json:"type"`
-		EnvelopeID string `json:"envelope_id"`
+		Type         string          `json:"type"`
+		EnvelopeID   string          `json:"envelope_id"`
+		RetryAttempt int             `json:"retry_attempt"`
+		Payload      json.RawMessage `json:"payload"`
 	}
+	// A field of the wrong type is skipped and the others still read.
 	_ = json.Unmarshal(bad.Message, &head)
 	b.ack(head.EnvelopeID)
-	b.log.Warn("malformed envelope skipped", "type", head.Type, "envelope_id", head.EnvelopeID, "error", bad.Cause)
+	body := []byte(head.Payload)
+	if len(body) == 0 {
+		body = bad.Message
+	}
+	sum := sha256.Sum256(body)
+	if !b.seen.first("bad/" + hex.EncodeToString(sum[:16])) {
+		b.log.Debug("malformed envelope redelivered; acked again", "type", head.Type,
+			"envelope_id", head.EnvelopeID, "retry_attempt", head.RetryAttempt)
+		return
+	}
+	b.log.Warn("malformed envelope acked and skipped", "type", head.Type, "envelope_id", head.EnvelopeID,
+		"retry_attempt", head.RetryAttempt, "bytes", len(bad.Message), "error", redactQuoted(errorText(bad.Cause)))
+}
+
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// redactQuoted replaces what stands between double or single quotes with
+// "…": decoding errors quote the values they could not read (strconv's
+// `parsing "…"`, a JSON syntax error's `invalid character 'x'`), and those
+// values come from users' messages.
+func redactQuoted(s string) string {
+	var out strings.Builder
+	var quote rune
+	for _, r := range s {
+		switch {
+		case quote == 0:
+			out.WriteRune(r)
+			if r == '"' || r == '\'' {
+				quote = r
+			}
+		case r == quote:
+			out.WriteString("…")
+			out.WriteRune(r)
+			quote = 0
+		}
+	}
+	if quote != 0 {
+		out.WriteString("…")
+	}
+	return out.String()
 }
 
 func (b *Bot) malformed(typ socketmode.EventType, env, why string) {

@@ -103,6 +103,9 @@ func testConfig(fake *fakeslack.Server, dir string) bot.Config {
 	return bot.Config{
 		AppToken: appToken, BotToken: botToken, APIURL: fake.URL(), DataDir: dir,
 		Logger: slog.New(slog.DiscardHandler), Workers: 4,
+		// Tests drop and refuse sockets on purpose: reconnect without the
+		// production pause.
+		ReconnectBackoff: 10 * time.Millisecond,
 	}
 }
 

@@ -116,9 +116,16 @@ func (p *pool) runLane(l *lane) {
 	}
 }
 
+// pendingCount is how many jobs are queued or running.
+func (p *pool) pendingCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.pending
+}
+
 // wait stops taking jobs and waits up to d for the queued ones to finish.
-// It reports whether they all did.
-func (p *pool) wait(d time.Duration) bool {
+// It returns how many had not finished (queued or running) by then.
+func (p *pool) wait(d time.Duration) int {
 	p.mu.Lock()
 	if !p.closed {
 		p.closed = true
@@ -131,9 +138,9 @@ func (p *pool) wait(d time.Duration) bool {
 	defer t.Stop()
 	select {
 	case <-p.idle:
-		return true
+		return 0
 	case <-t.C:
-		return false
+		return p.pendingCount()
 	}
 }
 

@@ -48,9 +48,14 @@ type replayable struct {
 	typ     string
 	payload json.RawMessage
 	attempt int
+	origin  string // the first envelope's id
 }
 
 const maxReplayable = 10000
+
+// maxRedeliveries is how often Slack sends an envelope again when it was
+// not acked.
+const maxRedeliveries = 3
 
 // envelope writes a Socket Mode envelope and returns its id.
 func (s *Server) envelope(typ string, payload any, acceptsResponse bool) string {
@@ -122,10 +127,52 @@ func (s *Server) Resend(envelopeID string) string {
 		return ""
 	}
 	r.attempt++
+	if r.origin == "" {
+		r.origin = envelopeID
+	}
 	id := s.envelopeID()
+	s.mu.Lock()
+	s.redelivered[r.origin] = append(s.redelivered[r.origin], id)
+	s.mu.Unlock()
 	s.keep(id, r)
 	s.send(id, r.typ, r.payload, r.typ != "events_api", r.attempt, "timeout")
 	return id
+}
+
+// Redeliveries returns the ids under which the envelope was sent again
+// (by Resend, or by Options.RedeliverAfter), oldest first.
+func (s *Server) Redeliveries(envelopeID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.redelivered[envelopeID]...)
+}
+
+// SendPayload sends an envelope of the given type with the payload as it
+// is, which may be one slack-go cannot decode; unlike SendRaw, Resend and
+// RedeliverAfter can send it again. It returns the envelope id.
+func (s *Server) SendPayload(typ string, payload json.RawMessage) string {
+	id := s.envelopeID()
+	s.keep(id, replayable{typ: typ, payload: append(json.RawMessage(nil), payload...)})
+	s.send(id, typ, payload, typ != "events_api", 0, "")
+	return id
+}
+
+// redeliver sends the envelope again if it is still not acked, as Slack
+// does, up to maxRedeliveries times.
+func (s *Server) redeliver(envelopeID string) {
+	select {
+	case <-s.stopping:
+		return
+	default:
+	}
+	s.mu.Lock()
+	r, ok := s.replay[envelopeID]
+	acked := s.acked[envelopeID]
+	s.mu.Unlock()
+	if !ok || acked || r.attempt >= maxRedeliveries {
+		return
+	}
+	s.Resend(envelopeID)
 }
 
 // SendEvent wraps an inner Events API event (any value that marshals to

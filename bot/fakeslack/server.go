@@ -59,6 +59,11 @@ type Options struct {
 	// PingInterval is how often the websocket sends a PING, as Slack does;
 	// 5s when zero, never when negative.
 	PingInterval time.Duration
+	// RedeliverAfter, when positive, sends an envelope that was written to
+	// a socket and not acked within this time again, under a new envelope
+	// id with retry_attempt one higher, up to 3 times, as Slack does. Not
+	// with Lean, which keeps no envelopes.
+	RedeliverAfter time.Duration
 	// EchoBotMessages sends a message event back over the socket for every
 	// chat.postMessage, as Slack does for a bot's own messages.
 	EchoBotMessages bool
@@ -125,15 +130,22 @@ type Server struct {
 	failNext map[string][]string
 
 	// socket
-	out      chan frame // envelopes waiting for a connection
-	retry    chan frame // envelopes a dead connection could not write
-	connMu   sync.Mutex
-	conns    map[*wsConn]struct{}
-	opened   int
-	replay   map[string]replayable // envelope id -> what Resend needs
-	replayQ  []string
-	stopping chan struct{}
-	closeOne sync.Once
+	out     chan frame // envelopes waiting for a connection
+	retry   chan frame // envelopes a dead connection could not write
+	connMu  sync.Mutex
+	conns   map[*wsConn]struct{}
+	opened  int
+	refused int
+	replay  map[string]replayable // envelope id -> what Resend needs
+	replayQ []string
+	// redelivered: first envelope id -> the ids it was sent again under
+	redelivered map[string][]string
+	// refuse: connections still to refuse with too_many_websockets
+	refuse atomic.Int64
+	// stallNext: the next frame written is the last before a stall
+	stallNext atomic.Bool
+	stopping  chan struct{}
+	closeOne  sync.Once
 
 	// state served by the API
 	stateMu sync.Mutex
@@ -163,22 +175,23 @@ func New(opts Options) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		opts:     opts,
-		log:      log,
-		changed:  make(chan struct{}),
-		counts:   map[string]int{},
-		acked:    map[string]bool{},
-		sentAt:   map[string]time.Time{},
-		failNext: map[string][]string{},
-		out:      make(chan frame, 8192),
-		retry:    make(chan frame, 1024),
-		conns:    map[*wsConn]struct{}{},
-		replay:   map[string]replayable{},
-		stopping: make(chan struct{}),
-		users:    map[string]User{},
-		files:    map[string]File{},
-		threads:  map[string][]histMsg{},
-		buckets:  map[string]*bucket{},
+		opts:        opts,
+		log:         log,
+		changed:     make(chan struct{}),
+		counts:      map[string]int{},
+		acked:       map[string]bool{},
+		sentAt:      map[string]time.Time{},
+		failNext:    map[string][]string{},
+		out:         make(chan frame, 8192),
+		retry:       make(chan frame, 1024),
+		conns:       map[*wsConn]struct{}{},
+		replay:      map[string]replayable{},
+		redelivered: map[string][]string{},
+		stopping:    make(chan struct{}),
+		users:       map[string]User{},
+		files:       map[string]File{},
+		threads:     map[string][]histMsg{},
+		buckets:     map[string]*bucket{},
 	}
 	s.seq.Store(100)
 	mux := http.NewServeMux()
@@ -230,6 +243,7 @@ func (s *Server) Reset() {
 	s.acks = nil
 	s.acked = map[string]bool{}
 	s.limited = nil
+	s.redelivered = map[string][]string{}
 	s.notifyLocked()
 	s.mu.Unlock()
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -14,16 +15,27 @@ type frame struct {
 	envelopeID string // "" for frames that need no ack (disconnect, raw)
 	data       []byte
 	disconnect bool // the connection stops taking frames after this one
+	failed     int  // writes of this frame that failed
 }
 
 type wsConn struct {
 	c        *websocket.Conn
 	done     chan struct{}
 	doneOnce sync.Once
+	// stalled: what the client writes is lost; stall tells the writer to
+	// go silent.
+	stalled   atomic.Bool
+	stall     chan struct{}
+	stallOnce sync.Once
 }
 
 func (c *wsConn) close() {
 	c.doneOnce.Do(func() { close(c.done) })
+}
+
+func (c *wsConn) goSilent() {
+	c.stalled.Store(true)
+	c.stallOnce.Do(func() { close(c.stall) })
 }
 
 var upgrader = websocket.Upgrader{
@@ -40,7 +52,11 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("fakeslack: upgrade", "error", err)
 		return
 	}
-	conn := &wsConn{c: c, done: make(chan struct{})}
+	conn := &wsConn{c: c, done: make(chan struct{}), stall: make(chan struct{})}
+	if s.takeRefusal() {
+		s.refuseConn(c)
+		return
+	}
 	s.connMu.Lock()
 	select {
 	case <-s.stopping:
@@ -90,6 +106,9 @@ func (s *Server) readAcks(conn *wsConn) {
 			EnvelopeID string          `json:"envelope_id"`
 			Payload    json.RawMessage `json:"payload"`
 		}
+		if conn.stalled.Load() {
+			continue // lost on the dead path
+		}
 		if json.Unmarshal(data, &ack) != nil || ack.EnvelopeID == "" {
 			s.log.Warn("fakeslack: unreadable message from client")
 			continue
@@ -115,25 +134,48 @@ func (s *Server) writeFrames(conn *wsConn) {
 		tick = t.C
 	}
 	write := func(f frame) bool {
+		last := s.stallNext.CompareAndSwap(true, false)
+		if last {
+			// From now on the client's acks are lost, this frame's too.
+			conn.stalled.Store(true)
+		}
 		if f.envelopeID != "" {
 			s.mu.Lock()
 			s.sentAt[f.envelopeID] = time.Now()
 			s.mu.Unlock()
+			if d := s.opts.RedeliverAfter; d > 0 && f.failed == 0 {
+				id := f.envelopeID
+				time.AfterFunc(d, func() { s.redeliver(id) })
+			}
 		}
 		_ = conn.c.SetWriteDeadline(time.Now().Add(10 * time.Second))
 		if err := conn.c.WriteMessage(websocket.TextMessage, f.data); err != nil {
 			// Hand the frame to the next connection, as Slack would
-			// redeliver an envelope that was never acked.
-			select {
-			case s.retry <- f:
+			// redeliver an envelope that was never acked, and give up
+			// as Slack does after 3 tries (a frame that kills every
+			// socket it is written to must not block the queue).
+			f.failed++
+			switch {
+			case f.envelopeID != "" && s.opts.RedeliverAfter > 0:
+				// Unacked, it comes again after RedeliverAfter.
+			case f.failed > maxRedeliveries:
+				s.log.Warn("fakeslack: frame given up", "envelope_id", f.envelopeID)
 			default:
-				s.log.Warn("fakeslack: frame lost", "envelope_id", f.envelopeID)
+				select {
+				case s.retry <- f:
+				default:
+					s.log.Warn("fakeslack: frame lost", "envelope_id", f.envelopeID)
+				}
 			}
 			s.dropConn(conn)
 			return false
 		}
 		if f.disconnect {
 			// Stop taking frames: later ones go to the next connection.
+			return false
+		}
+		if last {
+			conn.goSilent()
 			return false
 		}
 		return true
@@ -150,6 +192,10 @@ func (s *Server) writeFrames(conn *wsConn) {
 		}
 		select {
 		case <-conn.done:
+			return
+		case <-conn.stall:
+			// Silent from now on; the connection stays open until the
+			// client closes it.
 			return
 		case f := <-s.retry:
 			if !write(f) {
@@ -185,6 +231,75 @@ func (s *Server) DropConnection() {
 		delete(s.conns, c)
 		s.connMu.Unlock()
 	}
+}
+
+// Stall makes every open connection go silent without closing, as a NAT
+// or proxy that dropped the path does: the fake writes no more pings or
+// envelopes on it, and what the client writes there is lost. Envelopes
+// sent meanwhile wait for the next connection. Only the client's own ping
+// deadline can notice.
+func (s *Server) Stall() {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	for c := range s.conns {
+		c.goSilent()
+	}
+}
+
+// StallAfterNext lets the next envelope (or other frame) through and then
+// stalls that connection as Stall does: the client gets the envelope, but
+// its ack, like everything it writes after, is lost. With RedeliverAfter,
+// the envelope then comes again on the next connection, as it would from
+// Slack.
+func (s *Server) StallAfterNext() { s.stallNext.Store(true) }
+
+// RefuseConnections makes the next n websocket connections get
+// {"type":"disconnect","reason":"too_many_websockets"} in place of the
+// hello, as Slack does past 10 connections of one app; the fake then closes
+// them. They do not count in Connections. (To refuse at
+// apps.connections.open instead, use FailNext with "too_many_websockets".)
+func (s *Server) RefuseConnections(n int) { s.refuse.Add(int64(n)) }
+
+// Refused returns how many connections RefuseConnections refused so far.
+func (s *Server) Refused() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refused
+}
+
+func (s *Server) takeRefusal() bool {
+	for {
+		n := s.refuse.Load()
+		if n <= 0 {
+			return false
+		}
+		if s.refuse.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
+}
+
+// refuseConn writes the refusal, waits a moment for the client to close,
+// and closes.
+func (s *Server) refuseConn(c *websocket.Conn) {
+	s.mu.Lock()
+	s.refused++
+	s.notifyLocked()
+	s.mu.Unlock()
+	data, _ := json.Marshal(map[string]any{
+		"type": "disconnect", "reason": "too_many_websockets",
+		"debug_info": map[string]any{"host": "applink-fake"},
+	})
+	_ = c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	if c.WriteMessage(websocket.TextMessage, data) == nil {
+		_ = c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		for {
+			if _, _, err := c.ReadMessage(); err != nil {
+				break
+			}
+		}
+	}
+	_ = c.Close()
 }
 
 // SendDisconnect asks the client to reconnect, as Slack does before it
