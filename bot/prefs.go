@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -63,16 +64,89 @@ func openPrefs(dir string, api *slack.Client, log *slog.Logger) (*prefs, error) 
 		log.Warn("no data directory: language choices are kept in memory and lost on restart")
 		return p, nil
 	}
+	file := filepath.Join(dir, StoreFile)
+	db, err := openStore(dir, file)
+	var bad corruptStore
+	switch {
+	case err == nil:
+		p.db = db
+		return p, nil
+	case errors.Is(err, bbolt.ErrTimeout):
+		// Not a broken file: another smtpbot holds it. Starting anyway
+		// would hide a deployment mistake, so this one still stops.
+		return nil, fmt.Errorf("open %s: locked; is another smtpbot running with this data directory?", file)
+	case errors.As(err, &bad):
+		// Keep the broken file for whoever wants to look at it or
+		// recover it, and go on with a fresh one, so that choices made
+		// from now on survive restarts and the next start is clean.
+		aside := file + ".corrupt-" + time.Now().UTC().Format("20060102T150405Z")
+		if rerr := os.Rename(file, aside); rerr != nil {
+			err = fmt.Errorf("%w; moving it aside failed: %w", err, rerr)
+			break
+		}
+		db, rerr := openStore(dir, file)
+		if rerr != nil {
+			err = fmt.Errorf("%w; moved it to %s, but a fresh file failed too: %w", err, aside, rerr)
+			break
+		}
+		log.Warn("the preferences file was corrupt: moved it aside and started a fresh one; "+
+			"saved language choices start empty", "file", file, "moved_to", aside, "error", bad.err)
+		p.db = db
+		return p, nil
+	}
+	attrs := []any{"file", file, "error", err}
+	if errors.Is(err, fs.ErrPermission) {
+		attrs = append(attrs, "fix", "let the bot's user (UID 65532 in the Docker image) read and write "+
+			"DATA_DIR, or point DATA_DIR at a folder it owns")
+	}
+	log.Warn("cannot use the preferences file: the bot runs on with language choices kept in memory, "+
+		"lost on restart; the file is left as it is", attrs...)
+	return p, nil
+}
+
+// corruptStore is a preferences file that bbolt opened as a file but
+// could not read as a database.
+type corruptStore struct{ err error }
+
+func (c corruptStore) Error() string { return "corrupt preferences file: " + c.err.Error() }
+func (c corruptStore) Unwrap() error { return c.err }
+
+// openStore opens (or creates) the bbolt file and checks it whole: a small
+// file is checked in milliseconds, and bbolt panics on a damaged page it
+// meets later, in the middle of serving. A damaged file comes back as a
+// corruptStore; a file that cannot be opened at all (permissions, a folder
+// in its place) as the plain error.
+func openStore(dir, file string) (db *bbolt.DB, err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	file := filepath.Join(dir, StoreFile)
-	db, err := bbolt.Open(file, 0o600, &bbolt.Options{Timeout: time.Second})
-	if err != nil {
-		if errors.Is(err, bbolt.ErrTimeout) {
-			return nil, fmt.Errorf("open %s: locked; is another smtpbot running with this data directory?", file)
+	defer func() {
+		if r := recover(); r != nil {
+			if db != nil {
+				_ = db.Close()
+			}
+			db, err = nil, corruptStore{fmt.Errorf("bbolt: %v", r)}
 		}
-		return nil, fmt.Errorf("open %s: %w", file, err)
+	}()
+	db, err = bbolt.Open(file, 0o600, &bbolt.Options{Timeout: time.Second})
+	if err != nil {
+		if errors.Is(err, bbolt.ErrInvalid) || errors.Is(err, bbolt.ErrVersionMismatch) || errors.Is(err, bbolt.ErrChecksum) {
+			return nil, corruptStore{err}
+		}
+		return nil, err
+	}
+	err = db.View(func(tx *bbolt.Tx) error {
+		var first error
+		for cerr := range tx.Check() { // read to the end: Check's goroutine sends them all
+			if first == nil {
+				first = cerr
+			}
+		}
+		return first
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, corruptStore{err}
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(languagesBucket)
@@ -80,10 +154,9 @@ func openPrefs(dir string, api *slack.Client, log *slog.Logger) (*prefs, error) 
 	})
 	if err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("prepare %s: %w", file, err)
+		return nil, err
 	}
-	p.db = db
-	return p, nil
+	return db, nil
 }
 
 func (p *prefs) close() error {
