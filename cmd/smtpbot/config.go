@@ -29,6 +29,9 @@ type config struct {
 	Workers       int
 	LogLevel      slog.Level
 	LogFormat     string
+
+	// ShutdownTimeout bounds the drain of replies in flight on SIGTERM.
+	ShutdownTimeout time.Duration
 }
 
 // withDotEnv returns a getenv that answers from the real environment first
@@ -75,6 +78,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, err)
 	}
 	if c.DedupeWindow, err = parseDuration(getenv, "DEDUPE_WINDOW", 10*time.Minute); err != nil {
+		errs = append(errs, err)
+	}
+	if c.ShutdownTimeout, err = parseDuration(getenv, "SHUTDOWN_TIMEOUT", 10*time.Second); err == nil && c.ShutdownTimeout == 0 {
+		err = fmt.Errorf("SHUTDOWN_TIMEOUT: %q leaves no time to finish the replies in flight; give a duration like 10s", getenv("SHUTDOWN_TIMEOUT"))
+	}
+	if err != nil {
 		errs = append(errs, err)
 	}
 	maxFile, err := parseInt(getenv, "MAX_FILE_BYTES", 1<<20)

@@ -47,6 +47,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxFileBytes: cfg.MaxFileBytes,
 		Workers:      cfg.Workers,
 		Logger:       log,
+
+		ShutdownGrace: cfg.ShutdownTimeout,
 	}, bot.HandlerFunc(func(ctx context.Context, req handlers.Request) []handlers.Reply {
 		return router.Handle(ctx, req)
 	}))
