@@ -47,7 +47,7 @@ type Config struct {
 	// PingTimeout is how long the socket may go without a ping from Slack
 	// before it is taken for dead and replaced: a NAT or proxy that drops
 	// the path leaves the TCP connection open but silent, and only this
-	// timer notices. Slack pings every few seconds. 30s when zero
+	// timer notices. Slack pings regularly, well within it. 30s when zero
 	// (slack-go's default).
 	PingTimeout time.Duration
 	// ReadLimit caps the size of one websocket message from Slack;
