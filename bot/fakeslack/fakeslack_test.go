@@ -179,3 +179,99 @@ func TestSocket(t *testing.T) {
 		t.Error("a frame after disconnect")
 	}
 }
+
+// dial opens a raw socket-mode connection to the fake and returns a reader
+// of its frames' types and envelope ids.
+func dial(t *testing.T, f *fakeslack.Server) (*websocket.Conn, func(time.Duration) (typ, id, reason string, err error)) {
+	t.Helper()
+	_, body := post(t, f.URL()+"apps.connections.open", "xapp-1", url.Values{})
+	c, _, err := websocket.DefaultDialer.Dial(body["url"].(string), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, func(d time.Duration) (string, string, string, error) {
+		var e struct {
+			Type       string `json:"type"`
+			EnvelopeID string `json:"envelope_id"`
+			Reason     string `json:"reason"`
+		}
+		_ = c.SetReadDeadline(time.Now().Add(d))
+		err := c.ReadJSON(&e)
+		return e.Type, e.EnvelopeID, e.Reason, err
+	}
+}
+
+// An envelope never acked comes again 3 times under new ids, then no more,
+// as from Slack.
+func TestRedeliverAfter(t *testing.T) {
+	f := fakeslack.New(fakeslack.Options{RedeliverAfter: 50 * time.Millisecond})
+	defer f.Close()
+	_, read := dial(t, f)
+	if typ, _, _, err := read(3 * time.Second); typ != "hello" || err != nil {
+		t.Fatalf("first frame %q, %v", typ, err)
+	}
+	id := f.SendMessage(fakeslack.Message{Text: "550"})
+	var got []string
+	for {
+		_, env, _, err := read(500 * time.Millisecond)
+		if err != nil {
+			break
+		}
+		got = append(got, env)
+	}
+	if want := append([]string{id}, f.Redeliveries(id)...); len(got) != 4 || !slices.Equal(got, want) {
+		t.Errorf("frames %v, want the envelope and 3 redeliveries %v", got, want)
+	}
+}
+
+// A stalled connection stays open but sends nothing, and loses what the
+// client writes; envelopes wait for the next connection.
+func TestStallAndRefuse(t *testing.T) {
+	f := fakeslack.New(fakeslack.Options{PingInterval: 20 * time.Millisecond})
+	defer f.Close()
+	c, read := dial(t, f)
+	pings := make(chan struct{}, 100)
+	c.SetPingHandler(func(string) error { pings <- struct{}{}; return nil })
+	if typ, _, _, err := read(3 * time.Second); typ != "hello" || err != nil {
+		t.Fatalf("first frame %q, %v", typ, err)
+	}
+	f.StallAfterNext()
+	last := f.SendMessage(fakeslack.Message{Text: "550 last"})
+	if _, env, _, err := read(3 * time.Second); env != last || err != nil {
+		t.Fatalf("the frame before the stall: %q, %v", env, err)
+	}
+	if err := c.WriteJSON(map[string]any{"envelope_id": last}); err != nil {
+		t.Fatal(err)
+	}
+	queued := f.SendMessage(fakeslack.Message{Text: "550 queued"})
+	for len(pings) > 0 {
+		<-pings
+	}
+	if _, env, _, err := read(300 * time.Millisecond); err == nil {
+		t.Errorf("frame %q on a stalled connection", env)
+	}
+	if len(pings) > 0 {
+		t.Error("pings on a stalled connection")
+	}
+	if f.Acked(last) {
+		t.Error("an ack written after the stall arrived")
+	}
+
+	// The next connection is refused, the one after gets the envelope.
+	f.RefuseConnections(1)
+	_, read2 := dial(t, f)
+	if typ, _, reason, _ := read2(3 * time.Second); typ != "disconnect" || reason != "too_many_websockets" {
+		t.Errorf("refused connection got %q %q", typ, reason)
+	}
+	if f.Refused() != 1 || f.Connections() != 1 {
+		t.Errorf("refused %d, connections %d", f.Refused(), f.Connections())
+	}
+	_, read3 := dial(t, f)
+	if typ, _, _, _ := read3(3 * time.Second); typ != "hello" {
+		t.Fatalf("first frame %q", typ)
+	}
+	if _, env, _, err := read3(3 * time.Second); env != queued || err != nil {
+		t.Errorf("queued envelope: %q, %v", env, err)
+	}
+}

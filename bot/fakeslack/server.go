@@ -1,8 +1,10 @@
 // Package fakeslack is a fake of the parts of Slack that package bot talks
 // to: the Web API methods it calls, Socket Mode's websocket, file downloads
 // and response URLs. It runs on an httptest server, records every call and
-// every ack, and can rate limit, fail calls, redeliver envelopes, ask for a
-// reconnect and drop the socket. It is safe for concurrent use and cheap
+// every ack, and can rate limit, fail calls, redeliver envelopes (by hand,
+// or unacked ones by itself as Slack does), ask for a reconnect, drop the
+// socket, stall it (open but silent, as behind a NAT that lost the path)
+// and refuse connections with too_many_websockets. It is safe for concurrent use and cheap
 // enough to drive thousands of events a second.
 //
 // Use:
