@@ -123,19 +123,24 @@ func TestMalformedEnvelopeAckedAndLoggedOnce(t *testing.T) {
 	third := f.Resend(second)
 	hs.waitAcks(second, third)
 	event := f.SendPayload("events_api", json.RawMessage(`{"type":"event_callback","event_id":"EvBAD1","event":"`+secret+`"}`))
-	hs.waitAcks(event)
+	// A decoding error that quotes the value it could not read (strconv's
+	// `parsing "…"`), here a file's creation time.
+	shortcut := f.SendPayload("interactive", json.RawMessage(`{"type":"message_action","callback_id":"explain_codes",`+
+		`"trigger_id":"9.9.9","user":{"id":"U1"},"channel":{"id":"C41"},`+
+		`"message":{"text":"x","files":[{"id":"F1","created":"`+secret+`"}]}}`))
+	hs.waitAcks(event, shortcut)
 	hs.barrier("C41", 1)
 
 	warned := logs.lines("malformed envelope acked and skipped")
-	if len(warned) != 2 {
-		t.Errorf("%d warnings, want one per malformed payload (2):\n%s", len(warned), logs)
+	if len(warned) != 3 {
+		t.Errorf("%d warnings, want one per malformed payload (3):\n%s", len(warned), logs)
 	}
 	ids := map[any]bool{}
 	for _, rec := range warned {
 		ids[rec["envelope_id"]] = true
 	}
-	if !ids[slash] || !ids[event] {
-		t.Errorf("warnings name envelopes %v, want %s and %s", ids, slash, event)
+	if !ids[slash] || !ids[event] || !ids[shortcut] {
+		t.Errorf("warnings name envelopes %v, want %s, %s and %s", ids, slash, event, shortcut)
 	}
 	if n := len(logs.lines("malformed envelope redelivered; acked again")); n != 2 {
 		t.Errorf("%d redeliveries logged at debug, want 2", n)
