@@ -2,8 +2,8 @@ package locales
 
 import (
 	"embed"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"

@@ -95,7 +95,9 @@ func (m *Metrics) Handled(source string, d time.Duration) {
 }
 
 // ReplyPosted implements bot.Observer.
-func (m *Metrics) ReplyPosted(method, outcome string) { m.replies.WithLabelValues(method, outcome).Inc() }
+func (m *Metrics) ReplyPosted(method, outcome string) {
+	m.replies.WithLabelValues(method, outcome).Inc()
+}
 
 // RateLimited implements bot.Observer.
 func (m *Metrics) RateLimited(wait time.Duration) {
