@@ -17,11 +17,12 @@ const imageUID = 65532
 
 // checkDataDir makes sure the bot can keep its preference store in dir
 // before anything connects, so a folder it may not write stops start-up with
-// what to do about it, not with a bare "permission denied". An empty dir
-// keeps preferences in memory and needs no folder.
-func checkDataDir(dir string) error {
+// what to do about it, not with a bare "permission denied". It returns the
+// folder's absolute path, for the log. An empty dir keeps preferences in
+// memory and needs no folder.
+func checkDataDir(dir string) (string, error) {
 	if dir == "" {
-		return nil
+		return "", nil
 	}
 	// Relative paths are shown absolute: in the image, DATA_DIR=data from a
 	// copied .env is /data, and the message should say so.
@@ -30,7 +31,7 @@ func checkDataDir(dir string) error {
 		abs = dir
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return dataDirError(abs, err)
+		return abs, dataDirError(abs, err)
 	}
 	// An existing store must open for writing; otherwise the folder must
 	// take a new file, which a probe shows.
@@ -41,9 +42,9 @@ func checkDataDir(dir string) error {
 		}
 	}
 	if err != nil {
-		return dataDirError(abs, err)
+		return abs, dataDirError(abs, err)
 	}
-	return f.Close()
+	return abs, f.Close()
 }
 
 // dataDirError says what is wrong with the data folder and what to do, with

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -227,8 +226,8 @@ func TestDataDirError(t *testing.T) {
 
 func TestCheckDataDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new", "data")
-	if err := checkDataDir(dir); err != nil {
-		t.Fatalf("a folder to create: %v", err)
+	if abs, err := checkDataDir(dir); err != nil || abs != dir {
+		t.Fatalf("a folder to create: %q, %v", abs, err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("the write check left %v behind", entries)
@@ -238,7 +237,7 @@ func TestCheckDataDir(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, bot.StoreFile), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := checkDataDir(dir); err == nil || !strings.HasPrefix(err.Error(), "DATA_DIR "+dir) {
+	if _, err := checkDataDir(dir); err == nil || !strings.HasPrefix(err.Error(), "DATA_DIR "+dir) {
 		t.Errorf("a folder in the store's place: %v", err)
 	}
 	// A DATA_DIR below a file cannot be made.
@@ -263,8 +262,19 @@ func TestCheckDataDirReadOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = os.Chmod(dir, 0o700) })
-	err := checkDataDir(dir)
-	if err == nil || !errors.Is(err, err) || !strings.Contains(err.Error(), "UID 65532") {
+	_, err := checkDataDir(dir)
+	if err == nil || !strings.Contains(err.Error(), "UID 65532") {
 		t.Errorf("a read-only folder: %v", err)
+	}
+}
+
+// A relative DATA_DIR is reported absolute: in the image, DATA_DIR=data
+// from a copied .env is /data, and the log and errors should say so.
+func TestCheckDataDirRelative(t *testing.T) {
+	wd := t.TempDir()
+	t.Chdir(wd)
+	abs, err := checkDataDir("data")
+	if err != nil || abs != filepath.Join(wd, "data") {
+		t.Errorf("checkDataDir(data) = %q, %v; want %s", abs, err, filepath.Join(wd, "data"))
 	}
 }

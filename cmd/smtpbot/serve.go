@@ -34,7 +34,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("cannot start the bot:\n%w", err)
 	}
-	if err := checkDataDir(cfg.DataDir); err != nil {
+	dataDir, err := checkDataDir(cfg.DataDir)
+	if err != nil {
 		return fmt.Errorf("cannot start the bot:\n%w", err)
 	}
 	log := newLogger(stderr, cfg)
@@ -63,7 +64,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaskAddresses: cfg.MaskAddresses,
 		MinConfidence: cfg.MinConfidence,
 	}, log)
-	log.Info("starting", "data_dir", cfg.DataDir, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)
+	log.Info("starting", "data_dir", dataDir, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)
 	err = b.Run(ctx)
 	log.Info("stopped")
 	return err
