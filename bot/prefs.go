@@ -94,7 +94,13 @@ func openPrefs(dir string, api *slack.Client, log *slog.Logger) (*prefs, error) 
 		p.db = db
 		return p, nil
 	}
-	attrs := []any{"file", file, "error", err}
+	// bbolt's errors for the file are *fs.PathError, which name it again.
+	cause := err
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == file {
+		cause = fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	attrs := []any{"file", file, "error", cause}
 	if errors.Is(err, fs.ErrPermission) {
 		attrs = append(attrs, "fix", "let the bot's user (UID 65532 in the Docker image) read and write "+
 			"DATA_DIR, or point DATA_DIR at a folder it owns")

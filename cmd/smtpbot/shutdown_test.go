@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/smtpcodes/smtpbot/bot/fakeslack"
+	"github.com/smtpcodes/smtpbot/locales"
 )
 
 var (
@@ -89,9 +90,13 @@ func TestSIGTERMDrainsRepliesInFlight(t *testing.T) {
 			fake := fakeslack.New(fakeslack.Options{RateLimitPerChannel: 1, RateInterval: tc.retryAfter, RetryAfter: tc.retryAfter})
 			t.Cleanup(fake.Close)
 			var stderr syncBuffer
-			cmd := exec.Command(bin, "--env-file", filepath.Join(t.TempDir(), "absent.env"))
+			envFile, err := filepath.Abs("testdata/empty.env")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(bin, "--env-file", envFile)
 			cmd.Env = []string{
-				"SLACK_APP_TOKEN=xapp-1-A1-test", "SLACK_BOT_TOKEN=xoxb-test",
+				"SLACK_APP_TOKEN=" + goodAppToken, "SLACK_BOT_TOKEN=" + goodBotToken,
 				"SLACK_API_URL=" + fake.URL(), "DATA_DIR=" + t.TempDir(),
 				"LOG_FORMAT=json", "SHUTDOWN_TIMEOUT=" + tc.timeout,
 			}
@@ -160,7 +165,11 @@ func TestSIGTERMDrainsRepliesInFlight(t *testing.T) {
 }
 
 func TestShutdownTimeoutConfig(t *testing.T) {
-	base := map[string]string{"SLACK_APP_TOKEN": "xapp-1-A1-test", "SLACK_BOT_TOKEN": "xoxb-test"}
+	langs, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := map[string]string{"SLACK_APP_TOKEN": goodAppToken, "SLACK_BOT_TOKEN": goodBotToken}
 	for _, tc := range []struct {
 		value   string
 		want    time.Duration
@@ -176,7 +185,7 @@ func TestShutdownTimeoutConfig(t *testing.T) {
 		for k, v := range base {
 			env[k] = v
 		}
-		c, err := loadConfig(func(k string) string { return env[k] })
+		c, err := loadConfig(func(k string) string { return env[k] }, langs)
 		if tc.wantErr {
 			if err == nil || !strings.Contains(err.Error(), "SHUTDOWN_TIMEOUT") {
 				t.Errorf("SHUTDOWN_TIMEOUT=%q: error %v, want one naming the variable", tc.value, err)
