@@ -329,6 +329,9 @@ func (t codeText) in(class string) codeText {
 	c := t.Classes[class]
 	out := t
 	out.Classes = nil
+	if c.Title != "" {
+		out.Title = c.Title
+	}
 	if c.Meaning != "" {
 		out.Meaning = c.Meaning
 	}
