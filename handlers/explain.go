@@ -214,7 +214,10 @@ func (e *Engine) replyPart(lang *locales.Lang, r catalog.Reply, with catalog.Enh
 		p = e.registeredPart(lang, p, entry, r.Class())
 		// A reply code's extension RFCs hold only for the enhanced codes
 		// they define: RFC 6531 is no reference for a 550 5.1.1.
-		p.Refs = slices.DeleteFunc(slices.Clone(p.Refs), func(ref catalog.Ref) bool { return !ref.AppliesTo(with) })
+		notHere := func(ref catalog.Ref) bool { return !ref.AppliesTo(with) }
+		if slices.ContainsFunc(p.Refs, notHere) {
+			p.Refs = slices.DeleteFunc(slices.Clone(p.Refs), notHere)
+		}
 		return p
 	}
 	d := classDigit(r.Class())
