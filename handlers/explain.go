@@ -291,10 +291,7 @@ func setClassFix(lang *locales.Lang, p *Part, c catalog.Class) {
 }
 
 func joinOr(lang *locales.Lang, items []string) string {
-	if len(items) == 2 {
-		return lang.T("list.or", "a", items[0], "b", items[1])
-	}
-	return strings.Join(items, lang.T("list.separator"))
+	return strings.Join(items, lang.T("list.or"))
 }
 
 func (e *Engine) providerNote(lang *locales.Lang, prov *catalog.Provider, code catalog.Code, serverText string) *ProviderNote {
