@@ -393,3 +393,25 @@ func TestSeverityIsNotTheClass(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLookup reads any short text as a possible lookup: it never panics, a
+// lookup explains at least one code, and only a mismatch carries notes.
+func FuzzLookup(f *testing.F) {
+	for _, s := range []string{"421", "450 5.1.1", "550-4.1.1", " 2.0.0 ", "6.1.1", "550 5.1.1 user unknown", "4.1.5", "999 9.9.9"} {
+		f.Add(s)
+	}
+	e := engine(f)
+	en := e.Languages().Fallback()
+	f.Fuzz(func(t *testing.T, s string) {
+		r, ok := e.lookup(en, s)
+		if !ok {
+			return
+		}
+		if len(r.Explanations) == 0 || !r.Lookup {
+			t.Fatalf("lookup %q: %d explanations, lookup %v", s, len(r.Explanations), r.Lookup)
+		}
+		if (r.Mismatch != "") != (len(r.Notes) > 0) || (r.Mismatch != "") != (len(r.Explanations) == 2) {
+			t.Fatalf("lookup %q: mismatch %q, notes %q, %d explanations", s, r.Mismatch, r.Notes, len(r.Explanations))
+		}
+	})
+}
