@@ -250,6 +250,9 @@ func TestClassSpecificTexts(t *testing.T) {
 		{"5.7.26", []string{"not both", "alone fixes nothing"}, []string{"then publish a DMARC record"}},
 		// A code shown in a class it is not used in gets no code advice.
 		{"4.1.5", []string{"unusual", "only as Success (2.x.x)"}, []string{"250 2.1.5"}},
+		// A success is not titled a problem.
+		{"2.1.0", []string{"250 2.1.0"}, []string{"Problem", "550 5.1.0"}},
+		{"2.7.0", []string{"Succeeded"}, []string{"Problem"}},
 		// No doubled "subject" for an undefined subject.
 		{"5.9.1", []string{"Undefined (not in RFC 3463)"}, []string{"Undefined subject"}},
 	}
