@@ -103,6 +103,9 @@ func Load() (*Catalog, error) {
 // check validates an entry's facts and derives its actor from the steps of
 // its fix in its most severe class.
 func (e *Entry) check() error {
+	if e.Kind == KindReply {
+		e.replyFacts = &Facts{Steps: e.Steps, Retry: e.Retry}
+	}
 	used := e.UsedIn()
 	if len(used) == 0 {
 		return fmt.Errorf("%s: no class lists its facts", e.Key)
@@ -127,6 +130,7 @@ func (e *Entry) check() error {
 		if f.Retry != "" && !slices.Contains(Retries, f.Retry) {
 			return fmt.Errorf("%s: retry %q is not one of %q", e.Key, f.Retry, Retries)
 		}
+		f.actors = actorsOfSteps(f.Steps)
 	}
 	f, _ := e.In(used[len(used)-1])
 	e.Actor = f.Actors()[0]

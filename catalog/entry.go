@@ -79,13 +79,23 @@ type Facts struct {
 	// such as 5.2.2 (RFC 3463 section 3.3 asks for X.2.2 to be sent as a
 	// persistent transient failure).
 	Soft bool `json:"soft,omitempty"`
+
+	actors []Actor // Actors, worked out once when the catalog loads
 }
 
 // Actors returns who has to act: the parties of the steps, each once, in
 // the order of the steps, without "nobody" unless nobody else is named.
+// The slice must not be modified.
 func (f *Facts) Actors() []Actor {
+	if f.actors != nil {
+		return f.actors
+	}
+	return actorsOfSteps(f.Steps)
+}
+
+func actorsOfSteps(steps []Actor) []Actor {
 	var out []Actor
-	for _, a := range f.Steps {
+	for _, a := range steps {
 		if a != ActorNobody && !slices.Contains(out, a) {
 			out = append(out, a)
 		}
@@ -129,6 +139,8 @@ type Entry struct {
 	// DeprecatedBy names the code to use instead, for a registered duplicate
 	// such as X.6.10.
 	DeprecatedBy string `json:"deprecated_by,omitempty"`
+
+	replyFacts *Facts // a reply code's Steps and Retry, built once when loaded
 }
 
 // In returns the facts of the code in class c, and false when the code is
@@ -140,7 +152,10 @@ func (e *Entry) In(c Class) (*Facts, bool) {
 		if len(e.Key) == 0 || Class(e.Key[0]-'0') != c {
 			return nil, false
 		}
-		return &Facts{Steps: e.Steps, Retry: e.Retry}, true
+		if e.replyFacts == nil {
+			return &Facts{Steps: e.Steps, Retry: e.Retry}, true
+		}
+		return e.replyFacts, true
 	}
 	f, ok := e.Classes[strconv.Itoa(int(c))]
 	return f, ok

@@ -131,10 +131,10 @@ func (e *Engine) explain(lang *locales.Lang, code catalog.Code, serverText strin
 	}
 	main := x.mainPart()
 	x.Title, x.Meaning, x.When, x.Fix = main.Title, main.Meaning, main.When, main.Fix
-	for i, text := range main.Steps {
-		if i < len(main.Parties) {
-			x.Steps = append(x.Steps, Step{Party: main.Parties[i], Text: text})
-		}
+	n := min(len(main.Steps), len(main.Parties))
+	x.Steps = make([]Step, n)
+	for i := range n {
+		x.Steps[i] = Step{Party: main.Parties[i], Text: main.Steps[i]}
 	}
 	x.ClassText = lang.T(classKey(code))
 	if x.Enhanced != nil {
@@ -151,11 +151,10 @@ func (e *Engine) explain(lang *locales.Lang, code catalog.Code, serverText strin
 	x.RetryText = lang.T("retry." + string(x.Retry))
 	x.Actors = actorsOf(x.Class, facts)
 	x.Actor = x.Actors[0]
-	labels := make([]string, len(x.Actors))
-	for i, a := range x.Actors {
-		labels[i] = lang.T("actor." + string(a))
+	x.ActorText = lang.T("actor." + string(x.Actor))
+	for _, a := range x.Actors[1:] {
+		x.ActorText += " / " + lang.T("actor."+string(a))
 	}
-	x.ActorText = strings.Join(labels, " / ")
 	x.Provider = e.providerNote(lang, prov, code, serverText)
 	return x
 }
@@ -313,15 +312,22 @@ func (e *Engine) providerNote(lang *locales.Lang, prov *catalog.Provider, code c
 // sender's mail admin, who can read the server's text and logs.
 func actorsOf(c catalog.Class, f *catalog.Facts) []catalog.Actor {
 	if c == catalog.ClassPositiveCompletion || c == catalog.ClassPositiveIntermediate {
-		return []catalog.Actor{catalog.ActorNobody}
+		return onlyNobody
 	}
 	if f != nil {
 		if a := f.Actors(); a[0] != catalog.ActorNobody {
 			return a
 		}
 	}
-	return []catalog.Actor{classActor(c)}
+	return onlySenderAdmin
 }
+
+// The actors of codes without facts of their own, shared: callers do not
+// modify Explanation.Actors.
+var (
+	onlyNobody      = []catalog.Actor{catalog.ActorNobody}
+	onlySenderAdmin = []catalog.Actor{catalog.ActorSenderAdmin}
+)
 
 // classActor is who acts on a code known only by its class.
 func classActor(c catalog.Class) catalog.Actor {
