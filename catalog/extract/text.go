@@ -18,7 +18,13 @@ const maxServerText = 500
 // and where the next line starts; it returns where scanning resumes.
 func (x *extractor) serverText(s string, pos int, line string, content, indent int, t codeToken) (string, int) {
 	b := x.buf[:0]
-	rest, closer, wrap := line[t.end:], byte(0), true
+	// Only the start of a long line can end up in the text: looking no
+	// further keeps each code's cost bounded, however long the line.
+	tail := line[t.end:]
+	if len(tail) > 4*maxServerText {
+		tail = tail[:4*maxServerText]
+	}
+	rest, closer, wrap := tail, byte(0), true
 	k := t.start
 	for k > content && isBlank(line[k-1]) {
 		k--
@@ -45,9 +51,9 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		// Postfix's "dsn=4.4.1, status=deferred (connect to ...)": the
 		// words are in the parentheses after status=.
 		rest, wrap = "", false
-		if i := indexFold(line[t.end:], "status="); i >= 0 {
-			if j := strings.IndexByte(line[t.end+i:], '('); j >= 0 {
-				rest, closer = line[t.end+i+j+1:], ')'
+		if i := indexFold(tail, "status="); i >= 0 {
+			if j := strings.IndexByte(tail[i:], '('); j >= 0 {
+				rest, closer = tail[i+j+1:], ')'
 			}
 		}
 	}
@@ -58,8 +64,7 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		rest, wrap = jsonString(rest), false
 		rest = strings.TrimRight(rest, "\\")
 	}
-	// Only so much of a line can end up in the text; a longer one must
-	// not cost a copy per code on it.
+	// A longer rest must not cost a copy per code on the line.
 	if len(rest) > 2*maxServerText {
 		rest = rest[:2*maxServerText]
 	}
@@ -107,26 +112,28 @@ func (x *extractor) textAfter(line string, content int, t codeToken) string {
 // trimUnbalanced drops closing brackets at the end of s that close what
 // was opened before the code: "<mx.example.com #5.1.1 smtp;550 5.1.1 User
 // unknown>".
+//
+// The brackets are counted once, so a run of closers costs one pass, not
+// one pass per closer.
 func trimUnbalanced(s string) string {
+	var opens, closes [3]int // <>, (), []
+	for i := 0; i < len(s); i++ {
+		if k := strings.IndexByte("<([", s[i]); k >= 0 {
+			opens[k]++
+		} else if k := strings.IndexByte(">)]", s[i]); k >= 0 {
+			closes[k]++
+		}
+	}
 	for {
 		t := strings.TrimRight(s, " \t")
 		if t == "" {
 			return t
 		}
-		var open byte
-		switch t[len(t)-1] {
-		case '>':
-			open = '<'
-		case ')':
-			open = '('
-		case ']':
-			open = '['
-		default:
+		k := strings.IndexByte(">)]", t[len(t)-1])
+		if k < 0 || opens[k] >= closes[k] {
 			return s
 		}
-		if strings.Count(t, string(open)) >= strings.Count(t, t[len(t)-1:]) {
-			return s
-		}
+		closes[k]--
 		s = t[:len(t)-1]
 	}
 }
