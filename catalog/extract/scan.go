@@ -259,12 +259,35 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 				continue
 			}
 		}
+		if opaque(content) {
+			continue // a line of base64 or a hash: no code stands in it
+		}
 		if hasDigit(content) {
 			pos = x.scanLine(s, pos, line, c, indent)
 		}
 		x.remember(content)
 	}
 	x.flushDSN()
+}
+
+// minOpaque is the length from which a line without blanks made only of
+// base64's alphabet is taken for encoded data: base64 bodies are wrapped at
+// 76, and a reply line this long has blanks in it.
+const minOpaque = 60
+
+// opaque reports whether content is a long line of base64 (or hex, or a
+// token) that cannot hold a code: a code needs a separator that is not in
+// that alphabet (a blank, a dot, a colon, a semicolon) before or inside it.
+func opaque(content string) bool {
+	if len(content) < minOpaque {
+		return false
+	}
+	for i := 0; i < len(content); i++ {
+		if c := content[i]; !isAlnum(c) && c != '+' && c != '/' && c != '=' {
+			return false
+		}
+	}
+	return true
 }
 
 // remember keeps the last two non-blank lines, where bounces write the
