@@ -13,6 +13,9 @@ import (
 // time bounded too.
 type Cut struct {
 	Read, Total int64
+	// AtLeast says the input went on past Total: a stream that was
+	// counted only so far.
+	AtLeast bool
 }
 
 // Cut reports whether part of the input was left unread.
@@ -24,7 +27,11 @@ func CutNote(lang *locales.Lang, c Cut) string {
 	if !c.Cut() {
 		return ""
 	}
-	return lang.T("input.cut", "read", formatSize(c.Read), "total", formatSize(c.Total))
+	key := "input.cut"
+	if c.AtLeast {
+		key = "input.cut_more"
+	}
+	return lang.T(key, "read", formatSize(c.Read), "total", formatSize(c.Total))
 }
 
 // formatSize writes a byte count the way people say it: "1 MB", "50 MB",

@@ -35,6 +35,10 @@ func TestCutNote(t *testing.T) {
 		if !strings.Contains(note, "2 MB") || !strings.Contains(note, "50 MB") {
 			t.Errorf("%s: note %q does not name both sizes", lang.Tag, note)
 		}
+		more := CutNote(lang, Cut{Read: 4 << 20, Total: 1028 << 20, AtLeast: true})
+		if !strings.Contains(more, "1028 MB") || more == CutNote(lang, Cut{Read: 4 << 20, Total: 1028 << 20}) {
+			t.Errorf("%s: note %q does not say the input went on", lang.Tag, more)
+		}
 		if got := CutNote(lang, Cut{Read: 10, Total: 10}); got != "" {
 			t.Errorf("%s: note %q for an input read whole", lang.Tag, got)
 		}
