@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -46,7 +45,7 @@ func BenchmarkExplainTextHostile(b *testing.B) {
 	for _, s := range hostile.Shapes() {
 		makers[s.Name] = s.Make
 	}
-	makers["ordinary"] = func(n int) string { return strings.Repeat(ordinaryBounce, max(1, n/len(ordinaryBounce))) }
+	makers["ordinary"] = hostile.Ordinary
 	for _, name := range []string{"line-A", "line-AB", "line-AAAB", "dsn-zero-attachment", "ordinary"} {
 		for _, n := range []int{100 << 10, 200 << 10, 400 << 10, 800 << 10, 1600 << 10} {
 			text := makers[name](n)
@@ -59,15 +58,3 @@ func BenchmarkExplainTextHostile(b *testing.B) {
 		}
 	}
 }
-
-// ordinaryBounce is a plain Postfix bounce paragraph, repeated as
-// ordinary text of a given size.
-const ordinaryBounce = `<bob@example.com>: host mx1.example.com[192.0.2.10] said: 550 5.1.1
-    <bob@example.com>: Recipient address rejected: User unknown in virtual
-    mailbox table (in reply to RCPT TO command)
-
-The mail system sent this message to tell you that it could not be
-delivered. Please check the address and try again later, or contact
-the postmaster of the receiving domain with this report attached.
-
-`

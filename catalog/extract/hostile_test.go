@@ -3,8 +3,6 @@ package extract
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -129,11 +127,7 @@ func BenchmarkExtractHostile(b *testing.B) {
 			shapes[s.Name] = s.Make
 		}
 	}
-	raw, err := os.ReadFile(filepath.Join("testdata", "bounces", "exim-bounce.txt"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	shapes["ordinary"] = func(n int) string { return strings.Repeat(string(raw), max(1, n/len(raw))) }
+	shapes["ordinary"] = hostile.Ordinary
 	for _, name := range []string{"line-A", "line-AB", "line-AAAB", "dsn-zero-attachment", "base64-paste", "ordinary"} {
 		for _, n := range benchSizes {
 			text := shapes[name](n)

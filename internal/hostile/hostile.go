@@ -165,6 +165,21 @@ func Shapes() []Shape {
 	return shapes
 }
 
+// ordinaryBounce is a plain Postfix bounce paragraph with some prose.
+const ordinaryBounce = `<bob@example.com>: host mx1.example.com[192.0.2.10] said: 550 5.1.1
+    <bob@example.com>: Recipient address rejected: User unknown in virtual
+    mailbox table (in reply to RCPT TO command)
+
+The mail system sent this message to tell you that it could not be
+delivered. Please check the address and try again later, or contact
+the postmaster of the receiving domain with this report attached.
+
+`
+
+// Ordinary is ordinary bounce text of about n bytes, to compare the
+// hostile shapes with: a pasted bounce paragraph, repeated.
+func Ordinary(n int) string { return repeatTo(ordinaryBounce, n) }
+
 // Bytes are the single bytes (and one Thai letter) whose runs a scanner
 // must pass in linear time: every ASCII letter and digit and the
 // punctuation mail text is made of.
