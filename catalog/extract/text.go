@@ -59,10 +59,18 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 	}
 	if closer != 0 {
 		rest, wrap = cutAt(rest, closer), false
-	} else if strings.Contains(line[max(content, t.start-maxServerText):t.start], "\":") {
+	} else if before := line[max(content, t.start-maxServerText):t.start]; strings.Contains(before, "\":") {
 		// Inside a JSON string: "diagnosticCode":"smtp; 550 5.1.1 ...".
-		rest, wrap = jsonString(rest), false
-		rest = strings.TrimRight(rest, "\\")
+		if strings.Contains(before, `\":`) {
+			// JSON inside a JSON string, as an SNS envelope carries an
+			// SES notification: the value ends at an escaped quote.
+			if i := strings.Index(rest, `\"`); i >= 0 {
+				rest = rest[:i]
+			}
+		} else {
+			rest = jsonString(rest)
+		}
+		rest, wrap = strings.TrimRight(rest, "\\"), false
 	}
 	// A longer rest must not cost a copy per code on the line.
 	if len(rest) > 2*maxServerText {
@@ -80,6 +88,15 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		b, next = appendWrapped(b, s, pos, indent, same)
 	}
 	out := x.clean(b, t.code)
+	if opener == ':' {
+		// Zoho: "bob@example.com Invalid Address, ERROR_CODE :550,
+		// ERROR_CODE :5.2.1": the words come before the first code.
+		from := max(content, k-4*maxServerText) // bounded, however long the line
+		if i := indexFold(line[from:k], "error_code"); i > 0 {
+			before := strings.TrimRight(line[from:from+i], " \t,;")
+			out = x.clean(append(b[:0], before...), catalog.Code{})
+		}
+	}
 	if onlyPunct(out) && (t.hash || opener == '(' || opener == '[') {
 		// qmail: "Sorry, I couldn't find any host named x. (#5.1.2)":
 		// the words come before the code.
@@ -125,7 +142,8 @@ func trimUnbalanced(s string) string {
 		}
 	}
 	for {
-		t := strings.TrimRight(s, " \t")
+		// A closing quote may follow: "[LastError: 451 4.4.1 ...]'".
+		t := strings.TrimRight(s, " \t'\"`")
 		if t == "" {
 			return t
 		}
