@@ -32,6 +32,13 @@ func indexFold(s, needle string) int {
 	if n > len(s) {
 		return -1
 	}
+	// A byte that is not a letter has one case: one byte search finds
+	// every candidate for it, and runs of letters cost nothing.
+	for a := 0; a < n; a++ {
+		if c := needle[a]; c < 'a' || c > 'z' {
+			return indexAt(s, needle, a)
+		}
+	}
 	first, upper := needle[0], needle[0]
 	if 'a' <= first && first <= 'z' {
 		upper = first - ('a' - 'A')
@@ -79,3 +86,25 @@ func indexFold(s, needle string) int {
 	return -1
 }
 func isAlpha(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
+
+// indexAt is indexFold for a needle whose byte at a is not a letter: the
+// candidates are where that byte is.
+func indexAt(s, needle string, a int) int {
+	n := len(needle)
+	for i := a; i <= len(s)-n+a; {
+		j := strings.IndexByte(s[i:len(s)-n+a+1], needle[a])
+		if j < 0 {
+			return -1
+		}
+		start := i + j - a
+		k := 0
+		for k < n && lowerASCII(s[start+k]) == needle[k] {
+			k++
+		}
+		if k == n {
+			return start
+		}
+		i += j + 1
+	}
+	return -1
+}
