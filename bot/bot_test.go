@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/smtpcodes/smtpbot/bot"
 	"github.com/smtpcodes/smtpbot/bot/fakeslack"
@@ -343,21 +344,47 @@ func TestAppHomePublishesView(t *testing.T) {
 
 func TestFileShareTextIsDownloaded(t *testing.T) {
 	t.Parallel()
-	hs := start(t, fakeslack.Options{}, func(c *bot.Config) { c.MaxFileBytes = 64 })
+	// The limit covers the message and its files together: 13 bytes of
+	// text, the whole 60-byte .eml, 47 bytes of the 126-byte snippet, and
+	// nothing of the last text file, which is not downloaded at all.
+	hs := start(t, fakeslack.Options{}, func(c *bot.Config) { c.MaxFileBytes = 120 })
 	f := hs.fake
 	eml := f.AddFile(fakeslack.File{Name: "bounce.eml", Filetype: "email", Mimetype: "message/rfc822",
 		Content: []byte("Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 user unknown\n")})
 	snippet := f.AddFile(fakeslack.File{Name: "-", Mode: "snippet", Content: []byte("452 4.2.2 mailbox full" + strings.Repeat(" ", 100) + "TAIL")})
 	png := f.AddFile(fakeslack.File{Name: "shot.png", Filetype: "png", Mimetype: "image/png", Content: []byte("\x89PNG 550")})
-	f.SendMessage(fakeslack.Message{Channel: "C20", Text: "what is this?", Files: []string{eml.ID, snippet.ID, png.ID}})
+	big := f.AddFile(fakeslack.File{Name: "big.txt", Content: []byte(strings.Repeat("550 5.7.1 x\n", 1000))})
+	f.SendMessage(fakeslack.Message{Channel: "C20", Text: "what is this?", Files: []string{eml.ID, snippet.ID, png.ID, big.ID}})
 	hs.replies(1)
-	text := hs.h.requests()[0].Text
+	req := hs.h.requests()[0]
+	text := req.Text
 	if !strings.HasPrefix(text, "what is this?\n\n") || !strings.Contains(text, "550 5.1.1 user unknown") ||
-		!strings.Contains(text, "452 4.2.2") || strings.Contains(text, "TAIL") || strings.Contains(text, "PNG") {
+		!strings.Contains(text, "452 4.2.2") || strings.Contains(text, "TAIL") || strings.Contains(text, "PNG") ||
+		strings.Contains(text, "5.7.1") {
 		t.Errorf("text = %q", text)
+	}
+	if want := (handlers.Cut{Read: 120, Total: 13 + 60 + 126 + 12000}); req.Cut != want {
+		t.Errorf("cut = %+v, want %+v", req.Cut, want)
 	}
 	if n := f.Count("files.download"); n != 2 {
 		t.Errorf("%d downloads, want 2", n)
+	}
+}
+
+// TestLongMessageTextIsCut checks that a message text longer than the
+// limit (which Slack itself never sends, but a proxy or a fake might) is
+// read only as far as the limit, without splitting a character.
+func TestLongMessageTextIsCut(t *testing.T) {
+	t.Parallel()
+	hs := start(t, fakeslack.Options{}, func(c *bot.Config) { c.MaxFileBytes = 100 })
+	hs.fake.SendMessage(fakeslack.Message{Channel: "C22", Text: "550 5.1.1 " + strings.Repeat("ก", 1000)})
+	hs.replies(1)
+	req := hs.h.requests()[0]
+	if len(req.Text) > 100 || !utf8.ValidString(req.Text) || !strings.HasPrefix(req.Text, "550 5.1.1 ") {
+		t.Errorf("text = %q", req.Text)
+	}
+	if want := (handlers.Cut{Read: int64(len(req.Text)), Total: 3010}); req.Cut != want {
+		t.Errorf("cut = %+v, want %+v", req.Cut, want)
 	}
 }
 

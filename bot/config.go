@@ -31,8 +31,9 @@ type Config struct {
 	// remembered to drop redeliveries. 10m when zero, longer than Slack's
 	// retries (about 5 minutes).
 	EventTTL time.Duration
-	// MaxFileBytes caps how much of each attached snippet or text file is
-	// downloaded; longer files are cut. 256 KiB when zero.
+	// MaxFileBytes caps the text read from one message: its text and its
+	// snippets and text files together. What lies past it is not
+	// downloaded, and the reply says what was cut. 256 KiB when zero.
 	MaxFileBytes int64
 	// Workers is how many requests are handled at once. 16 when zero.
 	Workers int

@@ -370,11 +370,13 @@ func (b *Bot) runJob(j job) {
 	ctx, cancel := context.WithTimeout(b.workCtx, jobTimeout)
 	defer cancel()
 	req := j.req
-	if len(j.files) > 0 {
-		req.Text = joinText(req.Text, b.filesText(ctx, j.files))
-	}
+	req.Text, req.Cut = b.requestText(ctx, req.Text, j.files)
 	if j.parent {
-		req.ParentText = b.parentText(ctx, req.ChannelID, req.ThreadTS)
+		var parentCut handlers.Cut
+		req.ParentText, parentCut = b.parentText(ctx, req.ChannelID, req.ThreadTS)
+		if !req.Cut.Cut() {
+			req.Cut = parentCut
+		}
 	}
 	start := time.Now()
 	replies := b.handle(ctx, req, j.envelopeID)
@@ -394,28 +396,18 @@ func (b *Bot) handle(ctx context.Context, req handlers.Request, env string) (rep
 
 // parentText fetches the text of a thread's parent message (and of its
 // text files), for a mention inside the thread.
-func (b *Bot) parentText(ctx context.Context, channel, threadTS string) string {
+func (b *Bot) parentText(ctx context.Context, channel, threadTS string) (string, handlers.Cut) {
 	msgs, _, _, err := b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
 		ChannelID: channel, Timestamp: threadTS, Limit: 1, Inclusive: true,
 	})
 	if err != nil {
 		b.log.Warn("cannot read thread parent", "method", "conversations.replies", "channel", channel, "thread_ts", threadTS, "error", err)
-		return ""
+		return "", handlers.Cut{}
 	}
 	for _, m := range msgs {
 		if m.Timestamp == threadTS {
-			return joinText(m.Text, b.filesText(ctx, m.Files))
+			return b.requestText(ctx, m.Text, m.Files)
 		}
 	}
-	return ""
-}
-
-func joinText(a, b string) string {
-	switch {
-	case b == "":
-		return a
-	case a == "":
-		return b
-	}
-	return a + "\n\n" + b
+	return "", handlers.Cut{}
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
+	"github.com/smtpcodes/smtpbot/handlers"
 )
 
 // maxFilesPerMessage bounds the downloads one message can cause.
@@ -35,11 +36,26 @@ func textFile(f slack.File) bool {
 	return false
 }
 
-// filesText returns the text of the message's text files, each cut at
-// MaxFileBytes, separated by blank lines. Files that cannot be read are
-// logged and skipped.
-func (b *Bot) filesText(ctx context.Context, files []slack.File) string {
-	var parts []string
+// requestText returns a message's text with the text of its text files
+// appended (separated by blank lines), all of it at most MaxFileBytes, and
+// what was cut. Each file's size (from files.info) is checked before it is
+// downloaded: a file is downloaded only as far as there is room, and not at
+// all once the text is full, so a 50 MB upload costs neither 50 MB of
+// memory nor the time to fetch it. Files that cannot be read are logged and
+// skipped.
+func (b *Bot) requestText(ctx context.Context, text string, files []slack.File) (string, handlers.Cut) {
+	limit := b.cfg.MaxFileBytes
+	cut := handlers.Cut{Total: int64(len(text))}
+	if int64(len(text)) > limit {
+		// Slack cuts messages at 40,000 characters; a longer text comes
+		// from elsewhere, and is read only as far as the limit.
+		text = cutUTF8(text, limit)
+	}
+	cut.Read = int64(len(text))
+	parts := []string{text}
+	if text == "" {
+		parts = parts[:0]
+	}
 	for i, f := range files {
 		if i == maxFilesPerMessage {
 			b.log.Info("more files than read", "read", maxFilesPerMessage, "files", len(files))
@@ -58,11 +74,43 @@ func (b *Bot) filesText(ctx context.Context, files []slack.File) string {
 		if !textFile(*info) {
 			continue
 		}
-		if text := b.download(ctx, *info); text != "" {
-			parts = append(parts, text)
+		size := max(int64(info.Size), 0)
+		room := limit - cut.Read
+		if room <= 0 {
+			b.log.Info("file not read: the size limit is reached", "file", f.ID, "size", size, "limit", limit)
+			cut.Total += size
+			continue
+		}
+		data, full := b.download(ctx, *info, room)
+		read := int64(len(data))
+		switch {
+		case full && size <= read:
+			size = read + 1 // cut, of a size files.info did not know
+		case size < read:
+			size = read
+		}
+		cut.Read += read
+		cut.Total += size
+		if data != "" {
+			parts = append(parts, data)
 		}
 	}
-	return strings.Join(parts, "\n\n")
+	return strings.Join(parts, "\n\n"), cut
+}
+
+// cutUTF8 cuts s to at most n bytes, not inside a UTF-8 sequence.
+func cutUTF8(s string, n int64) string {
+	if int64(len(s)) <= n {
+		return s
+	}
+	s = s[:n]
+	for i := 0; i < utf8.UTFMax && len(s) > 0; i++ {
+		if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
+			break
+		}
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 var errFull = errors.New("file cap reached")
@@ -84,23 +132,27 @@ func (c *capped) Write(p []byte) (int, error) {
 }
 
 // download fetches url_private with the bot token (slack-go sends it only
-// to Slack's hosts or the configured API host).
-func (b *Bot) download(ctx context.Context, f slack.File) string {
+// to Slack's hosts or the configured API host), at most max bytes of it. It
+// reports whether the file was cut there.
+func (b *Bot) download(ctx context.Context, f slack.File, limit int64) (string, bool) {
 	u := f.URLPrivateDownload
 	if u == "" {
 		u = f.URLPrivate
 	}
 	if u == "" {
-		return ""
+		return "", false
 	}
-	w := &capped{max: b.cfg.MaxFileBytes}
+	w := &capped{max: limit}
+	if f.Size > 0 {
+		w.buf.Grow(int(min(int64(f.Size), limit))) // one buffer, no regrowth
+	}
 	err := b.api.GetFileContext(ctx, u, w)
 	switch {
 	case errors.Is(err, errFull):
-		b.log.Info("file cut at the size cap", "file", f.ID, "size", f.Size, "cap", b.cfg.MaxFileBytes)
+		b.log.Info("file cut at the size limit", "file", f.ID, "size", f.Size, "limit", limit)
 	case err != nil:
 		b.log.Warn("cannot download file", "file", f.ID, "error", err)
-		return ""
+		return "", false
 	}
 	data := w.buf.Bytes()
 	if errors.Is(err, errFull) {
@@ -112,5 +164,5 @@ func (b *Bot) download(ctx context.Context, f slack.File) string {
 			data = data[:len(data)-1]
 		}
 	}
-	return strings.ToValidUTF8(string(data), "\uFFFD")
+	return strings.ToValidUTF8(string(data), "\uFFFD"), errors.Is(err, errFull)
 }

@@ -17,34 +17,63 @@ func lowerASCII(b byte) byte {
 
 // indexFold returns the index of the first instance of needle in s, ignoring
 // ASCII case, or -1. needle must be lowercase ASCII.
+//
+// It remembers where the next lower-case and the next upper-case first byte
+// are and searches again only for the one it has passed, so each byte of s
+// is searched at most once per case: linear in len(s) times len(needle) at
+// worst. (An earlier version searched the rest of s for the missing case at
+// every candidate, which made "AAAA…" against a needle starting with "a"
+// quadratic.)
 func indexFold(s, needle string) int {
 	n := len(needle)
 	if n == 0 {
 		return 0
+	}
+	if n > len(s) {
+		return -1
+	}
+	// A byte that is not a letter has one case: one byte search finds
+	// every candidate for it, and runs of letters cost nothing.
+	for a := 0; a < n; a++ {
+		if c := needle[a]; c < 'a' || c > 'z' {
+			return indexAt(s, needle, a)
+		}
 	}
 	first, upper := needle[0], needle[0]
 	if 'a' <= first && first <= 'z' {
 		upper = first - ('a' - 'A')
 	}
 	last := len(s) - n // the last index where needle can start
+	window := s[:last+1]
+	nextLower, nextUpper := -1, -1 // next candidates at or after i; -2: none left
+	if upper == first {
+		nextUpper = -2
+	}
 	for i := 0; i <= last; {
-		// Find the next candidate for the first byte, in either case, with
-		// the fast byte search; each stretch of s is searched at most twice.
-		window := s[i : last+1]
-		j := strings.IndexByte(window, first)
-		if upper != first {
-			limit := window
-			if j >= 0 {
-				limit = window[:j]
-			}
-			if k := strings.IndexByte(limit, upper); k >= 0 {
-				j = k
+		if nextLower != -2 && nextLower < i {
+			if j := strings.IndexByte(window[i:], first); j >= 0 {
+				nextLower = i + j
+			} else {
+				nextLower = -2
 			}
 		}
-		if j < 0 {
+		if nextUpper != -2 && nextUpper < i {
+			if j := strings.IndexByte(window[i:], upper); j >= 0 {
+				nextUpper = i + j
+			} else {
+				nextUpper = -2
+			}
+		}
+		switch {
+		case nextLower == -2 && nextUpper == -2:
 			return -1
+		case nextLower == -2:
+			i = nextUpper
+		case nextUpper == -2:
+			i = nextLower
+		default:
+			i = min(nextLower, nextUpper)
 		}
-		i += j
 		k := 1
 		for k < n && lowerASCII(s[i+k]) == needle[k] {
 			k++
@@ -57,3 +86,25 @@ func indexFold(s, needle string) int {
 	return -1
 }
 func isAlpha(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
+
+// indexAt is indexFold for a needle whose byte at a is not a letter: the
+// candidates are where that byte is.
+func indexAt(s, needle string, a int) int {
+	n := len(needle)
+	for i := a; i <= len(s)-n+a; {
+		j := strings.IndexByte(s[i:len(s)-n+a+1], needle[a])
+		if j < 0 {
+			return -1
+		}
+		start := i + j - a
+		k := 0
+		for k < n && lowerASCII(s[start+k]) == needle[k] {
+			k++
+		}
+		if k == n {
+			return start
+		}
+		i += j + 1
+	}
+	return -1
+}

@@ -37,6 +37,10 @@ type Request struct {
 	// ParentText is the text of the thread's parent, for a mention inside a
 	// thread: "@bot explain" under a bounce explains the bounce.
 	ParentText string
+	// Cut says how much of Text (or of ParentText, when that is what is
+	// explained) package bot read, when the message and its files were
+	// longer than the size limit; the replies then say what was cut.
+	Cut Cut
 	// ResponseURL answers slash commands, shortcuts and actions.
 	ResponseURL string
 	// Action is set for SourceAction.

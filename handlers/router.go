@@ -55,6 +55,9 @@ func (rt *Router) Handle(ctx context.Context, req Request) (replies []Reply) {
 			replies = rt.apology(ctx, req)
 		}
 	}()
+	if req.Cut.Cut() {
+		defer func() { replies = rt.noteCut(ctx, req, replies) }()
+	}
 	switch req.Source {
 	case SourceSlash:
 		return rt.command(ctx, req, true)

@@ -12,7 +12,7 @@ import (
 // corpusDir is the shared set of real bounces, beside the checkout:
 // ../shared/corpus from the repository root. SMTPBOT_CORPUS overrides it,
 // for checkouts that live elsewhere (a git worktree, say).
-var corpusDir = filepath.Join("..", "..", "shared", "corpus")
+var corpusDir = filepath.Join("..", "..", "..", "shared", "corpus")
 
 func init() {
 	if d := os.Getenv("SMTPBOT_CORPUS"); d != "" {

@@ -56,7 +56,9 @@ var fieldKinds = func() map[string]fieldKind {
 		"from": fieldFrom, "subject": fieldSubject, "x-failed-recipients": fieldFailed,
 	}
 	for _, n := range dsnFieldNames {
-		m[n] = fieldDSN
+		if _, ok := m[n]; !ok {
+			m[n] = fieldDSN
+		}
 	}
 	for _, n := range noiseFieldNames {
 		if _, ok := m[n]; !ok {
@@ -118,6 +120,7 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 			x.flushDSN()
 		}
 		x.openDSN()
+		x.blk.rcpt = address(content[v:])
 		return true, pos
 	case fieldFrom:
 		if !x.inOrig {
@@ -280,7 +283,7 @@ func (x *extractor) flushDSN() {
 	}
 	x.sites = append(x.sites, codeSite{
 		code: code, text: text, anchor: anchorStrong, order: b.order,
-		dsn: !b.status.IsZero(), original: x.inOrig,
+		dsn: !b.status.IsZero(), original: x.inOrig, generic: expired(code), rcpt: b.rcpt,
 	})
 	// A diagnostic of another class than the Status is a code of its own;
 	// so is a specific Status the server's code replaced.

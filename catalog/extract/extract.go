@@ -59,19 +59,27 @@ func Extract(text string) Extraction {
 // candidate is a finding being merged.
 type candidate struct {
 	Finding
-	order int
-	rank  int  // 0 failure, 1 context, 2 quoted
-	dsn   bool // carries a recipient's final status (a DSN's Status)
-	dead  bool
+	order   int
+	rank    int  // 0 failure, 1 context, 2 quoted
+	dsn     bool // carries a recipient's final status (a DSN's Status)
+	generic bool // delivery time expired: the consequence of another failure
+	rcpt    string
+	dead    bool
 }
 
-// byImportance orders failures first, and among them those that carry a
-// DSN's final status, the per-recipient verdict; then context, then quoted;
-// each in the order found.
+// byImportance orders failures first: among them, an expiry ("4.4.7
+// message expired") after the failures that say why delivery kept
+// failing, then those that carry a DSN's final status, the per-recipient
+// verdict; then context, then quoted; each in the order found.
 func byImportance(a, b candidate) int {
 	switch {
 	case a.rank != b.rank:
 		return a.rank - b.rank
+	case a.generic != b.generic && a.rank == 0:
+		if b.generic {
+			return -1
+		}
+		return 1
 	case a.dsn != b.dsn && a.rank == 0:
 		if a.dsn {
 			return -1
@@ -97,6 +105,9 @@ func roleRank(r Role) int {
 func (cs *codeSite) role(bounce bool) Role {
 	if cs.dsn {
 		return RoleFailure
+	}
+	if cs.quit {
+		return RoleContext
 	}
 	switch {
 	case cs.anchor == anchorStrong, cs.anchor == anchorWord && bounce:
@@ -164,7 +175,8 @@ func (x *extractor) finish() Extraction {
 		if r == RoleQuoted {
 			text = "" // prose mentions a code; no server said it
 		}
-		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r}, order: cs.order, rank: roleRank(r), dsn: cs.dsn})
+		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r}, order: cs.order, rank: roleRank(r),
+			dsn: cs.dsn, generic: cs.generic, rcpt: cs.rcpt})
 	}
 	slices.SortStableFunc(cands, byImportance)
 	subsume(cands)
@@ -254,15 +266,30 @@ func pair(cands []candidate) {
 		}
 		if partner < 0 && e.dsn && e.Code.Enhanced.Subject == 0 && e.Code.Enhanced.Detail == 0 {
 			// A bare "Status: 5.0.0" says no more than "failed"; the
-			// server's own full code, of the same class, is the detail.
+			// server's own full code, of the same class, is the detail:
+			// the one about the Status's recipient, when the transcript
+			// says which recipient each reply was about, else the first.
+			first, mine := -1, -1
 			for j := range cands {
 				if g := &cands[j]; !g.dead && g.rank == 0 && j != i && g.Code.Class() == e.Code.Class() && !g.Code.Reply.IsZero() {
-					e.dead, g.dsn = true, true
-					g.order = min(g.order, e.order)
-					if g.ServerText == "" {
-						g.ServerText = e.ServerText
+					if first < 0 {
+						first = j
 					}
-					break
+					if e.rcpt != "" && g.rcpt == e.rcpt {
+						mine = j
+						break
+					}
+				}
+			}
+			if mine < 0 {
+				mine = first
+			}
+			if mine >= 0 {
+				g := &cands[mine]
+				e.dead, g.dsn = true, true
+				g.order = min(g.order, e.order)
+				if g.ServerText == "" {
+					g.ServerText = e.ServerText
 				}
 			}
 			continue

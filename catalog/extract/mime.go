@@ -15,6 +15,9 @@ import (
 const (
 	maxMIMEDepth = 6
 	maxMIMEParts = 64
+	// maxReturnedBytes bounds what is kept of a returned message (a
+	// message/rfc822 part): its headers and text, not its attachments.
+	maxReturnedBytes = 1 << 20
 )
 
 // msgHead is what the header block of a message says about its body.
@@ -228,7 +231,14 @@ func (x *extractor) multipart(body, boundary string, alternative bool, depth int
 			continue
 		}
 		start := arena.Len()
-		for {
+		limit := len(body)
+		if hasPrefixFold(ct, "message/") || hasPrefixFold(ct, "text/rfc822-headers") {
+			// A returned message is read only when the bounce shows no
+			// failure, and then for its own bounce text, near its start:
+			// its attachments are not worth copying.
+			limit = maxReturnedBytes
+		}
+		for arena.Len()-start < limit {
 			n, err := p.Read(chunk[:])
 			arena.Write(chunk[:n])
 			if err != nil {

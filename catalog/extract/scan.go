@@ -27,6 +27,16 @@ type codeSite struct {
 	order    int
 	dsn      bool // a DSN's Status field: the final status of a recipient
 	original bool // inside the returned message
+	// quit: the reply to a transcript's QUIT, which says the session
+	// ended, not why the delivery failed.
+	quit bool
+	// generic: a delivery-time-expired code (X.4.7, or the reply written
+	// with one, as Exchange's "550 4.4.7 QUEUE.Expired"), which says that
+	// retries ran out, not why they failed.
+	generic bool
+	// rcpt is the recipient the code is about, when the text says: the
+	// transcript's last RCPT TO, or the DSN block's Final-Recipient.
+	rcpt string
 }
 
 // dsnBlock is one per-recipient block of a delivery-status part
@@ -36,6 +46,7 @@ type dsnBlock struct {
 	statusNote string // "(Remote SMTP server has rejected address)"
 	diag       catalog.Code
 	diagText   string
+	rcpt       string // Final-Recipient's address
 	order      int
 	open       bool
 }
@@ -51,6 +62,8 @@ type extractor struct {
 	cueLine string    // the line noteCues last looked at
 	parts   int       // MIME parts walked, to bound the work on hostile input
 	inOrig  bool      // in the returned message, or past "copy of the message follows"
+	quit    bool      // the line before was a transcript's QUIT
+	rcpt    string    // the address of the transcript's last RCPT TO
 	// deferred are the returned message's parts, read only when the
 	// bounce itself shows no failure (a forwarded bounce, say).
 	deferred []deferredPart
@@ -204,6 +217,7 @@ func hasDigit(s string) bool {
 func (x *extractor) scanText(s string, kind segKind, orig bool) {
 	x.inOrig = orig
 	x.prev = [2]string{}
+	x.quit, x.rcpt = false, ""
 	skipFold := false
 	for pos := 0; pos < len(s); {
 		line, next := lineAt(s, pos)
@@ -229,8 +243,11 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 		if command || smtpCommand(content) {
 			x.feat.transcript++
 			x.remember(content)
+			x.command(content)
 			continue
 		}
+		quit := x.quit
+		x.quit = false
 		if serverLine {
 			x.feat.transcript++
 		}
@@ -259,12 +276,67 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 				continue
 			}
 		}
+		if opaque(content) {
+			continue // a line of base64 or a hash: no code stands in it
+		}
 		if hasDigit(content) {
-			pos = x.scanLine(s, pos, line, c, indent)
+			pos = x.scanLine(s, pos, line, c, indent, quit)
 		}
 		x.remember(content)
 	}
 	x.flushDSN()
+}
+
+// minOpaque is the length from which a line without blanks made only of
+// base64's alphabet is taken for encoded data: base64 bodies are wrapped at
+// 76, and a reply line this long has blanks in it.
+const minOpaque = 60
+
+// opaque reports whether content is a long line of base64 (or hex, or a
+// token) that cannot hold a code: a code needs a separator that is not in
+// that alphabet (a blank, a dot, a colon, a semicolon) before or inside it.
+func opaque(content string) bool {
+	if len(content) < minOpaque {
+		return false
+	}
+	for i := 0; i < len(content); i++ {
+		if c := content[i]; !isAlnum(c) && c != '+' && c != '/' && c != '=' {
+			return false
+		}
+	}
+	return true
+}
+
+// command notes what a transcript's client line sent: QUIT, whose reply
+// is context, or RCPT TO, whose address the replies after it are about.
+func (x *extractor) command(content string) {
+	c := strings.TrimLeft(content, "><-~*CS: \t")
+	x.quit = hasPrefixFold(c, "quit")
+	if hasPrefixFold(c, "rcpt to:") {
+		x.rcpt = address(c[len("rcpt to:"):])
+	}
+}
+
+// address returns the address in "<bob@example.com>" or "rfc822;
+// bob@example.com", lower-cased, or "".
+func address(s string) string {
+	if i := strings.IndexByte(s, ';'); i >= 0 {
+		s = s[i+1:]
+	}
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '<'); i >= 0 {
+		s = s[i+1:]
+		if j := strings.IndexByte(s, '>'); j >= 0 {
+			s = s[:j]
+		}
+	}
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 254 || strings.IndexByte(s, '@') <= 0 {
+		return ""
+	}
+	return strings.ToLower(s)
 }
 
 // remember keeps the last two non-blank lines, where bounces write the
@@ -277,7 +349,8 @@ func (x *extractor) remember(content string) {
 // scanLine finds the codes in one line and adds them as sites. It may take
 // the following lines of a multi-line reply, and returns where scanning
 // resumes.
-func (x *extractor) scanLine(s string, pos int, line string, content, indent int) int {
+// quit says the line answers a transcript's QUIT.
+func (x *extractor) scanLine(s string, pos int, line string, content, indent int, quit bool) int {
 	resume, placed := pos, false
 	for i := content; len(x.sites) < maxSites; {
 		t, ok := nextToken(line, i)
@@ -324,9 +397,26 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 				final = final || t.code.Class() >= catalog.ClassTransientNegative
 			}
 		}
-		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final})
+		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final, quit: quit && a == anchorStrong,
+			generic: expired(t.code) || (t.code.Enhanced.IsZero() && expiredAfter(line, t.end)), rcpt: x.rcpt})
 	}
 	return resume
+}
+
+// expired reports whether c's enhanced code is X.4.7, "delivery time
+// expired" (RFC 3463 section 3.5).
+func expired(c catalog.Code) bool {
+	return c.Enhanced.Subject == 4 && c.Enhanced.Detail == 7
+}
+
+// expiredAfter reports whether an X.4.7 code follows at i, past blanks: the
+// reply in "550 4.4.7 QUEUE.Expired" stands for the expiry too.
+func expiredAfter(line string, i int) bool {
+	for i < len(line) && isBlank(line[i]) {
+		i++
+	}
+	e, _, ok := enhancedAt(line, i)
+	return ok && e.Subject == 4 && e.Detail == 7
 }
 
 // add records a site in the order found.

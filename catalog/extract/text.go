@@ -18,7 +18,13 @@ const maxServerText = 500
 // and where the next line starts; it returns where scanning resumes.
 func (x *extractor) serverText(s string, pos int, line string, content, indent int, t codeToken) (string, int) {
 	b := x.buf[:0]
-	rest, closer, wrap := line[t.end:], byte(0), true
+	// Only the start of a long line can end up in the text: looking no
+	// further keeps each code's cost bounded, however long the line.
+	tail := line[t.end:]
+	if len(tail) > 4*maxServerText {
+		tail = tail[:4*maxServerText]
+	}
+	rest, closer, wrap := tail, byte(0), true
 	k := t.start
 	for k > content && isBlank(line[k-1]) {
 		k--
@@ -45,21 +51,28 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		// Postfix's "dsn=4.4.1, status=deferred (connect to ...)": the
 		// words are in the parentheses after status=.
 		rest, wrap = "", false
-		if i := indexFold(line[t.end:], "status="); i >= 0 {
-			if j := strings.IndexByte(line[t.end+i:], '('); j >= 0 {
-				rest, closer = line[t.end+i+j+1:], ')'
+		if i := indexFold(tail, "status="); i >= 0 {
+			if j := strings.IndexByte(tail[i:], '('); j >= 0 {
+				rest, closer = tail[i+j+1:], ')'
 			}
 		}
 	}
 	if closer != 0 {
 		rest, wrap = cutAt(rest, closer), false
-	} else if strings.Contains(line[max(content, t.start-maxServerText):t.start], "\":") {
+	} else if before := line[max(content, t.start-maxServerText):t.start]; strings.Contains(before, "\":") {
 		// Inside a JSON string: "diagnosticCode":"smtp; 550 5.1.1 ...".
-		rest, wrap = jsonString(rest), false
-		rest = strings.TrimRight(rest, "\\")
+		if strings.Contains(before, `\":`) {
+			// JSON inside a JSON string, as an SNS envelope carries an
+			// SES notification: the value ends at an escaped quote.
+			if i := strings.Index(rest, `\"`); i >= 0 {
+				rest = rest[:i]
+			}
+		} else {
+			rest = jsonString(rest)
+		}
+		rest, wrap = strings.TrimRight(rest, "\\"), false
 	}
-	// Only so much of a line can end up in the text; a longer one must
-	// not cost a copy per code on it.
+	// A longer rest must not cost a copy per code on the line.
 	if len(rest) > 2*maxServerText {
 		rest = rest[:2*maxServerText]
 	}
@@ -75,6 +88,15 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		b, next = appendWrapped(b, s, pos, indent, same)
 	}
 	out := x.clean(b, t.code)
+	if opener == ':' {
+		// Zoho: "bob@example.com Invalid Address, ERROR_CODE :550,
+		// ERROR_CODE :5.2.1": the words come before the first code.
+		from := max(content, k-4*maxServerText) // bounded, however long the line
+		if i := indexFold(line[from:k], "error_code"); i > 0 {
+			before := strings.TrimRight(line[from:from+i], " \t,;")
+			out = x.clean(append(b[:0], before...), catalog.Code{})
+		}
+	}
 	if onlyPunct(out) && (t.hash || opener == '(' || opener == '[') {
 		// qmail: "Sorry, I couldn't find any host named x. (#5.1.2)":
 		// the words come before the code.
@@ -107,26 +129,29 @@ func (x *extractor) textAfter(line string, content int, t codeToken) string {
 // trimUnbalanced drops closing brackets at the end of s that close what
 // was opened before the code: "<mx.example.com #5.1.1 smtp;550 5.1.1 User
 // unknown>".
+//
+// The brackets are counted once, so a run of closers costs one pass, not
+// one pass per closer.
 func trimUnbalanced(s string) string {
+	var opens, closes [3]int // <>, (), []
+	for i := 0; i < len(s); i++ {
+		if k := strings.IndexByte("<([", s[i]); k >= 0 {
+			opens[k]++
+		} else if k := strings.IndexByte(">)]", s[i]); k >= 0 {
+			closes[k]++
+		}
+	}
 	for {
-		t := strings.TrimRight(s, " \t")
+		// A closing quote may follow: "[LastError: 451 4.4.1 ...]'".
+		t := strings.TrimRight(s, " \t'\"`")
 		if t == "" {
 			return t
 		}
-		var open byte
-		switch t[len(t)-1] {
-		case '>':
-			open = '<'
-		case ')':
-			open = '('
-		case ']':
-			open = '['
-		default:
+		k := strings.IndexByte(">)]", t[len(t)-1])
+		if k < 0 || opens[k] >= closes[k] {
 			return s
 		}
-		if strings.Count(t, string(open)) >= strings.Count(t, t[len(t)-1:]) {
-			return s
-		}
+		closes[k]--
 		s = t[:len(t)-1]
 	}
 }

@@ -49,8 +49,13 @@ func leftOK(s string, i int) bool {
 	case ':':
 		// "said:550" is a code; "12:550", "[192.0.2.1]:550" and
 		// "2001:db8::250" are not: the word before the colon must have a
-		// letter that is not a hex digit.
-		for k := i - 2; k >= 0 && isAlnum(s[k]); k-- {
+		// letter that is not a hex digit. Zoho writes a blank before the
+		// colon: "ERROR_CODE :550, ERROR_CODE :5.2.1".
+		k := i - 2
+		for k >= 0 && isBlank(s[k]) {
+			k--
+		}
+		for ; k >= 0 && isAlnum(s[k]); k-- {
 			if l := lowerASCII(s[k]); l > 'f' && l <= 'z' {
 				return true
 			}

@@ -2,16 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/handlers"
 )
-
-// maxInput bounds what explain reads from stdin: a large NDR with its
-// attachments stays far below it.
-const maxInput = 4 << 20
 
 func (c *cli) explain(args []string) error {
 	var f commonFlags
@@ -25,11 +22,15 @@ func (c *cli) explain(args []string) error {
 	}
 	text := strings.Join(fs.Args(), " ")
 	if fs.NArg() == 0 || text == "-" {
-		b, err := io.ReadAll(io.LimitReader(c.stdin, maxInput))
+		var cut handlers.Cut
+		text, cut, err = readInput(c.stdin, maxInput)
 		if err != nil {
 			return err
 		}
-		text = string(b)
+		if cut.Cut() {
+			// On stderr, so that --json output stays valid JSON.
+			fmt.Fprintln(c.stderr, handlers.CutNote(lang, cut))
+		}
 	}
 	if strings.TrimSpace(text) == "" {
 		return usagef("nothing to explain: give a code, a bounce or a log line as TEXT or on stdin")
