@@ -325,3 +325,22 @@ func (r *Redis) Lock(ctx context.Context, name string, ttl time.Duration) (Unloc
 		return nil
 	}, nil
 }
+
+// Validate reports what is wrong with opts, as OpenRedis would, without
+// building a client; the error never quotes a password.
+func (opts RedisOptions) Validate() error {
+	_, err := opts.universal()
+	return err
+}
+
+// Mode names the kind of deployment opts point at, for logs: "standalone",
+// "sentinel" or "cluster".
+func (opts RedisOptions) Mode() string {
+	switch {
+	case opts.SentinelMaster != "":
+		return "sentinel"
+	case opts.Cluster:
+		return "cluster"
+	}
+	return "standalone"
+}
