@@ -150,6 +150,10 @@ func (opts RedisOptions) universal() (*redis.UniversalOptions, error) {
 func redactURLError(err error, u *url.URL) string {
 	msg := err.Error()
 	if p, ok := u.User.Password(); ok && p != "" {
+		// Both as written (percent-encoded) and decoded.
+		if _, raw, ok := strings.Cut(u.User.String(), ":"); ok && raw != "" {
+			msg = strings.ReplaceAll(msg, raw, "xxxxx")
+		}
 		msg = strings.ReplaceAll(msg, p, "xxxxx")
 	}
 	return msg

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -66,4 +67,29 @@ func TestRedisOptions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzRedisURL: whatever REDIS_URL holds, checking it neither panics nor
+// quotes its password in the error.
+func FuzzRedisURL(f *testing.F) {
+	for _, s := range []string{
+		"redis://:s3cret@cache:6379/0", "rediss://bot:s3cret@cache:6380", "redis://:s3cret@cache:6379/x",
+		"redis://:s3cret@cache:port", "redis://:s3cret@[::1:6379", "redis://:s3cret@cache:6379?dial_timeout=x",
+		"unix://:s3cret@/tmp/redis.sock", "redis://:%zz@cache:6379",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		err := RedisOptions{URL: raw}.Validate()
+		if err == nil {
+			return
+		}
+		u, perr := url.Parse(raw)
+		if perr != nil {
+			return
+		}
+		if p, ok := u.User.Password(); ok && len(p) >= 4 && strings.Contains(err.Error(), p) {
+			t.Fatalf("the error quotes the password: %v", err)
+		}
+	})
 }
