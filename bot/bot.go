@@ -118,9 +118,14 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
 	}
 	api := slack.New(cfg.BotToken, opts...)
-	p, err := openPrefs(cfg.DataDir, api, log)
-	if err != nil {
-		return nil, err
+	var p *prefs
+	if cfg.Store != nil {
+		p = newSharedPrefs(cfg.Store, api, log)
+	} else {
+		var err error
+		if p, err = openPrefs(cfg.DataDir, api, log); err != nil {
+			return nil, err
+		}
 	}
 	gate := newReconnectGate(cfg.HTTPClient, cfg.ReconnectBackoff, log)
 	b := &Bot{
@@ -131,7 +136,7 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		sm:    newSocketClient(cfg, opts, gate, log),
 		gate:  gate,
 		prefs: p,
-		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now),
+		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now).sharedIn(cfg.Store, log),
 		late:  make(chan string, lateAcks),
 	}
 	b.workCtx, b.stopWork = context.WithCancel(context.Background())
@@ -211,6 +216,7 @@ func (b *Bot) whoAmI(ctx context.Context) error {
 		res, err := b.api.AuthTestContext(ctx)
 		if err == nil {
 			b.botUserID, b.botID = res.UserID, res.BotID
+			b.prefs.setTeam(res.TeamID)
 			b.log.Info("authenticated", "team", res.Team, "bot_user", res.UserID, "bot_id", res.BotID)
 			return nil
 		}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/smtpcodes/smtpbot/store"
 )
 
 // Config configures a Bot. Only the two tokens are required.
@@ -21,6 +23,13 @@ type Config struct {
 	// DataDir holds the store of language preferences (smtpbot.db). When
 	// empty, preferences live in memory only and are lost on restart.
 	DataDir string
+	// Store, when set, is the state shared by every replica (REDIS_URL):
+	// language choices (per the bot's team), the redelivery dedupe and the
+	// thread dedupe window live there instead of in DataDir and memory.
+	// The caller opens and closes it. When it cannot be reached the bot
+	// answers on: a redelivery may then be answered twice (logged once per
+	// outage), a choice cannot be saved (the user is told).
+	Store store.Store
 	// ReplyToBots answers messages posted by other bots and integrations
 	// (bounce forwarders often are). The bot never answers itself.
 	ReplyToBots bool

@@ -22,6 +22,9 @@ type dedupe struct {
 	posted *cache.Cache
 	window time.Duration
 	now    func() time.Time
+	ttl    time.Duration // of events
+	// shared, when set, replaces events and posted: see sharedIn.
+	shared *sharedDedupe
 }
 
 func newDedupe(eventTTL, window time.Duration, now func() time.Time) *dedupe {
@@ -29,6 +32,7 @@ func newDedupe(eventTTL, window time.Duration, now func() time.Time) *dedupe {
 		events: cache.New(eventTTL, eventTTL/2),
 		window: window,
 		now:    now,
+		ttl:    eventTTL,
 	}
 	if window > 0 {
 		d.posted = cache.New(window, window)
@@ -39,6 +43,9 @@ func newDedupe(eventTTL, window time.Duration, now func() time.Time) *dedupe {
 // first reports whether key is new, and remembers it. It is atomic: of two
 // callers with one key, one gets true.
 func (d *dedupe) first(key string) bool {
+	if d.shared != nil {
+		return d.shared.claim("seen", key, d.ttl)
+	}
 	return d.events.Add(key, struct{}{}, cache.DefaultExpiration) == nil
 }
 
@@ -61,9 +68,16 @@ func threadKey(r handlers.Reply) string {
 
 // repeated reports whether the same reply was posted in the thread less
 // than the window ago (by the injected clock).
+//
+// With a shared store the check also marks: of two replicas about to post
+// the same reply, one is told it is repeated. A post that then fails still
+// counts for the window.
 func (d *dedupe) repeated(key string) bool {
 	if d.posted == nil || key == "" {
 		return false
+	}
+	if d.shared != nil {
+		return !d.shared.claim("thread", key, d.window)
 	}
 	v, ok := d.posted.Get(key)
 	return ok && d.now().Sub(v.(time.Time)) < d.window
@@ -71,7 +85,7 @@ func (d *dedupe) repeated(key string) bool {
 
 // posted remembers that the reply was posted now.
 func (d *dedupe) markPosted(key string) {
-	if d.posted == nil || key == "" {
+	if d.posted == nil || key == "" || d.shared != nil {
 		return
 	}
 	d.posted.Set(key, d.now(), cache.DefaultExpiration)

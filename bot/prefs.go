@@ -33,8 +33,9 @@ const (
 // prefs implements handlers.Prefs: saved choices in bbolt (or in memory
 // without a DataDir), Slack locales from users.info, both cached.
 type prefs struct {
-	db      *bbolt.DB // nil: memory only
-	mem     sync.Map  // userID -> tag, when db is nil
+	db      *bbolt.DB    // nil: memory only
+	shared  *sharedLangs // non-nil: choices in Config.Store, db unused
+	mem     sync.Map     // userID -> tag, when db is nil
 	saved   *cache.Cache
 	locales *cache.Cache
 	api     *slack.Client
@@ -179,9 +180,12 @@ func (p *prefs) close() error {
 }
 
 // SavedLanguage returns the tag the user chose with "/smtp lang", or "".
-func (p *prefs) SavedLanguage(_ context.Context, userID string) string {
+func (p *prefs) SavedLanguage(ctx context.Context, userID string) string {
 	if userID == "" {
 		return ""
+	}
+	if p.shared != nil {
+		return p.sharedLanguage(ctx, userID)
 	}
 	if v, ok := p.saved.Get(userID); ok {
 		return v.(string)
@@ -209,9 +213,12 @@ func (p *prefs) SavedLanguage(_ context.Context, userID string) string {
 
 // SaveLanguage remembers the user's choice across restarts; an empty tag
 // forgets it.
-func (p *prefs) SaveLanguage(_ context.Context, userID, tag string) error {
+func (p *prefs) SaveLanguage(ctx context.Context, userID, tag string) error {
 	if userID == "" {
 		return errors.New("save language: no user")
+	}
+	if p.shared != nil {
+		return p.saveSharedLanguage(ctx, userID, tag)
 	}
 	if p.db == nil {
 		if tag == "" {

@@ -12,6 +12,7 @@ import (
 	"github.com/joho/godotenv"
 	"github.com/smtpcodes/smtpbot/bot"
 	"github.com/smtpcodes/smtpbot/locales"
+	"github.com/smtpcodes/smtpbot/store"
 )
 
 // config is everything the bot reads from its environment. Every variable
@@ -33,6 +34,9 @@ type config struct {
 
 	// ShutdownTimeout bounds the drain of replies in flight on SIGTERM.
 	ShutdownTimeout time.Duration
+	// Redis is the shared store (REDIS_URL and friends); URL is empty
+	// without one.
+	Redis store.RedisOptions
 }
 
 // withDotEnv returns a getenv that answers from the real environment first
@@ -101,6 +105,9 @@ func loadConfig(getenv func(string) string, langs *locales.Bundle) (config, erro
 	}
 	c.MaxFileBytes = int64(maxFile)
 	if c.Workers, err = parseInt(getenv, "WORKERS", 16); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Redis, err = redisConfig(getenv); err != nil {
 		errs = append(errs, err)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/smtpcodes/smtpbot/bot"
 	"github.com/smtpcodes/smtpbot/handlers"
+	"github.com/smtpcodes/smtpbot/store"
 )
 
 // serve runs the Slack bot until ctx is done: read the configuration, build
@@ -34,11 +35,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("cannot start the bot:\n%w", err)
 	}
-	dataDir, err := checkDataDir(cfg.DataDir)
-	if err != nil {
-		return fmt.Errorf("cannot start the bot:\n%w", err)
-	}
 	log := newLogger(stderr, cfg)
+	var dataDir string
+	var shared store.Store // nil: state in DATA_DIR and memory
+	if cfg.Redis.URL == "" {
+		if dataDir, err = checkDataDir(cfg.DataDir); err != nil {
+			return fmt.Errorf("cannot start the bot:\n%w", err)
+		}
+	} else {
+		r, err := openShared(ctx, cfg.Redis, log)
+		if err != nil {
+			return fmt.Errorf("cannot start the bot:\n%w", err)
+		}
+		defer r.Close()
+		shared = r
+	}
 
 	// The router needs the bot's language preferences and the bot needs a
 	// handler: the closure breaks the cycle.
@@ -48,6 +59,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		BotToken:     cfg.BotToken,
 		APIURL:       cfg.APIURL,
 		DataDir:      cfg.DataDir,
+		Store:        shared,
 		ReplyToBots:  cfg.ReplyToBots,
 		DedupeWindow: cfg.DedupeWindow,
 		MaxFileBytes: cfg.MaxFileBytes,
@@ -66,7 +78,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaskAddresses: cfg.MaskAddresses,
 		MinConfidence: cfg.MinConfidence,
 	}, log)
-	log.Info("starting", "data_dir", dataDir, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)
+	where := []any{"data_dir", dataDir}
+	if shared != nil {
+		where = []any{"store", "redis", "redis_mode", cfg.Redis.Mode()}
+	}
+	log.Info("starting", append(where, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)...)
 	err = b.Run(ctx)
 	log.Info("stopped")
 	return err
