@@ -22,7 +22,9 @@ type Catalog struct {
 	byKey    map[string]*Entry
 	ordered  []*Entry // replies by number, then enhanced codes by subject and detail
 
-	providers []*Provider
+	providers  []*Provider
+	blocklists []*Blocklist
+	marks      *markIndex // every provider and blocklist mark, for Detect
 }
 
 var (
@@ -75,12 +77,8 @@ func Load() (*Catalog, error) {
 		c.byKey[e.Key] = e
 		c.ordered = append(c.ordered, e)
 	}
-	b, err := dataFS.ReadFile("data/providers.json")
-	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
-	}
-	if c.providers, err = parseProviders(b); err != nil {
-		return nil, fmt.Errorf("catalog: data/providers.json: %w", err)
+	if err := c.loadProviders(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
