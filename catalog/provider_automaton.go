@@ -23,7 +23,11 @@ const maxMarks = 1024
 type automaton struct {
 	class    [256]uint8 // byte → class; 0 for bytes no pattern holds
 	nclass   int
-	delta    []int32  // state*nclass + class → next state; state 0 is the root
+	// delta maps row + class to the next state's entry, where row is a
+	// state's number times nclass (the root's is 0): the entry is that
+	// state's row shifted left once, with the low bit set when patterns end
+	// in it. Reading a byte is then one lookup and one shift.
+	delta    []int32
 	outStart []int32  // state → first index in out
 	out      []uint16 // pattern indexes, per state, of the patterns that end there
 	lens     []int32  // pattern index → its length
@@ -112,5 +116,12 @@ func newAutomaton(patterns []string) (*automaton, error) {
 		a.out = append(a.out, outs[s]...)
 	}
 	a.outStart[states] = int32(len(a.out))
+	for i, next := range a.delta {
+		flag := int32(0)
+		if a.outStart[next] != a.outStart[next+1] {
+			flag = 1
+		}
+		a.delta[i] = next*int32(nc)<<1 | flag
+	}
 	return a, nil
 }

@@ -165,8 +165,8 @@ func (c *Catalog) bestBlocklist(found *[maxMarks]evidence) *Blocklist {
 // match is examined once, when its first match is found.
 func (x *markIndex) scan(text string, found *[maxMarks]evidence) {
 	a := x.ac
-	nc := int32(a.nclass)
-	state := int32(0)
+	nc := a.nclass
+	row := 0
 	// The logical line being read, and what is known of it.
 	lineStart, evalStart, evalEnd := 0, -1, -1
 	var lineEvidence evidence
@@ -175,9 +175,13 @@ func (x *markIndex) scan(text string, found *[maxMarks]evidence) {
 		if b == '\n' && (i+1 >= len(text) || text[i+1] != ' ' && text[i+1] != '\t') {
 			lineStart = i + 1 // the next byte starts a new logical line
 		}
-		state = a.delta[state*nc+int32(a.class[b])]
-		lo, hi := a.outStart[state], a.outStart[state+1]
-		for k := lo; k < hi; k++ {
+		v := a.delta[row+int(a.class[b])]
+		row = int(v >> 1)
+		if v&1 == 0 {
+			continue
+		}
+		state := row / nc
+		for k := a.outStart[state]; k < a.outStart[state+1]; k++ {
 			pi := a.out[k]
 			start := i + 1 - int(a.lens[pi])
 			m := &x.marks[pi]

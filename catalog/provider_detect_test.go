@@ -110,9 +110,10 @@ func TestAutomatonFindsEveryOccurrence(t *testing.T) {
 	}
 	text := "uSHErs his"
 	var got []string
-	s := int32(0)
+	row := 0
 	for i := 0; i < len(text); i++ {
-		s = a.delta[s*int32(a.nclass)+int32(a.class[text[i]])]
+		row = int(a.delta[row+int(a.class[text[i]])] >> 1)
+		s := row / a.nclass
 		for k := a.outStart[s]; k < a.outStart[s+1]; k++ {
 			p := a.out[k]
 			got = append(got, strings.ToLower(text[i+1-int(a.lens[p]):i+1]))

@@ -792,21 +792,34 @@ func benchText() string {
 	return b.String()
 }
 
+// BenchmarkDetectProviderAndMeaning recognises the provider of a 3 KB
+// bounce and picks its meaning, with the one-pass automaton and with the
+// search of the whole text per mark that it replaced, on the same data.
 func BenchmarkDetectProviderAndMeaning(b *testing.B) {
 	c := mustDefault(b)
 	text := benchText()
 	line := "550-5.7.26 This mail has been blocked because the sender is unauthenticated. - gsmtp"
 	code := mustParse(b, "550 5.7.26")
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		p := c.DetectProvider(text)
-		if p == nil {
-			b.Fatal("no provider")
-		}
-		if _, ok := c.ProviderMeaning(p, code, line); !ok {
-			b.Fatal("no meaning")
-		}
+	for _, bb := range []struct {
+		name   string
+		detect func(string) *Provider
+	}{
+		{"one-pass", c.DetectProvider},
+		{"multi-pass", func(s string) *Provider { return c.detectMultiPass(s).Provider }},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				p := bb.detect(text)
+				if p == nil {
+					b.Fatal("no provider")
+				}
+				if _, ok := c.ProviderMeaning(p, code, line); !ok {
+					b.Fatal("no meaning")
+				}
+			}
+		})
 	}
 }
 
@@ -825,6 +838,9 @@ func FuzzDetectProvider(f *testing.F) {
 	}
 	codes := []Code{{}, {Reply: 550}, {Reply: 421, Enhanced: Enhanced{4, 7, 0}}, {Enhanced: Enhanced{5, 7, 26}}, {Reply: 550, Enhanced: Enhanced{5, 7, 620}}}
 	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := c.Detect(text), c.detectMultiPass(text); got != want {
+			t.Fatalf("Detect(%q) = %v, the multi-pass search %v", text, got, want)
+		}
 		p := c.DetectProvider(text)
 		for _, q := range append([]*Provider{p}, c.Providers()...) {
 			for _, code := range codes {
