@@ -21,8 +21,8 @@ const maxMarks = 1024
 // automaton is a DFA that recognises every pattern as a suffix of the text
 // read so far. It is read-only once built.
 type automaton struct {
-	class    [256]uint8 // byte → class; 0 for bytes no pattern holds
-	nclass   int
+	class  [256]uint8 // byte → class; 0 for bytes no pattern holds
+	nclass int
 	// delta maps row + class to the next state's entry, where row is a
 	// state's number times nclass (the root's is 0): the entry is that
 	// state's row shifted left once, with the low bit set when patterns end
