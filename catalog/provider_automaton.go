@@ -12,7 +12,10 @@ package catalog
 // matches in a freshly allocated slice. The automaton is small: a trie over
 // the marks' bytes, completed into a DFA over byte classes.
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // maxMarks bounds the number of patterns, so that a detection can keep its
 // per-pattern state in a fixed array on the stack.
@@ -59,7 +62,22 @@ func newAutomaton(patterns []string) (*automaton, error) {
 	}
 	// The trie, with -1 for a missing edge.
 	nc := a.nclass
-	trie := []int32{}
+	// Sized exactly up front (growing it by appends cost more than the
+	// rest of the build): in sorted order, each pattern adds as many states
+	// as it has bytes beyond the prefix it shares with the one before.
+	sorted := slices.Clone(patterns)
+	slices.Sort(sorted)
+	maxStates := 1
+	for i, p := range sorted {
+		shared := 0
+		if i > 0 {
+			for shared < len(p) && shared < len(sorted[i-1]) && p[shared] == sorted[i-1][shared] {
+				shared++
+			}
+		}
+		maxStates += len(p) - shared
+	}
+	trie := make([]int32, 0, maxStates*nc)
 	newState := func() int32 {
 		for range nc {
 			trie = append(trie, -1)
@@ -67,7 +85,7 @@ func newAutomaton(patterns []string) (*automaton, error) {
 		return int32(len(trie)/nc - 1)
 	}
 	newState()
-	own := [][]uint16{nil}
+	own := make([][]uint16, 1, maxStates)
 	for pi, p := range patterns {
 		s := int32(0)
 		for i := 0; i < len(p); i++ {

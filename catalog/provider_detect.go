@@ -3,6 +3,8 @@ package catalog
 // Finding the provider and the blocklist a text names, in one pass of the
 // automaton over every mark.
 
+import "sync"
+
 // markKind says how a mark must stand in the text to count.
 type markKind uint8
 
@@ -40,10 +42,28 @@ type mark struct {
 	owner  uint16 // index in Catalog.providers or Catalog.blocklists
 }
 
-// markIndex is every mark of the data with the automaton over them.
+// markIndex is every mark of the data with the automaton over them. The
+// automaton is built on the first detection rather than at load: a run of
+// the command line that explains a code never detects, and should not pay
+// for it.
 type markIndex struct {
 	marks []mark
+
+	once  sync.Once
 	ac    *automaton
+	acErr error
+}
+
+// automaton returns the automaton over every mark, building it once.
+func (x *markIndex) automaton() (*automaton, error) {
+	x.once.Do(func() {
+		needles := make([]string, len(x.marks))
+		for i, m := range x.marks {
+			needles[i] = m.needle
+		}
+		x.ac, x.acErr = newAutomaton(needles)
+	})
+	return x.ac, x.acErr
 }
 
 // evidence is where a mark was found.
@@ -70,8 +90,12 @@ func (c *Catalog) Detect(text string) Detection {
 	if c.marks == nil || text == "" {
 		return Detection{}
 	}
+	a, err := c.marks.automaton()
+	if err != nil { // the data's checks at load make this unreachable
+		return Detection{}
+	}
 	var found [maxMarks]evidence
-	c.marks.scan(text, &found)
+	c.marks.scan(a, text, &found)
 	return Detection{Provider: c.bestProvider(&found), Blocklist: c.bestBlocklist(&found)}
 }
 
@@ -163,8 +187,7 @@ func (c *Catalog) bestBlocklist(found *[maxMarks]evidence) *Blocklist {
 // scan runs the automaton over text once and records, for every mark, the
 // strongest place it stands (see evidence). The logical line around a
 // match is examined once, when its first match is found.
-func (x *markIndex) scan(text string, found *[maxMarks]evidence) {
-	a := x.ac
+func (x *markIndex) scan(a *automaton, text string, found *[maxMarks]evidence) {
 	nc := a.nclass
 	row := 0
 	// The logical line being read, and what is known of it.

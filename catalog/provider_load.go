@@ -229,8 +229,8 @@ func (c *Catalog) loadProviders() error {
 	return nil
 }
 
-// buildMarkIndex lists every mark with its kind, role and owner, and builds
-// the automaton over them.
+// buildMarkIndex lists every mark with its kind, role and owner; the
+// automaton over them is built on first use.
 func buildMarkIndex(providers []*Provider, blocklists []*Blocklist) (*markIndex, error) {
 	x := &markIndex{}
 	add := func(list []string, kind markKind, role markRole, owner int) {
@@ -247,11 +247,8 @@ func buildMarkIndex(providers []*Provider, blocklists []*Blocklist) (*markIndex,
 	for i, bl := range blocklists {
 		add(bl.markers, markAnywhere, roleBlocklist, i)
 	}
-	needles := make([]string, len(x.marks))
-	for i, m := range x.marks {
-		needles[i] = m.needle
+	if len(x.marks) > maxMarks {
+		return nil, fmt.Errorf("%d marks: at most %d are supported", len(x.marks), maxMarks)
 	}
-	var err error
-	x.ac, err = newAutomaton(needles)
-	return x, err
+	return x, nil
 }

@@ -37,12 +37,11 @@ type ProviderText struct {
 
 // Lang is one language's texts.
 type Lang struct {
-	Tag       string // "vi"
-	Name      string // the language's name in itself: "Tiếng Việt"
-	ui        map[string]string
-	codes     map[string]CodeText
-	providers map[string]ProviderText
-	fallback  *Lang // nil for the fallback language itself
+	Tag      string     // "vi"
+	Name     string     // the language's name in itself: "Tiếng Việt"
+	letters  string     // the distinctive letters, read with Name at load
+	files    *langFiles // labels, code and provider texts, read on first use
+	fallback *Lang      // nil for the fallback language itself
 }
 
 // Bundle is the set of languages. It is read-only once loaded and safe for
@@ -65,7 +64,8 @@ func Load() (*Bundle, error) {
 }
 
 // LoadFS reads one directory per language from fsys. It fails when the
-// fallback language is missing or a file does not parse; completeness is
+// fallback language or a language's file is missing; each language's name
+// and letters are read at once, its texts on first use (see LoadAll). Completeness is
 // checked by tests, not at start-up, so a missing text never stops the bot.
 func LoadFS(fsys fs.FS) (*Bundle, error) {
 	dirs, err := fs.ReadDir(fsys, ".")
@@ -82,23 +82,18 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 			return nil, fmt.Errorf("locales: directory %q is not a language tag: %w", d.Name(), err)
 		}
 		l := &Lang{Tag: tag.String()}
-		if err := readJSON(fsys, path.Join(d.Name(), "ui.json"), &l.ui); err != nil {
-			return nil, err
+		ui, err := fs.ReadFile(fsys, path.Join(d.Name(), "ui.json"))
+		if err != nil {
+			return nil, fmt.Errorf("locales: %w", err)
 		}
-		l.codes = map[string]CodeText{}
-		for _, f := range []string{"replies.json", "enhanced.json"} {
-			var part map[string]CodeText
-			if err := readJSON(fsys, path.Join(d.Name(), f), &part); err != nil {
-				return nil, err
-			}
-			for k, v := range part {
-				l.codes[k] = v
+		l.Name = topLevelString(ui, "language.name")
+		l.letters = topLevelString(ui, "language.letters")
+		for _, f := range []string{"replies.json", "enhanced.json", "providers.json"} {
+			if _, err := fs.Stat(fsys, path.Join(d.Name(), f)); err != nil {
+				return nil, fmt.Errorf("locales: %w", err)
 			}
 		}
-		if err := readJSON(fsys, path.Join(d.Name(), "providers.json"), &l.providers); err != nil {
-			return nil, err
-		}
-		l.Name = l.ui["language.name"]
+		l.files = &langFiles{fsys: fsys, dir: d.Name()}
 		b.langs = append(b.langs, l)
 		b.byTag[l.Tag] = l
 	}

@@ -16,7 +16,18 @@ func load(t *testing.T) *Bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every language's texts, not only those a test happens to look up.
+	if err := b.LoadAll(); err != nil {
+		t.Fatal(err)
+	}
 	return b
+}
+
+// codes returns every code text of l, replies and enhanced codes together.
+func codes(l *Lang) map[string]CodeText {
+	all := maps.Clone(l.replies())
+	maps.Copy(all, l.enhanced())
+	return all
 }
 
 func TestMatch(t *testing.T) {
@@ -127,40 +138,40 @@ func TestComplete(t *testing.T) {
 			if l.Name == "" || l.Name == en.Name {
 				t.Errorf("language.name is %q: name the language in itself", l.Name)
 			}
-			for _, k := range slices.Sorted(maps.Keys(en.ui)) {
-				got, ok := l.ui[k]
+			for _, k := range slices.Sorted(maps.Keys(en.ui())) {
+				got, ok := l.ui()[k]
 				switch {
 				case !ok || strings.TrimSpace(got) == "" && k != "language.letters":
 					t.Errorf("ui.json: %s is missing", k)
-				case !slices.Equal(blanks(got), blanks(en.ui[k])):
-					t.Errorf("ui.json: %s uses blanks %v, English uses %v", k, blanks(got), blanks(en.ui[k]))
-				case got == en.ui[k] && !sameEverywhere[k] && hasLetters(got):
+				case !slices.Equal(blanks(got), blanks(en.ui()[k])):
+					t.Errorf("ui.json: %s uses blanks %v, English uses %v", k, blanks(got), blanks(en.ui()[k]))
+				case got == en.ui()[k] && !sameEverywhere[k] && hasLetters(got):
 					t.Errorf("ui.json: %s is still English: %q", k, got)
 				}
 			}
-			for k := range l.ui {
-				if _, ok := en.ui[k]; !ok {
+			for k := range l.ui() {
+				if _, ok := en.ui()[k]; !ok {
 					t.Errorf("ui.json: %s is not a key English has (misspelt?)", k)
 				}
 			}
-			for _, k := range slices.Sorted(maps.Keys(en.codes)) {
-				c, ok := l.codes[k]
+			for _, k := range slices.Sorted(maps.Keys(codes(en))) {
+				c, ok := codes(l)[k]
 				if !ok {
 					t.Errorf("code %s has no text", k)
 					continue
 				}
-				e := en.codes[k]
+				e := codes(en)[k]
 				for _, f := range [][3]string{{"title", c.Title, e.Title}, {"meaning", c.Meaning, e.Meaning}, {"when", c.When, e.When}, {"fix", c.Fix, e.Fix}} {
 					checkText(t, "code "+k+" "+f[0], f[1], f[2])
 				}
 			}
-			for _, k := range slices.Sorted(maps.Keys(en.providers)) {
-				p, ok := l.providers[k]
+			for _, k := range slices.Sorted(maps.Keys(en.providers())) {
+				p, ok := l.providers()[k]
 				if !ok {
 					t.Errorf("provider text %s is missing", k)
 					continue
 				}
-				e := en.providers[k]
+				e := en.providers()[k]
 				checkText(t, "provider "+k+" meaning", p.Meaning, e.Meaning)
 				checkText(t, "provider "+k+" fix", p.Fix, e.Fix)
 				if strings.TrimSpace(p.Title) == "" {
@@ -198,15 +209,15 @@ func TestNoDoubledWords(t *testing.T) {
 				t.Errorf("%s %s: doubled word %q in %q", l.Tag, where, w, s)
 			}
 		}
-		for k, v := range l.ui {
+		for k, v := range l.ui() {
 			check(k, v)
 		}
-		for k, c := range l.codes {
+		for k, c := range codes(l) {
 			for _, s := range []string{c.Title, c.Meaning, c.When, c.Fix} {
 				check(k, s)
 			}
 		}
-		for k, p := range l.providers {
+		for k, p := range l.providers() {
 			for _, s := range []string{p.Title, p.Meaning, p.Fix} {
 				check(k, s)
 			}
@@ -224,12 +235,12 @@ func TestThaiIsThai(t *testing.T) {
 	thai := func(s string) bool {
 		return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Thai, r) })
 	}
-	for k, v := range th.ui {
+	for k, v := range th.ui() {
 		if hasLetters(v) && !sameEverywhere[k] && !thai(v) {
 			t.Errorf("ui %s has no Thai: %q", k, v)
 		}
 	}
-	for k, c := range th.codes {
+	for k, c := range codes(th) {
 		for _, s := range []string{c.Title, c.Meaning, c.When, c.Fix} {
 			if !thai(s) {
 				t.Errorf("code %s has a text with no Thai: %q", k, s)
