@@ -87,8 +87,8 @@ type Detection struct {
 // blocklist is chosen by the same weighing of its marks, without domains.
 // Matching ignores ASCII case and does not allocate.
 func (c *Catalog) Detect(text string) Detection {
-	if c.marks == nil || text == "" {
-		return Detection{}
+	if c.marks == nil || !hasLetter(text) {
+		return Detection{} // every mark has a letter; "550 5.1.1" needs no automaton
 	}
 	a, err := c.marks.automaton()
 	if err != nil { // the data's checks at load make this unreachable
@@ -272,4 +272,14 @@ func (m *mark) standsAt(text string, start, end int) bool {
 func hostEndsAt(text string, end int) bool {
 	return end == len(text) || !isHostByte(text[end]) &&
 		!(text[end] == '.' && end+1 < len(text) && isHostByte(text[end+1]))
+}
+
+// hasLetter reports whether s holds an ASCII letter.
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isAlpha(s[i]) {
+			return true
+		}
+	}
+	return false
 }

@@ -175,15 +175,21 @@ func splitEnhancedPattern(s string) (class uint8, subject uint16, detail string,
 }
 
 // checkMark makes sure a mark is a needle (checkNeedle) without control
-// bytes: no mark spans a line break, which the detection relies on.
+// bytes, so that no mark spans a line break, and with a letter, so that a
+// text without one holds no mark: the detection relies on both.
 func checkMark(s string) error {
 	if err := checkNeedle(s); err != nil {
 		return err
 	}
+	letter := false
 	for i := 0; i < len(s); i++ {
 		if s[i] < ' ' || s[i] == 0x7f {
 			return fmt.Errorf("%q: no control characters", s)
 		}
+		letter = letter || isAlpha(s[i])
+	}
+	if !letter {
+		return fmt.Errorf("%q: a mark needs a letter (Detect skips texts without one)", s)
 	}
 	return nil
 }

@@ -645,6 +645,7 @@ func TestParseProvidersRejectsBadData(t *testing.T) {
 		"not json":         `{`,
 		"no id":            `[{"name":"X","docs":"https://x","markers":["x"]}]`,
 		"no docs":          `[{"id":"x","name":"X","markers":["x"]}]`,
+		"marker no letter": `[{"id":"x","name":"X","docs":"https://x","markers":["[0]"]}]`,
 		"marker with tab":  `[{"id":"x","name":"X","docs":"https://x","markers":["a\tb"]}]`,
 		"duplicate id":     `[{"id":"x","name":"X","docs":"https://x","markers":["x"]},{"id":"x","name":"X","docs":"https://x","markers":["x"]}]`,
 		"no markers":       `[{"id":"x","name":"X","docs":"https://x"}]`,
