@@ -25,6 +25,10 @@ type Catalog struct {
 	providers  []*Provider
 	blocklists []*Blocklist
 	marks      *markIndex // every provider and blocklist mark, for Detect
+
+	replyFacets    map[Reply]Facets
+	subjectFacets  [8]Facets // by subject digit, the defaults of enhanced codes
+	enhancedFacets map[subjectDetail]Facets
 }
 
 var (
@@ -42,7 +46,8 @@ func Default() (*Catalog, error) {
 
 // Load parses the embedded data files.
 func Load() (*Catalog, error) {
-	c := &Catalog{enhanced: map[subjectDetail]*Entry{}, byKey: map[string]*Entry{}}
+	c := &Catalog{enhanced: map[subjectDetail]*Entry{}, byKey: map[string]*Entry{},
+		replyFacets: map[Reply]Facets{}, enhancedFacets: map[subjectDetail]Facets{}}
 	var replies, enhanced []*Entry
 	if err := readJSON("data/replies.json", &replies); err != nil {
 		return nil, err
@@ -76,6 +81,9 @@ func Load() (*Catalog, error) {
 		c.enhanced[k] = e
 		c.byKey[e.Key] = e
 		c.ordered = append(c.ordered, e)
+	}
+	if err := c.loadFacets(); err != nil {
+		return nil, err
 	}
 	if err := c.loadProviders(); err != nil {
 		return nil, err

@@ -36,6 +36,17 @@ type langFiles struct {
 	replies   lazyFile[CodeText]
 	enhanced  lazyFile[CodeText]
 	providers lazyFile[ProviderText]
+
+	contrastsOnce sync.Once
+	contrasts     map[string]string // by pairKey of the two codes
+	contrastsErr  error
+}
+
+// contrasts returns the notes on pairs of codes, read on first use.
+func (l *Lang) contrasts() map[string]string {
+	f := l.files
+	f.contrastsOnce.Do(func() { f.contrasts, f.contrastsErr = readContrasts(f.fsys, f.dir) })
+	return f.contrasts
 }
 
 func (l *Lang) ui() map[string]string {
@@ -72,7 +83,8 @@ func (b *Bundle) LoadAll() error {
 		l.replies()
 		l.enhanced()
 		l.providers()
-		for _, err := range []error{l.files.ui.err, l.files.replies.err, l.files.enhanced.err, l.files.providers.err} {
+		l.contrasts()
+		for _, err := range []error{l.files.ui.err, l.files.replies.err, l.files.enhanced.err, l.files.providers.err, l.files.contrastsErr} {
 			if err != nil {
 				return err
 			}

@@ -43,6 +43,15 @@ func TestLazyTexts(t *testing.T) {
 	if err := b.LoadAll(); err == nil {
 		t.Error("LoadAll did not report fr/providers.json")
 	}
+	fsys["fr/providers.json"] = &fstest.MapFile{Data: []byte(`{}`)}
+	fsys["fr/contrasts.json"] = &fstest.MapFile{Data: []byte(`{"550 or 554":"x"}`)}
+	b, err = LoadFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.LoadAll(); err == nil {
+		t.Error("LoadAll did not report a contrasts key not of the form \"550 vs 554\"")
+	}
 	delete(fsys, "fr/enhanced.json")
 	if _, err := LoadFS(fsys); err == nil {
 		t.Error("a language without enhanced.json loaded")

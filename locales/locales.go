@@ -3,6 +3,7 @@ package locales
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -40,7 +41,7 @@ type Lang struct {
 	Tag      string     // "vi"
 	Name     string     // the language's name in itself: "Tiếng Việt"
 	letters  string     // the distinctive letters, read with Name at load
-	files    *langFiles // labels, code and provider texts, read on first use
+	files    *langFiles // labels, code, provider and contrast texts, read on first use
 	fallback *Lang      // nil for the fallback language itself
 }
 
@@ -122,6 +123,37 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 	b.matcher = language.NewMatcher(tags)
 	b.indexLetters()
 	return b, nil
+}
+
+// readContrasts reads the hand-written notes on pairs of codes people
+// confuse, keyed by pairKey. The file is optional: a language without it
+// shows none.
+func readContrasts(fsys fs.FS, dir string) (map[string]string, error) {
+	var notes map[string]string
+	err := readJSON(fsys, path.Join(dir, "contrasts.json"), &notes)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	contrasts := make(map[string]string, len(notes))
+	for k, v := range notes {
+		a, b, ok := strings.Cut(k, " vs ")
+		if !ok {
+			return nil, fmt.Errorf("locales: %s/contrasts.json: key %q is not of the form \"550 vs 554\"", dir, k)
+		}
+		contrasts[pairKey(a, b)] = v
+	}
+	return contrasts, nil
+}
+
+// pairKey is the same for a pair in either order.
+func pairKey(a, b string) string {
+	if a > b {
+		a, b = b, a
+	}
+	return a + "|" + b
 }
 
 func readJSON(fsys fs.FS, name string, v any) error {
