@@ -22,6 +22,9 @@ type Catalog struct {
 	byKey    map[string]*Entry
 	ordered  []*Entry // replies by number, then enhanced codes by subject and detail
 
+	// Providers and blocklists are read on first use (provider_load.go).
+	provOnce   sync.Once
+	provErr    error
 	providers  []*Provider
 	blocklists []*Blocklist
 	marks      *markIndex // every provider and blocklist mark, for Detect
@@ -83,9 +86,6 @@ func Load() (*Catalog, error) {
 		c.ordered = append(c.ordered, e)
 	}
 	if err := c.loadFacets(); err != nil {
-		return nil, err
-	}
-	if err := c.loadProviders(); err != nil {
 		return nil, err
 	}
 	return c, nil

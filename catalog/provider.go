@@ -129,10 +129,14 @@ func (r *rule) matches(code Code, text string) bool {
 
 // Providers returns every provider in the order of the data file. The slice
 // must not be modified.
-func (c *Catalog) Providers() []*Provider { return c.providers }
+func (c *Catalog) Providers() []*Provider {
+	c.ensureProviders()
+	return c.providers
+}
 
 // Provider returns the provider with this ID, such as "gmail".
 func (c *Catalog) Provider(id string) (*Provider, bool) {
+	c.ensureProviders()
 	for _, p := range c.providers {
 		if p.ID == id {
 			return p, true

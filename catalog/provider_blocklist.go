@@ -44,10 +44,14 @@ type blocklistJSON struct {
 // Blocklists returns every blocklist in the order of the data file, for
 // callers that explain or check listings (such as the diagnose package).
 // The slice must not be modified.
-func (c *Catalog) Blocklists() []*Blocklist { return c.blocklists }
+func (c *Catalog) Blocklists() []*Blocklist {
+	c.ensureProviders()
+	return c.blocklists
+}
 
 // Blocklist returns the blocklist with this ID, such as "spamhaus".
 func (c *Catalog) Blocklist(id string) (*Blocklist, bool) {
+	c.ensureProviders()
 	for _, b := range c.blocklists {
 		if b.ID == id {
 			return b, true

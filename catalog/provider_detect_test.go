@@ -9,6 +9,9 @@ import (
 // search of the whole text per mark. It is kept as the reference the
 // one-pass scan must agree with, and as the "before" of the benchmark.
 func (c *Catalog) detectMultiPass(text string) Detection {
+	if c.ensureProviders() != nil {
+		return Detection{}
+	}
 	var found [maxMarks]evidence
 	for i := range c.marks.marks {
 		found[i] = findEvidenceMultiPass(text, &c.marks.marks[i])
@@ -126,5 +129,23 @@ func TestAutomatonFindsEveryOccurrence(t *testing.T) {
 	}
 	if _, err := newAutomaton(make([]string, maxMarks+1)); err == nil {
 		t.Error("no error for too many marks")
+	}
+}
+
+// TestProviderDataLoads checks the embedded providers and blocklists, which
+// the catalog reads on first use rather than in Load.
+func TestProviderDataLoads(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.providers != nil {
+		t.Error("Load read the providers; they are meant to be read on first use")
+	}
+	if err := c.ensureProviders(); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Providers()) < 14 || len(c.Blocklists()) < 6 {
+		t.Errorf("%d providers and %d blocklists loaded", len(c.Providers()), len(c.Blocklists()))
 	}
 }

@@ -208,8 +208,22 @@ func checkNeedle(s string) error {
 	return nil
 }
 
-// loadProviders reads the providers and the blocklists and builds the
-// automaton over all their marks.
+// ensureProviders reads the providers and the blocklists the first time any
+// of them is needed, and returns the error that reading met, if any. A run
+// of the command line that explains a code needs none of them, so Load
+// leaves them; the package's tests check the embedded data loads. After an
+// error the catalog has no providers, and detection names none.
+func (c *Catalog) ensureProviders() error {
+	c.provOnce.Do(func() {
+		if c.provErr = c.loadProviders(); c.provErr != nil {
+			c.providers, c.blocklists, c.marks = nil, nil, nil
+		}
+	})
+	return c.provErr
+}
+
+// loadProviders reads the providers and the blocklists and lists all their
+// marks.
 func (c *Catalog) loadProviders() error {
 	b, err := dataFS.ReadFile("data/providers.json")
 	if err != nil {
@@ -224,8 +238,12 @@ func (c *Catalog) loadProviders() error {
 	if c.blocklists, err = parseBlocklists(b); err != nil {
 		return fmt.Errorf("catalog: data/blocklists.json: %w", err)
 	}
+	ids := map[string]bool{}
+	for _, p := range c.providers {
+		ids[p.ID] = true
+	}
 	for _, bl := range c.blocklists {
-		if _, clash := c.Provider(bl.ID); clash {
+		if ids[bl.ID] {
 			return fmt.Errorf("catalog: blocklist id %q is also a provider id; their texts share one file", bl.ID)
 		}
 	}
