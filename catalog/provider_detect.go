@@ -87,7 +87,7 @@ type Detection struct {
 // blocklist is chosen by the same weighing of its marks, without domains.
 // Matching ignores ASCII case and does not allocate.
 func (c *Catalog) Detect(text string) Detection {
-	if c.ensureProviders() != nil || !hasLetter(text) {
+	if !hasLetter(text) || c.ensureProviders() != nil {
 		return Detection{} // every mark has a letter; "550 5.1.1" needs no automaton
 	}
 	a, err := c.marks.automaton()
