@@ -23,7 +23,12 @@ type Catalog struct {
 	byKey    map[string]*Entry
 	ordered  []*Entry // replies by number, then enhanced codes by subject and detail
 
-	providers []*Provider
+	// Providers and blocklists are read on first use (provider_load.go).
+	provOnce   sync.Once
+	provErr    error
+	providers  []*Provider
+	blocklists []*Blocklist
+	marks      *markIndex // every provider and blocklist mark, for Detect
 
 	replyFacets    map[Reply]Facets
 	subjectFacets  [8]Facets // by subject digit, the defaults of enhanced codes
@@ -89,13 +94,6 @@ func Load() (*Catalog, error) {
 	}
 	if err := c.loadFacets(); err != nil {
 		return nil, err
-	}
-	b, err := dataFS.ReadFile("data/providers.json")
-	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
-	}
-	if c.providers, err = parseProviders(b); err != nil {
-		return nil, fmt.Errorf("catalog: data/providers.json: %w", err)
 	}
 	return c, nil
 }

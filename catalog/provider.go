@@ -16,10 +16,18 @@ type Provider struct {
 	// Name is the English display name, for logs and tests; users see the
 	// title that package locales keeps under ID.
 	Name string
+	// Docs is the public page where the provider documents its codes.
+	Docs string
 	// Markers are lowercase substrings that only the provider's own servers
 	// write: host names of its MX and submission servers, stamps it appends
-	// to every reply ("gsmtp"), links to its postmaster pages.
+	// to every reply, links to its postmaster pages.
 	Markers []string
+	// Words are markers that count only as whole words ("gsmtp",
+	// "cuda_nsu"), not inside a longer word, host name or address.
+	Words []string
+	// Subdomains are domains that count only as the tail of a longer host
+	// name: "icloud.com" in "mx01.mail.icloud.com", not in "bob@icloud.com".
+	Subdomains []string
 	// Domains are the provider's lowercase mail domains. They are weak
 	// evidence: a recipient address at gmail.com says nothing about which
 	// server wrote the reply.
@@ -121,123 +129,20 @@ func (r *rule) matches(code Code, text string) bool {
 
 // Providers returns every provider in the order of the data file. The slice
 // must not be modified.
-func (c *Catalog) Providers() []*Provider { return c.providers }
+func (c *Catalog) Providers() []*Provider {
+	c.ensureProviders()
+	return c.providers
+}
 
 // Provider returns the provider with this ID, such as "gmail".
 func (c *Catalog) Provider(id string) (*Provider, bool) {
+	c.ensureProviders()
 	for _, p := range c.providers {
 		if p.ID == id {
 			return p, true
 		}
 	}
 	return nil, false
-}
-
-// DetectProvider names the provider whose servers wrote text, or nil.
-//
-// text may be one reply, a log line or a whole bounce. The rule:
-//
-//   - Only markers identify a provider: host names of its servers, stamps
-//     it appends to its replies, links to its postmaster pages. Its plain
-//     mail domains never do on their own, so a Gmail recipient in a bounce
-//     from another server does not make it a Gmail bounce.
-//   - A marker on a line that carries a 4xx or 5xx reply code (with the
-//     indented lines that continue it) outweighs any number of markers
-//     elsewhere: in a bounce written by one provider about another's
-//     rejection, the rejecting server's stamp sits on the reply line.
-//   - Trace headers (Received:, X-…:, ARC-…:, DKIM-Signature:,
-//     Authentication-Results:, Received-SPF:) are ignored: they name the
-//     systems the original message passed through, usually the sender's.
-//   - Among providers with equal marker evidence, the one whose domains
-//     appear as host names (not after an "@") wins; then the one listed
-//     first in the data file.
-//
-// Matching ignores ASCII case and does not allocate.
-func (c *Catalog) DetectProvider(text string) *Provider {
-	n := len(c.providers)
-	if n == 0 || text == "" {
-		return nil
-	}
-	best, bestScore := -1, 0
-	for i, p := range c.providers {
-		replies, others := 0, 0
-		for _, m := range p.Markers {
-			switch findEvidence(text, m, false) {
-			case onReplyLine:
-				replies++
-			case elsewhere:
-				others++
-			}
-		}
-		if replies+others == 0 {
-			continue // domains alone never identify a provider
-		}
-		domains := 0
-		for _, d := range p.Domains {
-			if findEvidence(text, d, true) != absent {
-				domains++
-			}
-		}
-		if s := replies*1_000_000 + others*1_000 + domains; s > bestScore {
-			best, bestScore = i, s
-		}
-	}
-	if best < 0 {
-		return nil
-	}
-	return c.providers[best]
-}
-
-// evidence is where a marker was found.
-type evidence uint8
-
-const (
-	absent      evidence = iota
-	elsewhere            // outside trace headers, on a line without a reply code
-	onReplyLine          // on a logical line that carries a 4xx or 5xx reply code
-)
-
-// findEvidence looks for needle in text, ignoring ASCII case and trace
-// headers, and reports the strongest place it occurs. With host set, needle
-// must stand as a host name (see containsHostFold).
-func findEvidence(text, needle string, host bool) evidence {
-	found := absent
-	for off := 0; off < len(text); {
-		i := indexFold(text[off:], needle)
-		if i < 0 {
-			break
-		}
-		i += off
-		if host && !isHostAt(text, i, len(needle)) {
-			off = i + 1
-			continue
-		}
-		start, end := logicalLineAt(text, i)
-		line := text[start:end]
-		if !isTraceHeader(line) {
-			if hasReplyCode(line) {
-				return onReplyLine
-			}
-			found = elsewhere
-		}
-		off = end
-	}
-	return found
-}
-
-// logicalLineAt returns the bounds of the logical line (see nextLogicalLine)
-// that holds text[i].
-func logicalLineAt(text string, i int) (start, end int) {
-	start = strings.LastIndexByte(text[:i], '\n') + 1
-	for start > 0 && (text[start] == ' ' || text[start] == '\t') {
-		start = strings.LastIndexByte(text[:start-1], '\n') + 1
-	}
-	line, _ := nextLogicalLine(text[start:])
-	for start+len(line) <= i { // i sat in a line that nextLogicalLine ended before
-		start += len(line)
-		line, _ = nextLogicalLine(text[start:])
-	}
-	return start, start + len(line)
 }
 
 // ProviderMeaning returns p's own meaning of code as the server text (the line

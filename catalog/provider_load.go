@@ -1,7 +1,8 @@
 package catalog
 
-// Loading data/providers.json: its JSON form, and the checks that keep
-// every rule cheap to match.
+// Loading data/providers.json and data/blocklists.json: their JSON form, the
+// checks that keep every rule cheap to match, and the automaton over every
+// mark.
 
 import (
 	"encoding/json"
@@ -11,11 +12,14 @@ import (
 
 // providerJSON is the form of one provider in data/providers.json.
 type providerJSON struct {
-	ID       string     `json:"id"`
-	Name     string     `json:"name"`
-	Markers  []string   `json:"markers"`
-	Domains  []string   `json:"domains"`
-	Meanings []ruleJSON `json:"meanings"`
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Docs       string     `json:"docs"`
+	Markers    []string   `json:"markers"`
+	Words      []string   `json:"words"`
+	Subdomains []string   `json:"subdomains"`
+	Domains    []string   `json:"domains"`
+	Meanings   []ruleJSON `json:"meanings"`
 }
 
 // ruleJSON is the form of one rule. Enhanced is "5.7.26" (that class only),
@@ -50,18 +54,24 @@ func parseProviders(data []byte) ([]*Provider, error) {
 		if rp.Name == "" {
 			return nil, fmt.Errorf("provider %s: no name", rp.ID)
 		}
-		if len(rp.Markers) == 0 {
+		if !strings.HasPrefix(rp.Docs, "https://") {
+			return nil, fmt.Errorf("provider %s: docs must be the https address of the page that documents its codes", rp.ID)
+		}
+		if len(rp.Markers)+len(rp.Words)+len(rp.Subdomains) == 0 {
 			return nil, fmt.Errorf("provider %s: no markers, so it could never be detected", rp.ID)
 		}
-		if len(rp.Markers) > maxMarkers || len(rp.Domains) > maxMarkers {
+		if len(rp.Markers)+len(rp.Words)+len(rp.Subdomains) > maxMarkers || len(rp.Domains) > maxMarkers {
 			return nil, fmt.Errorf("provider %s: at most %d markers and %d domains", rp.ID, maxMarkers, maxMarkers)
 		}
-		for _, s := range append(append([]string(nil), rp.Markers...), rp.Domains...) {
-			if err := checkNeedle(s); err != nil {
-				return nil, fmt.Errorf("provider %s: marker %w", rp.ID, err)
+		for _, list := range [][]string{rp.Markers, rp.Words, rp.Subdomains, rp.Domains} {
+			for _, s := range list {
+				if err := checkMark(s); err != nil {
+					return nil, fmt.Errorf("provider %s: marker %w", rp.ID, err)
+				}
 			}
 		}
-		p := &Provider{ID: rp.ID, Name: rp.Name, Markers: rp.Markers, Domains: rp.Domains}
+		p := &Provider{ID: rp.ID, Name: rp.Name, Docs: rp.Docs, Markers: rp.Markers, Words: rp.Words,
+			Subdomains: rp.Subdomains, Domains: rp.Domains}
 		for _, rr := range rp.Meanings {
 			r, err := parseRule(rr)
 			if err != nil {
@@ -164,6 +174,26 @@ func splitEnhancedPattern(s string) (class uint8, subject uint16, detail string,
 	return class, subject, detail, ok
 }
 
+// checkMark makes sure a mark is a needle (checkNeedle) without control
+// bytes, so that no mark spans a line break, and with a letter, so that a
+// text without one holds no mark: the detection relies on both.
+func checkMark(s string) error {
+	if err := checkNeedle(s); err != nil {
+		return err
+	}
+	letter := false
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] == 0x7f {
+			return fmt.Errorf("%q: no control characters", s)
+		}
+		letter = letter || isAlpha(s[i])
+	}
+	if !letter {
+		return fmt.Errorf("%q: a mark needs a letter (Detect skips texts without one)", s)
+	}
+	return nil
+}
+
 // checkNeedle makes sure a marker or text is non-empty lowercase ASCII, which
 // is what the case-insensitive matching relies on.
 func checkNeedle(s string) error {
@@ -176,4 +206,73 @@ func checkNeedle(s string) error {
 		}
 	}
 	return nil
+}
+
+// ensureProviders reads the providers and the blocklists the first time any
+// of them is needed, and returns the error that reading met, if any. A run
+// of the command line that explains a code needs none of them, so Load
+// leaves them; the package's tests check the embedded data loads. After an
+// error the catalog has no providers, and detection names none.
+func (c *Catalog) ensureProviders() error {
+	c.provOnce.Do(func() {
+		if c.provErr = c.loadProviders(); c.provErr != nil {
+			c.providers, c.blocklists, c.marks = nil, nil, nil
+		}
+	})
+	return c.provErr
+}
+
+// loadProviders reads the providers and the blocklists and lists all their
+// marks.
+func (c *Catalog) loadProviders() error {
+	b, err := dataFS.ReadFile("data/providers.json")
+	if err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	if c.providers, err = parseProviders(b); err != nil {
+		return fmt.Errorf("catalog: data/providers.json: %w", err)
+	}
+	if b, err = dataFS.ReadFile("data/blocklists.json"); err != nil {
+		return fmt.Errorf("catalog: %w", err)
+	}
+	if c.blocklists, err = parseBlocklists(b); err != nil {
+		return fmt.Errorf("catalog: data/blocklists.json: %w", err)
+	}
+	ids := map[string]bool{}
+	for _, p := range c.providers {
+		ids[p.ID] = true
+	}
+	for _, bl := range c.blocklists {
+		if ids[bl.ID] {
+			return fmt.Errorf("catalog: blocklist id %q is also a provider id; their texts share one file", bl.ID)
+		}
+	}
+	if c.marks, err = buildMarkIndex(c.providers, c.blocklists); err != nil {
+		return fmt.Errorf("catalog: provider marks: %w", err)
+	}
+	return nil
+}
+
+// buildMarkIndex lists every mark with its kind, role and owner; the
+// automaton over them is built on first use.
+func buildMarkIndex(providers []*Provider, blocklists []*Blocklist) (*markIndex, error) {
+	x := &markIndex{}
+	add := func(list []string, kind markKind, role markRole, owner int) {
+		for _, s := range list {
+			x.marks = append(x.marks, mark{needle: s, kind: kind, role: role, owner: uint16(owner)})
+		}
+	}
+	for i, p := range providers {
+		add(p.Markers, markAnywhere, roleMarker, i)
+		add(p.Words, markWord, roleMarker, i)
+		add(p.Subdomains, markSubdomain, roleMarker, i)
+		add(p.Domains, markHost, roleDomain, i)
+	}
+	for i, bl := range blocklists {
+		add(bl.markers, markAnywhere, roleBlocklist, i)
+	}
+	if len(x.marks) > maxMarks {
+		return nil, fmt.Errorf("%d marks: at most %d are supported", len(x.marks), maxMarks)
+	}
+	return x, nil
 }

@@ -12,7 +12,7 @@ const minDistinctive = 2
 func (b *Bundle) indexLetters() {
 	b.letters = map[rune]int{}
 	for i, l := range b.langs {
-		for _, r := range l.ui["language.letters"] {
+		for _, r := range l.letters {
 			if r >= 0x80 {
 				b.letters[r] = i
 			}

@@ -9,7 +9,11 @@
 //     how to fix it, for every code of package catalog, keyed by "550" or
 //     "X.1.1";
 //   - providers.json: what a mail provider means by a code, keyed by
-//     "provider/code".
+//     "provider/code", and what each provider and blocklist is, keyed by its
+//     id ("gmail", "spamhaus").
+//
+// Only each language's name and distinctive letters are read at load; the
+// texts are decoded on first use, and Bundle.LoadAll decodes them all.
 //
 // Templates name their blanks in braces, like "{code}"; every language must
 // use the same blanks as English, which the package's tests check.

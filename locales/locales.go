@@ -89,13 +89,11 @@ type ProviderText struct {
 
 // Lang is one language's texts.
 type Lang struct {
-	Tag       string // "vi"
-	Name      string // the language's name in itself: "Tiếng Việt"
-	ui        map[string]string
-	codes     map[string]CodeText
-	providers map[string]ProviderText
-	contrasts map[string]string // by pairKey of the two codes
-	fallback  *Lang             // nil for the fallback language itself
+	Tag      string     // "vi"
+	Name     string     // the language's name in itself: "Tiếng Việt"
+	letters  string     // the distinctive letters, read with Name at load
+	files    *langFiles // labels, code, provider and contrast texts, read on first use
+	fallback *Lang      // nil for the fallback language itself
 }
 
 // Bundle is the set of languages. It is read-only once loaded and safe for
@@ -118,7 +116,8 @@ func Load() (*Bundle, error) {
 }
 
 // LoadFS reads one directory per language from fsys. It fails when the
-// fallback language is missing or a file does not parse; completeness is
+// fallback language or a language's file is missing; each language's name
+// and letters are read at once, its texts on first use (see LoadAll). Completeness is
 // checked by tests, not at start-up, so a missing text never stops the bot.
 func LoadFS(fsys fs.FS) (*Bundle, error) {
 	dirs, err := fs.ReadDir(fsys, ".")
@@ -135,26 +134,18 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 			return nil, fmt.Errorf("locales: directory %q is not a language tag: %w", d.Name(), err)
 		}
 		l := &Lang{Tag: tag.String()}
-		if err := readJSON(fsys, path.Join(d.Name(), "ui.json"), &l.ui); err != nil {
-			return nil, err
+		ui, err := fs.ReadFile(fsys, path.Join(d.Name(), "ui.json"))
+		if err != nil {
+			return nil, fmt.Errorf("locales: %w", err)
 		}
-		l.codes = map[string]CodeText{}
-		for _, f := range []string{"replies.json", "enhanced.json"} {
-			var part map[string]CodeText
-			if err := readJSON(fsys, path.Join(d.Name(), f), &part); err != nil {
-				return nil, err
-			}
-			for k, v := range part {
-				l.codes[k] = v
+		l.Name = topLevelString(ui, "language.name")
+		l.letters = topLevelString(ui, "language.letters")
+		for _, f := range []string{"replies.json", "enhanced.json", "providers.json"} {
+			if _, err := fs.Stat(fsys, path.Join(d.Name(), f)); err != nil {
+				return nil, fmt.Errorf("locales: %w", err)
 			}
 		}
-		if err := readJSON(fsys, path.Join(d.Name(), "providers.json"), &l.providers); err != nil {
-			return nil, err
-		}
-		if err := readContrasts(fsys, d.Name(), l); err != nil {
-			return nil, err
-		}
-		l.Name = l.ui["language.name"]
+		l.files = &langFiles{fsys: fsys, dir: d.Name()}
 		b.langs = append(b.langs, l)
 		b.byTag[l.Tag] = l
 	}
@@ -186,25 +177,26 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 }
 
 // readContrasts reads the hand-written notes on pairs of codes people
-// confuse. The file is optional: a language without it shows none.
-func readContrasts(fsys fs.FS, dir string, l *Lang) error {
+// confuse, keyed by pairKey. The file is optional: a language without it
+// shows none.
+func readContrasts(fsys fs.FS, dir string) (map[string]string, error) {
 	var notes map[string]string
 	err := readJSON(fsys, path.Join(dir, "contrasts.json"), &notes)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	l.contrasts = make(map[string]string, len(notes))
+	contrasts := make(map[string]string, len(notes))
 	for k, v := range notes {
 		a, b, ok := strings.Cut(k, " vs ")
 		if !ok {
-			return fmt.Errorf("locales: %s/contrasts.json: key %q is not of the form \"550 vs 554\"", dir, k)
+			return nil, fmt.Errorf("locales: %s/contrasts.json: key %q is not of the form \"550 vs 554\"", dir, k)
 		}
-		l.contrasts[pairKey(a, b)] = v
+		contrasts[pairKey(a, b)] = v
 	}
-	return nil
+	return contrasts, nil
 }
 
 // pairKey is the same for a pair in either order.

@@ -17,7 +17,18 @@ func load(t *testing.T) *Bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every language's texts, not only those a test happens to look up.
+	if err := b.LoadAll(); err != nil {
+		t.Fatal(err)
+	}
 	return b
+}
+
+// codes returns every code text of l, replies and enhanced codes together.
+func codes(l *Lang) map[string]CodeText {
+	all := maps.Clone(l.replies())
+	maps.Copy(all, l.enhanced())
+	return all
 }
 
 func TestMatch(t *testing.T) {
@@ -133,29 +144,29 @@ func TestComplete(t *testing.T) {
 			if l.Name == "" || l.Name == en.Name {
 				t.Errorf("language.name is %q: name the language in itself", l.Name)
 			}
-			for _, k := range slices.Sorted(maps.Keys(en.ui)) {
-				got, ok := l.ui[k]
+			for _, k := range slices.Sorted(maps.Keys(en.ui())) {
+				got, ok := l.ui()[k]
 				switch {
 				case !ok || strings.TrimSpace(got) == "" && k != "language.letters":
 					t.Errorf("ui.json: %s is missing", k)
-				case !slices.Equal(blanks(got), blanks(en.ui[k])):
-					t.Errorf("ui.json: %s uses blanks %v, English uses %v", k, blanks(got), blanks(en.ui[k]))
-				case got == en.ui[k] && !sameEverywhere[k] && hasLetters(got):
+				case !slices.Equal(blanks(got), blanks(en.ui()[k])):
+					t.Errorf("ui.json: %s uses blanks %v, English uses %v", k, blanks(got), blanks(en.ui()[k]))
+				case got == en.ui()[k] && !sameEverywhere[k] && hasLetters(got):
 					t.Errorf("ui.json: %s is still English: %q", k, got)
 				}
 			}
-			for k := range l.ui {
-				if _, ok := en.ui[k]; !ok {
+			for k := range l.ui() {
+				if _, ok := en.ui()[k]; !ok {
 					t.Errorf("ui.json: %s is not a key English has (misspelt?)", k)
 				}
 			}
-			for _, k := range slices.Sorted(maps.Keys(en.codes)) {
-				c, ok := l.codes[k]
+			for _, k := range slices.Sorted(maps.Keys(codes(en))) {
+				c, ok := codes(l)[k]
 				if !ok {
 					t.Errorf("code %s has no text", k)
 					continue
 				}
-				got, want := codeFields(c), codeFields(en.codes[k])
+				got, want := codeFields(c), codeFields(codes(en)[k])
 				for _, name := range slices.Sorted(maps.Keys(want)) {
 					checkText(t, "code "+k+" "+name, got[name], want[name])
 				}
@@ -165,24 +176,24 @@ func TestComplete(t *testing.T) {
 					}
 				}
 			}
-			if len(en.contrasts) == 0 {
+			if len(en.contrasts()) == 0 {
 				t.Error("English has no contrasts.json notes")
 			}
-			for _, k := range slices.Sorted(maps.Keys(en.contrasts)) {
-				checkText(t, "contrast "+k, l.contrasts[k], en.contrasts[k])
+			for _, k := range slices.Sorted(maps.Keys(en.contrasts())) {
+				checkText(t, "contrast "+k, l.contrasts()[k], en.contrasts()[k])
 			}
-			for k := range l.contrasts {
-				if _, ok := en.contrasts[k]; !ok {
+			for k := range l.contrasts() {
+				if _, ok := en.contrasts()[k]; !ok {
 					t.Errorf("contrasts.json: %s is not a pair English has", k)
 				}
 			}
-			for _, k := range slices.Sorted(maps.Keys(en.providers)) {
-				p, ok := l.providers[k]
+			for _, k := range slices.Sorted(maps.Keys(en.providers())) {
+				p, ok := l.providers()[k]
 				if !ok {
 					t.Errorf("provider text %s is missing", k)
 					continue
 				}
-				e := en.providers[k]
+				e := en.providers()[k]
 				checkText(t, "provider "+k+" meaning", p.Meaning, e.Meaning)
 				checkText(t, "provider "+k+" fix", p.Fix, e.Fix)
 				if strings.TrimSpace(p.Title) == "" {
@@ -241,15 +252,15 @@ func TestNoDoubledWords(t *testing.T) {
 				t.Errorf("%s %s: doubled word %q in %q", l.Tag, where, w, s)
 			}
 		}
-		for k, v := range l.ui {
+		for k, v := range l.ui() {
 			check(k, v)
 		}
-		for k, c := range l.codes {
+		for k, c := range codes(l) {
 			for name, s := range codeFields(c) {
 				check(k+" "+name, s)
 			}
 		}
-		for k, p := range l.providers {
+		for k, p := range l.providers() {
 			for _, s := range []string{p.Title, p.Meaning, p.Fix} {
 				check(k, s)
 			}
@@ -267,12 +278,12 @@ func TestThaiIsThai(t *testing.T) {
 	thai := func(s string) bool {
 		return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Thai, r) })
 	}
-	for k, v := range th.ui {
+	for k, v := range th.ui() {
 		if hasLetters(v) && !sameEverywhere[k] && !thai(v) {
 			t.Errorf("ui %s has no Thai: %q", k, v)
 		}
 	}
-	for k, c := range th.codes {
+	for k, c := range codes(th) {
 		for _, s := range codeFields(c) {
 			if !thai(s) {
 				t.Errorf("code %s has a text with no Thai: %q", k, s)

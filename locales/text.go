@@ -8,9 +8,9 @@ import "strings"
 // language has comes back as itself, so a gap shows instead of vanishing;
 // the package's tests make sure neither happens in a release.
 func (l *Lang) T(key string, pairs ...string) string {
-	s, ok := l.ui[key]
+	s, ok := l.ui()[key]
 	if !ok && l.fallback != nil {
-		s, ok = l.fallback.ui[key]
+		s, ok = l.fallback.ui()[key]
 	}
 	if !ok {
 		s = key
@@ -24,9 +24,9 @@ func (l *Lang) T(key string, pairs ...string) string {
 // Code returns the texts of the code registered under key ("550", "X.1.1"),
 // from the fallback language when this one lacks them.
 func (l *Lang) Code(key string) (CodeText, bool) {
-	t, ok := l.codes[key]
+	t, ok := l.codeTexts(key)[key]
 	if !ok && l.fallback != nil {
-		t, ok = l.fallback.codes[key]
+		t, ok = l.fallback.codeTexts(key)[key]
 	}
 	return t, ok
 }
@@ -34,9 +34,9 @@ func (l *Lang) Code(key string) (CodeText, bool) {
 // Provider returns a provider's meaning of a code, keyed "gmail/5.7.26",
 // from the fallback language when this one lacks it.
 func (l *Lang) Provider(key string) (ProviderText, bool) {
-	t, ok := l.providers[key]
+	t, ok := l.providers()[key]
 	if !ok && l.fallback != nil {
-		t, ok = l.fallback.providers[key]
+		t, ok = l.fallback.providers()[key]
 	}
 	return t, ok
 }
@@ -46,9 +46,9 @@ func (l *Lang) Provider(key string) (ProviderText, bool) {
 // the fallback language when this one lacks it.
 func (l *Lang) Contrast(a, b string) (string, bool) {
 	k := pairKey(a, b)
-	s, ok := l.contrasts[k]
+	s, ok := l.contrasts()[k]
 	if !ok && l.fallback != nil {
-		s, ok = l.fallback.contrasts[k]
+		s, ok = l.fallback.contrasts()[k]
 	}
 	return s, ok
 }

@@ -221,6 +221,7 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 		if k < len(line) && line[k] == '#' {
 			k++
 		}
+		k = skipVendorTag(line, k)
 		if k < len(line) && isDigit(line[k]) {
 			e, end, ok := enhancedAt(line, k)
 			switch {
@@ -261,6 +262,27 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 		return codeToken{}, false
 	}
 	return t, true
+}
+
+// skipVendorTag skips a tag that a filter writes between the reply code and
+// the enhanced code, with the blanks after it: Barracuda's "550 cuda_nsu
+// 5.1.1 <a@b> Recipient address rejected", where the tag is no code and the
+// two codes still pair. It returns k when no tag starts there.
+func skipVendorTag(line string, k int) int {
+	if !hasPrefixFold(line[k:], "cuda_") {
+		return k
+	}
+	e := k + len("cuda_")
+	for e < len(line) && isAlpha(line[e]) {
+		e++
+	}
+	if e == k+len("cuda_") || e == len(line) || !isBlank(line[e]) {
+		return k
+	}
+	for e < len(line) && isBlank(line[e]) {
+		e++
+	}
+	return e
 }
 
 // unitWords follow a number that is a quantity, never a reply code.

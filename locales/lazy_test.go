@@ -1,0 +1,84 @@
+package locales
+
+import (
+	"sync"
+	"testing"
+	"testing/fstest"
+)
+
+// TestLazyTexts checks that code and provider texts are read on first use,
+// once, safely from many goroutines, and that a file that does not parse is
+// reported by LoadAll while lookups fall back to English.
+func TestLazyTexts(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en/ui.json":        {Data: []byte(`{"language.name":"English"}`)},
+		"en/replies.json":   {Data: []byte(`{"550":{"title":"Mailbox Unavailable"}}`)},
+		"en/enhanced.json":  {Data: []byte(`{"X.1.1":{"title":"Bad destination mailbox address"}}`)},
+		"en/providers.json": {Data: []byte(`{"gmail":{"title":"Gmail"}}`)},
+		"fr/ui.json":        {Data: []byte(`{"language.name":"Français"}`)},
+		"fr/replies.json":   {Data: []byte(`{"550":{"title":"Boîte indisponible"}}`)},
+		"fr/enhanced.json":  {Data: []byte(`{}`)},
+		"fr/providers.json": {Data: []byte(`{not json`)},
+	}
+	b, err := LoadFS(fsys)
+	if err != nil {
+		t.Fatalf("LoadFS read more than ui.json: %v", err)
+	}
+	fr, _ := b.Get("fr")
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if c, ok := fr.Code("550"); !ok || c.Title != "Boîte indisponible" {
+				t.Errorf("Code(550) = %+v, %v", c, ok)
+			}
+			if c, ok := fr.Code("X.1.1"); !ok || c.Title != "Bad destination mailbox address" {
+				t.Errorf("Code(X.1.1) = %+v, %v; want the English text", c, ok)
+			}
+			if p, ok := fr.Provider("gmail"); !ok || p.Title != "Gmail" {
+				t.Errorf("Provider(gmail) = %+v, %v; want the English text", p, ok)
+			}
+		})
+	}
+	wg.Wait()
+	if err := b.LoadAll(); err == nil {
+		t.Error("LoadAll did not report fr/providers.json")
+	}
+	fsys["fr/providers.json"] = &fstest.MapFile{Data: []byte(`{}`)}
+	fsys["fr/contrasts.json"] = &fstest.MapFile{Data: []byte(`{"550 or 554":"x"}`)}
+	b, err = LoadFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.LoadAll(); err == nil {
+		t.Error("LoadAll did not report a contrasts key not of the form \"550 vs 554\"")
+	}
+	delete(fsys, "fr/enhanced.json")
+	if _, err := LoadFS(fsys); err == nil {
+		t.Error("a language without enhanced.json loaded")
+	}
+}
+
+// TestTopLevelString checks the quick read of a language's name and letters
+// against a full decode of every ui.json.
+func TestTopLevelString(t *testing.T) {
+	b := load(t)
+	for _, l := range b.Languages() {
+		if l.Name != l.ui()["language.name"] || l.letters != l.ui()["language.letters"] {
+			t.Errorf("%s: name %q and letters %q, the full decode says %q and %q",
+				l.Tag, l.Name, l.letters, l.ui()["language.name"], l.ui()["language.letters"])
+		}
+	}
+	tests := []struct{ data, want string }{
+		{`{"a":"x \"k\": no","k" : "yes \u00e9"}`, "yes é"},
+		{`{"k":"a\\"}`, `a\`},
+		{`{"x":"\"k\":\"no\""}`, ""},
+		{`{"k":1}`, ""},
+		{`{"k":"unterminated`, ""},
+		{`{}`, ""},
+	}
+	for _, tt := range tests {
+		if got := topLevelString([]byte(tt.data), "k"); got != tt.want {
+			t.Errorf("topLevelString(%s) = %q, want %q", tt.data, got, tt.want)
+		}
+	}
+}
