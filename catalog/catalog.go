@@ -23,6 +23,7 @@ type Catalog struct {
 	ordered  []*Entry // replies by number, then enhanced codes by subject and detail
 
 	providers []*Provider
+	reasons   *reasonData
 }
 
 var (
@@ -81,6 +82,12 @@ func Load() (*Catalog, error) {
 	}
 	if c.providers, err = parseProviders(b); err != nil {
 		return nil, fmt.Errorf("catalog: data/providers.json: %w", err)
+	}
+	if b, err = dataFS.ReadFile("data/reasons.json"); err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	if c.reasons, err = parseReasons(b); err != nil {
+		return nil, fmt.Errorf("catalog: data/reasons.json: %w", err)
 	}
 	return c, nil
 }
