@@ -93,7 +93,7 @@ func parseReasons(b []byte) (*reasonData, error) {
 		}
 		next++
 		for _, w := range words {
-			phrases = append(phrases, strings.ToLower(w))
+			phrases = append(phrases, w)
 			groups = append(groups, uint8(g))
 		}
 		return g, nil

@@ -1,0 +1,338 @@
+package catalog
+
+import (
+	"bufio"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestClassifyCases checks the rules of data/reasons.json against the
+// server texts in testdata/reasons.txt: real-world replies, each with the
+// reason it carries and, where given, hard or soft.
+func TestClassifyCases(t *testing.T) {
+	c := loadCatalog(t)
+	f, err := os.Open("testdata/reasons.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	n := 0
+	for line := 1; sc.Scan(); line++ {
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		fields := strings.Split(s, " | ")
+		if len(fields) < 3 || len(fields) > 4 {
+			t.Fatalf("reasons.txt:%d: want 'reason | code | text [| hard|soft]'", line)
+		}
+		want, codeText, text := Reason(fields[0]), fields[1], strings.TrimSuffix(fields[2], " |")
+		code, err := Parse(codeText)
+		if err != nil {
+			t.Fatalf("reasons.txt:%d: %v", line, err)
+		}
+		v, ok := c.Classify(code, text, "")
+		if !ok {
+			t.Errorf("reasons.txt:%d: %s is not a failure", line, codeText)
+			continue
+		}
+		if v.Reason != want {
+			t.Errorf("reasons.txt:%d: %s %q: reason %s (from %s), want %s", line, codeText, text, v.Reason, v.Source, want)
+		}
+		if len(fields) == 4 && string(v.Bounce) != fields[3] {
+			t.Errorf("reasons.txt:%d: %s %q: %s bounce (by %s), want %s", line, codeText, text, v.Bounce, v.Basis, fields[3])
+		}
+		n++
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n < 50 {
+		t.Fatalf("only %d cases read from testdata/reasons.txt", n)
+	}
+}
+
+// TestClassifyVerdict checks the parts of a verdict beyond the reason:
+// where the reason came from, the action, the blocklist, and why the bounce
+// is hard or soft.
+func TestClassifyVerdict(t *testing.T) {
+	c := loadCatalog(t)
+	tests := []struct {
+		code, text, provider string
+		want                 Verdict
+		blocklistURL         string
+	}{
+		// The server's words decide before the code: 5.7.1 is four reasons.
+		{"550 5.7.1", "Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", "",
+			Verdict{Reason: ReasonBlocked, Source: SourceWords, Action: ActionRequestDelisting, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass},
+			"https://check.spamhaus.org/"},
+		{"550 5.7.1", "Email rejected per DMARC policy for example.com", "",
+			Verdict{Reason: ReasonAuthFailure, Source: SourceWords, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
+		{"550 5.7.1", "<jdoe@example.com>: Recipient address rejected: User unknown", "",
+			Verdict{Reason: ReasonUserUnknown, Source: SourceWords, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
+		{"550 5.7.1", "Relay access denied", "",
+			Verdict{Reason: ReasonNoRelaying, Source: SourceWords, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisReason}, ""},
+		// The provider's meaning comes before the code's.
+		{"550 5.1.10", "", "microsoft/5.1.10",
+			Verdict{Reason: ReasonUserUnknown, Source: SourceProvider, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
+		{"550 5.1.10", "", "",
+			Verdict{Reason: ReasonNotAccept, Source: SourceCode, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
+		// RFC 3463: X.2.2 is a persistent transient failure, soft under 5xx;
+		// nobody retries a 5xx, so it is resent by hand.
+		{"552 5.2.2", "", "",
+			Verdict{Reason: ReasonMailboxFull, Source: SourceCode, Action: ActionRetryLater, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisReason}, ""},
+		{"452 4.2.2", "", "",
+			Verdict{Reason: ReasonMailboxFull, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisReason}, ""},
+		// A 4xx for a disabled mailbox is effectively hard.
+		{"450 4.2.1", "Mailbox disabled, not accepting messages", "",
+			Verdict{Reason: ReasonSuspend, Source: SourceWords, Action: ActionContactRecipient, Actor: ActorRecipientSide, Bounce: BounceHard, Basis: BasisReason}, ""},
+		// A 5xx that asks to try again later is soft, by its words.
+		{"554 5.7.1", "Service temporarily unavailable, please try again later", "",
+			Verdict{Reason: ReasonSecurityError, Source: SourceCode, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisWords}, ""},
+		// A 4xx that says it is permanent is hard, by its words.
+		{"421 4.7.0", "Permanent rejection for this host", "",
+			Verdict{Reason: ReasonSecurityError, Source: SourceCode, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisWords}, ""},
+		// A 4xx blocklist deferral: the server retries, but delisting is
+		// what helps.
+		{"450 4.7.1", "Client host rejected: see https://ipcheck.proofpoint.com/?ip=192.0.2.1 (dnsbl-lookup)", "",
+			Verdict{Reason: ReasonBlocked, Source: SourceWords, Action: ActionRequestDelisting, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisClass},
+			"https://ipcheck.proofpoint.com/"},
+		// An address's local part says nothing: "filtered@" is not a filter.
+		{"550 5.1.1", "<filtered@example.com>... User Unknown", "",
+			Verdict{Reason: ReasonUserUnknown, Source: SourceWords, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
+		{"550", "<spam-trap@example.com>: no comment", "",
+			Verdict{Reason: ReasonUndefined, Source: SourceCode, Action: ActionInvestigate, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
+	}
+	for _, tt := range tests {
+		code, err := Parse(tt.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := c.Classify(code, tt.text, tt.provider)
+		if !ok {
+			t.Errorf("%s %q: not a failure", tt.code, tt.text)
+			continue
+		}
+		url := ""
+		if got.Blocklist != nil {
+			url = got.Blocklist.URL
+		}
+		got.Blocklist = nil
+		if got != tt.want || url != tt.blocklistURL {
+			t.Errorf("%s %q:\n got %+v list %q\nwant %+v list %q", tt.code, tt.text, got, url, tt.want, tt.blocklistURL)
+		}
+	}
+}
+
+// TestClassifyNotFailure: a success or an intermediate reply has no reason.
+func TestClassifyNotFailure(t *testing.T) {
+	c := loadCatalog(t)
+	for _, s := range []string{"250", "250 2.1.5", "354", "2.0.0"} {
+		code, _ := Parse(s)
+		if v, ok := c.Classify(code, "User unknown", ""); ok {
+			t.Errorf("%s: got a verdict %+v for a code that is not a failure", s, v)
+		}
+	}
+}
+
+// TestReasonActors: every reason's actor is a party its actions address,
+// so the card's "who has to act" never contradicts its next step.
+func TestReasonActors(t *testing.T) {
+	c := loadCatalog(t)
+	for _, r := range Reasons() {
+		info := c.reasons.info[r]
+		for _, a := range []Action{info.Action, info.Action4xx} {
+			if a != "" && !slices.Contains(ActorsFor(a), info.Actor) {
+				t.Errorf("reason %s: actor %s cannot %s (only %v)", r, info.Actor, a, ActorsFor(a))
+			}
+		}
+	}
+}
+
+// codeActorExceptions are the enhanced codes whose registry actor (in
+// data/enhanced.json) differs from the actor of the reason the code alone
+// suggests, each for a reason.
+var codeActorExceptions = map[string]string{
+	"X.4.4":  "unable to route is mostly a mistyped or dead domain (hostunknown, the sender drops it), though the registry's case is the recipient's broken DNS",
+	"X.3.2":  "a system that accepts no network mail is, for the sender, a domain that takes no mail: drop the address",
+	"X.7.2":  "list expansion refused is a policy the sending side must meet",
+	"X.7.15": "a priority too low is the sending system's setting",
+	"X.7.30": "REQUIRETLS refused: the sender must send without requiring TLS or through a path that supports it",
+}
+
+// TestCodeReasonActors: when the reason comes from the code alone, its
+// action's party agrees with who the registry entry says must act, so the
+// card's top and the code's general explanation name the same party.
+func TestCodeReasonActors(t *testing.T) {
+	c := loadCatalog(t)
+	for _, e := range c.Entries() {
+		if e.Kind != KindEnhanced || e.Actor == ActorNobody || e.Actor == "" {
+			continue
+		}
+		for _, class := range []string{"4", "5"} {
+			code, err := Parse(class + e.Key[1:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, _ := c.Classify(code, "", "")
+			if v.Reason == ReasonUndefined {
+				continue
+			}
+			if !slices.Contains(ActorsFor(v.Action), e.Actor) && codeActorExceptions[e.Key] == "" {
+				t.Errorf("%s: registry actor %s, but its reason %s asks %v to %s", code, e.Actor, v.Reason, ActorsFor(v.Action), v.Action)
+			}
+		}
+	}
+	for k := range codeActorExceptions {
+		if _, ok := c.ByKey(k); !ok {
+			t.Errorf("exception for %s, which is not registered", k)
+		}
+	}
+}
+
+// TestReasonProviders: every provider meaning has a reason, and every
+// reason given to a provider meaning names one that exists.
+func TestReasonProviders(t *testing.T) {
+	c := loadCatalog(t)
+	keys := map[string]bool{}
+	for _, p := range c.Providers() {
+		for _, k := range p.Keys() {
+			keys[k] = true
+			if _, ok := c.reasons.providers[k]; !ok {
+				t.Errorf("provider meaning %s has no reason in data/reasons.json", k)
+			}
+		}
+	}
+	for k := range c.reasons.providers {
+		if !keys[k] {
+			t.Errorf("data/reasons.json gives a reason to %s, which no provider has", k)
+		}
+	}
+}
+
+// TestReasonCodes: every registered enhanced code has a reason of its own
+// in data/reasons.json, or is one that reports no failure.
+func TestReasonCodes(t *testing.T) {
+	c := loadCatalog(t)
+	for _, e := range c.Entries() {
+		if e.Kind != KindEnhanced {
+			continue
+		}
+		if _, ok := c.reasons.enhanced[subjectDetail{mustEnhanced(t, e.Key).Subject, mustEnhanced(t, e.Key).Detail}]; !ok && e.Actor != ActorNobody {
+			t.Errorf("%s has no reason in data/reasons.json", e.Key)
+		}
+	}
+}
+
+func mustEnhanced(t *testing.T, key string) Enhanced {
+	t.Helper()
+	en, err := parseEnhancedKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return en
+}
+
+func TestParseReasonsErrors(t *testing.T) {
+	b, err := dataFS.ReadFile("data/reasons.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := string(b)
+	tests := []struct{ name, from, to string }{
+		{"unknown reason in a rule", `{"reason": "virusdetected"`, `{"reason": "virus"`},
+		{"unknown actor", `"userunknown":     {"actor": "sender"`, `"userunknown":     {"actor": "postmaster"`},
+		{"unknown action", `"action": "remove_address"}`, `"action": "panic"}`},
+		{"bad bounce", `"bounce": "hard",  "action": "remove_address"}`, `"bounce": "firm",  "action": "remove_address"}`},
+		{"bad code", `"X.1.1": "userunknown"`, `"X.1": "userunknown"`},
+		{"uppercase phrase", `"out of office"`, `"Out of office"`},
+		{"blocklist without https", `"https://check.spamhaus.org/"`, `"http://check.spamhaus.org/"`},
+	}
+	for _, tt := range tests {
+		bad := strings.Replace(good, tt.from, tt.to, 1)
+		if bad == good {
+			t.Fatalf("%s: %q not found in data/reasons.json", tt.name, tt.from)
+		}
+		if _, err := parseReasons([]byte(bad)); err == nil {
+			t.Errorf("%s: parseReasons accepted it", tt.name)
+		}
+	}
+	if _, err := parseReasons(b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestNormalizeServerText: white space runs become one space and addresses
+// are blanked.
+func TestNormalizeServerText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"  User\t\tunknown \r\n here ", "User unknown here "},
+		{"<filtered@example.com>... User Unknown", "< >... User Unknown"},
+		{"to jdoe@example.com: over quota", "to : over quota"},
+		{"Ma\n ximum hop count", "Ma ximum hop count"},
+	}
+	for _, tt := range tests {
+		if got := string(normalizeServerText(nil, tt.in)); got != tt.want {
+			t.Errorf("normalizeServerText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	long := strings.Repeat("a", 3*maxReasonText)
+	if got := normalizeServerText(nil, long); len(got) != maxReasonText {
+		t.Errorf("a long text gave %d bytes, want %d", len(got), maxReasonText)
+	}
+}
+
+// TestPhraseSet checks the automaton against strings.Contains.
+func TestPhraseSet(t *testing.T) {
+	phrases := []string{"he", "she", "his", "hers", "user unknown", "unknown", "5.1.1"}
+	groups := []uint8{0, 1, 2, 3, 4, 5, 6}
+	p, err := newPhraseSet(phrases, groups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"ushers", "USER UNKNOWN", "unknow", "550 5.1.1 his", "", "sHe"} {
+		var found groupSet
+		p.scan([]byte(text), &found)
+		for i, ph := range phrases {
+			want := strings.Contains(strings.ToLower(text), ph)
+			if found.has(i) != want {
+				t.Errorf("%q: phrase %q found=%v, want %v", text, ph, found.has(i), want)
+			}
+		}
+	}
+	if _, err := newPhraseSet([]string{""}, []uint8{0}); err == nil {
+		t.Error("an empty phrase was accepted")
+	}
+}
+
+func FuzzClassify(f *testing.F) {
+	c, err := Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("550 5.7.1", "blocked using zen.spamhaus.org")
+	f.Add("452 4.2.2", "over quota")
+	f.Add("550", "<a@b>... User unknown")
+	f.Fuzz(func(t *testing.T, codeText, text string) {
+		code, err := Parse(codeText)
+		if err != nil {
+			return
+		}
+		v, ok := c.Classify(code, text, "")
+		if !ok {
+			return
+		}
+		if _, known := c.reasons.info[v.Reason]; !known {
+			t.Fatalf("unknown reason %q", v.Reason)
+		}
+		if v.Bounce != BounceHard && v.Bounce != BounceSoft {
+			t.Fatalf("bounce %q", v.Bounce)
+		}
+		if !slices.Contains(ActorsFor(v.Action), v.Actor) {
+			t.Fatalf("actor %s cannot %s", v.Actor, v.Action)
+		}
+	})
+}
