@@ -3,6 +3,7 @@ package locales
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -98,6 +99,9 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 		if err := readJSON(fsys, path.Join(d.Name(), "providers.json"), &l.providers); err != nil {
 			return nil, err
 		}
+		if err := mergeUI(fsys, path.Join(d.Name(), "reasons.json"), l.ui); err != nil {
+			return nil, err
+		}
 		l.Name = l.ui["language.name"]
 		b.langs = append(b.langs, l)
 		b.byTag[l.Tag] = l
@@ -127,6 +131,28 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 	b.matcher = language.NewMatcher(tags)
 	b.indexLetters()
 	return b, nil
+}
+
+// mergeUI adds the labels of another file to ui: reasons.json keeps the
+// texts of bounce reasons and next steps apart from ui.json, for
+// translators, but they are looked up like any label. A missing file adds
+// nothing (the completeness test reports the missing texts); a key in both
+// files is an error.
+func mergeUI(fsys fs.FS, name string, ui map[string]string) error {
+	if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var more map[string]string
+	if err := readJSON(fsys, name, &more); err != nil {
+		return err
+	}
+	for k, v := range more {
+		if _, dup := ui[k]; dup {
+			return fmt.Errorf("locales: %s: %s is also in ui.json", name, k)
+		}
+		ui[k] = v
+	}
+	return nil
 }
 
 func readJSON(fsys fs.FS, name string, v any) error {
