@@ -104,6 +104,11 @@ func ActorsFor(a Action) []Actor {
 	return []Actor{ActorSender, ActorSenderAdmin, ActorRecipientSide}
 }
 
+// RetryResendLater is the retry advice for a soft bounce under a 5xx code:
+// the cause clears by itself, but no server retries a 5xx reply, so the
+// sender resends by hand.
+const RetryResendLater Retry = "resend_later"
+
 // Bounce says whether resending can succeed without anyone changing
 // anything: a soft bounce may, a hard one fails the same way.
 type Bounce string
@@ -171,12 +176,18 @@ type phraseRule struct {
 	Text     []string `json:"text"`
 	Enhanced []string `json:"enhanced"` // "X.2.0" or "5.2.0": the enhanced code must be one of these
 	Class    Class    `json:"class"`    // 4 or 5: the code's class must be this
+	// Final, when set, requires the code to be (true) or not to be (false)
+	// a DSN's final status.
+	Final *bool `json:"final"`
 
 	enhanced []Enhanced // parsed; Class 0 for "X"
 }
 
-func (r *phraseRule) codeMatches(code Code) bool {
+func (r *phraseRule) matches(code Code, final bool) bool {
 	if r.Class != 0 && code.Class() != r.Class {
+		return false
+	}
+	if r.Final != nil && *r.Final != final {
 		return false
 	}
 	if len(r.enhanced) == 0 {
@@ -195,16 +206,29 @@ func (r *phraseRule) codeMatches(code Code) bool {
 // few lines, and Classify must stay cheap on anything.
 const maxReasonText = 2048
 
-// Classify finds the verdict on a failure: code is the failing code,
-// serverText the server's words on it, and providerKey the key of the
-// provider's own meaning of the code ("gmail/X.7.26"), or "". It returns
-// false for a code that is not a failure (2xx, 3xx).
+// Failure is what is known of one failed step of a delivery.
+type Failure struct {
+	Code Code
+	// ServerText is the server's words on the code.
+	ServerText string
+	// ProviderKey names the provider's own meaning of the code
+	// ("gmail/X.7.26"), or is "".
+	ProviderKey string
+	// Final says the code is a recipient's final status in a delivery
+	// status notification: the sending server has stopped retrying, so a
+	// transient failure there means the message expired in its queue.
+	Final bool
+}
+
+// Classify finds the verdict on a failure. It returns false for a code
+// that is not a failure (2xx, 3xx).
 //
 // The reason comes from the server's words first, then the provider's
 // meaning, then the code; hard or soft from the reason, else the words,
 // else the first digit. It reads at most the first 2 KB of serverText, in
 // one pass, and does not allocate.
-func (c *Catalog) Classify(code Code, serverText, providerKey string) (Verdict, bool) {
+func (c *Catalog) Classify(f Failure) (Verdict, bool) {
+	code, serverText, providerKey := f.Code, f.ServerText, f.ProviderKey
 	class := code.Class()
 	if class != ClassTransientNegative && class != ClassPermanentNegative {
 		return Verdict{}, false
@@ -218,7 +242,7 @@ func (c *Catalog) Classify(code Code, serverText, providerKey string) (Verdict, 
 	v := Verdict{Reason: ReasonUndefined, Source: SourceCode}
 	if !found.empty() {
 		for i := range r.rules {
-			if found.has(i) && r.rules[i].codeMatches(code) {
+			if found.has(i) && r.rules[i].matches(code, f.Final) {
 				v.Reason, v.Source = r.rules[i].Reason, SourceWords
 				break
 			}
@@ -236,6 +260,8 @@ func (c *Catalog) Classify(code Code, serverText, providerKey string) (Verdict, 
 	if v.Source != SourceWords {
 		if reason, ok := r.providers[providerKey]; ok && providerKey != "" {
 			v.Reason, v.Source = reason, SourceProvider
+		} else if f.Final && class == ClassTransientNegative && r.finalTransient != "" {
+			v.Reason = r.finalTransient
 		} else {
 			v.Reason = r.byCode(code)
 		}

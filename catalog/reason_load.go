@@ -15,6 +15,9 @@ type reasonData struct {
 	enhanced   map[subjectDetail]Reason
 	replies    map[Reply]Reason
 	blocklists []Blocklist
+	// finalTransient is the reason of a transient code that is a DSN's
+	// final status, when no words say more.
+	finalTransient Reason
 
 	phrases *phraseSet
 	// Groups of the phrase set: rule i is group i; then the blocklists,
@@ -36,7 +39,10 @@ type reasonFile struct {
 	Providers  map[string]Reason     `json:"providers"`
 	Codes      map[string]Reason     `json:"codes"`
 	Blocklists []Blocklist           `json:"blocklists"`
-	Words      struct {
+	// FinalTransient is the reason of a 4.x.x final status with no telling
+	// words: the sending server gave up retrying.
+	FinalTransient Reason `json:"final_transient"`
+	Words          struct {
 		Soft []string `json:"soft"`
 		Hard []string `json:"hard"`
 	} `json:"words"`
@@ -141,6 +147,12 @@ func parseReasons(b []byte) (*reasonData, error) {
 		return nil, err
 	}
 
+	if f.FinalTransient != "" {
+		if err := known("final_transient", f.FinalTransient); err != nil {
+			return nil, err
+		}
+		r.finalTransient = f.FinalTransient
+	}
 	for key, reason := range f.Providers {
 		if err := known("provider meaning "+key, reason); err != nil {
 			return nil, err

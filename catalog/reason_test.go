@@ -25,16 +25,28 @@ func TestClassifyCases(t *testing.T) {
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
-		fields := strings.Split(s, " | ")
-		if len(fields) < 3 || len(fields) > 4 {
-			t.Fatalf("reasons.txt:%d: want 'reason | code | text [| hard|soft]'", line)
+		fields := strings.Split(s, " |")
+		if len(fields) < 3 {
+			t.Fatalf("reasons.txt:%d: want 'reason | code | text [| hard|soft] [| final]'", line)
 		}
-		want, codeText, text := Reason(fields[0]), fields[1], strings.TrimSuffix(fields[2], " |")
+		want, codeText, text := Reason(fields[0]), strings.TrimSpace(fields[1]), strings.TrimPrefix(fields[2], " ")
 		code, err := Parse(codeText)
 		if err != nil {
 			t.Fatalf("reasons.txt:%d: %v", line, err)
 		}
-		v, ok := c.Classify(code, text, "")
+		var bounce Bounce
+		final := false
+		for _, flag := range fields[3:] {
+			switch flag = strings.TrimSpace(flag); flag {
+			case "hard", "soft":
+				bounce = Bounce(flag)
+			case "final":
+				final = true
+			default:
+				t.Fatalf("reasons.txt:%d: unknown flag %q", line, flag)
+			}
+		}
+		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final})
 		if !ok {
 			t.Errorf("reasons.txt:%d: %s is not a failure", line, codeText)
 			continue
@@ -42,8 +54,8 @@ func TestClassifyCases(t *testing.T) {
 		if v.Reason != want {
 			t.Errorf("reasons.txt:%d: %s %q: reason %s (from %s), want %s", line, codeText, text, v.Reason, v.Source, want)
 		}
-		if len(fields) == 4 && string(v.Bounce) != fields[3] {
-			t.Errorf("reasons.txt:%d: %s %q: %s bounce (by %s), want %s", line, codeText, text, v.Bounce, v.Basis, fields[3])
+		if bounce != "" && v.Bounce != bounce {
+			t.Errorf("reasons.txt:%d: %s %q: %s bounce (by %s), want %s", line, codeText, text, v.Bounce, v.Basis, bounce)
 		}
 		n++
 	}
@@ -100,6 +112,10 @@ func TestClassifyVerdict(t *testing.T) {
 		{"450 4.7.1", "Client host rejected: see https://ipcheck.proofpoint.com/?ip=192.0.2.1 (dnsbl-lookup)", "",
 			Verdict{Reason: ReasonBlocked, Source: SourceWords, Action: ActionRequestDelisting, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisClass},
 			"https://ipcheck.proofpoint.com/"},
+		// A timeout in a final report means the message expired in the
+		// queue; in a live deferral it is a network error, still retried.
+		{"4.4.1", "connect to mx.example.net[192.0.2.1]:25: Connection timed out", "",
+			Verdict{Reason: ReasonNetworkError, Source: SourceWords, Action: ActionWaitServerRetries, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisReason}, ""},
 		// An address's local part says nothing: "filtered@" is not a filter.
 		{"550 5.1.1", "<filtered@example.com>... User Unknown", "",
 			Verdict{Reason: ReasonUserUnknown, Source: SourceWords, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
@@ -111,7 +127,7 @@ func TestClassifyVerdict(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, ok := c.Classify(code, tt.text, tt.provider)
+		got, ok := c.Classify(Failure{Code: code, ServerText: tt.text, ProviderKey: tt.provider})
 		if !ok {
 			t.Errorf("%s %q: not a failure", tt.code, tt.text)
 			continue
@@ -132,7 +148,7 @@ func TestClassifyNotFailure(t *testing.T) {
 	c := loadCatalog(t)
 	for _, s := range []string{"250", "250 2.1.5", "354", "2.0.0"} {
 		code, _ := Parse(s)
-		if v, ok := c.Classify(code, "User unknown", ""); ok {
+		if v, ok := c.Classify(Failure{Code: code, ServerText: "User unknown"}); ok {
 			t.Errorf("%s: got a verdict %+v for a code that is not a failure", s, v)
 		}
 	}
@@ -177,7 +193,7 @@ func TestCodeReasonActors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, _ := c.Classify(code, "", "")
+			v, _ := c.Classify(Failure{Code: code})
 			if v.Reason == ReasonUndefined {
 				continue
 			}
@@ -313,15 +329,16 @@ func FuzzClassify(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add("550 5.7.1", "blocked using zen.spamhaus.org")
-	f.Add("452 4.2.2", "over quota")
-	f.Add("550", "<a@b>... User unknown")
-	f.Fuzz(func(t *testing.T, codeText, text string) {
+	f.Add("550 5.7.1", "blocked using zen.spamhaus.org", false)
+	f.Add("452 4.2.2", "over quota", false)
+	f.Add("550", "<a@b>... User unknown", true)
+	f.Add("4.4.1", "Connection timed out", true)
+	f.Fuzz(func(t *testing.T, codeText, text string, final bool) {
 		code, err := Parse(codeText)
 		if err != nil {
 			return
 		}
-		v, ok := c.Classify(code, text, "")
+		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final})
 		if !ok {
 			return
 		}

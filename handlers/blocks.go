@@ -54,13 +54,23 @@ type renderOptions struct {
 // provider's reading, and references.
 func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 	l := x.Lang
-	glance := severityEmoji[x.Severity] + " " + bold(l.T("severity."+string(x.Severity))) + " · " + escape(x.ClassText)
+	classLine := x.ClassText
 	if x.SubjectText != "" {
-		glance += " · " + escape(x.SubjectText)
+		classLine += " · " + x.SubjectText
 	}
-	blocks := []slack.Block{
-		header(x.Heading()),
-		contextText(glance + "\n" + bold(l.T("heading.actor")) + ": " + escape(x.ActorText) + " · " + escape(x.RetryText)),
+	glance := severityEmoji[x.Severity] + " " + bold(l.T("severity."+string(x.Severity))) + " · " + escape(classLine)
+	blocks := []slack.Block{header(x.Heading())}
+	// A failure's reason and next step lead, before the code's general
+	// explanation: they are what the reader acts on.
+	if o := x.Outcome; o != nil {
+		blocks = append(blocks,
+			section(bold(l.T("heading.reason"))+": "+bold(o.ReasonTitle)+"\n"+escape(o.ReasonText)+
+				"\n"+bold(l.T("heading.action"))+": "+bold(o.ActionTitle)+"\n"+escape(o.ActionText)),
+			contextText(severityEmoji[x.Severity]+" "+escape(o.Why)+"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+
+				" · "+escape(classLine)+"\n_"+escape(l.T("heading.reason"))+": "+escape(o.SourceText)+"_"),
+		)
+	} else {
+		blocks = append(blocks, contextText(glance+"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+" · "+escape(x.RetryText)))
 	}
 	if x.ServerText != "" {
 		quoted := x.ServerText

@@ -40,7 +40,9 @@ type Part struct {
 
 // ProviderNote is a provider's own reading of a code.
 type ProviderNote struct {
-	ID      string
+	ID string
+	// Key names the provider's meaning ("gmail/X.7.26").
+	Key     string
 	Name    string
 	Title   string
 	Meaning string
@@ -71,6 +73,11 @@ type Explanation struct {
 	// ServerText is the server's own words when the code came from a text.
 	ServerText string
 	Role       extract.Role
+	// Final says the code is a DSN's final status for a recipient.
+	Final bool
+	// Outcome is the reason, the next step and why the bounce is hard or
+	// soft, for a failure read from a text; nil for a lookup.
+	Outcome *Outcome
 }
 
 // Explain explains a parsed code in lang. serverText, when not empty, is the
@@ -214,7 +221,7 @@ func (e *Engine) providerNote(lang *locales.Lang, prov *catalog.Provider, code c
 	}
 	name, _ := lang.Provider(prov.ID)
 	t, _ := lang.Provider(m.Key)
-	return &ProviderNote{ID: prov.ID, Name: name.Title, Title: t.Title, Meaning: t.Meaning, Fix: t.Fix}
+	return &ProviderNote{ID: prov.ID, Key: m.Key, Name: name.Title, Title: t.Title, Meaning: t.Meaning, Fix: t.Fix}
 }
 
 // actorOf picks who must act: the leading entry's actor, else the other

@@ -38,7 +38,8 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 	r.Explanations = make([]Explanation, len(x.Findings))
 	for i, f := range x.Findings {
 		r.Explanations[i] = e.explain(lang, f.Code, f.ServerText, prov)
-		r.Explanations[i].Role = f.Role
+		r.Explanations[i].Role, r.Explanations[i].Final = f.Role, f.Final
+		e.judge(&r.Explanations[i])
 	}
 	return r
 }

@@ -13,13 +13,16 @@ import (
 // message again in another language or share it, with no server-side
 // session to lose on a restart.
 type state struct {
-	Lang      string   `json:"l"`
-	Compare   bool     `json:"cmp,omitempty"`
-	Codes     []string `json:"c"`
-	Texts     []string `json:"t,omitempty"` // server texts, already masked
-	Roles     []string `json:"r,omitempty"`
-	Provider  string   `json:"p,omitempty"`
-	Shareable bool     `json:"s,omitempty"` // ephemeral, so offer "Share in channel"
+	Lang    string   `json:"l"`
+	Compare bool     `json:"cmp,omitempty"`
+	Codes   []string `json:"c"`
+	Texts   []string `json:"t,omitempty"` // server texts, already masked
+	Roles   []string `json:"r,omitempty"`
+	// Finals has a '1' for each code that is a DSN's final status, which
+	// the reason depends on ("timed out" in a final report is expired).
+	Finals    string `json:"f,omitempty"`
+	Provider  string `json:"p,omitempty"`
+	Shareable bool   `json:"s,omitempty"` // ephemeral, so offer "Share in channel"
 }
 
 // maxButtonValue is Slack's limit on a button's value.
@@ -41,6 +44,11 @@ func (st *state) fromReport(r Report, mask bool) {
 		st.Codes = append(st.Codes, x.Code.String())
 		st.Texts = append(st.Texts, text)
 		st.Roles = append(st.Roles, string(x.Role))
+		if x.Final {
+			st.Finals += "1"
+		} else {
+			st.Finals += "0"
+		}
 	}
 	if r.Provider != nil {
 		st.Provider = r.Provider.ID
@@ -66,6 +74,7 @@ func (st state) encode() string {
 	s := st
 	s.Texts = nil
 	s.Codes, s.Roles = s.Codes[:min(len(s.Codes), 20)], s.Roles[:min(len(s.Roles), 20)]
+	s.Finals = s.Finals[:min(len(s.Finals), 20)]
 	b, _ := json.Marshal(s)
 	return string(b)
 }
@@ -95,6 +104,8 @@ func (e *Engine) explanations(st state) ([]Explanation, *catalog.Provider) {
 		if i < len(st.Roles) {
 			x.Role = extract.Role(st.Roles[i])
 		}
+		x.Final = i < len(st.Finals) && st.Finals[i] == '1'
+		e.judge(&x)
 		out = append(out, x)
 	}
 	return out, prov

@@ -25,6 +25,11 @@ type Finding struct {
 	// 500 bytes.
 	ServerText string
 	Role       Role
+	// Final says the code is a recipient's final status in a delivery
+	// report (a DSN's Status field, a JSON notification's status): the
+	// verdict after the sending server stopped retrying, not a reply seen
+	// along the way nor a log's "dsn=4.4.1, status=deferred".
+	Final bool
 }
 
 // Extraction is everything found in one text.
@@ -164,7 +169,7 @@ func (x *extractor) finish() Extraction {
 		if r == RoleQuoted {
 			text = "" // prose mentions a code; no server said it
 		}
-		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r}, order: cs.order, rank: roleRank(r), dsn: cs.dsn})
+		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report}, order: cs.order, rank: roleRank(r), dsn: cs.dsn})
 	}
 	slices.SortStableFunc(cands, byImportance)
 	subsume(cands)
@@ -180,6 +185,7 @@ func (x *extractor) finish() Extraction {
 		for j := i + 1; j < len(cands); j++ {
 			if d := &cands[j]; !d.dead && d.Code == c.Code {
 				d.dead = true
+				c.Final = c.Final || d.Final
 				if c.ServerText == "" {
 					c.ServerText = d.ServerText
 				}
@@ -218,6 +224,7 @@ func subsume(cands []candidate) {
 			if g.rank == c.rank {
 				g.order = min(g.order, c.order)
 				g.dsn = g.dsn || c.dsn
+				g.Final = g.Final || c.Final
 			}
 			break
 		}
@@ -258,6 +265,7 @@ func pair(cands []candidate) {
 			for j := range cands {
 				if g := &cands[j]; !g.dead && g.rank == 0 && j != i && g.Code.Class() == e.Code.Class() && !g.Code.Reply.IsZero() {
 					e.dead, g.dsn = true, true
+					g.Final = g.Final || e.Final
 					g.order = min(g.order, e.order)
 					if g.ServerText == "" {
 						g.ServerText = e.ServerText
@@ -278,5 +286,6 @@ func pair(cands []candidate) {
 		}
 		e.order = min(e.order, r.order)
 		e.dsn = e.dsn || r.dsn
+		e.Final = e.Final || r.Final
 	}
 }

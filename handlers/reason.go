@@ -1,0 +1,64 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/catalog/extract"
+)
+
+// Outcome is what a failure read from a text comes to, in one language:
+// the reason, the next step, and why it is a hard or soft bounce. The
+// catalog decides (catalog.Verdict); this only puts it into words.
+type Outcome struct {
+	catalog.Verdict
+	ReasonTitle string // "User unknown"
+	ReasonText  string // the reason's definition
+	SourceText  string // where the reason was read: the server's words, the provider, the code
+	ActionTitle string // "Remove the address"
+	ActionText  string // what to do, with the blocklist's removal page when the text names one
+	Why         string // "Hard bounce: ..." in one line
+}
+
+// judge adds the outcome to a failure explained from a text, and lets it
+// decide hard or soft, the retry advice and who has to act, so the card
+// never contradicts its own next step. Lookups and codes that are not
+// failures get none.
+func (e *Engine) judge(x *Explanation) {
+	if x.Role != extract.RoleFailure {
+		return
+	}
+	key := ""
+	if x.Provider != nil {
+		key = x.Provider.Key
+	}
+	v, ok := e.cat.Classify(catalog.Failure{Code: x.Code, ServerText: x.ServerText, ProviderKey: key, Final: x.Final})
+	if !ok {
+		return
+	}
+	l := x.Lang
+	o := &Outcome{Verdict: v}
+	o.ReasonTitle = l.T("reason." + string(v.Reason) + ".title")
+	o.ReasonText = l.T("reason." + string(v.Reason) + ".text")
+	o.SourceText = l.T("reason.source." + string(v.Source))
+	o.ActionTitle = l.T("action." + string(v.Action) + ".title")
+	o.ActionText = l.T("action." + string(v.Action) + ".text")
+	if v.Action == catalog.ActionRequestDelisting && v.Blocklist != nil {
+		o.ActionText = l.T("action.request_delisting.list", "list", v.Blocklist.Name, "url", v.Blocklist.URL)
+	}
+	o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+"."+strconv.Itoa(int(x.Class)), "reason", o.ReasonTitle)
+	x.Outcome = o
+
+	x.Severity = SeverityHard
+	x.Retry = catalog.RetryAfterFix
+	if v.Bounce == catalog.BounceSoft {
+		x.Severity = SeveritySoft
+		x.Retry = catalog.RetryLater
+		if x.Class == catalog.ClassPermanentNegative {
+			x.Retry = catalog.RetryResendLater
+		}
+	}
+	x.RetryText = l.T("retry." + string(x.Retry))
+	x.Actor = v.Actor
+	x.ActorText = l.T("actor." + string(x.Actor))
+}
