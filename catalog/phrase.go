@@ -16,8 +16,9 @@ import (
 type phraseSet struct {
 	class   [256]uint8 // byte → column; 0 is "a byte no phrase has"
 	columns int
-	next    []int32   // state*columns + column → state
+	next    []uint16  // state*columns + column → state
 	out     [][]uint8 // state → groups of the phrases that end there, suffixes included
+	hasOut  []bool    // state → len(out[state]) > 0, small enough to stay in cache
 }
 
 // maxGroups is the number of groups a phraseSet reports, the bits of a
@@ -31,8 +32,9 @@ func (g *groupSet) add(i uint8)    { g[i/64] |= 1 << (i % 64) }
 func (g *groupSet) has(i int) bool { return i >= 0 && i < maxGroups && g[i/64]&(1<<(i%64)) != 0 }
 func (g *groupSet) empty() bool    { return g[0]|g[1]|g[2]|g[3] == 0 }
 
-// maxPhraseStates bounds the automaton, so a data file cannot make it huge.
-const maxPhraseStates = 1 << 15
+// maxPhraseStates bounds the automaton, so a data file cannot make it huge;
+// it also lets a state fit in 16 bits, which halves the table.
+const maxPhraseStates = 1<<16 - 1
 
 // newPhraseSet builds the automaton; phrase i is reported as group
 // groups[i], so that the phrases of one rule report the rule.
@@ -60,12 +62,18 @@ func newPhraseSet(phrases []string, groups []uint8) (*phraseSet, error) {
 	for b := 'A'; b <= 'Z'; b++ {
 		p.class[b] = p.class[b+'a'-'A']
 	}
+	// Every white space byte reads as one space, so "Ma\n ximum hop count"
+	// and "user  unknown" match (scan also skips runs of it).
+	for _, b := range []byte{'\t', '\n', '\r', '\f', '\v'} {
+		p.class[b] = p.class[' ']
+	}
 	p.columns = cols
 
-	// The trie, with -1 for "no edge yet".
+	// The trie, with -1 for "no edge yet"; built in int32, kept in uint16.
+	var next []int32
 	newState := func() int32 {
 		for range cols {
-			p.next = append(p.next, -1)
+			next = append(next, -1)
 		}
 		p.out = append(p.out, nil)
 		return int32(len(p.out) - 1)
@@ -78,14 +86,14 @@ func newPhraseSet(phrases []string, groups []uint8) (*phraseSet, error) {
 		s := int32(0)
 		for i := 0; i < len(ph); i++ {
 			c := int(p.class[ph[i]])
-			if p.next[int(s)*cols+c] < 0 {
+			if next[int(s)*cols+c] < 0 {
 				if len(p.out) >= maxPhraseStates {
 					return nil, fmt.Errorf("phrases too long: more than %d states", maxPhraseStates)
 				}
 				ns := newState()
-				p.next[int(s)*cols+c] = ns
+				next[int(s)*cols+c] = ns
 			}
-			s = p.next[int(s)*cols+c]
+			s = next[int(s)*cols+c]
 		}
 		if !slices.Contains(p.out[s], groups[id]) {
 			p.out[s] = append(p.out[s], groups[id])
@@ -97,11 +105,11 @@ func newPhraseSet(phrases []string, groups []uint8) (*phraseSet, error) {
 	fail := make([]int32, len(p.out))
 	queue := make([]int32, 0, len(p.out))
 	for c := range cols {
-		if t := p.next[c]; t > 0 {
+		if t := next[c]; t > 0 {
 			fail[t] = 0
 			queue = append(queue, t)
 		} else {
-			p.next[c] = 0
+			next[c] = 0
 		}
 	}
 	for len(queue) > 0 {
@@ -114,27 +122,46 @@ func newPhraseSet(phrases []string, groups []uint8) (*phraseSet, error) {
 		}
 		for c := range cols {
 			i := int(s)*cols + c
-			if t := p.next[i]; t >= 0 {
-				fail[t] = p.next[int(fail[s])*cols+c]
+			if t := next[i]; t >= 0 {
+				fail[t] = next[int(fail[s])*cols+c]
 				queue = append(queue, t)
 			} else {
-				p.next[i] = p.next[int(fail[s])*cols+c]
+				next[i] = next[int(fail[s])*cols+c]
 			}
 		}
+	}
+	p.next = make([]uint16, len(next))
+	for i, t := range next {
+		p.next[i] = uint16(t)
+	}
+	p.hasOut = make([]bool, len(p.out))
+	for i := range p.out {
+		p.hasOut[i] = len(p.out[i]) > 0
 	}
 	return p, nil
 }
 
 // scan adds to found the group of every phrase that occurs in text. Case
-// does not matter; white space must already be single spaces (see
-// normalizeServerText).
-func (p *phraseSet) scan(text []byte, found *groupSet) {
-	s := int32(0)
+// does not matter, and a run of white space reads as one space.
+func scan[T string | []byte](p *phraseSet, text T, found *groupSet) {
+	s := 0
 	cols := p.columns
-	for _, b := range text {
-		s = p.next[int(s)*cols+int(p.class[b])]
-		for _, g := range p.out[s] {
-			found.add(g)
+	space := false
+	for i := 0; i < len(text); i++ {
+		b := text[i]
+		if isSpace(b) {
+			if space {
+				continue
+			}
+			space = true
+		} else {
+			space = false
+		}
+		s = int(p.next[s*cols+int(p.class[b])])
+		if p.hasOut[s] {
+			for _, g := range p.out[s] {
+				found.add(g)
+			}
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package catalog
 
+import "strings"
+
 // Reason is why a delivery failed, named with the bounce-reason vocabulary
 // of the sisimai project (libsisimai.org/en/reason), so that results compare
 // with the tool mail engineers already use. The texts of each reason live in
@@ -202,8 +204,8 @@ func (r *phraseRule) matches(code Code, final bool) bool {
 	return false
 }
 
-// Limits on a server's text read for its reason: a real reply is one or a
-// few lines, and Classify must stay cheap on anything.
+// maxReasonText bounds the server's text read for its reason: a real reply
+// is one or a few lines, and Classify must stay cheap on anything.
 const maxReasonText = 2048
 
 // Failure is what is known of one failed step of a delivery.
@@ -235,9 +237,14 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	}
 	r := c.reasons
 	var found groupSet
-	if serverText != "" {
+	if len(serverText) > maxReasonText {
+		serverText = serverText[:maxReasonText]
+	}
+	if strings.IndexByte(serverText, '@') >= 0 {
 		var buf [maxReasonText]byte
-		r.phrases.scan(normalizeServerText(buf[:0], serverText), &found)
+		scan(r.phrases, blankAddresses(buf[:0], serverText), &found)
+	} else {
+		scan(r.phrases, serverText, &found)
 	}
 	v := Verdict{Reason: ReasonUndefined, Source: SourceCode}
 	if !found.empty() {
@@ -315,46 +322,26 @@ func (r *reasonData) byCode(code Code) Reason {
 	return ReasonUndefined
 }
 
-// normalizeServerText appends to dst the first maxReasonText bytes of s,
-// with each run of white space made one space and every e-mail address
-// blanked: an address's local part ("filtered@", "spam-reports@") says
-// nothing about why delivery failed. Case is left alone; the phrase set
-// folds it.
-func normalizeServerText(dst []byte, s string) []byte {
-	if len(s) > maxReasonText {
-		s = s[:maxReasonText]
-	}
-	space := true // drop leading white space
+// blankAddresses appends s to dst with every e-mail address made one
+// space: an address's local part ("filtered@", "spam-reports@") says
+// nothing about why delivery failed.
+func blankAddresses(dst []byte, s string) []byte {
 	tokenStart := 0
 	for i := 0; i < len(s); i++ {
-		b := s[i]
-		switch {
-		case b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v':
-			if !space {
-				dst = append(dst, ' ')
-				space = true
-			}
-			tokenStart = len(dst)
-			continue
-		case isAddressDelimiter(b):
+		switch b := s[i]; {
+		case isSpace(b) || isAddressDelimiter(b):
 			dst = append(dst, b)
 			tokenStart = len(dst)
 		case b == '@':
-			// Blank the local part already copied, then skip the domain.
-			dst = dst[:tokenStart]
+			// Drop the local part already copied, then skip the domain.
+			dst = append(dst[:tokenStart], ' ')
 			for i+1 < len(s) && !isAddressDelimiter(s[i+1]) && !isSpace(s[i+1]) {
 				i++
 			}
-			if !space && len(dst) > 0 && dst[len(dst)-1] != ' ' {
-				dst = append(dst, ' ')
-			}
 			tokenStart = len(dst)
-			space = len(dst) == 0 || dst[len(dst)-1] == ' '
-			continue
 		default:
 			dst = append(dst, b)
 		}
-		space = false
 	}
 	return dst
 }
