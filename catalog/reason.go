@@ -106,11 +106,6 @@ func ActorsFor(a Action) []Actor {
 	return []Actor{ActorSender, ActorSenderAdmin, ActorRecipientSide}
 }
 
-// RetryResendLater is the retry advice for a soft bounce under a 5xx code:
-// the cause clears by itself, but no server retries a 5xx reply, so the
-// sender resends by hand.
-const RetryResendLater Retry = "resend_later"
-
 // Bounce says whether resending can succeed without anyone changing
 // anything: a soft bounce may, a hard one fails the same way.
 type Bounce string

@@ -62,12 +62,12 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 	blocks := []slack.Block{header(x.Heading())}
 	// A failure's reason and next step lead, before the code's general
 	// explanation: they are what the reader acts on.
-	if o := x.Outcome; o != nil {
+	if out := x.Outcome; out != nil {
 		blocks = append(blocks,
-			section(bold(l.T("heading.reason"))+": "+bold(o.ReasonTitle)+"\n"+escape(o.ReasonText)+
-				"\n"+bold(l.T("heading.action"))+": "+bold(o.ActionTitle)+"\n"+escape(o.ActionText)),
-			contextText(severityEmoji[x.Severity]+" "+escape(o.Why)+"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+
-				" · "+escape(classLine)+"\n_"+escape(l.T("heading.reason"))+": "+escape(o.SourceText)+"_"),
+			section(bold(l.T("heading.reason"))+": "+bold(out.ReasonTitle)+"\n"+escape(out.ReasonText)+
+				"\n"+bold(l.T("heading.action"))+": "+bold(out.ActionTitle)+"\n"+escape(out.ActionText)),
+			contextText(severityEmoji[x.Severity]+" "+escape(out.Why)+"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+
+				" · "+escape(classLine)+"\n_"+escape(l.T("heading.reason"))+": "+escape(out.SourceText)+"_"),
 		)
 	} else {
 		blocks = append(blocks, contextText(glance+"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+" · "+escape(x.RetryText)))
@@ -79,20 +79,22 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 		}
 		blocks = append(blocks, section(bold(l.T("heading.server_text"))+"\n```"+escape(truncate(quoted, maxServerText))+"```"))
 	}
-	// A provider's own meaning is what the server meant, so it leads; the
-	// registry's reading follows under its own heading.
+	// A provider's own meaning is what the server meant, so it leads. The
+	// registry's meaning follows, marked as general; its examples and fix
+	// may not apply to what this server meant, so they are left out.
 	if p := x.Provider; p != nil {
 		blocks = append(blocks,
 			section(bold(l.T("heading.provider", "provider", p.Name))+"\n"+escape(p.Meaning)),
 			section(bold(l.T("heading.provider_fix", "provider", p.Name))+"\n"+escape(p.Fix)),
-			contextText(escape(l.T("heading.registry"))+": *"+escape(x.Code.String()+" "+x.Title)+"*"),
+			contextText(escape(l.T("heading.registry"))+": *"+escape(x.Code.String()+" "+x.Title)+"*\n"+escape(x.Meaning)),
+		)
+	} else {
+		blocks = append(blocks,
+			section(bold(l.T("heading.meaning"))+"\n"+escape(x.Meaning)),
+			section(bold(l.T("heading.when"))+"\n"+escape(x.When)),
+			section(bold(l.T("heading.fix"))+"\n"+fixText(x)),
 		)
 	}
-	blocks = append(blocks,
-		section(bold(l.T("heading.meaning"))+"\n"+escape(x.Meaning)),
-		section(bold(l.T("heading.when"))+"\n"+escape(x.When)),
-		section(bold(l.T("heading.fix"))+"\n"+escape(x.Fix)),
-	)
 	main := x.mainPart()
 	var notes []string
 	for _, p := range x.Parts() {
@@ -109,6 +111,19 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 	return append(blocks, contextText(":book: "+escape(l.T("heading.references"))+": "+escape(refsText(l, x))))
 }
 
+// fixText is the fix in mrkdwn, one bullet per step with its party when
+// the steps address more than one party.
+func fixText(x *Explanation) string {
+	if !x.PartiesDiffer() {
+		return escape(x.Fix)
+	}
+	lines := make([]string, len(x.Steps))
+	for i, s := range x.Steps {
+		lines[i] = "• " + bold(x.Lang.T("actor."+string(s.Party))) + ": " + escape(s.Text)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // summaryLine is one code in a list: emoji, code, title.
 func summaryLine(x *Explanation) string {
 	return severityEmoji[x.Severity] + " *" + escape(x.Code.String()) + "* " + escape(x.Title)
@@ -118,6 +133,9 @@ func summaryLine(x *Explanation) string {
 func comparisonBlocks(c *Comparison) []slack.Block {
 	l := c.Lang
 	blocks := []slack.Block{header(c.Title), section(escape(c.Summary))}
+	if c.Note != "" {
+		blocks = append(blocks, section(bold(l.T("heading.note"))+"\n"+escape(c.Note)))
+	}
 	sides := []*Explanation{&c.A, &c.B}
 	if c.Same {
 		sides = sides[:1]

@@ -55,10 +55,19 @@ func (e *Engine) judge(x *Explanation) {
 		x.Severity = SeveritySoft
 		x.Retry = catalog.RetryLater
 		if x.Class == catalog.ClassPermanentNegative {
-			x.Retry = catalog.RetryResendLater
+			x.Retry = catalog.RetryByHand
 		}
 	}
 	x.RetryText = l.T("retry." + string(x.Retry))
-	x.Actor = v.Actor
+	x.Actor, x.Actors = v.Actor, oneActor[v.Actor]
 	x.ActorText = l.T("actor." + string(x.Actor))
+}
+
+// oneActor holds a shared one-party list per actor, for Explanation.Actors
+// when the reason names the party; callers do not modify it.
+var oneActor = map[catalog.Actor][]catalog.Actor{
+	catalog.ActorNobody:        {catalog.ActorNobody},
+	catalog.ActorSender:        {catalog.ActorSender},
+	catalog.ActorSenderAdmin:   {catalog.ActorSenderAdmin},
+	catalog.ActorRecipientSide: {catalog.ActorRecipientSide},
 }

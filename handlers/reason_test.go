@@ -41,7 +41,7 @@ func TestReasonTextsComplete(t *testing.T) {
 			}
 		}
 	}
-	keys = append(keys, "retry."+string(catalog.RetryResendLater), "action.request_delisting.list", "heading.reason", "heading.action")
+	keys = append(keys, "retry."+string(catalog.RetryByHand), "action.request_delisting.list", "heading.reason", "heading.action")
 	for _, k := range keys {
 		if en.T(k) == k {
 			t.Errorf("en has no text for %s", k)
@@ -64,8 +64,8 @@ func TestOutcomeOnlyOnFailures(t *testing.T) {
 		t.Fatalf("no reason for a full mailbox: %+v", r.Explanations)
 	}
 	x := r.Explanations[0]
-	if x.Outcome.Reason != catalog.ReasonMailboxFull || x.Severity != SeveritySoft || x.Retry != catalog.RetryResendLater || x.Actor != catalog.ActorRecipientSide {
-		t.Errorf("552 5.2.2 mailbox full: reason %s, severity %s, retry %s, actor %s; want mailboxfull, soft, resend_later, recipient_side",
+	if x.Outcome.Reason != catalog.ReasonMailboxFull || x.Severity != SeveritySoft || x.Retry != catalog.RetryByHand || x.Actor != catalog.ActorRecipientSide {
+		t.Errorf("552 5.2.2 mailbox full: reason %s, severity %s, retry %s, actor %s; want mailboxfull, soft, by_hand, recipient_side",
 			x.Outcome.Reason, x.Severity, x.Retry, x.Actor)
 	}
 	j := x.JSON()

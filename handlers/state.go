@@ -13,16 +13,19 @@ import (
 // message again in another language or share it, with no server-side
 // session to lose on a restart.
 type state struct {
-	Lang    string   `json:"l"`
-	Compare bool     `json:"cmp,omitempty"`
-	Codes   []string `json:"c"`
-	Texts   []string `json:"t,omitempty"` // server texts, already masked
-	Roles   []string `json:"r,omitempty"`
+	Lang      string   `json:"l"`
+	Compare   bool     `json:"cmp,omitempty"`
+	Codes     []string `json:"c"`
+	Texts     []string `json:"t,omitempty"` // server texts, already masked
+	Roles     []string `json:"r,omitempty"`
+	Provider  string   `json:"p,omitempty"`
+	Shareable bool     `json:"s,omitempty"` // ephemeral, so offer "Share in channel"
+	// Mismatch is a looked-up "450 5.1.1" whose classes differ, so that a
+	// click renders its notes again in another language.
+	Mismatch string `json:"m,omitempty"`
 	// Finals has a '1' for each code that is a DSN's final status, which
 	// the reason depends on ("timed out" in a final report is expired).
-	Finals    string `json:"f,omitempty"`
-	Provider  string `json:"p,omitempty"`
-	Shareable bool   `json:"s,omitempty"` // ephemeral, so offer "Share in channel"
+	Finals string `json:"f,omitempty"`
 }
 
 // maxButtonValue is Slack's limit on a button's value.
@@ -53,6 +56,7 @@ func (st *state) fromReport(r Report, mask bool) {
 	if r.Provider != nil {
 		st.Provider = r.Provider.ID
 	}
+	st.Mismatch = r.Mismatch
 }
 
 // encode returns the state as a button value, shortening the quoted server

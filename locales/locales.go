@@ -20,13 +20,64 @@ var dataFS embed.FS
 // that is used when no preference matches.
 const Fallback = "en"
 
-// CodeText is what one language says about one code.
+// CodeText is what one language says about one code. An enhanced code's
+// texts may differ by class: Classes holds, under "2", "4" or "5", the fields
+// that hold only in that class, and the fields here hold in every class the
+// code is used in.
 type CodeText struct {
 	Title   string `json:"title"`
-	Meaning string `json:"meaning"`
-	When    string `json:"when"`
-	Fix     string `json:"fix"`
+	Meaning string `json:"meaning,omitempty"`
+	When    string `json:"when,omitempty"`
+	// Fix is the fix, one step per party addressed; package catalog names
+	// the party of each step.
+	Fix     Steps               `json:"fix,omitempty"`
+	Classes map[string]CodeText `json:"classes,omitempty"`
 }
+
+// In returns the texts that hold in class ("2", "4", "5"): the class's own
+// fields, and the shared ones where the class has none.
+func (t CodeText) In(class string) CodeText {
+	out := CodeText{Title: t.Title, Meaning: t.Meaning, When: t.When, Fix: t.Fix}
+	c, ok := t.Classes[class]
+	if !ok {
+		return out
+	}
+	if c.Title != "" {
+		out.Title = c.Title
+	}
+	if c.Meaning != "" {
+		out.Meaning = c.Meaning
+	}
+	if c.When != "" {
+		out.When = c.When
+	}
+	if len(c.Fix) > 0 {
+		out.Fix = c.Fix
+	}
+	return out
+}
+
+// Steps is a fix as its steps, each a sentence or a few addressed to one
+// party. In the data files, a fix of one step may be a plain string.
+type Steps []string
+
+// UnmarshalJSON reads a string as one step, or an array of steps.
+func (s *Steps) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*s = Steps{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return err
+	}
+	*s = many
+	return nil
+}
+
+// String joins the steps into one paragraph.
+func (s Steps) String() string { return strings.Join(s, " ") }
 
 // ProviderText is what one language says about a provider's own use of a
 // code.
@@ -43,7 +94,8 @@ type Lang struct {
 	ui        map[string]string
 	codes     map[string]CodeText
 	providers map[string]ProviderText
-	fallback  *Lang // nil for the fallback language itself
+	contrasts map[string]string // by pairKey of the two codes
+	fallback  *Lang             // nil for the fallback language itself
 }
 
 // Bundle is the set of languages. It is read-only once loaded and safe for
@@ -102,6 +154,9 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 		if err := mergeUI(fsys, path.Join(d.Name(), "reasons.json"), l.ui); err != nil {
 			return nil, err
 		}
+		if err := readContrasts(fsys, d.Name(), l); err != nil {
+			return nil, err
+		}
 		l.Name = l.ui["language.name"]
 		b.langs = append(b.langs, l)
 		b.byTag[l.Tag] = l
@@ -153,6 +208,36 @@ func mergeUI(fsys fs.FS, name string, ui map[string]string) error {
 		ui[k] = v
 	}
 	return nil
+}
+
+// readContrasts reads the hand-written notes on pairs of codes people
+// confuse. The file is optional: a language without it shows none.
+func readContrasts(fsys fs.FS, dir string, l *Lang) error {
+	var notes map[string]string
+	err := readJSON(fsys, path.Join(dir, "contrasts.json"), &notes)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	l.contrasts = make(map[string]string, len(notes))
+	for k, v := range notes {
+		a, b, ok := strings.Cut(k, " vs ")
+		if !ok {
+			return fmt.Errorf("locales: %s/contrasts.json: key %q is not of the form \"550 vs 554\"", dir, k)
+		}
+		l.contrasts[pairKey(a, b)] = v
+	}
+	return nil
+}
+
+// pairKey is the same for a pair in either order.
+func pairKey(a, b string) string {
+	if a > b {
+		a, b = b, a
+	}
+	return a + "|" + b
 }
 
 func readJSON(fsys fs.FS, name string, v any) error {
