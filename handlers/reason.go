@@ -38,11 +38,10 @@ func (e *Engine) judge(x *Explanation) {
 	}
 	l := x.Lang
 	o := &Outcome{Verdict: v}
-	o.ReasonTitle = l.T("reason." + string(v.Reason) + ".title")
-	o.ReasonText = l.T("reason." + string(v.Reason) + ".text")
+	rk, ak := reasonKeys[v.Reason], actionKeys[v.Action]
+	o.ReasonTitle, o.ReasonText = l.T(rk.title), l.T(rk.text)
 	o.SourceText = l.T("reason.source." + string(v.Source))
-	o.ActionTitle = l.T("action." + string(v.Action) + ".title")
-	o.ActionText = l.T("action." + string(v.Action) + ".text")
+	o.ActionTitle, o.ActionText = l.T(ak.title), l.T(ak.text)
 	if v.Action == catalog.ActionRequestDelisting && v.Blocklist != nil {
 		o.ActionText = l.T("action.request_delisting.list", "list", v.Blocklist.Name, "url", v.Blocklist.URL)
 	}
@@ -70,4 +69,23 @@ var oneActor = map[catalog.Actor][]catalog.Actor{
 	catalog.ActorSender:        {catalog.ActorSender},
 	catalog.ActorSenderAdmin:   {catalog.ActorSenderAdmin},
 	catalog.ActorRecipientSide: {catalog.ActorRecipientSide},
+}
+
+// textKeys are the keys of a title and a text in package locales.
+type textKeys struct{ title, text string }
+
+// reasonKeys and actionKeys are built once, so that explaining a failure
+// does not build its keys anew each time.
+var (
+	reasonKeys = map[catalog.Reason]textKeys{}
+	actionKeys = map[catalog.Action]textKeys{}
+)
+
+func init() {
+	for _, r := range catalog.Reasons() {
+		reasonKeys[r] = textKeys{"reason." + string(r) + ".title", "reason." + string(r) + ".text"}
+	}
+	for _, a := range catalog.Actions() {
+		actionKeys[a] = textKeys{"action." + string(a) + ".title", "action." + string(a) + ".text"}
+	}
 }
