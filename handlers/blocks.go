@@ -58,8 +58,8 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 	if x.SubjectText != "" {
 		classLine += " · " + x.SubjectText
 	}
-	glance := severityEmoji[x.Severity] + " " + bold(l.T("severity."+string(x.Severity))) + " · " + escape(classLine)
-	blocks := []slack.Block{header(x.Heading())}
+	blocks := make([]slack.Block, 1, 12) // header, verdict, server text, provider or meaning, when, fix, notes, references
+	blocks[0] = header(x.Heading())
 	// A failure's reason and next step lead, before the code's general
 	// explanation: they are what the reader acts on.
 	if out := x.Outcome; out != nil {
@@ -70,6 +70,7 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 				" · "+escape(classLine)+"\n_"+escape(l.T("heading.reason"))+": "+escape(out.SourceText)+"_"),
 		)
 	} else {
+		glance := severityEmoji[x.Severity] + " " + bold(l.T("severity."+string(x.Severity))) + " · " + escape(classLine)
 		blocks = append(blocks, contextText(glance+"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+" · "+escape(x.RetryText)))
 	}
 	if x.ServerText != "" {
