@@ -30,6 +30,11 @@ type Catalog struct {
 	blocklists []*Blocklist
 	marks      *markIndex // every provider and blocklist mark, for Detect
 
+	// Reasons are read on first use too (reason_load.go).
+	reasonsOnce sync.Once
+	reasonsErr  error
+	reasons     *reasonData
+
 	replyFacets    map[Reply]Facets
 	subjectFacets  [8]Facets // by subject digit, the defaults of enhanced codes
 	enhancedFacets map[subjectDetail]Facets

@@ -82,6 +82,13 @@ func loadCatalog(t *testing.T) *Catalog {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The files read on first use must load too.
+	if err := c.ensureProviders(); err != nil {
+		t.Fatal(err)
+	}
+	if c.reasonRules(); c.reasonsErr != nil {
+		t.Fatal(c.reasonsErr)
+	}
 	return c
 }
 

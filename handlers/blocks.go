@@ -54,13 +54,24 @@ type renderOptions struct {
 // provider's reading, and references.
 func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 	l := x.Lang
-	glance := severityEmoji[x.Severity] + " " + bold(l.T("severity."+string(x.Severity))) + " · " + escape(x.ClassText)
+	classLine := x.ClassText
 	if x.SubjectText != "" {
-		glance += " · " + escape(x.SubjectText)
+		classLine += " · " + x.SubjectText
 	}
-	blocks := []slack.Block{
-		header(x.Heading()),
-		contextText(glance + "\n" + bold(l.T("heading.actor")) + ": " + escape(x.ActorText) + " · " + escape(x.RetryText)),
+	blocks := make([]slack.Block, 1, 12) // header, verdict, server text, provider or meaning, when, fix, notes, references
+	blocks[0] = header(x.Heading())
+	// A failure's reason and next step lead, before the code's general
+	// explanation: they are what the reader acts on.
+	if out := x.Outcome; out != nil {
+		blocks = append(blocks,
+			section(bold(l.T("heading.reason"))+": "+bold(out.ReasonTitle)+"\n"+escape(out.ReasonText)+
+				"\n"+bold(l.T("heading.action"))+": "+bold(out.ActionTitle)+"\n"+escape(out.ActionText)),
+			contextText(severityEmoji[x.Severity]+" "+escape(out.Why)+"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+
+				" · "+escape(classLine)+"\n_"+escape(l.T("heading.reason"))+": "+escape(out.SourceText)+"_"),
+		)
+	} else {
+		glance := severityEmoji[x.Severity] + " " + bold(l.T("severity."+string(x.Severity))) + " · " + escape(classLine)
+		blocks = append(blocks, contextText(glance+"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+" · "+escape(x.RetryText)))
 	}
 	if x.ServerText != "" {
 		quoted := x.ServerText

@@ -51,7 +51,9 @@ type Part struct {
 
 // ProviderNote is a provider's own reading of a code.
 type ProviderNote struct {
-	ID      string
+	ID string
+	// Key names the provider's meaning ("gmail/X.7.26").
+	Key     string
 	Name    string
 	Title   string
 	Meaning string
@@ -88,6 +90,13 @@ type Explanation struct {
 	// ServerText is the server's own words when the code came from a text.
 	ServerText string
 	Role       extract.Role
+	// Final says the code is a DSN's final status for a recipient.
+	Final bool
+	// Blocklist is the blocklist the bounce names, or nil.
+	Blocklist *catalog.Blocklist
+	// Outcome is the reason, the next step and why the bounce is hard or
+	// soft, for a failure read from a text; nil for a lookup.
+	Outcome *Outcome
 }
 
 // Step is one step of a fix and the party it addresses.
@@ -303,7 +312,7 @@ func (e *Engine) providerNote(lang *locales.Lang, prov *catalog.Provider, code c
 	}
 	name, _ := lang.Provider(prov.ID)
 	t, _ := lang.Provider(m.Key)
-	return &ProviderNote{ID: prov.ID, Name: name.Title, Title: t.Title, Meaning: t.Meaning, Fix: t.Fix}
+	return &ProviderNote{ID: prov.ID, Key: m.Key, Name: name.Title, Title: t.Title, Meaning: t.Meaning, Fix: t.Fix}
 }
 
 // actorsOf returns who has to act: the parties the fix's steps address.

@@ -25,21 +25,26 @@ type JSONReport struct {
 
 // JSONExplanation is one code explained.
 type JSONExplanation struct {
-	Reply      string        `json:"reply"`
-	Enhanced   string        `json:"enhanced"`
-	ServerText string        `json:"server_text"`
-	Role       string        `json:"role"`
-	Registered bool          `json:"registered"`
-	Title      string        `json:"title"`
-	Class      JSONClass     `json:"class"`
-	Subject    string        `json:"subject"`
-	Severity   string        `json:"severity"`
-	Meaning    string        `json:"meaning"`
-	When       string        `json:"when"`
-	Fix        string        `json:"fix"`
-	FixSteps   []JSONStep    `json:"fix_steps"`
-	Retry      JSONAdvice    `json:"retry"`
-	WhoMustAct JSONActors    `json:"who_must_act"`
+	Reply      string     `json:"reply"`
+	Enhanced   string     `json:"enhanced"`
+	ServerText string     `json:"server_text"`
+	Role       string     `json:"role"`
+	Registered bool       `json:"registered"`
+	Title      string     `json:"title"`
+	Class      JSONClass  `json:"class"`
+	Subject    string     `json:"subject"`
+	Severity   string     `json:"severity"`
+	Meaning    string     `json:"meaning"`
+	When       string     `json:"when"`
+	Fix        string     `json:"fix"`
+	FixSteps   []JSONStep `json:"fix_steps"`
+	Retry      JSONAdvice `json:"retry"`
+	WhoMustAct JSONActors `json:"who_must_act"`
+	// Reason, Action and BounceWhy are set on failures read from a text,
+	// and null (or "") on lookups.
+	Reason     *JSONReason   `json:"reason"`
+	Action     *JSONAction   `json:"action"`
+	BounceWhy  string        `json:"bounce_why,omitempty"`
 	Provider   *JSONProvider `json:"provider"`
 	References []JSONRef     `json:"references"`
 	Parts      []JSONPart    `json:"parts"`
@@ -70,6 +75,26 @@ type JSONActors struct {
 	Value string   `json:"value"`
 	Text  string   `json:"text"`
 	All   []string `json:"all"`
+}
+
+// JSONReason is why a delivery failed: an id of the bounce-reason
+// vocabulary (sisimai's), its title and definition, and where it was read
+// ("words", "provider" or "code").
+type JSONReason struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Text   string `json:"text"`
+	Source string `json:"source"`
+}
+
+// JSONAction is the next step: a value of a small set, its text, and the
+// removal page of the blocklist the server's text names, if any.
+type JSONAction struct {
+	Value        string `json:"value"`
+	Text         string `json:"text"`
+	Title        string `json:"title"`
+	Blocklist    string `json:"blocklist,omitempty"`
+	BlocklistURL string `json:"blocklist_url,omitempty"`
 }
 
 // JSONProvider is a provider's own meaning of the code.
@@ -186,6 +211,14 @@ func (x *Explanation) JSON() JSONExplanation {
 	}
 	if j.Role == "" {
 		j.Role = string(extract.RoleFailure)
+	}
+	if o := x.Outcome; o != nil {
+		j.Reason = &JSONReason{ID: string(o.Reason), Title: o.ReasonTitle, Text: o.ReasonText, Source: string(o.Source)}
+		j.Action = &JSONAction{Value: string(o.Action), Text: o.ActionText, Title: o.ActionTitle}
+		if o.Blocklist != nil {
+			j.Action.Blocklist, j.Action.BlocklistURL = o.Blocklist.Name, o.Blocklist.Delist
+		}
+		j.BounceWhy = o.Why
 	}
 	if p := x.Provider; p != nil {
 		j.Provider = &JSONProvider{ID: p.ID, Name: p.Name, Title: p.Title, Meaning: p.Meaning, Fix: p.Fix}

@@ -44,12 +44,14 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 	if len(x.Findings) == 0 {
 		return r
 	}
-	prov := e.cat.DetectProvider(text)
+	det := e.cat.Detect(text)
+	prov := det.Provider
 	r.Provider = prov
 	r.Explanations = make([]Explanation, len(x.Findings))
 	for i, f := range x.Findings {
 		r.Explanations[i] = e.explain(lang, f.Code, f.ServerText, prov)
-		r.Explanations[i].Role = f.Role
+		r.Explanations[i].Role, r.Explanations[i].Final, r.Explanations[i].Blocklist = f.Role, f.Final, det.Blocklist
+		e.judge(&r.Explanations[i])
 	}
 	return r
 }

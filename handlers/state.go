@@ -23,6 +23,9 @@ type state struct {
 	// Mismatch is a looked-up "450 5.1.1" whose classes differ, so that a
 	// click renders its notes again in another language.
 	Mismatch string `json:"m,omitempty"`
+	// Finals has a '1' for each code that is a DSN's final status, which
+	// the reason depends on ("timed out" in a final report is expired).
+	Finals string `json:"f,omitempty"`
 }
 
 // maxButtonValue is Slack's limit on a button's value.
@@ -44,6 +47,11 @@ func (st *state) fromReport(r Report, mask bool) {
 		st.Codes = append(st.Codes, x.Code.String())
 		st.Texts = append(st.Texts, text)
 		st.Roles = append(st.Roles, string(x.Role))
+		if x.Final {
+			st.Finals += "1"
+		} else {
+			st.Finals += "0"
+		}
 	}
 	if r.Provider != nil {
 		st.Provider = r.Provider.ID
@@ -70,6 +78,7 @@ func (st state) encode() string {
 	s := st
 	s.Texts = nil
 	s.Codes, s.Roles = s.Codes[:min(len(s.Codes), 20)], s.Roles[:min(len(s.Roles), 20)]
+	s.Finals = s.Finals[:min(len(s.Finals), 20)]
 	b, _ := json.Marshal(s)
 	return string(b)
 }
@@ -99,6 +108,8 @@ func (e *Engine) explanations(st state) ([]Explanation, *catalog.Provider) {
 		if i < len(st.Roles) {
 			x.Role = extract.Role(st.Roles[i])
 		}
+		x.Final = i < len(st.Finals) && st.Finals[i] == '1'
+		e.judge(&x)
 		out = append(out, x)
 	}
 	return out, prov

@@ -78,9 +78,19 @@ func writeExplanation(t *textWriter, x *Explanation) {
 	if x.SubjectText != "" {
 		class += " · " + x.SubjectText
 	}
+	// A failure's reason and next step lead: they are what a reader acts
+	// on, before the code's general explanation.
+	if o := x.Outcome; o != nil {
+		t.printf("%s: %s · %s\n  %s\n", l.T("heading.reason"), o.ReasonTitle, o.SourceText, o.ReasonText)
+		t.printf("%s: %s\n  %s\n", l.T("heading.action"), o.ActionTitle, o.ActionText)
+		t.printf("%s: %s\n", l.T("heading.actor"), x.ActorText)
+		t.printf("%s\n", o.Why)
+	}
 	t.printf("%s: %s\n", l.T("heading.class"), class)
-	t.printf("%s — %s\n", l.T("severity."+string(x.Severity)), x.RetryText)
-	t.printf("%s: %s\n", l.T("heading.actor"), x.ActorText)
+	if x.Outcome == nil {
+		t.printf("%s — %s\n", l.T("severity."+string(x.Severity)), x.RetryText)
+		t.printf("%s: %s\n", l.T("heading.actor"), x.ActorText)
+	}
 	t.section(l.T("heading.server_text"), x.ServerText)
 	// A provider's own meaning is what the server meant, so it leads. The
 	// registry's meaning follows, marked as general; its examples and fix

@@ -24,7 +24,17 @@ type lazyFile[T any] struct {
 // get decodes the file at name in fsys the first time and returns its map;
 // after a decoding error it returns nil, so lookups fall back to English.
 func (f *lazyFile[T]) get(fsys fs.FS, name string) map[string]T {
-	f.once.Do(func() { f.err = readJSON(fsys, name, &f.data) })
+	return f.load(func(data *map[string]T) error { return readJSON(fsys, name, data) })
+}
+
+// load runs read the first time and returns the map it filled; after an
+// error it returns nil.
+func (f *lazyFile[T]) load(read func(*map[string]T) error) map[string]T {
+	f.once.Do(func() {
+		if f.err = read(&f.data); f.err != nil {
+			f.data = nil
+		}
+	})
 	return f.data
 }
 
@@ -49,8 +59,15 @@ func (l *Lang) contrasts() map[string]string {
 	return f.contrasts
 }
 
+// ui returns the labels: ui.json, and reasons.json merged in.
 func (l *Lang) ui() map[string]string {
-	return l.files.ui.get(l.files.fsys, path.Join(l.files.dir, "ui.json"))
+	f := l.files
+	return f.ui.load(func(ui *map[string]string) error {
+		if err := readJSON(f.fsys, path.Join(f.dir, "ui.json"), ui); err != nil {
+			return err
+		}
+		return mergeUI(f.fsys, path.Join(f.dir, "reasons.json"), *ui)
+	})
 }
 
 func (l *Lang) replies() map[string]CodeText {

@@ -329,3 +329,30 @@ func TestDoubledWord(t *testing.T) {
 		}
 	}
 }
+
+// TestReasonsFileMerged: reasons.json adds labels to ui.json's, and a key
+// in both is an error rather than a silent override.
+func TestReasonsFileMerged(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en/ui.json":        {Data: []byte(`{"language.name":"English","a":"A"}`)},
+		"en/reasons.json":   {Data: []byte(`{"reason.x.title":"X"}`)},
+		"en/replies.json":   {Data: []byte(`{}`)},
+		"en/enhanced.json":  {Data: []byte(`{}`)},
+		"en/providers.json": {Data: []byte(`{}`)},
+	}
+	b, err := LoadFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Fallback().T("reason.x.title"); got != "X" {
+		t.Errorf("reason.x.title = %q, want X", got)
+	}
+	fsys["en/reasons.json"] = &fstest.MapFile{Data: []byte(`{"a":"again"}`)}
+	b, err = LoadFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.LoadAll(); err == nil {
+		t.Error("a key in both ui.json and reasons.json was accepted")
+	}
+}

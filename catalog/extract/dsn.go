@@ -283,7 +283,7 @@ func (x *extractor) flushDSN() {
 	}
 	x.sites = append(x.sites, codeSite{
 		code: code, text: text, anchor: anchorStrong, order: b.order,
-		dsn: !b.status.IsZero(), original: x.inOrig, generic: expired(code), rcpt: b.rcpt,
+		dsn: !b.status.IsZero(), report: !b.status.IsZero(), original: x.inOrig, generic: expired(code), rcpt: b.rcpt,
 	})
 	// A diagnostic of another class than the Status is a code of its own;
 	// so is a specific Status the server's code replaced.
@@ -291,6 +291,6 @@ func (x *extractor) flushDSN() {
 	case !d.IsZero() && !b.status.IsZero() && d.Class() != catalog.Class(b.status.Class):
 		x.sites = append(x.sites, codeSite{code: d, text: b.diagText, anchor: anchorStrong, order: b.order, original: x.inOrig})
 	case code.Enhanced != b.status && (b.status.Subject != 0 || b.status.Detail != 0):
-		x.sites = append(x.sites, codeSite{code: catalog.Code{Enhanced: b.status}, anchor: anchorStrong, order: b.order, dsn: true, original: x.inOrig})
+		x.sites = append(x.sites, codeSite{code: catalog.Code{Enhanced: b.status}, anchor: anchorStrong, order: b.order, dsn: true, report: true, original: x.inOrig})
 	}
 }

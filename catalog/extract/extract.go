@@ -25,6 +25,11 @@ type Finding struct {
 	// 500 bytes.
 	ServerText string
 	Role       Role
+	// Final says the code is a recipient's final status in a delivery
+	// report (a DSN's Status field, a JSON notification's status): the
+	// verdict after the sending server stopped retrying, not a reply seen
+	// along the way nor a log's "dsn=4.4.1, status=deferred".
+	Final bool
 }
 
 // Extraction is everything found in one text.
@@ -175,7 +180,7 @@ func (x *extractor) finish() Extraction {
 		if r == RoleQuoted {
 			text = "" // prose mentions a code; no server said it
 		}
-		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r}, order: cs.order, rank: roleRank(r),
+		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report}, order: cs.order, rank: roleRank(r),
 			dsn: cs.dsn, generic: cs.generic, rcpt: cs.rcpt})
 	}
 	slices.SortStableFunc(cands, byImportance)
@@ -192,6 +197,7 @@ func (x *extractor) finish() Extraction {
 		for j := i + 1; j < len(cands); j++ {
 			if d := &cands[j]; !d.dead && d.Code == c.Code {
 				d.dead = true
+				c.Final = c.Final || d.Final
 				if c.ServerText == "" {
 					c.ServerText = d.ServerText
 				}
@@ -230,6 +236,7 @@ func subsume(cands []candidate) {
 			if g.rank == c.rank {
 				g.order = min(g.order, c.order)
 				g.dsn = g.dsn || c.dsn
+				g.Final = g.Final || c.Final
 			}
 			break
 		}
@@ -287,6 +294,7 @@ func pair(cands []candidate) {
 			if mine >= 0 {
 				g := &cands[mine]
 				e.dead, g.dsn = true, true
+				g.Final = g.Final || e.Final
 				g.order = min(g.order, e.order)
 				if g.ServerText == "" {
 					g.ServerText = e.ServerText
@@ -305,5 +313,6 @@ func pair(cands []candidate) {
 		}
 		e.order = min(e.order, r.order)
 		e.dsn = e.dsn || r.dsn
+		e.Final = e.Final || r.Final
 	}
 }

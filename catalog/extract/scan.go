@@ -26,6 +26,7 @@ type codeSite struct {
 	anchor   anchor
 	order    int
 	dsn      bool // a DSN's Status field: the final status of a recipient
+	report   bool // dsn, from a report rather than a log's "dsn=": the sender stopped retrying
 	original bool // inside the returned message
 	// quit: the reply to a transcript's QUIT, which says the session
 	// ended, not why the delivery failed.
@@ -390,6 +391,7 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		// word on a recipient, as a DSN's Status is.
 		final := a == anchorStrong && inWords(jsonKey(line, content, t.start), finalKeys[:])
 		x.feat.jsonReport = x.feat.jsonReport || final
+		report := final
 		// A log's "dsn=4.4.1" is the status a DSN would carry; a success
 		// ("dsn=2.0.0, status=sent") stays context.
 		if t.start > content && line[t.start-1] == '=' {
@@ -397,7 +399,7 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 				final = final || t.code.Class() >= catalog.ClassTransientNegative
 			}
 		}
-		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final, quit: quit && a == anchorStrong,
+		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final, report: report, quit: quit && a == anchorStrong,
 			generic: expired(t.code) || (t.code.Enhanced.IsZero() && expiredAfter(line, t.end)), rcpt: x.rcpt})
 	}
 	return resume

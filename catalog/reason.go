@@ -1,0 +1,347 @@
+package catalog
+
+import "strings"
+
+// Reason is why a delivery failed, named with the bounce-reason vocabulary
+// of the sisimai project (libsisimai.org/en/reason), so that results compare
+// with the tool mail engineers already use. The texts of each reason live in
+// package locales under its name.
+type Reason string
+
+// The reasons. Each is defined in locales/data/<tag>/reasons.json; the
+// comments here are one-line reminders.
+const (
+	ReasonUserUnknown     Reason = "userunknown"     // the mailbox does not exist
+	ReasonMailboxFull     Reason = "mailboxfull"     // the mailbox is over its quota
+	ReasonBlocked         Reason = "blocked"         // the sending IP or host is refused, often by a blocklist
+	ReasonFiltered        Reason = "filtered"        // the recipient's own filter refused it
+	ReasonExpired         Reason = "expired"         // the sending server gave up retrying
+	ReasonRejected        Reason = "rejected"        // the envelope sender was refused
+	ReasonAuthFailure     Reason = "authfailure"     // SPF, DKIM or DMARC failed
+	ReasonPolicyViolation Reason = "policyviolation" // the receiving domain's policy forbids it
+	ReasonNetworkError    Reason = "networkerror"    // DNS or network trouble on the way
+	ReasonHostUnknown     Reason = "hostunknown"     // the recipient's domain does not exist
+	ReasonSuspend         Reason = "suspend"         // the mailbox is disabled or suspended
+	ReasonSystemError     Reason = "systemerror"     // the receiving system failed
+	ReasonSpamDetected    Reason = "spamdetected"    // the content was judged to be spam
+	ReasonSecurityError   Reason = "securityerror"   // SMTP AUTH, access or other security refusal
+	ReasonRequirePTR      Reason = "requireptr"      // the sending IP lacks matching reverse DNS
+	ReasonNotAccept       Reason = "notaccept"       // the domain accepts no mail (null MX, 521, 556)
+	ReasonNotCompliantRFC Reason = "notcompliantrfc" // the message breaks RFC 5322
+	ReasonMailerError     Reason = "mailererror"     // the recipient's delivery program failed
+	ReasonTooManyConn     Reason = "toomanyconn"     // too many connections or recipients at once
+	ReasonNoRelaying      Reason = "norelaying"      // the server will not relay for the sender
+	ReasonHasMoved        Reason = "hasmoved"        // the recipient moved to another address
+	ReasonOnHold          Reason = "onhold"          // the message is held, the outcome is pending
+	ReasonExceedLimit     Reason = "exceedlimit"     // over the mailbox's size limit
+	ReasonBadReputation   Reason = "badreputation"   // the sender's reputation is too low
+	ReasonContentError    Reason = "contenterror"    // the content or its encoding is refused
+	ReasonVirusDetected   Reason = "virusdetected"   // a virus or malware was found
+	ReasonMesgTooBig      Reason = "mesgtoobig"      // the message is too big for the system
+	ReasonSyntaxError     Reason = "syntaxerror"     // an SMTP command was malformed
+	ReasonSpeeding        Reason = "speeding"        // the recipient receives mail too fast
+	ReasonSystemFull      Reason = "systemfull"      // the receiving system is out of space
+	ReasonRateLimited     Reason = "ratelimited"     // the sender sends too fast
+	ReasonFailedSTARTTLS  Reason = "failedstarttls"  // STARTTLS or required TLS failed
+	ReasonSuppressed      Reason = "suppressed"      // the sending service suppresses the address
+	ReasonVacation        Reason = "vacation"        // an auto-reply, not a failure
+	ReasonUndefined       Reason = "undefined"       // nothing says which
+)
+
+// Reasons lists every reason, in the order the documentation uses.
+func Reasons() []Reason {
+	return []Reason{
+		ReasonUserUnknown, ReasonMailboxFull, ReasonBlocked, ReasonFiltered, ReasonExpired,
+		ReasonRejected, ReasonAuthFailure, ReasonPolicyViolation, ReasonNetworkError, ReasonHostUnknown,
+		ReasonSuspend, ReasonSystemError, ReasonSpamDetected, ReasonSecurityError, ReasonRequirePTR,
+		ReasonNotAccept, ReasonNotCompliantRFC, ReasonMailerError, ReasonTooManyConn, ReasonNoRelaying,
+		ReasonHasMoved, ReasonOnHold, ReasonExceedLimit, ReasonBadReputation, ReasonContentError,
+		ReasonVirusDetected, ReasonMesgTooBig, ReasonSyntaxError, ReasonSpeeding, ReasonSystemFull,
+		ReasonRateLimited, ReasonFailedSTARTTLS, ReasonSuppressed, ReasonVacation, ReasonUndefined,
+	}
+}
+
+// Action is the next step after a failure. The texts of each action live in
+// package locales under "action.<name>".
+type Action string
+
+// The actions.
+const (
+	ActionRemoveAddress     Action = "remove_address"              // the address cannot receive mail: drop or correct it
+	ActionWaitServerRetries Action = "wait_server_retries"         // a 4xx reply: the sending server retries on its own
+	ActionRetryLater        Action = "retry_later"                 // the cause usually clears, but nobody retries: resend later by hand
+	ActionFixSendingConfig  Action = "fix_sending_config"          // DNS, SPF, DKIM, DMARC, PTR, TLS, relay or rate on the sending side
+	ActionRequestDelisting  Action = "request_delisting"           // a blocklist lists the sending IP: fix the cause, then ask for removal
+	ActionFixMessage        Action = "fix_message"                 // size, format or content of the message
+	ActionContactRecipient  Action = "contact_recipient_otherwise" // only the recipient's side can fix it: reach them another way
+	ActionInvestigate       Action = "investigate"                 // nothing names the cause: read the server's words and the logs
+	ActionNone              Action = "none"                        // nothing failed that needs action (an auto-reply)
+)
+
+// Actions lists every action.
+func Actions() []Action {
+	return []Action{
+		ActionRemoveAddress, ActionWaitServerRetries, ActionRetryLater, ActionFixSendingConfig,
+		ActionRequestDelisting, ActionFixMessage, ActionContactRecipient, ActionInvestigate, ActionNone,
+	}
+}
+
+// ActorsFor lists who may be asked to do an action: an action addresses one
+// party, so a reason's actor that is not among them contradicts its action.
+// Waiting and retrying are done by the sending side while the cause lies
+// anywhere, so those allow every failure actor.
+func ActorsFor(a Action) []Actor {
+	switch a {
+	case ActionRemoveAddress:
+		return []Actor{ActorSender}
+	case ActionFixSendingConfig, ActionRequestDelisting, ActionInvestigate:
+		return []Actor{ActorSenderAdmin}
+	case ActionFixMessage:
+		return []Actor{ActorSender, ActorSenderAdmin}
+	case ActionContactRecipient:
+		return []Actor{ActorRecipientSide}
+	case ActionNone:
+		return []Actor{ActorNobody}
+	}
+	return []Actor{ActorSender, ActorSenderAdmin, ActorRecipientSide}
+}
+
+// Bounce says whether resending can succeed without anyone changing
+// anything: a soft bounce may, a hard one fails the same way.
+type Bounce string
+
+// The kinds of bounce.
+const (
+	BounceHard Bounce = "hard"
+	BounceSoft Bounce = "soft"
+)
+
+// Basis says what decided hard or soft, so the card can say why.
+type Basis string
+
+// The bases of the hard-or-soft decision.
+const (
+	BasisReason Basis = "reason" // the reason is hard or soft by nature, whatever the first digit
+	BasisWords  Basis = "words"  // the server's words ("try again later", "permanently") overrule the digit
+	BasisClass  Basis = "class"  // the code's first digit
+)
+
+// Source says where a reason came from.
+type Source string
+
+// The sources of a reason, in the order they are tried.
+const (
+	SourceWords    Source = "words"    // a phrase of the server's text
+	SourceProvider Source = "provider" // the provider's own meaning of the code
+	SourceCode     Source = "code"     // the code alone
+)
+
+// Verdict is what a failure comes to: why it failed, what to do next, who
+// does it, and whether it is a hard or soft bounce. It is language-free;
+// package locales holds the words.
+type Verdict struct {
+	Reason Reason
+	Source Source
+	Action Action
+	Actor  Actor
+	Bounce Bounce
+	Basis  Basis
+	// Blocklist is the list the server's text names, or nil.
+	Blocklist *Blocklist
+}
+
+// reasonInfo is what data/reasons.json says about one reason.
+type reasonInfo struct {
+	Actor     Actor  `json:"actor"`
+	Bounce    string `json:"bounce"` // "hard", "soft" or "class"
+	Action    Action `json:"action"`
+	Action4xx Action `json:"action_4xx"`
+}
+
+// phraseRule is one ordered rule: any of its phrases, and the code's
+// constraints when set.
+type phraseRule struct {
+	Reason   Reason   `json:"reason"`
+	Text     []string `json:"text"`
+	Enhanced []string `json:"enhanced"` // "X.2.0" or "5.2.0": the enhanced code must be one of these
+	Class    Class    `json:"class"`    // 4 or 5: the code's class must be this
+	// Final, when set, requires the code to be (true) or not to be (false)
+	// a DSN's final status.
+	Final *bool `json:"final"`
+
+	enhanced []Enhanced // parsed; Class 0 for "X"
+}
+
+func (r *phraseRule) matches(code Code, final bool) bool {
+	if r.Class != 0 && code.Class() != r.Class {
+		return false
+	}
+	if r.Final != nil && *r.Final != final {
+		return false
+	}
+	if len(r.enhanced) == 0 {
+		return true
+	}
+	for _, e := range r.enhanced {
+		if code.Enhanced.Subject == e.Subject && code.Enhanced.Detail == e.Detail &&
+			!code.Enhanced.IsZero() && (e.Class == 0 || e.Class == code.Enhanced.Class) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxReasonText bounds the server's text read for its reason: a real reply
+// is one or a few lines, and Classify must stay cheap on anything.
+const maxReasonText = 2048
+
+// Failure is what is known of one failed step of a delivery.
+type Failure struct {
+	Code Code
+	// ServerText is the server's words on the code.
+	ServerText string
+	// ProviderKey names the provider's own meaning of the code
+	// ("gmail/X.7.26"), or is "".
+	ProviderKey string
+	// Blocklist is the blocklist the text names (Catalog.Detect), or nil.
+	Blocklist *Blocklist
+	// Final says the code is a recipient's final status in a delivery
+	// status notification: the sending server has stopped retrying, so a
+	// transient failure there means the message expired in its queue.
+	Final bool
+}
+
+// Classify finds the verdict on a failure. It returns false for a code
+// that is not a failure (2xx, 3xx).
+//
+// The reason comes from the server's words first, then the provider's
+// meaning, then the code; hard or soft from the reason, else the words,
+// else the first digit. It reads at most the first 2 KB of serverText, in
+// one pass, and does not allocate.
+func (c *Catalog) Classify(f Failure) (Verdict, bool) {
+	code, serverText, providerKey := f.Code, f.ServerText, f.ProviderKey
+	class := code.Class()
+	if class != ClassTransientNegative && class != ClassPermanentNegative {
+		return Verdict{}, false
+	}
+	r := c.reasonRules()
+	var found groupSet
+	if len(serverText) > maxReasonText {
+		serverText = serverText[:maxReasonText]
+	}
+	if strings.IndexByte(serverText, '@') >= 0 {
+		var buf [maxReasonText]byte
+		scan(r.phrases, blankAddresses(buf[:0], serverText), &found)
+	} else {
+		scan(r.phrases, serverText, &found)
+	}
+	v := Verdict{Reason: ReasonUndefined, Source: SourceCode}
+	if !found.empty() {
+		for i := range r.rules {
+			if found.has(i) && r.rules[i].matches(code, f.Final) {
+				v.Reason, v.Source = r.rules[i].Reason, SourceWords
+				break
+			}
+		}
+	}
+	if f.Blocklist != nil {
+		v.Blocklist = f.Blocklist
+		if v.Source != SourceWords {
+			v.Reason, v.Source = ReasonBlocked, SourceWords
+		}
+	}
+	if v.Source != SourceWords {
+		if reason, ok := r.providers[providerKey]; ok && providerKey != "" {
+			v.Reason, v.Source = reason, SourceProvider
+		} else if f.Final && class == ClassTransientNegative && r.finalTransient != "" {
+			v.Reason = r.finalTransient
+		} else {
+			v.Reason = r.byCode(code)
+		}
+	}
+	info := r.info[v.Reason]
+	v.Actor, v.Action = info.Actor, info.Action
+	if class == ClassTransientNegative && info.Action4xx != "" {
+		v.Action = info.Action4xx
+	}
+	if v.Blocklist != nil && v.Actor == ActorSenderAdmin {
+		v.Action = ActionRequestDelisting
+	}
+	switch info.Bounce {
+	case "hard":
+		v.Bounce, v.Basis = BounceHard, BasisReason
+	case "soft":
+		v.Bounce, v.Basis = BounceSoft, BasisReason
+	default:
+		v.Bounce, v.Basis = BounceHard, BasisClass
+		if class == ClassTransientNegative {
+			v.Bounce = BounceSoft
+		}
+		switch {
+		case class == ClassPermanentNegative && found.has(r.softGroup):
+			v.Bounce, v.Basis = BounceSoft, BasisWords
+		case class == ClassTransientNegative && found.has(r.hardGroup):
+			v.Bounce, v.Basis = BounceHard, BasisWords
+		}
+	}
+	return v, true
+}
+
+// byCode is the reason the code alone suggests: the exact enhanced code,
+// then its class-free key, then the reply code. An enhanced code that says
+// nothing ("undefined") leaves the word to the reply code.
+func (r *reasonData) byCode(code Code) Reason {
+	if !code.Enhanced.IsZero() {
+		k := subjectDetail{code.Enhanced.Subject, code.Enhanced.Detail}
+		if reason, ok := r.exact[exactKey{code.Enhanced.Class, k}]; ok {
+			return reason
+		}
+		if reason, ok := r.enhanced[k]; ok && reason != ReasonUndefined {
+			return reason
+		}
+	}
+	if !code.Reply.IsZero() {
+		if reason, ok := r.replies[code.Reply]; ok {
+			return reason
+		}
+	}
+	return ReasonUndefined
+}
+
+// blankAddresses appends s to dst with every e-mail address made one
+// space: an address's local part ("filtered@", "spam-reports@") says
+// nothing about why delivery failed.
+func blankAddresses(dst []byte, s string) []byte {
+	tokenStart := 0
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case isSpace(b) || isAddressDelimiter(b):
+			dst = append(dst, b)
+			tokenStart = len(dst)
+		case b == '@':
+			// Drop the local part already copied, then skip the domain.
+			dst = append(dst[:tokenStart], ' ')
+			for i+1 < len(s) && !isAddressDelimiter(s[i+1]) && !isSpace(s[i+1]) {
+				i++
+			}
+			tokenStart = len(dst)
+		default:
+			dst = append(dst, b)
+		}
+	}
+	return dst
+}
+
+func isSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v'
+}
+
+// isAddressDelimiter reports whether b ends an address in running text:
+// "<a@b>", "(a@b)", "a@b," "a@b:".
+func isAddressDelimiter(b byte) bool {
+	switch b {
+	case '<', '>', '(', ')', '[', ']', '"', '\'', ',', ';', ':':
+		return true
+	}
+	return false
+}

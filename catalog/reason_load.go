@@ -1,0 +1,204 @@
+package catalog
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// reasonData is data/reasons.json, checked and indexed.
+type reasonData struct {
+	info      map[Reason]reasonInfo
+	rules     []phraseRule
+	providers map[string]Reason // provider meaning key → reason
+	exact     map[exactKey]Reason
+	enhanced  map[subjectDetail]Reason
+	replies   map[Reply]Reason
+	// finalTransient is the reason of a transient code that is a DSN's
+	// final status, when no words say more.
+	finalTransient Reason
+
+	phrases *phraseSet
+	// Groups of the phrase set: rule i is group i; then the soft
+	// and the hard words.
+	softGroup, hardGroup int
+}
+
+// exactKey is an enhanced code with its class, for the codes whose reason
+// differs by class.
+type exactKey struct {
+	class uint8
+	sd    subjectDetail
+}
+
+// reasonFile is the shape of data/reasons.json.
+type reasonFile struct {
+	Reasons   map[Reason]reasonInfo `json:"reasons"`
+	Phrases   []phraseRule          `json:"phrases"`
+	Providers map[string]Reason     `json:"providers"`
+	Codes     map[string]Reason     `json:"codes"`
+	// FinalTransient is the reason of a 4.x.x final status with no telling
+	// words: the sending server gave up retrying.
+	FinalTransient Reason `json:"final_transient"`
+	Words          struct {
+		Soft []string `json:"soft"`
+		Hard []string `json:"hard"`
+	} `json:"words"`
+}
+
+// parseReasons reads and checks data/reasons.json: every reason of the
+// vocabulary described once with a known actor, bounce and action; every
+// rule, provider and code naming a described reason; codes that parse.
+func parseReasons(b []byte) (*reasonData, error) {
+	var f reasonFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, err
+	}
+	r := &reasonData{info: f.Reasons, providers: f.Providers,
+		exact: map[exactKey]Reason{}, enhanced: map[subjectDetail]Reason{}, replies: map[Reply]Reason{}}
+	actions := map[Action]bool{}
+	for _, a := range Actions() {
+		actions[a] = true
+	}
+	for _, reason := range Reasons() {
+		info, ok := f.Reasons[reason]
+		if !ok {
+			return nil, fmt.Errorf("reason %q is not described", reason)
+		}
+		switch info.Actor {
+		case ActorNobody, ActorSender, ActorSenderAdmin, ActorRecipientSide:
+		default:
+			return nil, fmt.Errorf("reason %q: unknown actor %q", reason, info.Actor)
+		}
+		if info.Bounce != "hard" && info.Bounce != "soft" && info.Bounce != "class" {
+			return nil, fmt.Errorf("reason %q: bounce is %q, want hard, soft or class", reason, info.Bounce)
+		}
+		if !actions[info.Action] || info.Action4xx != "" && !actions[info.Action4xx] {
+			return nil, fmt.Errorf("reason %q: unknown action", reason)
+		}
+	}
+	if len(f.Reasons) != len(Reasons()) {
+		return nil, fmt.Errorf("%d reasons described, the vocabulary has %d", len(f.Reasons), len(Reasons()))
+	}
+	known := func(where string, reason Reason) error {
+		if _, ok := f.Reasons[reason]; !ok {
+			return fmt.Errorf("%s: unknown reason %q", where, reason)
+		}
+		return nil
+	}
+
+	var phrases []string
+	var groups []uint8
+	next := 0 // the next group
+	addGroup := func(words []string) (int, error) {
+		g := next
+		if g >= maxGroups {
+			return 0, fmt.Errorf("more than %d rules, lists and word sets", maxGroups)
+		}
+		next++
+		for _, w := range words {
+			phrases = append(phrases, w)
+			groups = append(groups, uint8(g))
+		}
+		return g, nil
+	}
+	r.rules = f.Phrases
+	for i := range r.rules {
+		rule := &r.rules[i]
+		if err := known(fmt.Sprintf("phrase rule %d", i+1), rule.Reason); err != nil {
+			return nil, err
+		}
+		if len(rule.Text) == 0 {
+			return nil, fmt.Errorf("phrase rule %d (%s) has no text", i+1, rule.Reason)
+		}
+		if rule.Class != 0 && rule.Class != ClassTransientNegative && rule.Class != ClassPermanentNegative {
+			return nil, fmt.Errorf("phrase rule %d (%s): class %d is not 4 or 5", i+1, rule.Reason, rule.Class)
+		}
+		for _, k := range rule.Enhanced {
+			en, err := parseEnhancedKey(k)
+			if err != nil {
+				return nil, fmt.Errorf("phrase rule %d (%s): %w", i+1, rule.Reason, err)
+			}
+			rule.enhanced = append(rule.enhanced, en)
+		}
+		if _, err := addGroup(rule.Text); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if r.softGroup, err = addGroup(f.Words.Soft); err != nil {
+		return nil, err
+	}
+	if r.hardGroup, err = addGroup(f.Words.Hard); err != nil {
+		return nil, err
+	}
+	if r.phrases, err = newPhraseSet(phrases, groups); err != nil {
+		return nil, err
+	}
+
+	if f.FinalTransient != "" {
+		if err := known("final_transient", f.FinalTransient); err != nil {
+			return nil, err
+		}
+		r.finalTransient = f.FinalTransient
+	}
+	for key, reason := range f.Providers {
+		if err := known("provider meaning "+key, reason); err != nil {
+			return nil, err
+		}
+	}
+	for key, reason := range f.Codes {
+		if err := known("code "+key, reason); err != nil {
+			return nil, err
+		}
+		switch {
+		case strings.Contains(key, "."):
+			en, err := parseEnhancedKey(key)
+			if err != nil {
+				return nil, fmt.Errorf("codes: %w", err)
+			}
+			sd := subjectDetail{en.Subject, en.Detail}
+			if en.Class == 0 {
+				r.enhanced[sd] = reason
+			} else {
+				r.exact[exactKey{en.Class, sd}] = reason
+			}
+		default:
+			rep, err := ParseReply(key)
+			if err != nil {
+				return nil, fmt.Errorf("codes: %w", err)
+			}
+			r.replies[rep] = reason
+		}
+	}
+	return r, nil
+}
+
+// parseEnhancedKey parses "5.2.2", or "X.2.2" for every class (Class 0).
+func parseEnhancedKey(k string) (Enhanced, error) {
+	if strings.HasPrefix(k, "X.") {
+		en, err := ParseEnhanced("5" + k[1:])
+		en.Class = 0
+		return en, err
+	}
+	return ParseEnhanced(k)
+}
+
+// reasonRules returns the rules of data/reasons.json, read the first time
+// a failure is classified: a run of the command line that looks up one
+// success code needs none of them. After an error the rules are empty, so
+// every failure gets the reason its code alone implies; the package's tests
+// check that the embedded file loads.
+func (c *Catalog) reasonRules() *reasonData {
+	c.reasonsOnce.Do(func() {
+		b, err := dataFS.ReadFile("data/reasons.json")
+		if err == nil {
+			c.reasons, err = parseReasons(b)
+		}
+		if err != nil {
+			c.reasonsErr = fmt.Errorf("catalog: data/reasons.json: %w", err)
+			c.reasons = &reasonData{}
+		}
+	})
+	return c.reasons
+}

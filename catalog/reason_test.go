@@ -1,0 +1,370 @@
+package catalog
+
+import (
+	"bufio"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestClassifyCases checks the rules of data/reasons.json against the
+// server texts in testdata/reasons.txt: real-world replies, each with the
+// reason it carries and, where given, hard or soft.
+func TestClassifyCases(t *testing.T) {
+	c := loadCatalog(t)
+	f, err := os.Open("testdata/reasons.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	n := 0
+	for line := 1; sc.Scan(); line++ {
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		fields := strings.Split(s, " |")
+		if len(fields) < 3 {
+			t.Fatalf("reasons.txt:%d: want 'reason | code | text [| hard|soft] [| final]'", line)
+		}
+		want, codeText, text := Reason(fields[0]), strings.TrimSpace(fields[1]), strings.TrimPrefix(fields[2], " ")
+		code, err := Parse(codeText)
+		if err != nil {
+			t.Fatalf("reasons.txt:%d: %v", line, err)
+		}
+		var bounce Bounce
+		final := false
+		for _, flag := range fields[3:] {
+			switch flag = strings.TrimSpace(flag); flag {
+			case "hard", "soft":
+				bounce = Bounce(flag)
+			case "final":
+				final = true
+			default:
+				t.Fatalf("reasons.txt:%d: unknown flag %q", line, flag)
+			}
+		}
+		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final})
+		if !ok {
+			t.Errorf("reasons.txt:%d: %s is not a failure", line, codeText)
+			continue
+		}
+		if v.Reason != want {
+			t.Errorf("reasons.txt:%d: %s %q: reason %s (from %s), want %s", line, codeText, text, v.Reason, v.Source, want)
+		}
+		if bounce != "" && v.Bounce != bounce {
+			t.Errorf("reasons.txt:%d: %s %q: %s bounce (by %s), want %s", line, codeText, text, v.Bounce, v.Basis, bounce)
+		}
+		n++
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n < 50 {
+		t.Fatalf("only %d cases read from testdata/reasons.txt", n)
+	}
+}
+
+// TestClassifyVerdict checks the parts of a verdict beyond the reason:
+// where the reason came from, the action, the blocklist, and why the bounce
+// is hard or soft.
+func TestClassifyVerdict(t *testing.T) {
+	c := loadCatalog(t)
+	tests := []struct {
+		code, text, provider string
+		want                 Verdict
+		blocklistURL         string
+	}{
+		// The server's words decide before the code: 5.7.1 is four reasons.
+		{"550 5.7.1", "Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", "",
+			Verdict{Reason: ReasonBlocked, Source: SourceWords, Action: ActionRequestDelisting, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass},
+			"https://check.spamhaus.org/"},
+		{"550 5.7.1", "Email rejected per DMARC policy for example.com", "",
+			Verdict{Reason: ReasonAuthFailure, Source: SourceWords, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
+		{"550 5.7.1", "<jdoe@example.com>: Recipient address rejected: User unknown", "",
+			Verdict{Reason: ReasonUserUnknown, Source: SourceWords, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
+		{"550 5.7.1", "Relay access denied", "",
+			Verdict{Reason: ReasonNoRelaying, Source: SourceWords, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisReason}, ""},
+		// The provider's meaning comes before the code's.
+		{"550 5.1.10", "", "microsoft/5.1.10",
+			Verdict{Reason: ReasonUserUnknown, Source: SourceProvider, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
+		{"550 5.1.10", "", "",
+			Verdict{Reason: ReasonNotAccept, Source: SourceCode, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
+		// RFC 3463: X.2.2 is a persistent transient failure, soft under 5xx;
+		// nobody retries a 5xx, so it is resent by hand.
+		{"552 5.2.2", "", "",
+			Verdict{Reason: ReasonMailboxFull, Source: SourceCode, Action: ActionRetryLater, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisReason}, ""},
+		{"452 4.2.2", "", "",
+			Verdict{Reason: ReasonMailboxFull, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisReason}, ""},
+		// A 4xx for a disabled mailbox is effectively hard.
+		{"450 4.2.1", "Mailbox disabled, not accepting messages", "",
+			Verdict{Reason: ReasonSuspend, Source: SourceWords, Action: ActionContactRecipient, Actor: ActorRecipientSide, Bounce: BounceHard, Basis: BasisReason}, ""},
+		// A 5xx that asks to try again later is soft, by its words.
+		{"554 5.7.1", "Service temporarily unavailable, please try again later", "",
+			Verdict{Reason: ReasonSecurityError, Source: SourceCode, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisWords}, ""},
+		// A 4xx that says it is permanent is hard, by its words.
+		{"421 4.7.0", "Permanent rejection for this host", "",
+			Verdict{Reason: ReasonSecurityError, Source: SourceCode, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisWords}, ""},
+		// A 4xx blocklist deferral: the server retries, but delisting is
+		// what helps.
+		{"450 4.7.1", "Client host rejected: see https://ipcheck.proofpoint.com/?ip=192.0.2.1 (dnsbl-lookup)", "",
+			Verdict{Reason: ReasonBlocked, Source: SourceWords, Action: ActionRequestDelisting, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisClass},
+			"https://ipcheck.proofpoint.com/"},
+		// A timeout in a final report means the message expired in the
+		// queue; in a live deferral it is a network error, still retried.
+		{"4.4.1", "connect to mx.example.net[192.0.2.1]:25: Connection timed out", "",
+			Verdict{Reason: ReasonNetworkError, Source: SourceWords, Action: ActionWaitServerRetries, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisReason}, ""},
+		// An address's local part says nothing: "filtered@" is not a filter.
+		{"550 5.1.1", "<filtered@example.com>... User Unknown", "",
+			Verdict{Reason: ReasonUserUnknown, Source: SourceWords, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
+		{"550", "<spam-trap@example.com>: no comment", "",
+			Verdict{Reason: ReasonUndefined, Source: SourceCode, Action: ActionInvestigate, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
+	}
+	for _, tt := range tests {
+		code, err := Parse(tt.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := c.Classify(Failure{Code: code, ServerText: tt.text, ProviderKey: tt.provider, Blocklist: c.DetectBlocklist(tt.text)})
+		if !ok {
+			t.Errorf("%s %q: not a failure", tt.code, tt.text)
+			continue
+		}
+		url := ""
+		if got.Blocklist != nil {
+			url = got.Blocklist.Delist
+		}
+		got.Blocklist = nil
+		if got != tt.want || url != tt.blocklistURL {
+			t.Errorf("%s %q:\n got %+v list %q\nwant %+v list %q", tt.code, tt.text, got, url, tt.want, tt.blocklistURL)
+		}
+	}
+}
+
+// TestClassifyNotFailure: a success or an intermediate reply has no reason.
+func TestClassifyNotFailure(t *testing.T) {
+	c := loadCatalog(t)
+	for _, s := range []string{"250", "250 2.1.5", "354", "2.0.0"} {
+		code, _ := Parse(s)
+		if v, ok := c.Classify(Failure{Code: code, ServerText: "User unknown"}); ok {
+			t.Errorf("%s: got a verdict %+v for a code that is not a failure", s, v)
+		}
+	}
+}
+
+// TestReasonActors: every reason's actor is a party its actions address,
+// so the card's "who has to act" never contradicts its next step.
+func TestReasonActors(t *testing.T) {
+	c := loadCatalog(t)
+	for _, r := range Reasons() {
+		info := c.reasonRules().info[r]
+		for _, a := range []Action{info.Action, info.Action4xx} {
+			if a != "" && !slices.Contains(ActorsFor(a), info.Actor) {
+				t.Errorf("reason %s: actor %s cannot %s (only %v)", r, info.Actor, a, ActorsFor(a))
+			}
+		}
+	}
+}
+
+// codeActorExceptions are the codes whose reason's next step addresses
+// another party than the code's own fix, each for a reason.
+var codeActorExceptions = map[string]string{
+	"5.7.2":  "list expansion refused is the list's policy; the sender stops or asks the list, but the reason is still a policy one",
+	"5.7.5":  "a cryptographic failure is a security refusal whichever side's keys are at fault",
+	"4.7.15": "a priority too low is set by the sender, and refused by the receiving side's policy",
+	"5.7.15": "a priority too low is set by the sender, and refused by the receiving side's policy",
+}
+
+// TestCodeReasonActors: when the reason comes from the code alone, the
+// party its next step addresses is among the parties the code's own fix
+// addresses in that class (data/enhanced.json's steps), so the card's top
+// and the code's general explanation name the same party.
+func TestCodeReasonActors(t *testing.T) {
+	c := loadCatalog(t)
+	for _, e := range c.Entries() {
+		if e.Kind != KindEnhanced {
+			continue
+		}
+		for _, class := range []Class{ClassTransientNegative, ClassPermanentNegative} {
+			f, ok := e.In(class)
+			if !ok {
+				continue
+			}
+			code, err := Parse(strconv.Itoa(int(class)) + e.Key[1:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, _ := c.Classify(Failure{Code: code})
+			if v.Reason == ReasonUndefined || f.Actors()[0] == ActorNobody {
+				continue
+			}
+			agree := false
+			for _, a := range f.Actors() {
+				agree = agree || slices.Contains(ActorsFor(v.Action), a)
+			}
+			if !agree && codeActorExceptions[code.String()] == "" {
+				t.Errorf("%s: its fix addresses %v, but its reason %s asks %v to %s", code, f.Actors(), v.Reason, ActorsFor(v.Action), v.Action)
+			}
+		}
+	}
+}
+
+// TestReasonProviders: every provider meaning has a reason, and every
+// reason given to a provider meaning names one that exists.
+func TestReasonProviders(t *testing.T) {
+	c := loadCatalog(t)
+	keys := map[string]bool{}
+	for _, p := range c.Providers() {
+		for _, k := range p.Keys() {
+			keys[k] = true
+			if _, ok := c.reasonRules().providers[k]; !ok {
+				t.Errorf("provider meaning %s has no reason in data/reasons.json", k)
+			}
+		}
+	}
+	for k := range c.reasonRules().providers {
+		if !keys[k] {
+			t.Errorf("data/reasons.json gives a reason to %s, which no provider has", k)
+		}
+	}
+}
+
+// TestReasonCodes: every registered enhanced code has a reason of its own
+// in data/reasons.json, or is one that reports no failure.
+func TestReasonCodes(t *testing.T) {
+	c := loadCatalog(t)
+	for _, e := range c.Entries() {
+		if e.Kind != KindEnhanced {
+			continue
+		}
+		if _, ok := c.reasonRules().enhanced[subjectDetail{mustEnhanced(t, e.Key).Subject, mustEnhanced(t, e.Key).Detail}]; !ok && e.Actor != ActorNobody {
+			t.Errorf("%s has no reason in data/reasons.json", e.Key)
+		}
+	}
+}
+
+func mustEnhanced(t *testing.T, key string) Enhanced {
+	t.Helper()
+	en, err := parseEnhancedKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return en
+}
+
+func TestParseReasonsErrors(t *testing.T) {
+	b, err := dataFS.ReadFile("data/reasons.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := string(b)
+	tests := []struct{ name, from, to string }{
+		{"unknown reason in a rule", `{"reason": "virusdetected"`, `{"reason": "virus"`},
+		{"unknown actor", `"userunknown":     {"actor": "sender"`, `"userunknown":     {"actor": "postmaster"`},
+		{"unknown action", `"action": "remove_address"}`, `"action": "panic"}`},
+		{"bad bounce", `"bounce": "hard",  "action": "remove_address"}`, `"bounce": "firm",  "action": "remove_address"}`},
+		{"bad code", `"X.1.1": "userunknown"`, `"X.1": "userunknown"`},
+		{"uppercase phrase", `"out of office"`, `"Out of office"`},
+	}
+	for _, tt := range tests {
+		bad := strings.Replace(good, tt.from, tt.to, 1)
+		if bad == good {
+			t.Fatalf("%s: %q not found in data/reasons.json", tt.name, tt.from)
+		}
+		if _, err := parseReasons([]byte(bad)); err == nil {
+			t.Errorf("%s: parseReasons accepted it", tt.name)
+		}
+	}
+	if _, err := parseReasons(b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBlankAddresses: addresses are blanked, the rest kept.
+func TestBlankAddresses(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<filtered@example.com>... User Unknown", "< >... User Unknown"},
+		{"to jdoe@example.com: over quota", "to  : over quota"},
+		{"no address here", "no address here"},
+		{"@ alone", "  alone"},
+	}
+	for _, tt := range tests {
+		if got := string(blankAddresses(nil, tt.in)); got != tt.want {
+			t.Errorf("blankAddresses(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestPhraseSet checks the automaton against strings.Contains.
+func TestPhraseSet(t *testing.T) {
+	phrases := []string{"he", "she", "his", "hers", "user unknown", "unknown", "5.1.1"}
+	groups := []uint8{0, 1, 2, 3, 4, 5, 6}
+	p, err := newPhraseSet(phrases, groups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"ushers", "USER UNKNOWN", "user \r\n\t unknown", "unknow", "550 5.1.1 his", "", "sHe"} {
+		var found groupSet
+		scan(p, text, &found)
+		folded := strings.Join(strings.Fields(strings.ToLower(text)), " ")
+		for i, ph := range phrases {
+			want := strings.Contains(folded, ph)
+			if found.has(i) != want {
+				t.Errorf("%q: phrase %q found=%v, want %v", text, ph, found.has(i), want)
+			}
+		}
+	}
+	if _, err := newPhraseSet([]string{""}, []uint8{0}); err == nil {
+		t.Error("an empty phrase was accepted")
+	}
+}
+
+func FuzzClassify(f *testing.F) {
+	c, err := Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("550 5.7.1", "blocked using zen.spamhaus.org", false)
+	f.Add("452 4.2.2", "over quota", false)
+	f.Add("550", "<a@b>... User unknown", true)
+	f.Add("4.4.1", "Connection timed out", true)
+	f.Fuzz(func(t *testing.T, codeText, text string, final bool) {
+		code, err := Parse(codeText)
+		if err != nil {
+			return
+		}
+		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final})
+		if !ok {
+			return
+		}
+		if _, known := c.reasonRules().info[v.Reason]; !known {
+			t.Fatalf("unknown reason %q", v.Reason)
+		}
+		if v.Bounce != BounceHard && v.Bounce != BounceSoft {
+			t.Fatalf("bounce %q", v.Bounce)
+		}
+		if !slices.Contains(ActorsFor(v.Action), v.Actor) {
+			t.Fatalf("actor %s cannot %s", v.Actor, v.Action)
+		}
+	})
+}
+
+// BenchmarkClassify classifies a typical Gmail rejection: one pass over its
+// words, then the rule lookup.
+func BenchmarkClassify(b *testing.B) {
+	c, err := Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	code, _ := Parse("550 5.7.26")
+	f := Failure{Code: code, ServerText: "This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM. Authentication results: DKIM = did not pass SPF [example.org] with ip: [198.51.100.7] = did not pass For instructions on setting up authentication, go to https://support.google.com/mail/answer/81126#authentication d2e1a72fcca58-7b0c3c1f4d2si1234567b3a.101 - gsmtp"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := c.Classify(f); !ok {
+			b.Fatal("not a failure")
+		}
+	}
+}

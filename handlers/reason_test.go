@@ -1,0 +1,156 @@
+package handlers
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/slack-go/slack"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/catalog/extract"
+)
+
+// TestReasonTextsComplete: English has a title and a definition for every
+// reason of the catalog, a title and a text for every action, and a line
+// for every way a bounce can be hard or soft; package locales checks that
+// every other language has what English has.
+func TestReasonTextsComplete(t *testing.T) {
+	en := engine(t).Languages().Fallback()
+	var keys []string
+	for _, r := range catalog.Reasons() {
+		keys = append(keys, "reason."+string(r)+".title", "reason."+string(r)+".text")
+	}
+	for _, a := range catalog.Actions() {
+		keys = append(keys, "action."+string(a)+".title", "action."+string(a)+".text")
+	}
+	for _, s := range []catalog.Source{catalog.SourceWords, catalog.SourceProvider, catalog.SourceCode} {
+		keys = append(keys, "reason.source."+string(s))
+	}
+	for _, b := range []catalog.Bounce{catalog.BounceHard, catalog.BounceSoft} {
+		for _, basis := range []catalog.Basis{catalog.BasisReason, catalog.BasisWords, catalog.BasisClass} {
+			for _, class := range []string{"4", "5"} {
+				// Words only ever overrule the digit, and the class only
+				// ever agrees with it.
+				switch {
+				case basis == catalog.BasisWords && (b == catalog.BounceHard) != (class == "4"),
+					basis == catalog.BasisClass && (b == catalog.BounceHard) != (class == "5"):
+					continue
+				}
+				keys = append(keys, "bounce.why."+string(b)+"."+string(basis)+"."+class)
+			}
+		}
+	}
+	keys = append(keys, "retry."+string(catalog.RetryByHand), "action.request_delisting.list", "heading.reason", "heading.action")
+	for _, k := range keys {
+		if en.T(k) == k {
+			t.Errorf("en has no text for %s", k)
+		}
+	}
+}
+
+// TestOutcomeOnlyOnFailures: a lookup is not a bounce and gets no reason;
+// a failure read from a text gets one, and it decides who acts and whether
+// the bounce is hard or soft.
+func TestOutcomeOnlyOnFailures(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	code, _ := catalog.Parse("552 5.2.2")
+	if x := e.Explain(en, code, ""); x.Outcome != nil || x.JSON().Reason != nil {
+		t.Errorf("a lookup of 552 5.2.2 got a reason: %+v", x.Outcome)
+	}
+	r := e.ExplainText(en, "host mx.example.net said: 552 5.2.2 <a@example.net>: Mailbox full (in reply to RCPT TO command)")
+	if len(r.Explanations) == 0 || r.Explanations[0].Outcome == nil {
+		t.Fatalf("no reason for a full mailbox: %+v", r.Explanations)
+	}
+	x := r.Explanations[0]
+	if x.Outcome.Reason != catalog.ReasonMailboxFull || x.Severity != SeveritySoft || x.Retry != catalog.RetryByHand || x.Actor != catalog.ActorRecipientSide {
+		t.Errorf("552 5.2.2 mailbox full: reason %s, severity %s, retry %s, actor %s; want mailboxfull, soft, by_hand, recipient_side",
+			x.Outcome.Reason, x.Severity, x.Retry, x.Actor)
+	}
+	j := x.JSON()
+	if j.Reason == nil || j.Reason.ID != "mailboxfull" || j.Reason.Title == "" || j.Reason.Text == "" ||
+		j.Action == nil || j.Action.Value != "retry_later" || j.Action.Text == "" || j.Severity != "soft" {
+		t.Errorf("JSON: reason %+v action %+v severity %s", j.Reason, j.Action, j.Severity)
+	}
+}
+
+// TestReasonLeadsTheCard: in Slack the reason and the next step come right
+// after the header, before the server's words and the code's general
+// explanation.
+func TestReasonLeadsTheCard(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	r := e.ExplainText(en, "550 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org")
+	if len(r.Explanations) == 0 || r.Explanations[0].Outcome == nil {
+		t.Fatal("no reason for a blocklisted host")
+	}
+	blocks := explanationBlocks(&r.Explanations[0], renderOptions{mask: true})
+	if len(blocks) < 3 {
+		t.Fatalf("%d blocks", len(blocks))
+	}
+	s, ok := blocks[1].(*slack.SectionBlock)
+	if !ok || !strings.Contains(s.Text.Text, en.T("reason.blocked.title")) ||
+		!strings.Contains(s.Text.Text, en.T("action.request_delisting.title")) ||
+		!strings.Contains(s.Text.Text, "https://check.spamhaus.org/") {
+		t.Errorf("second block is not the reason and the delisting step: %#v", blocks[1])
+	}
+	meaning := -1
+	for i, b := range blocks {
+		if s, ok := b.(*slack.SectionBlock); ok && strings.Contains(s.Text.Text, en.T("heading.meaning")) {
+			meaning = i
+		}
+	}
+	if meaning < 2 {
+		t.Errorf("the code's meaning is at block %d, want it after the reason", meaning)
+	}
+}
+
+// TestReasonSurvivesButtons: a language switch re-renders from the button's
+// state and keeps the reason, including one that depends on the code being
+// a DSN's final status.
+func TestReasonSurvivesButtons(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	text := "Final-Recipient: rfc822; a@example.net\nAction: failed\nStatus: 4.4.1\nDiagnostic-Code: smtp; connect to mx.example.net[192.0.2.1]:25: Connection timed out\n"
+	r := e.ExplainText(en, text)
+	if len(r.Explanations) == 0 || r.Explanations[0].Outcome == nil || r.Explanations[0].Outcome.Reason != catalog.ReasonExpired {
+		t.Fatalf("a final 4.4.1 timeout: %+v", r.Explanations)
+	}
+	var st state
+	st.fromReport(r, true)
+	back, err := decodeState(st.encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	back.Lang = "vi"
+	xs, _ := e.explanations(back)
+	if len(xs) == 0 || xs[0].Outcome == nil || xs[0].Outcome.Reason != catalog.ReasonExpired || xs[0].Lang.Tag != "vi" {
+		t.Errorf("after a language switch: %+v", xs)
+	}
+	// The same words in a live deferral are a network error, still retried.
+	live := e.ExplainText(en, "May  7 12:55:01 mail postfix/smtp[23114]: 4F3A2B5501: to=<ops@example.net>, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to mx.example.net[192.0.2.44]:25: Connection timed out)")
+	if len(live.Explanations) == 0 || live.Explanations[0].Outcome == nil || live.Explanations[0].Outcome.Reason != catalog.ReasonNetworkError {
+		t.Errorf("a deferred 4.4.1 timeout: %+v", live.Explanations)
+	}
+}
+
+// TestEveryFailureHasReason: whatever the text, every failure finding gets
+// a reason and every other finding none.
+func TestEveryFailureHasReason(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	for _, name := range []string{"gmail_user_unknown", "office365_ndr", "postfix_deferred", "yahoo_deferred", "spamhaus_blocked"} {
+		b, err := os.ReadFile("testdata/paste/" + name + ".txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := e.ExplainText(en, string(b))
+		for _, x := range r.Explanations {
+			failure := x.Role == extract.RoleFailure && x.Class >= catalog.ClassTransientNegative
+			if failure != (x.Outcome != nil) {
+				t.Errorf("%s: %s (%s) has outcome %v", name, x.Code, x.Role, x.Outcome != nil)
+			}
+		}
+	}
+}
