@@ -121,6 +121,9 @@ func FromIntent(in intent.Intent, lang, text string) Command {
 		c.Verb, c.Codes, c.Text = VerbCompare, in.Codes, ""
 	case intent.Bounce:
 		c.Verb = VerbPaste
+		if in.Text != "" {
+			c.Text = in.Text
+		}
 	case intent.Search:
 		c.Verb = VerbSearch
 	default:

@@ -67,7 +67,7 @@ func Language(text string) string {
 			hits++
 		}
 	}
-	if hits >= 2 || hits >= 1 && strong+weak >= 2 {
+	if hits >= 2 || hits >= 1 && strong+weak >= 1 {
 		return "vi"
 	}
 	return ""

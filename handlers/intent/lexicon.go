@@ -42,11 +42,13 @@ type words struct {
 type lexicon struct {
 	tags []string
 	lang map[string]*words
-	// stop is every single-word phrase that is not content, and
-	// stopPhrases every longer one and every Thai one, longest first.
-	stop        map[string]bool
-	stopPhrases []string
-	synonyms    []synonym
+	// stop is every single-word Latin phrase that is not content,
+	// multiStop every longer one by its first word, longest first, and
+	// thaiStop every Thai one, longest first.
+	stop      map[string]bool
+	multiStop map[string][][]string
+	thaiStop  []string
+	synonyms  []synonym
 }
 
 type synonym struct {
@@ -71,7 +73,7 @@ func loadLexicon() (*lexicon, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lexicon{lang: map[string]*words{}, stop: map[string]bool{}}
+	l := &lexicon{lang: map[string]*words{}, stop: map[string]bool{}, multiStop: map[string][][]string{}}
 	for _, f := range files {
 		data, err := dataFS.ReadFile(path.Join("data", f.Name()))
 		if err != nil {
@@ -92,9 +94,12 @@ func loadLexicon() (*lexicon, error) {
 		}
 		for _, list := range [][]string{w.Filler, w.Greeting, w.Thanks, w.Help, w.Search, w.Compare, w.Connect} {
 			for _, p := range list {
-				if strings.Contains(p, " ") || hasThai(p) {
-					l.stopPhrases = append(l.stopPhrases, p)
-				} else {
+				switch f := strings.Fields(p); {
+				case hasThai(p):
+					l.thaiStop = append(l.thaiStop, p)
+				case len(f) > 1:
+					l.multiStop[f[0]] = append(l.multiStop[f[0]], f)
+				case len(f) == 1:
 					l.stop[p] = true
 				}
 			}
@@ -104,8 +109,11 @@ func loadLexicon() (*lexicon, error) {
 	}
 	// Longest first, so "nghia la gi" goes before "la gi" and
 	// "หมายถึงอะไร" before "หมายถึง".
-	slices.SortFunc(l.stopPhrases, func(a, b string) int { return len(b) - len(a) })
-	l.stopPhrases = slices.Compact(l.stopPhrases)
+	slices.SortFunc(l.thaiStop, func(a, b string) int { return len(b) - len(a) })
+	l.thaiStop = slices.Compact(l.thaiStop)
+	for _, ps := range l.multiStop {
+		slices.SortFunc(ps, func(a, b []string) int { return len(b) - len(a) })
+	}
 	slices.SortFunc(l.synonyms, func(a, b synonym) int {
 		if d := len(b.phrase) - len(a.phrase); d != 0 {
 			return d
@@ -154,30 +162,42 @@ func (s spaced) any(list func(*words) []string) bool {
 // not the grammar's own words: what a question is about. Digits-only
 // tokens (codes, counts) are left out too.
 func (s spaced) content() []string {
-	t := string(s)
-	for _, p := range lex.stopPhrases {
-		if !strings.Contains(t, p) {
-			continue
-		}
-		if hasThai(p) {
-			t = strings.ReplaceAll(t, p, " ")
-		} else {
-			t = strings.ReplaceAll(t, " "+p+" ", "  ")
-			t = strings.ReplaceAll(t, " "+p+" ", "  ") // overlapping repeats
-		}
-	}
+	tokens := strings.Fields(string(s))
 	var out []string
-	for _, w := range strings.Fields(t) {
-		if lex.stop[w] || strings.Trim(w, "0123456789") == "" {
+	for i := 0; i < len(tokens); i++ {
+		w := tokens[i]
+		if hasThai(w) {
+			for _, p := range lex.thaiStop {
+				if strings.Contains(w, p) {
+					w = strings.ReplaceAll(w, p, " ")
+				}
+			}
+			for _, piece := range strings.Fields(w) {
+				if len([]rune(piece)) >= 2 {
+					out = append(out, piece)
+				}
+			}
 			continue
 		}
-		if !hasThai(w) && len([]rune(w)) < 2 {
+		if n := lex.multiStopAt(tokens[i:]); n > 0 {
+			i += n - 1
 			continue
 		}
-		if hasThai(w) && len([]rune(w)) < 2 {
+		if lex.stop[w] || len(w) < 2 || strings.Trim(w, "0123456789") == "" {
 			continue
 		}
 		out = append(out, w)
 	}
 	return out
+}
+
+// multiStopAt returns the length in tokens of the longest multi-word stop
+// phrase at the start of tokens, or 0.
+func (l *lexicon) multiStopAt(tokens []string) int {
+	for _, p := range l.multiStop[tokens[0]] {
+		if len(p) <= len(tokens) && slices.Equal(p, tokens[:len(p)]) {
+			return len(p)
+		}
+	}
+	return 0
 }

@@ -16,8 +16,9 @@ import (
 // typed, so that the extractor's rules still see "$550" or "PR #550".
 func Clean(s string) string {
 	s = stripAngles(s)
-	s = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	s = unescaper.Replace(s)
 	s = stripEmoji(s)
+	s = spaceThaiDigits(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
@@ -37,6 +38,8 @@ func Clean(s string) string {
 	}
 	return b.String()
 }
+
+var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 func wordByte(c byte) bool {
 	return c >= 0x80 || '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z'
@@ -162,4 +165,25 @@ func hasThai(s string) bool {
 		i += n
 	}
 	return false
+}
+
+// spaceThaiDigits puts a space between Thai letters and digits, which Thai
+// writes without one ("รหัส550หมายถึงอะไร"), so that the code stands
+// alone as the extractor's rules want it. A Thai letter is never part of a
+// version, an address or an id.
+func spaceThaiDigits(s string) string {
+	if !hasThai(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	prev := rune(0)
+	for _, r := range s {
+		if isThai(r) && '0' <= prev && prev <= '9' || '0' <= r && r <= '9' && isThai(prev) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
 }

@@ -54,6 +54,9 @@ type Intent struct {
 	// Tone is the message's small talk, for the answer when there is
 	// nothing to look up (and for a search that finds nothing).
 	Tone Tone
+	// Text is the part of the message to read as a bounce when the
+	// asker's words before the reply hide it from the extractor, or "".
+	Text string
 	// Lang is the language the message is written in, "th" or "vi", or ""
 	// when its words do not tell.
 	Lang string
@@ -97,6 +100,15 @@ func Parse(text string) Intent {
 	case x.Confidence >= 0.5 && serverWords(x) >= minBounceWords:
 		in.Kind = Bounce
 	default:
+		// "เจอแบบนี้ครับ 552 5.2.2 The email account ... is over
+		// quota": the asker's words stand before the reply on its
+		// line, where the extractor sees prose. Read from the first
+		// code on.
+		rest := clean[ms[0].Start:]
+		if y := extract.Extract(rest); y.Confidence >= 0.5 && serverWords(y) >= minBounceWords {
+			in.Kind, in.Text = Bounce, rest
+			return in
+		}
 		in.Kind, in.Codes = Explain, codes
 	}
 	return in
@@ -166,9 +178,11 @@ func serverWords(x extract.Extraction) int {
 	return most
 }
 
+// isASCIIWord is true for a word of ASCII letters only: a server's word,
+// not a host name's "office365" or a Vietnamese or Thai word.
 func isASCIIWord(w string) bool {
 	for i := 0; i < len(w); i++ {
-		if w[i] >= 0x80 {
+		if c := w[i] | 0x20; c < 'a' || c > 'z' {
 			return false
 		}
 	}

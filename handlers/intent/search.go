@@ -66,7 +66,7 @@ func NewIndex(cat *catalog.Catalog, langs *locales.Bundle) *Index {
 				continue
 			}
 			for _, f := range []fieldText{{t.Title, weightTitle}, {t.Meaning, weightMeaning}, {t.When, weightWhen}} {
-				for _, term := range terms(newSpaced(Clean(f.text)).content()) {
+				for _, term := range terms(newSpaced(f.text).content()) {
 					best[term] = max(best[term], f.weight)
 				}
 			}
@@ -117,7 +117,7 @@ func terms(words []string) []string {
 // minCoverage is the share of a query's weight that a code's texts must
 // match to be a result: "mailbox full" must find both words, or the more
 // telling one.
-const minCoverage = 0.6
+const minCoverage = 0.75
 
 // Search returns up to limit codes whose texts or synonyms match text,
 // best first. Codes that score far below the best are left out, so a
