@@ -162,7 +162,7 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 // in it, in the message's thread; chatter with numbers gets nothing.
 func (rt *Router) paste(ctx context.Context, req Request) []Reply {
 	x := extract.Extract(req.Text)
-	if x.Confidence < rt.opts.MinConfidence || !hasFailure(x.Findings) {
+	if x.Confidence < rt.opts.MinConfidence || !hasFailure(x.Findings) || chatter(req.Text, x) {
 		return nil
 	}
 	lang := rt.language(ctx, req, "")
@@ -182,14 +182,18 @@ func hasFailure(fs []extract.Finding) bool {
 // mention answers "@bot 421?" in the thread; a bare mention under a bounce
 // explains the thread's parent.
 func (rt *Router) mention(ctx context.Context, req Request) []Reply {
-	cmd := ParseCommand(stripMentions(req.Text))
+	text := stripMentions(req.Text)
+	cmd := ParseCommand(text)
 	if strings.TrimSpace(req.ParentText) != "" && rt.aboutParent(cmd) {
 		cmd = Command{Verb: VerbPaste, Lang: cmd.Lang, Text: req.ParentText}
 	}
 	if cmd.Verb == VerbPaste && len(extract.Extract(cmd.Text).Findings) == 0 && req.ParentText != "" {
 		cmd.Text = req.ParentText
 	}
-	req.Text = cmd.Text
+	if cmd.Verb == VerbPaste {
+		text = cmd.Text
+	}
+	req.Text = text // the language is the question's, or the bounce's
 	lang := rt.language(ctx, req, cmd.Lang)
 	m := rt.answer(ctx, req, cmd, lang, state{Lang: lang.Tag}, false)
 	return []Reply{rt.reply(req, DeliverThread, m)}

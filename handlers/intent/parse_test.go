@@ -157,7 +157,7 @@ var phrasings = []struct {
 	{"sai mật khẩu smtp báo mã nào", Search, "", "vi"},
 	{"thư quá lớn thì lỗi gì", Search, "", "vi"},
 	// Vietnamese: small talk.
-	{"xin chào", Chat, "", ""},
+	{"xin chào", Chat, "", "vi"},
 	{"chào bot 👋", Chat, "", ""},
 	{"cảm ơn nhé", Chat, "", "vi"},
 	{"cám ơn bạn", Chat, "", "vi"},

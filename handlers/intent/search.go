@@ -125,7 +125,8 @@ const minCoverage = 0.75
 func (ix *Index) Search(text string, limit int) []Match {
 	s := newSpaced(Clean(text))
 	scores := map[int]float64{}
-	covered := map[int]float64{}
+	covered := map[int]float64{} // the query's weight a code's texts match
+	named := map[int]bool{}      // codes a synonym names: matched in full
 	for _, syn := range lex.synonyms {
 		if !s.has(syn.phrase) {
 			continue
@@ -133,34 +134,39 @@ func (ix *Index) Search(text string, limit int) []Match {
 		for i, key := range syn.keys {
 			if doc, ok := ix.byKey[key]; ok {
 				scores[doc] += weightSynonym / (1 + 0.5*float64(i))
-				covered[doc] = 1
+				named[doc] = true
 			}
 		}
 	}
 	qs := terms(s.content())
+	// One word alone ("tiết", "version") matches too many texts in
+	// passing; it must be in a code's title.
+	single := len(qs) == 1
 	total := 0.0
 	for _, q := range qs {
 		idf, ok := ix.idf[q]
 		if !ok {
 			idf = math.Log(1 + float64(len(ix.keys))) // unknown: as telling as the rarest
 		}
-		if !strings.Contains(q, " ") {
-			total += idf
+		// A pair of words counts half: "thời tiết" (weather) is two
+		// common syllables that mean nothing apart, so texts holding
+		// both syllables but not the pair match only in part.
+		share := idf
+		if strings.Contains(q, " ") {
+			share = idf / 2
 		}
+		total += share
 		for _, p := range ix.postings[q] {
-			scores[p.doc] += idf * p.weight
-			if !strings.Contains(q, " ") && covered[p.doc] < 1 {
-				covered[p.doc] += idf
+			if single && p.weight < weightTitle && !named[p.doc] {
+				continue
 			}
+			scores[p.doc] += idf * p.weight
+			covered[p.doc] += share
 		}
 	}
 	var out []Match
 	for doc, score := range scores {
-		c := covered[doc]
-		if c < 1 && total > 0 {
-			c /= total
-		}
-		if c >= minCoverage || c == 1 {
+		if named[doc] || total > 0 && covered[doc]/total >= minCoverage {
 			out = append(out, Match{Key: ix.keys[doc], Score: math.Round(score*1000) / 1000})
 		}
 	}
