@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,4 +133,40 @@ func (e *Engine) ExplainCodes(lang *locales.Lang, codes []catalog.Code) Report {
 		r.Explanations = append(r.Explanations, e.Explain(lang, c, ""))
 	}
 	return r
+}
+
+// FoundJSON is the JSON shape of a search by meaning.
+type FoundJSON struct {
+	Language string      `json:"language"`
+	Query    string      `json:"query"`
+	Matches  []FoundCode `json:"matches"`
+}
+
+// FoundCode is one code found by meaning, in JSON.
+type FoundCode struct {
+	Key     string `json:"key"`
+	Code    string `json:"code"`
+	Title   string `json:"title"`
+	Meaning string `json:"meaning"`
+}
+
+// NewFoundJSON returns the JSON of a search by meaning.
+func NewFoundJSON(lang *locales.Lang, query string, found []Found) FoundJSON {
+	j := FoundJSON{Language: lang.Tag, Query: query, Matches: []FoundCode{}}
+	for _, f := range found {
+		j.Matches = append(j.Matches, FoundCode{Key: f.Key, Code: f.Code, Title: f.Title, Meaning: f.Meaning})
+	}
+	return j
+}
+
+// WriteFound writes the codes found by meaning, one per paragraph.
+func WriteFound(w io.Writer, lang *locales.Lang, query string, found []Found) error {
+	t := &textWriter{w: w}
+	title := lang.T("intent.search.title", "query", strings.Join(strings.Fields(query), " "))
+	t.printf("%s\n%s\n", title, underline(title))
+	for _, f := range found {
+		t.printf("\n%s  %s\n  %s\n", f.Code, f.Title, firstSentence(f.Meaning, 200))
+	}
+	t.printf("\n%s\n", strings.ReplaceAll(lang.T("intent.search.hint", "cmd", "smtpbot explain ", "code", found[0].Example), "`", ""))
+	return t.err
 }

@@ -42,7 +42,9 @@ func WriteReport(w io.Writer, r Report) error {
 		t.printf("%s\n", l.T("explain.none"))
 		return t.err
 	}
-	t.printf("%s: %d%%\n", l.T("heading.confidence"), int(r.Confidence*100+0.5))
+	if r.Confidence > 0 { // codes asked about, not read from a text, have none
+		t.printf("%s: %d%%\n", l.T("heading.confidence"), int(r.Confidence*100+0.5))
+	}
 	var lastRole extract.Role = extract.RoleFailure
 	for i := range r.Explanations {
 		x := &r.Explanations[i]
