@@ -93,8 +93,16 @@ func ParseCommand(text string) Command {
 			return Command{Verb: VerbInvalid, Lang: lang, Err: err}
 		}
 	}
+	if len(text) > maxQuestion {
+		return Command{Verb: VerbPaste, Lang: lang, Text: text}
+	}
 	return FromIntent(intent.Parse(text), lang, text)
 }
+
+// maxQuestion is the longest text read as a question: nobody types a
+// question of 2,000 bytes, and a paste that long is read as a bounce
+// without paying for the chat grammar first.
+const maxQuestion = 2000
 
 // orIntent keeps a command written as one ("compare 421 450") unless it
 // failed to parse where the chat grammar reads a comparison: "550 vs 554?"

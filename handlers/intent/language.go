@@ -1,10 +1,14 @@
 package intent
 
 import (
+	"strings"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
+
+// maxLanguageBytes is how much of a text Language reads.
+const maxLanguageBytes = 4096
 
 // Language returns the language a question is written in, "th" or "vi",
 // or "" when its letters and words do not tell (English, or codes alone).
@@ -14,6 +18,11 @@ import (
 // "Nguyễn" in a signature does not decide alone; typed without its marks,
 // Vietnamese shows in words such as "nghia la gi" or "khac nhau".
 func Language(text string) string {
+	if len(text) > maxLanguageBytes {
+		// People write their words before what they paste; a long
+		// bounce after them says nothing of their language.
+		text = strings.ToValidUTF8(text[:maxLanguageBytes], "")
+	}
 	thai, strong, weak := 0, 0, 0
 	marks, base := 0, rune(0)
 	flush := func() {

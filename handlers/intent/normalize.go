@@ -119,6 +119,9 @@ func stripEmoji(s string) string {
 // word. Apostrophes vanish ("what's" is "whats"); every other character that
 // is neither a letter nor a digit becomes a space.
 func fold(s string) string {
+	if ascii(s) {
+		return foldASCII(s)
+	}
 	s = norm.NFD.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
@@ -186,4 +189,33 @@ func spaceThaiDigits(s string) string {
 		prev = r
 	}
 	return b.String()
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// foldASCII is fold for ASCII text, which has no marks to strip: most
+// English questions, and the English texts the search index reads.
+func foldASCII(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		default:
+			c = ' '
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
