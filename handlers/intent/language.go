@@ -74,6 +74,9 @@ func Language(text string) string {
 	for _, m := range lex.lang["vi"].Markers {
 		if s.has(m) {
 			hits++
+			if strings.Contains(m, " ") {
+				hits++ // "khac nhau", "nghia la gi": no other language writes these
+			}
 		}
 	}
 	if hits >= 2 || hits >= 1 && strong+weak >= 1 {

@@ -75,6 +75,13 @@ var phrasings = []struct {
 	{"which is worse, 451 or 452", Compare, "451|452", ""},
 	{"can u compare 535 and 454", Compare, "535|454", ""},
 	{"550 or 5.1.1 which one should I log", Compare, "550|5.1.1", ""},
+	{"whats the diffrence between 550 and 554", Compare, "550|554", ""},
+	{"differnce btw 421 and 450??", Compare, "421|450", ""},
+	{"421 450?", Chat, "", ""}, // two numbers side by side are a list, as in the extractor,
+	{"comapre 5.7.23 and 5.7.24", Compare, "5.7.23|5.7.24", ""},
+	{"what does 550 mean and how is it different from 554", Compare, "550|554", ""},
+	{"550 vs 554 vs 553", Explain, "550|554|553", ""},
+	{"what's the difference between 5.7.1 and a hard bounce", Explain, "5.7.1", ""},
 	// English: a bounce with words around it.
 	{"got this from outlook: 550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. what do I do", Bounce, "", ""},
 	{"gmail says 550-5.7.26 This mail is unauthenticated, which poses a security risk to the sender and Gmail users", Bounce, "", ""},
@@ -145,6 +152,8 @@ var phrasings = []struct {
 	{"phân biệt giúp mình 550 với 553", Compare, "550|553", "vi"},
 	{"*550* vs *554* khác biệt ra sao", Compare, "550|554", "vi"},
 	{"<@U0BOT> 535 với 454 khác nhau chỗ nào", Compare, "535|454", "vi"},
+	{"550 vs 554 khac nhau k", Compare, "550|554", "vi"},
+	{"421 voi 450 cai nao nang hon", Compare, "421|450", "vi"},
 	// Vietnamese: bounce with words.
 	{"bên outlook trả về cái này: 550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. giờ làm sao?", Bounce, "", "vi"},
 	{"gửi mail bị lỗi này: 552 5.2.2 The email account that you tried to reach is over quota", Bounce, "", "vi"},
@@ -187,6 +196,8 @@ var phrasings = []struct {
 	{"*550* vs *553* ต่างกันตรงไหน", Compare, "550|553", "th"},
 	{"<@U0BOT> 535 กับ 454 อันไหนหนักกว่า", Compare, "535|454", "th"},
 	{"ความแตกต่างระหว่าง 421 และ 450", Compare, "421|450", "th"},
+	{"550 vs 554 ต่างกันมั้ยครับ", Compare, "550|554", "th"},
+	{"421กับ450 อันไหนต้องส่งใหม่", Compare, "421|450", "th"},
 	// Thai: bounce with words.
 	{"outlook ตีกลับมาแบบนี้: 550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. ทำไงดี", Bounce, "", "th"},
 	{"เจอแบบนี้ครับ 552 5.2.2 The email account that you tried to reach is over quota", Bounce, "", "th"},
