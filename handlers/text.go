@@ -105,6 +105,9 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 	l := c.Lang
 	t.printf("%s\n%s\n", c.Title, underline(c.Title))
 	t.section(l.T("heading.summary"), c.Summary)
+	if c.Note != "" {
+		t.section(l.T("heading.note"), c.Note)
+	}
 	sides := []*Explanation{&c.A, &c.B}
 	if c.Same {
 		sides = sides[:1]
