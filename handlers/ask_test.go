@@ -1,9 +1,13 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/slack-go/slack"
 
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/locales"
@@ -161,5 +165,49 @@ func TestMentionInThread(t *testing.T) {
 	thanks, _, _ := strings.Cut(rt.eng.Languages().Fallback().T("intent.chat.thanks"), "{")
 	if len(rs) != 1 || !strings.HasPrefix(rs[0].Text, thanks) {
 		t.Errorf("thanks under a bounce did not get thanks back: %+v", rs)
+	}
+}
+
+// askCases are the questions whose answers TestAskGolden keeps, per
+// language: a search by meaning, one that finds nothing, and small talk.
+var askCases = map[string][]string{
+	"en": {"which code means mailbox full?", "codes for greylisting", "lunch?", "hi", "thanks!", "how are you"},
+	"vi": {"mã nào báo hộp thư đầy?", "mã lỗi cho greylisting", "cho mình hỏi giá vé máy bay", "xin chào", "cảm ơn nhé", "ừ ok"},
+	"th": {"รหัสไหนหมายถึงเมลบ็อกซ์เต็ม", "รหัสสำหรับ greylisting", "ราคาตั๋วเครื่องบิน", "สวัสดีครับ", "ขอบคุณครับ", "ส่ง 550 ฉบับ"},
+}
+
+// TestAskGolden keeps the text of the answers to questions by meaning and
+// to small talk, as Slack shows them in a DM, and the command line's
+// search output.
+func TestAskGolden(t *testing.T) {
+	rt, _ := newRouter(t)
+	for _, l := range rt.eng.Languages().Languages() {
+		var b strings.Builder
+		for _, q := range askCases[l.Tag] {
+			rs := rt.Handle(context.Background(), Request{Source: SourceDM, UserID: "U1", ChannelID: "D1", Text: q + " lang:" + l.Tag})
+			b.WriteString("> " + q + "\n")
+			for _, r := range rs {
+				for _, blk := range r.Blocks {
+					switch blk := blk.(type) {
+					case *slack.SectionBlock:
+						b.WriteString(blk.Text.Text + "\n")
+					case *slack.ContextBlock:
+						for _, e := range blk.ContextElements.Elements {
+							if t, ok := e.(*slack.TextBlockObject); ok {
+								b.WriteString(t.Text + "\n")
+							}
+						}
+					}
+				}
+			}
+			b.WriteString("\n")
+		}
+		golden(t, filepath.Join(l.Tag, "ask.txt"), []byte(b.String()))
+		q := askCases[l.Tag][0]
+		var buf bytes.Buffer
+		if err := WriteFound(&buf, l, q, rt.eng.Search(l, q)); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, filepath.Join(l.Tag, "search_mailbox_full.txt"), buf.Bytes())
 	}
 }

@@ -180,7 +180,7 @@ func (ix *Index) Search(text string, limit int) []Match {
 		return ix.byKey[a.Key] - ix.byKey[b.Key]
 	})
 	for i := range out {
-		if out[i].Score < out[0].Score*0.2 {
+		if out[i].Score < out[0].Score*0.3 {
 			out = out[:i]
 			break
 		}
