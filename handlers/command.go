@@ -96,7 +96,7 @@ func ParseCommand(text string) Command {
 	if len(text) > maxQuestion {
 		return Command{Verb: VerbPaste, Lang: lang, Text: text}
 	}
-	return FromIntent(intent.Parse(text), lang, text)
+	return fromIntent(intent.Parse(text), lang, text)
 }
 
 // maxQuestion is the longest text read as a question: nobody types a
@@ -113,14 +113,14 @@ func orIntent(c Command, text string) Command {
 		return c
 	}
 	if in := intent.Parse(text); in.Kind == intent.Compare {
-		return FromIntent(in, c.Lang, text)
+		return fromIntent(in, c.Lang, text)
 	}
 	return c
 }
 
-// FromIntent turns what the chat grammar read into a command. lang is the
+// fromIntent turns what the chat grammar read into a command. lang is the
 // language asked for with "lang:xx", and text the message.
-func FromIntent(in intent.Intent, lang, text string) Command {
+func fromIntent(in intent.Intent, lang, text string) Command {
 	c := Command{Lang: lang, Text: text, Tone: in.Tone, Seed: in.Seed}
 	switch in.Kind {
 	case intent.Explain:

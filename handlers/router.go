@@ -219,13 +219,15 @@ func (rt *Router) aboutParent(cmd Command) bool {
 func (rt *Router) shortcut(ctx context.Context, req Request) []Reply {
 	lang := rt.language(ctx, req, "")
 	st := state{Lang: lang.Tag, Shareable: true}
-	switch cmd := FromIntent(intent.Parse(req.Text), "", req.Text); cmd.Verb {
-	case VerbExplain, VerbCompare:
-		st.fromCommand(cmd)
-		return []Reply{rt.reply(req, DeliverEphemeral, rt.render(lang, st))}
-	case VerbSearch:
-		if m, ok := rt.searchMessage(lang, cmd, false); ok {
-			return []Reply{rt.reply(req, DeliverEphemeral, m)}
+	if len(req.Text) <= maxQuestion {
+		switch cmd := fromIntent(intent.Parse(req.Text), "", req.Text); cmd.Verb {
+		case VerbExplain, VerbCompare:
+			st.fromCommand(cmd)
+			return []Reply{rt.reply(req, DeliverEphemeral, rt.render(lang, st))}
+		case VerbSearch:
+			if m, ok := rt.searchMessage(lang, cmd, false); ok {
+				return []Reply{rt.reply(req, DeliverEphemeral, m)}
+			}
 		}
 	}
 	report := rt.eng.ExplainText(lang, req.Text)

@@ -68,8 +68,22 @@ type Intent struct {
 // minBounceWords is how many words of its own a server's reply must carry
 // for a text with a well-placed code to be a pasted bounce: "550 5.7.708
 // Service unavailable. Access denied" is one, "550 vs 554?" and "550 5.1.1
-// what does it mean" are questions.
-const minBounceWords = 3
+// what does it mean" are questions. A text that starts with the code needs
+// fewer: "550 5.1.1 User unknown" is a pasted line, "554 5.7.1 spam?" a
+// question.
+const (
+	minBounceWords     = 3
+	minLineBounceWords = 2
+)
+
+// bounceWords is the number of server's words that make a text whose first
+// code is first a bounce.
+func bounceWords(clean string, first extract.Mention) int {
+	if strings.TrimSpace(clean[:first.Start]) == "" {
+		return minLineBounceWords
+	}
+	return minBounceWords
+}
 
 // Parse reads a message typed in chat. It never fails: a message it cannot
 // read is Chat.
@@ -97,7 +111,7 @@ func Parse(text string) Intent {
 		in.Kind = Bounce
 	case compare:
 		in.Kind, in.Codes = Compare, codes
-	case x.Confidence >= 0.5 && serverWords(x) >= minBounceWords:
+	case x.Confidence >= 0.5 && serverWords(x) >= bounceWords(clean, ms[0]):
 		in.Kind = Bounce
 	default:
 		// "เจอแบบนี้ครับ 552 5.2.2 The email account ... is over

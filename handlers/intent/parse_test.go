@@ -83,6 +83,10 @@ var phrasings = []struct {
 	{"550 vs 554 vs 553", Explain, "550|554|553", ""},
 	{"what's the difference between 5.7.1 and a hard bounce", Explain, "5.7.1", ""},
 	// English: a bounce with words around it.
+	{"550 5.1.1 User unknown", Bounce, "", ""},
+	{"421 4.7.0 Service temporarily unavailable", Bounce, "", ""},
+	{"554 5.7.1 spam?", Explain, "554 5.7.1", ""},
+	{"550 5.1.1 what does it mean", Explain, "550 5.1.1", ""},
 	{"got this from outlook: 550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. what do I do", Bounce, "", ""},
 	{"gmail says 550-5.7.26 This mail is unauthenticated, which poses a security risk to the sender and Gmail users", Bounce, "", ""},
 	{"any idea?\n\n<jane@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 <jane@example.com>: Recipient address rejected: User unknown (in reply to RCPT TO command)", Bounce, "", ""},
