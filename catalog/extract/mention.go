@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"strings"
 	"unicode/utf8"
 
 	"github.com/smtpcodes/smtpbot/catalog"
@@ -59,8 +58,11 @@ var countNouns = [...]string{
 // countNounAfter reports whether the word at k in line is a count noun.
 func countNounAfter(line string, k int) bool {
 	rest := line[k:]
+	if rest == "" || rest[0] < 0x80 && !isAlpha(rest[0]) {
+		return false
+	}
 	for _, w := range countNouns {
-		if len(rest) < len(w) || !strings.EqualFold(rest[:len(w)], w) {
+		if len(rest) < len(w) || !hasPrefixFold(rest, w) {
 			continue
 		}
 		if r, _ := utf8.DecodeRuneInString(w); r >= 0x0E00 && r <= 0x0E7F {
