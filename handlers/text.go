@@ -53,7 +53,9 @@ func WriteReport(w io.Writer, r Report) error {
 			t.printf("\n== %s ==\n", l.T("heading.role."+string(x.Role)))
 			lastRole = x.Role
 		}
-		t.printf("\n")
+		if i > 0 || r.Confidence > 0 {
+			t.printf("\n")
+		}
 		writeExplanation(t, x)
 	}
 	return t.err

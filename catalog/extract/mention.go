@@ -1,10 +1,6 @@
 package extract
 
-import (
-	"unicode/utf8"
-
-	"github.com/smtpcodes/smtpbot/catalog"
-)
+import "github.com/smtpcodes/smtpbot/catalog"
 
 // Mention is a code written somewhere in a text, found by the token rules
 // alone: it may stand in a question ("what does 550 mean?") where Extract,
@@ -46,36 +42,42 @@ func Mentions(text string) []Mention {
 }
 
 // countNouns after a number make it a count in any language the bot
-// speaks: "550 messages", "550 thư", "550 ข้อความ". Reply texts are
-// English, so a reply code is never followed by one of the Vietnamese or
-// Thai words.
-var countNouns = [...]string{
-	"messages", "msgs", "emails", "mails", "requests", "reqs", "hits", "visits", "visitors", "views",
-	"clicks", "downloads", "subscribers", "tin", "thư", "người", "lần", "đồng", "cái", "lượt", "bức",
-	"ข้อความ", "ฉบับ", "คน", "ครั้ง", "บาท", "รายการ", "อีเมล", "อีเมล์",
-}
+// speaks: "550 messages", "550 thư". Reply texts are English, so a reply
+// code is never followed by one of the Vietnamese words. thaiCountNouns are
+// matched at the start of a run of Thai, which has no spaces between words:
+// "550 ฉบับผ่าน".
+var (
+	countNouns = [...]string{
+		"messages", "msgs", "emails", "mails", "requests", "reqs", "hits", "visits", "visitors", "views",
+		"clicks", "downloads", "subscribers", "tin", "thư", "người", "lần", "đồng", "cái", "lượt", "bức",
+	}
+	thaiCountNouns = [...]string{"ข้อความ", "ฉบับ", "คน", "ครั้ง", "บาท", "รายการ", "อีเมล"}
+)
 
-// countNounAfter reports whether the word at k in line is a count noun.
+// countNounAfter reports whether the word at k in line is a count noun. It
+// is called for every reply-shaped number followed by a word, so it
+// compares bytes only, and only words of the right length.
 func countNounAfter(line string, k int) bool {
-	rest := line[k:]
-	if rest == "" || rest[0] < 0x80 && !isAlpha(rest[0]) {
+	if k >= len(line) {
 		return false
 	}
-	for _, w := range countNouns {
-		if len(rest) < len(w) || !hasPrefixFold(rest, w) {
-			continue
+	if line[k] == 0xE0 { // the first byte of every Thai letter
+		for _, w := range thaiCountNouns {
+			if len(line)-k >= len(w) && line[k:k+len(w)] == w {
+				return true
+			}
 		}
-		if r, _ := utf8.DecodeRuneInString(w); r >= 0x0E00 && r <= 0x0E7F {
-			// Thai is written without spaces: the noun may run on.
-			return true
-		}
-		if len(rest) == len(w) || !isWordByte(rest[len(w)]) {
+		return false
+	}
+	e := k
+	for e < len(line) && (isAlpha(line[e]) || line[e] >= 0x80) {
+		e++
+	}
+	w := line[k:e]
+	for _, n := range countNouns {
+		if len(n) == len(w) && equalFold(w, n) {
 			return true
 		}
 	}
 	return false
 }
-
-// isWordByte is true for a byte that continues a word: a letter, a digit,
-// or a byte of a multi-byte letter.
-func isWordByte(b byte) bool { return isAlnum(b) || b >= 0x80 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/catalog/extract"
 	"github.com/smtpcodes/smtpbot/handlers"
 	"github.com/smtpcodes/smtpbot/handlers/intent"
 	"github.com/smtpcodes/smtpbot/locales"
@@ -104,14 +105,15 @@ func (c *cli) question(lang *locales.Lang, text string, asJSON bool) (bool, erro
 	return false, nil
 }
 
-// sameCodes reports whether r explains exactly codes, in order: then the
+// sameCodes reports whether r explains exactly codes, in order, as codes a
+// server sent rather than codes mentioned in a sentence: then the
 // extractor's reading of "550 5.1.1" is kept as it was.
 func sameCodes(r handlers.Report, codes []catalog.Code) bool {
 	if len(r.Explanations) != len(codes) {
 		return false
 	}
 	for i, x := range r.Explanations {
-		if x.Code != codes[i] {
+		if x.Code != codes[i] || x.Role == extract.RoleQuoted {
 			return false
 		}
 	}

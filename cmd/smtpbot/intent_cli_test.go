@@ -22,6 +22,7 @@ func TestExplainQuestions(t *testing.T) {
 		{[]string{"explain", "550 กับ 554 ต่างกันยังไง"}, 0, []string{"เทียบกับ 554", "ความแตกต่างหลัก"}, nil},
 		{[]string{"explain", "--lang", "en", "550 và 554 khác nhau thế nào?"}, 0, []string{"vs 554", "Key differences"}, nil},
 		{[]string{"explain", "which", "code", "means", "mailbox", "full?"}, 0, []string{"5.2.2 / 4.2.2", "Mailbox Full", "smtpbot explain 5.2.2"}, nil},
+		{[]string{"explain", "is 4.2.2 a hard bounce?"}, 0, []string{"4.2.2 Mailbox Full", "Soft failure"}, []string{"Bounce confidence", "Mentioned in the text"}},
 		{[]string{"explain", "550"}, 0, []string{"Bounce confidence", "550 Mailbox Unavailable"}, nil},
 		{[]string{"explain", "we", "sent", "550", "messages"}, 1, []string{"No SMTP reply code"}, nil},
 	}
