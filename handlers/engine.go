@@ -10,6 +10,9 @@ import (
 type Engine struct {
 	cat   *catalog.Catalog
 	langs *locales.Bundle
+	// search is built on the first search by meaning, so that runs that
+	// never search (most command lines) do not pay for it.
+	search lazyIndex
 }
 
 // NewEngine returns an engine over a catalog and a set of languages.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/smtpcodes/smtpbot/catalog/extract"
+	"github.com/smtpcodes/smtpbot/handlers/intent"
 
 	"github.com/smtpcodes/smtpbot/locales"
 )
@@ -79,8 +80,8 @@ func (rt *Router) Handle(ctx context.Context, req Request) (replies []Reply) {
 }
 
 // language picks the reader's language: an explicit choice for this answer,
-// the user's saved choice, the script of what they wrote, their Slack
-// locale, the workspace default, English.
+// the user's saved choice, the language of what they wrote (its script, its
+// letters, its words), their Slack locale, the workspace default, English.
 func (rt *Router) language(ctx context.Context, req Request, explicit string) *locales.Lang {
 	langs := rt.eng.Languages()
 	if l, ok := langs.Get(explicit); ok {
@@ -90,6 +91,9 @@ func (rt *Router) language(ctx context.Context, req Request, explicit string) *l
 		if l, ok := langs.Get(rt.prefs.SavedLanguage(ctx, req.UserID)); ok {
 			return l
 		}
+	}
+	if l, ok := langs.Get(intent.Language(req.Text)); ok {
+		return l
 	}
 	if l := langs.Detect(req.Text); l != nil {
 		return l
@@ -146,6 +150,13 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 			return rt.usageMessage(lang, lang.T("slack.no_codes"), slash)
 		}
 		return rt.renderReport(lang, st, report)
+	case VerbSearch:
+		if m, ok := rt.searchMessage(lang, cmd, slash); ok {
+			return m
+		}
+		return rt.chatMessage(lang, cmd, slash)
+	case VerbChat:
+		return rt.chatMessage(lang, cmd, slash)
 	}
 	return rt.helpMessage(lang, slash)
 }
@@ -154,7 +165,7 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 // in it, in the message's thread; chatter with numbers gets nothing.
 func (rt *Router) paste(ctx context.Context, req Request) []Reply {
 	x := extract.Extract(req.Text)
-	if x.Confidence < rt.opts.MinConfidence || !hasFailure(x.Findings) {
+	if x.Confidence < rt.opts.MinConfidence || !hasFailure(x.Findings) || chatter(req.Text, x) {
 		return nil
 	}
 	lang := rt.language(ctx, req, "")
@@ -174,27 +185,59 @@ func hasFailure(fs []extract.Finding) bool {
 // mention answers "@bot 421?" in the thread; a bare mention under a bounce
 // explains the thread's parent.
 func (rt *Router) mention(ctx context.Context, req Request) []Reply {
-	cmd := ParseCommand(stripMentions(req.Text))
-	if cmd.Verb == VerbHelp && strings.TrimSpace(req.ParentText) != "" {
+	text := stripMentions(req.Text)
+	cmd := ParseCommand(text)
+	if strings.TrimSpace(req.ParentText) != "" && rt.aboutParent(cmd) {
 		cmd = Command{Verb: VerbPaste, Lang: cmd.Lang, Text: req.ParentText}
 	}
 	if cmd.Verb == VerbPaste && len(extract.Extract(cmd.Text).Findings) == 0 && req.ParentText != "" {
 		cmd.Text = req.ParentText
 	}
-	req.Text = cmd.Text
+	if cmd.Verb == VerbPaste {
+		text = cmd.Text
+	}
+	req.Text = text // the language is the question's, or the bounce's
 	lang := rt.language(ctx, req, cmd.Lang)
 	m := rt.answer(ctx, req, cmd, lang, state{Lang: lang.Tag}, false)
 	return []Reply{rt.reply(req, DeliverThread, m)}
 }
 
-// shortcut answers "Explain SMTP codes" on a message, to its user only.
+// aboutParent reports whether a mention in a thread asks about the thread's
+// parent: "@bot?", "@bot what does this mean?", "@bot explain", but not
+// "@bot thanks" or "@bot 421?".
+func (rt *Router) aboutParent(cmd Command) bool {
+	switch cmd.Verb {
+	case VerbHelp:
+		return true
+	case VerbChat:
+		return cmd.Tone != intent.ToneThanks && cmd.Tone != intent.ToneGreeting
+	case VerbSearch:
+		return len(rt.eng.Search(rt.eng.Languages().Fallback(), cmd.Text)) == 0
+	}
+	return false
+}
+
+// shortcut answers "Explain SMTP codes" on a message, to its user only. The
+// message may be a question ("550 vs 554?") as well as a bounce.
 func (rt *Router) shortcut(ctx context.Context, req Request) []Reply {
 	lang := rt.language(ctx, req, "")
+	st := state{Lang: lang.Tag, Shareable: true}
+	if len(req.Text) <= maxQuestion {
+		switch cmd := fromIntent(intent.Parse(req.Text), "", req.Text); cmd.Verb {
+		case VerbExplain, VerbCompare:
+			st.fromCommand(cmd)
+			return []Reply{rt.reply(req, DeliverEphemeral, rt.render(lang, st))}
+		case VerbSearch:
+			if m, ok := rt.searchMessage(lang, cmd, false); ok {
+				return []Reply{rt.reply(req, DeliverEphemeral, m)}
+			}
+		}
+	}
 	report := rt.eng.ExplainText(lang, req.Text)
 	if len(report.Explanations) == 0 {
 		return []Reply{rt.reply(req, DeliverEphemeral, textMessage(lang.T("slack.shortcut_none")))}
 	}
-	return []Reply{rt.reply(req, DeliverEphemeral, rt.renderReport(lang, state{Lang: lang.Tag, Shareable: true}, report))}
+	return []Reply{rt.reply(req, DeliverEphemeral, rt.renderReport(lang, st, report))}
 }
 
 // stripMentions removes "<@U123>" mentions of the bot from a mention's text.

@@ -126,23 +126,82 @@ func checkLimits(t *testing.T, rs []Reply) {
 	}
 }
 
+// channelChatter is what people post in channels with numbers in it, in
+// English, Vietnamese and Thai; none of it may get an answer.
+var channelChatter = []string{
+	"we had 550 people at the meetup",
+	"standup at 12:55, then the 4.5.1 release",
+	"server 10.4.5.1 is back, port 587 open",
+	"PR #550 merged, thanks! INC-4211 closed",
+	"",
+	// Counts.
+	"DMARC aggregate report for yesterday: 550 messages passed, 4 failed",
+	"Báo cáo DMARC hôm qua: 550 thư đạt, 4 thư lỗi",
+	"รายงาน DMARC เมื่อวาน: ผ่าน 550 ฉบับ ไม่ผ่าน 4 ฉบับ",
+	"รายงาน DMARC เมื่อวาน: 550 ฉบับผ่าน, 4 ฉบับไม่ผ่าน",
+	"Q3 numbers: 550 signups, 421 churned, 250 upgraded",
+	"Kết quả chiến dịch: gửi 550 email, 421 lượt mở, 45 bị trả về",
+	"ผลแคมเปญ: ส่ง 550 อีเมล เปิด 421 ครั้ง ตีกลับ 45",
+	// Tool output full of numbers.
+	"$ sort access.log | uniq -c | sort -rn | head\n    550 GET /api/v1/health\n    421 POST /api/v1/login\n    250 GET /favicon.ico",
+	"$ uniq -c reasons.txt\n    550 Connection timed out\n    421 Relay access denied\n     12 other",
+	"   550 /var/log/mail.log\n   421 /var/log/syslog\n   971 total",
+	"package        version\nopenssl        3.0.13\npostfix        3.7.11\ndovecot        2.3.21\nexim           4.97",
+	"versions: go 1.26.8, postfix 3.9.1, node 22.4.1",
+	" count | status\n-------+--------\n   550 | sent\n   421 | deferred\n    45 | bounced",
+	"Top senders today:\n550 alice@example.com\n421 bob@example.com\n250 carol@example.com",
+	"Số thư theo trạng thái:\n550 đã gửi\n421 hoãn\n45 bị trả về",
+	"จำนวนเมลตามสถานะ:\n550 ส่งแล้ว\n421 เลื่อน\n45 ตีกลับ",
+	// Status pages.
+	"Status page: All systems operational. API 99.98% uptime, 550 ms p99 latency, 421 incidents resolved this year",
+	"Trạng thái hệ thống: 550 yêu cầu mỗi giây, 421 người dùng online",
+	"สถานะระบบ: 550 คำขอต่อวินาที 421 ผู้ใช้ออนไลน์",
+	// Grafana and Alertmanager alerts.
+	"[FIRING:1] HighErrorRate (prod api-gateway critical)\nSummary: 5xx rate above threshold\nValue: 550\nLabels: alertname=HighErrorRate, severity=critical",
+	"[Alerting] Mail queue size alert\nMetric: postfix_queue_size\nValue: 550\nThreshold: 500",
+	"Grafana: Cảnh báo tỉ lệ lỗi\nGiá trị: 550\nNgưỡng: 500",
+	"Grafana แจ้งเตือน: อัตราข้อผิดพลาด\nค่า: 550\nเกณฑ์: 500",
+	// HTTP access logs and status counts.
+	`192.0.2.10 - - [05/Dec/2026:08:12:01 +0000] "GET /index.html HTTP/1.1" 421 512 "-" "curl/8.5"` + "\n" +
+		`192.0.2.11 - - [05/Dec/2026:08:12:02 +0000] "POST /login HTTP/1.1" 450 0 "-" "Mozilla/5.0"`,
+	"HTTP status counts last hour:\n421: 12\n450: 3\n200: 55012",
+	"Số lượng mã HTTP giờ qua:\n421: 12\n450: 3",
+	"จำนวนสถานะ HTTP ชั่วโมงที่แล้ว:\n421: 12\n450: 3",
+	// Invoices.
+	"Invoice #INV-2026-550 for $550.00 is due on 12/15",
+	"Invoice 550: 1,200 USD, due 15/12",
+	"Hóa đơn số 550: 12.000.000 đồng, hạn 15/12",
+	"ใบแจ้งหนี้ 550: 12,000 บาท ครบกำหนด 15/12",
+	"Sprint 550 retro at 4:21pm, room 250",
+}
+
+// channelBounces are real replies pasted in channels, from bare lines to
+// whole bounces, with people's words around some; each gets an answer.
+var channelBounces = []string{
+	gmailBounce,
+	"550 Requested action not taken: mailbox unavailable",
+	"421 Service not available, closing transmission channel",
+	"554 Transaction failed",
+	"550 <jane.doe@example.com>... User unknown",
+	"550 5.1.1 The email account that you tried to reach does not exist.",
+	"got this from outlook: 550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. what do I do",
+	"Gửi không được, nó báo: 552 5.2.2 The email account that you tried to reach is over quota",
+	"ส่งไม่ออกครับ ขึ้นว่า\n421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints",
+	"May  7 12:55:01 mail postfix/smtp[23114]: 4F3A2B5501: to=<ops@example.net>, relay=none, delay=30, dsn=4.4.1, status=deferred (connect to mx.example.net[192.0.2.44]:25: Connection timed out)",
+}
+
 func TestPasteInChannel(t *testing.T) {
 	rt, _ := newRouter(t)
-	chatter := []string{
-		"we had 550 people at the meetup",
-		"standup at 12:55, then the 4.5.1 release",
-		"server 10.4.5.1 is back, port 587 open",
-		"PR #550 merged, thanks! INC-4211 closed",
-		"",
-	}
-	for _, text := range chatter {
+	for _, text := range channelChatter {
 		if rs := rt.Handle(context.Background(), Request{Source: SourceMessage, ChannelID: "C1", TS: "1.1", Text: text}); len(rs) != 0 {
 			t.Errorf("chatter %q got a reply: %s", text, rendered(t, rs))
 		}
 	}
-	rs := rt.Handle(context.Background(), Request{Source: SourceMessage, UserID: "U1", ChannelID: "C1", TS: "1.1", Text: gmailBounce})
-	if len(rs) != 1 || rs[0].Delivery != DeliverThread || rs[0].ThreadTS != "1.1" {
-		t.Fatalf("a pasted bounce got %+v, want one reply in its thread", rs)
+	for _, text := range channelBounces {
+		rs := rt.Handle(context.Background(), Request{Source: SourceMessage, UserID: "U1", ChannelID: "C1", TS: "1.1", Text: text})
+		if len(rs) != 1 || rs[0].Delivery != DeliverThread || rs[0].ThreadTS != "1.1" {
+			t.Errorf("a pasted bounce got %d replies, want one in its thread: %q", len(rs), text)
+		}
 	}
 }
 

@@ -46,9 +46,12 @@ func WriteReport(w io.Writer, r Report) error {
 	for _, n := range r.Notes {
 		t.printf("%s\n", n)
 	}
-	// A looked-up code is not a bounce: no confidence, no roles.
-	if !r.Lookup {
+	// Codes looked up or asked about, not read from a bounce, have no
+	// confidence and no roles.
+	said := len(r.Notes) > 0 // something stands above the first explanation
+	if !r.Lookup && r.Confidence > 0 {
 		t.printf("%s: %d%%\n", l.T("heading.confidence"), int(r.Confidence*100+0.5))
+		said = true
 	}
 	var lastRole extract.Role = extract.RoleFailure
 	for i := range r.Explanations {
@@ -57,7 +60,9 @@ func WriteReport(w io.Writer, r Report) error {
 			t.printf("\n== %s ==\n", l.T("heading.role."+string(x.Role)))
 			lastRole = x.Role
 		}
-		t.printf("\n")
+		if i > 0 || said {
+			t.printf("\n")
+		}
 		writeExplanation(t, x)
 	}
 	return t.err

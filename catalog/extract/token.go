@@ -235,7 +235,7 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 			// "555 550 1234", "550 1234": one number of many.
 			return codeToken{}, false
 		}
-		if unitAfter(line, k) {
+		if unitAfter(line, k) || countNounAfter(line, k) {
 			return codeToken{}, false
 		}
 		return t, true

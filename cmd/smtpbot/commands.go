@@ -7,7 +7,10 @@ import (
 	"strings"
 
 	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/catalog/extract"
 	"github.com/smtpcodes/smtpbot/handlers"
+	"github.com/smtpcodes/smtpbot/handlers/intent"
+	"github.com/smtpcodes/smtpbot/locales"
 )
 
 func (c *cli) explain(args []string) error {
@@ -35,6 +38,19 @@ func (c *cli) explain(args []string) error {
 	if strings.TrimSpace(text) == "" {
 		return usagef("nothing to explain: give a code, a bounce or a log line as TEXT or on stdin")
 	}
+	if f.lang == "" {
+		// A question written in Thai or Vietnamese is answered in it.
+		if l, ok := c.eng.Languages().Get(intent.Language(text)); ok {
+			lang = l
+		}
+	}
+	if fs.NArg() > 0 && text != "-" {
+		// TEXT typed on the command line may be a question, read as the
+		// bot reads chat: "what does 221 mean", "550 vs 554?".
+		if done, err := c.question(lang, text, f.json); done {
+			return err
+		}
+	}
 	report := c.eng.ExplainText(lang, text)
 	if len(report.Explanations) == 0 && looksLikeACode(text) {
 		// A lone word that looks like a code but is not one deserves the
@@ -54,6 +70,55 @@ func (c *cli) explain(args []string) error {
 		return exitCode(1)
 	}
 	return nil
+}
+
+// question answers TEXT read as a question: a comparison, codes asked
+// about in a sentence, or codes found by meaning. It reports done false
+// when TEXT is better read as a bounce, or a search found nothing.
+func (c *cli) question(lang *locales.Lang, text string, asJSON bool) (bool, error) {
+	cmd := handlers.ParseCommand(text)
+	switch cmd.Verb {
+	case handlers.VerbCompare:
+		cmp := c.eng.Compare(lang, cmd.Codes[0], cmd.Codes[1])
+		if asJSON {
+			return true, writeJSON(c.stdout, cmp.JSON())
+		}
+		return true, handlers.WriteComparison(c.stdout, &cmp)
+	case handlers.VerbExplain:
+		report := c.eng.ExplainText(lang, text)
+		if !sameCodes(report, cmd.Codes) {
+			report = c.eng.ExplainCodes(lang, cmd.Codes)
+		}
+		if asJSON {
+			return true, writeJSON(c.stdout, report.JSON())
+		}
+		return true, handlers.WriteReport(c.stdout, report)
+	case handlers.VerbSearch:
+		found := c.eng.Search(lang, text)
+		if len(found) == 0 {
+			return false, nil
+		}
+		if asJSON {
+			return true, writeJSON(c.stdout, handlers.NewFoundJSON(lang, text, found))
+		}
+		return true, handlers.WriteFound(c.stdout, lang, text, found)
+	}
+	return false, nil
+}
+
+// sameCodes reports whether r explains exactly codes, in order, as codes a
+// server sent rather than codes mentioned in a sentence: then the
+// extractor's reading of "550 5.1.1" is kept as it was.
+func sameCodes(r handlers.Report, codes []catalog.Code) bool {
+	if len(r.Explanations) != len(codes) {
+		return false
+	}
+	for i, x := range r.Explanations {
+		if x.Code != codes[i] || x.Role == extract.RoleQuoted {
+			return false
+		}
+	}
+	return true
 }
 
 // looksLikeACode is true for short inputs made of digits and dots, like

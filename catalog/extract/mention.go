@@ -1,0 +1,83 @@
+package extract
+
+import "github.com/smtpcodes/smtpbot/catalog"
+
+// Mention is a code written somewhere in a text, found by the token rules
+// alone: it may stand in a question ("what does 550 mean?") where Extract,
+// which looks for codes a server reported, sees only prose.
+type Mention struct {
+	Code       catalog.Code
+	Start, End int // byte offsets of the code in the text
+}
+
+// Mentions returns the codes written in text, in order, by the same rules
+// that Extract uses to tell a code from a number: its shape, the bytes next
+// to it (no "$550", "550MB", "v4.5.1", "10.4.5.1"), units and count nouns
+// after it ("550 ms", "550 messages"), "#" before a lone reply ("PR #550"),
+// and words that make it a version, a port or a ticket ("version 4.5.1",
+// "port 465"). Where a code stands in a line is not judged: a question
+// asks about a code anywhere in its sentence.
+func Mentions(text string) []Mention {
+	var out []Mention
+	for pos := 0; pos < len(text) && len(out) < maxSites; {
+		line, next := lineAt(text, pos)
+		for i := 0; len(out) < maxSites; {
+			t, ok := nextToken(line, i)
+			if !ok {
+				break
+			}
+			i = t.end
+			if notACode(line, 0, t) {
+				continue
+			}
+			end := t.end
+			if t.plural {
+				end-- // "550s": the code without the plural's s
+			}
+			out = append(out, Mention{Code: t.code, Start: pos + t.start, End: pos + end})
+		}
+		pos = next
+	}
+	return out
+}
+
+// countNouns after a number make it a count in any language the bot
+// speaks: "550 messages", "550 thư". Reply texts are English, so a reply
+// code is never followed by one of the Vietnamese words. thaiCountNouns are
+// matched at the start of a run of Thai, which has no spaces between words:
+// "550 ฉบับผ่าน".
+var (
+	countNouns = [...]string{
+		"messages", "msgs", "emails", "mails", "requests", "reqs", "hits", "visits", "visitors", "views",
+		"clicks", "downloads", "subscribers", "tin", "thư", "người", "lần", "đồng", "cái", "lượt", "bức",
+	}
+	thaiCountNouns = [...]string{"ข้อความ", "ฉบับ", "คน", "ครั้ง", "บาท", "รายการ", "อีเมล"}
+)
+
+// countNounAfter reports whether the word at k in line is a count noun. It
+// is called for every reply-shaped number followed by a word, so it
+// compares bytes only, and only words of the right length.
+func countNounAfter(line string, k int) bool {
+	if k >= len(line) {
+		return false
+	}
+	if line[k] == 0xE0 { // the first byte of every Thai letter
+		for _, w := range thaiCountNouns {
+			if len(line)-k >= len(w) && line[k:k+len(w)] == w {
+				return true
+			}
+		}
+		return false
+	}
+	e := k
+	for e < len(line) && (isAlpha(line[e]) || line[e] >= 0x80) {
+		e++
+	}
+	w := line[k:e]
+	for _, n := range countNouns {
+		if len(n) == len(w) && equalFold(w, n) {
+			return true
+		}
+	}
+	return false
+}

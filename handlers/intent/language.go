@@ -1,0 +1,86 @@
+package intent
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxLanguageBytes is how much of a text Language reads.
+const maxLanguageBytes = 4096
+
+// Language returns the language a question is written in, "th" or "vi",
+// or "" when its letters and words do not tell (English, or codes alone).
+// Thai script makes it Thai. Vietnamese shows in letters no other language
+// the bot speaks writes (ơ, ư, ă, đ, a hook above or a dot below, two marks
+// on one letter), backed by a second accented letter so a name such as
+// "Nguyễn" in a signature does not decide alone; typed without its marks,
+// Vietnamese shows in words such as "nghia la gi" or "khac nhau".
+func Language(text string) string {
+	if len(text) > maxLanguageBytes {
+		// People write their words before what they paste; a long
+		// bounce after them says nothing of their language.
+		text = strings.ToValidUTF8(text[:maxLanguageBytes], "")
+	}
+	thai, strong, weak := 0, 0, 0
+	marks, base := 0, rune(0)
+	flush := func() {
+		if base == 0 {
+			return
+		}
+		switch {
+		case base == 'đ' || base == 'Đ' || marks >= 2:
+			strong++
+		case marks == 1:
+			weak++
+		}
+		base, marks = 0, 0
+	}
+	for _, r := range norm.NFD.String(text) {
+		switch {
+		case isThai(r):
+			thai++
+			flush()
+		case unicode.Is(unicode.Mn, r):
+			if base == 0 {
+				continue
+			}
+			marks++
+			switch r {
+			case 0x031B, 0x0306, 0x0309, 0x0323: // horn, breve, hook above, dot below
+				marks++
+			case 0x0303: // tilde: on i, u and y only Vietnamese writes it
+				if base == 'i' || base == 'u' || base == 'y' || base == 'I' || base == 'U' || base == 'Y' {
+					marks++
+				}
+			}
+		default:
+			flush()
+			if r < 0x250 && unicode.IsLetter(r) || r == 'đ' || r == 'Đ' {
+				base = r
+			}
+		}
+	}
+	flush()
+	switch {
+	case thai >= 2:
+		return "th"
+	case strong >= 1 && strong+weak >= 2:
+		return "vi"
+	}
+	s := newSpaced(Clean(text))
+	hits := 0
+	for _, m := range lex.lang["vi"].Markers {
+		if s.has(m) {
+			hits++
+			if strings.Contains(m, " ") {
+				hits++ // "khac nhau", "nghia la gi": no other language writes these
+			}
+		}
+	}
+	if hits >= 2 || hits >= 1 && strong+weak >= 1 {
+		return "vi"
+	}
+	return ""
+}

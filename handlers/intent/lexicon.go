@@ -1,0 +1,203 @@
+package intent
+
+import (
+	"embed"
+	"encoding/json"
+	"path"
+	"slices"
+	"strings"
+)
+
+//go:embed data/*.json
+var dataFS embed.FS
+
+// words is one language's words for the grammar, read from data/<tag>.json.
+// Every phrase is matched folded (see fold), so "khác nhau" also finds
+// "khac nhau", and Thai phrases are matched anywhere in a run of Thai.
+type words struct {
+	// Compare asks for a comparison wherever it stands: "difference",
+	// "khác nhau", "ต่างกัน".
+	Compare []string `json:"compare"`
+	// Connect asks for a comparison only between two codes: "421 or 450".
+	Connect []string `json:"connect"`
+	// Greeting, Thanks and Help set the tone of a message with nothing to
+	// look up.
+	Greeting []string `json:"greeting"`
+	Thanks   []string `json:"thanks"`
+	Help     []string `json:"help"`
+	// Search asks for codes by what they mean: "which code", "mã nào".
+	Search []string `json:"search"`
+	// Markers tell the language of a text typed without its marks
+	// ("nghia la gi").
+	Markers []string `json:"markers"`
+	// Filler is what a question says around what it asks about: "what",
+	// "does", "mean", "là", "gì", "หมายถึง".
+	Filler []string `json:"filler"`
+	// Synonyms map the words people use for a problem to the catalog
+	// keys of the codes that report it, most fitting first.
+	Synonyms map[string][]string `json:"synonyms"`
+}
+
+// lexicon is the words of every language, folded.
+type lexicon struct {
+	tags []string
+	lang map[string]*words
+	// stop is every single-word Latin phrase that is not content,
+	// multiStop every longer one by its first word, longest first, and
+	// thaiStop every Thai one, longest first.
+	stop      map[string]bool
+	multiStop map[string][][]string
+	thaiStop  []string
+	synonyms  []synonym
+}
+
+type synonym struct {
+	phrase string
+	tag    string
+	keys   []string
+}
+
+// lex is loaded once: the files are embedded and small.
+var lex = mustLoad()
+
+func mustLoad() *lexicon {
+	l, err := loadLexicon()
+	if err != nil {
+		panic("intent: " + err.Error())
+	}
+	return l
+}
+
+func loadLexicon() (*lexicon, error) {
+	files, err := dataFS.ReadDir("data")
+	if err != nil {
+		return nil, err
+	}
+	l := &lexicon{lang: map[string]*words{}, stop: map[string]bool{}, multiStop: map[string][][]string{}}
+	for _, f := range files {
+		data, err := dataFS.ReadFile(path.Join("data", f.Name()))
+		if err != nil {
+			return nil, err
+		}
+		var w words
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		tag := strings.TrimSuffix(f.Name(), ".json")
+		for _, list := range []*[]string{&w.Compare, &w.Connect, &w.Greeting, &w.Thanks, &w.Help, &w.Search, &w.Markers, &w.Filler} {
+			for i, p := range *list {
+				(*list)[i] = foldPhrase(p)
+			}
+		}
+		for p, keys := range w.Synonyms {
+			l.synonyms = append(l.synonyms, synonym{phrase: foldPhrase(p), tag: tag, keys: keys})
+		}
+		for _, list := range [][]string{w.Filler, w.Greeting, w.Thanks, w.Help, w.Search, w.Compare, w.Connect} {
+			for _, p := range list {
+				switch f := strings.Fields(p); {
+				case hasThai(p):
+					l.thaiStop = append(l.thaiStop, p)
+				case len(f) > 1:
+					l.multiStop[f[0]] = append(l.multiStop[f[0]], f)
+				case len(f) == 1:
+					l.stop[p] = true
+				}
+			}
+		}
+		l.tags = append(l.tags, tag)
+		l.lang[tag] = &w
+	}
+	// Longest first, so "nghia la gi" goes before "la gi" and
+	// "หมายถึงอะไร" before "หมายถึง".
+	slices.SortFunc(l.thaiStop, func(a, b string) int { return len(b) - len(a) })
+	l.thaiStop = slices.Compact(l.thaiStop)
+	for _, ps := range l.multiStop {
+		slices.SortFunc(ps, func(a, b []string) int { return len(b) - len(a) })
+	}
+	slices.SortFunc(l.synonyms, func(a, b synonym) int {
+		if d := len(b.phrase) - len(a.phrase); d != 0 {
+			return d
+		}
+		return strings.Compare(a.phrase, b.phrase)
+	})
+	return l, nil
+}
+
+// foldPhrase folds a phrase of the data files the way texts are folded.
+func foldPhrase(p string) string { return strings.Join(strings.Fields(fold(p)), " ") }
+
+// spaced is a folded text with its tokens separated by single spaces and a
+// space at each end, so that " or " finds the word "or" only.
+type spaced string
+
+func newSpaced(clean string) spaced {
+	return spaced(" " + strings.Join(strings.Fields(fold(clean)), " ") + " ")
+}
+
+// has reports whether the folded phrase p is in s: as whole words for
+// Latin phrases, anywhere for Thai, which has no spaces between words.
+func (s spaced) has(p string) bool {
+	if p == "" {
+		return false
+	}
+	if hasThai(p) {
+		return strings.Contains(string(s), p)
+	}
+	return strings.Contains(string(s), " "+p+" ")
+}
+
+// any reports whether s has a phrase of list in any language.
+func (s spaced) any(list func(*words) []string) bool {
+	for _, tag := range lex.tags {
+		for _, p := range list(lex.lang[tag]) {
+			if s.has(p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// content returns the words of s that are not filler, not greetings and
+// not the grammar's own words: what a question is about. Digits-only
+// tokens (codes, counts) are left out too.
+func (s spaced) content() []string {
+	tokens := strings.Fields(string(s))
+	var out []string
+	for i := 0; i < len(tokens); i++ {
+		w := tokens[i]
+		if hasThai(w) {
+			for _, p := range lex.thaiStop {
+				if strings.Contains(w, p) {
+					w = strings.ReplaceAll(w, p, " ")
+				}
+			}
+			for _, piece := range strings.Fields(w) {
+				if len([]rune(piece)) >= 2 {
+					out = append(out, piece)
+				}
+			}
+			continue
+		}
+		if n := lex.multiStopAt(tokens[i:]); n > 0 {
+			i += n - 1
+			continue
+		}
+		if lex.stop[w] || len(w) < 2 || strings.Trim(w, "0123456789") == "" {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// multiStopAt returns the length in tokens of the longest multi-word stop
+// phrase at the start of tokens, or 0.
+func (l *lexicon) multiStopAt(tokens []string) int {
+	for _, p := range l.multiStop[tokens[0]] {
+		if len(p) <= len(tokens) && slices.Equal(p, tokens[:len(p)]) {
+			return len(p)
+		}
+	}
+	return 0
+}

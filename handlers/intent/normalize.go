@@ -1,0 +1,221 @@
+package intent
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Clean removes what Slack adds around words: mentions ("<@U123>"),
+// channel and special mentions ("<#C1|ops>", "<!here>"), links
+// ("<https://x|label>" keeps "label"), emoji codes (":thinking_face:"),
+// the markers of *bold*, _italic_, ~strike~ and `code`, and the HTML
+// escapes of &, < and >. Codes and their neighbours are otherwise left as
+// typed, so that the extractor's rules still see "$550" or "PR #550".
+func Clean(s string) string {
+	s = stripAngles(s)
+	s = unescaper.Replace(s)
+	s = stripEmoji(s)
+	s = spaceThaiDigits(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '*', '`', '~':
+			b.WriteByte(' ')
+			continue
+		case '_':
+			// "_italic_" loses its markers; "ERROR_CODE" keeps its own.
+			if i == 0 || i+1 == len(s) || !wordByte(s[i-1]) || !wordByte(s[i+1]) {
+				b.WriteByte(' ')
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
+func wordByte(c byte) bool {
+	return c >= 0x80 || '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z'
+}
+
+// stripAngles removes Slack's <...> spans: mentions entirely, links down to
+// their label or address.
+func stripAngles(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 || strings.ContainsAny(s[i+1:i+j], " \n") {
+			// Not Slack markup ("<jane@example.com>" in a bounce
+			// keeps its brackets, "a < b" its sign).
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i])
+		inner := s[i+1 : i+j]
+		s = s[i+j+1:]
+		switch {
+		case strings.HasPrefix(inner, "@"), strings.HasPrefix(inner, "!"), strings.HasPrefix(inner, "#"):
+			b.WriteByte(' ')
+		case strings.Contains(inner, "|"):
+			b.WriteString(inner[strings.IndexByte(inner, '|')+1:])
+		case strings.HasPrefix(inner, "http"), strings.HasPrefix(inner, "mailto:"):
+			b.WriteString(strings.TrimPrefix(inner, "mailto:"))
+		default:
+			b.WriteString("<" + inner + ">")
+		}
+	}
+}
+
+// stripEmoji removes ":name:" emoji codes: a colon, letters, digits, '_',
+// '+' or '-' with at least one letter, and a colon. "said:550:" has no
+// letter between its colons and stays.
+func stripEmoji(s string) string {
+	if strings.Count(s, ":") < 2 {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := i + 1
+		letter := false
+		for j < len(s) && (wordByte(s[j]) && s[j] < 0x80 || s[j] == '_' || s[j] == '+' || s[j] == '-') {
+			letter = letter || 'a' <= s[j]|0x20 && s[j]|0x20 <= 'z'
+			j++
+		}
+		if j < len(s) && s[j] == ':' && j > i+1 && letter && (i == 0 || !wordByte(s[i-1])) {
+			b.WriteString(s[:i])
+			b.WriteByte(' ')
+			s = s[j+1:]
+			continue
+		}
+		b.WriteString(s[:i+1])
+		s = s[i+1:]
+	}
+}
+
+// fold lowers s and strips the marks of Latin letters, so "Nghĩa LÀ gì",
+// "nghia la gi" and "nghĩa là gì" read alike: people type Vietnamese with
+// or without its marks. Thai keeps its marks, which are letters of the
+// word. Apostrophes vanish ("what's" is "whats"); every other character that
+// is neither a letter nor a digit becomes a space.
+func fold(s string) string {
+	if ascii(s) {
+		return foldASCII(s)
+	}
+	s = norm.NFD.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	prevLatin, prevThai := false, false
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			if !prevLatin {
+				b.WriteRune(r)
+			}
+			continue
+		case r == '\'' || r == '’' || r == 'ʼ':
+			continue
+		case r == 'đ' || r == 'Đ':
+			r = 'd'
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			r = unicode.ToLower(r)
+		default:
+			r = ' '
+		}
+		// Thai runs on without spaces, also into Latin words and
+		// numbers ("รหัส550"): a space between scripts makes them
+		// separate tokens.
+		if thai := isThai(r); r != ' ' && (prevLatin && thai || prevThai && !thai) {
+			b.WriteByte(' ')
+		}
+		prevLatin = r < 0x250 && r != ' '
+		prevThai = isThai(r)
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
+}
+
+// isThai reports whether r is in the Thai block.
+func isThai(r rune) bool { return r >= 0x0E00 && r <= 0x0E7F }
+
+// hasThai reports whether s holds a Thai letter.
+func hasThai(s string) bool {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if isThai(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
+// spaceThaiDigits puts a space between Thai letters and digits, which Thai
+// writes without one ("รหัส550หมายถึงอะไร"), so that the code stands
+// alone as the extractor's rules want it. A Thai letter is never part of a
+// version, an address or an id.
+func spaceThaiDigits(s string) string {
+	if !hasThai(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	prev := rune(0)
+	for _, r := range s {
+		if isThai(r) && '0' <= prev && prev <= '9' || '0' <= r && r <= '9' && isThai(prev) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// foldASCII is fold for ASCII text, which has no marks to strip: most
+// English questions, and the English texts the search index reads.
+func foldASCII(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		default:
+			c = ' '
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
