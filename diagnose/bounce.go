@@ -36,7 +36,7 @@ func FromBounce(text string) Plan {
 	t := &p.Targets
 	secs := flatten(text)
 	readFields(secs, t)
-	readServerWords(w, t)
+	readServerWords(w, text, t)
 	if !t.IP.IsValid() {
 		t.IP = serverIP(w)
 	}
@@ -157,7 +157,7 @@ func tagList(v string) map[string]string {
 var (
 	// Postfix logs and transcripts: "to=<a@b>", "RCPT TO:<a@b>", "<a@b>:
 	// Recipient address rejected".
-	recipientRe = regexp.MustCompile(`(?i)(?:\bto=<|rcpt to:\s*<|<)([^<>\s@]*@[A-Za-z0-9.-]+)>(?::\s*recipient address rejected)?`)
+	recipientRe = regexp.MustCompile(`(?im)(?:\bto=<|rcpt to:\s*<|^\s*<)([^<>\s@]*@[A-Za-z0-9.-]+)>`)
 	senderRe    = regexp.MustCompile(`(?i)(?:\bfrom=<|mail from:\s*<)([^<>\s@]*@[A-Za-z0-9.-]+)>`)
 	// Gmail: "Unauthenticated email from example.com is not accepted",
 	// "SPF check for [example.com] did not pass with ip: [192.0.2.4]".
@@ -167,21 +167,22 @@ var (
 	listRe = regexp.MustCompile(`(?i)(?:blocked using|listed (?:on|in|at|by)|rejected by) ([a-z0-9-]+(?:\.[a-z0-9-]+)+)`)
 )
 
-// readServerWords takes targets from what the servers said.
-func readServerWords(w string, t *Targets) {
+// readServerWords takes targets from what the servers said (w), and from
+// the log lines and transcripts of the whole text.
+func readServerWords(w, text string, t *Targets) {
+	if len(text) > maxFlatText {
+		text = text[:maxFlatText]
+	}
 	if t.Recipient == "" {
-		for _, m := range recipientRe.FindAllStringSubmatch(w, -1) {
-			if strings.Contains(strings.ToLower(m[0]), "from=") {
-				continue
-			}
-			if d := domainOf(m[1]); d != "" {
+		for _, m := range recipientRe.FindAllStringSubmatch(text, 8) {
+			if d := domainOf(m[1]); d != "" && !daemon(m[1]) {
 				t.Recipient = d
 				break
 			}
 		}
 	}
 	if t.MailFrom == "" {
-		if m := senderRe.FindStringSubmatch(w); m != nil {
+		if m := senderRe.FindStringSubmatch(text); m != nil {
 			t.MailFrom = domainOf(m[1])
 		}
 	}

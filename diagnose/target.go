@@ -113,6 +113,10 @@ func ParseTargets(args []string) ([]Plan, error) {
 		}
 		t := Targets{Recipient: d, From: d}
 		if sel, dom, ok := strings.Cut(d, "._domainkey."); ok {
+			if normDomain(dom) == "" || !validSelector(sel) {
+				bad = append(bad, a)
+				continue
+			}
 			t = Targets{From: dom, Recipient: dom, DKIMSelector: sel, DKIMDomain: dom}
 		}
 		domains = append(domains, t)
