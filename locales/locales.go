@@ -3,6 +3,7 @@ package locales
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -85,6 +86,12 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 		if err := readJSON(fsys, path.Join(d.Name(), "ui.json"), &l.ui); err != nil {
 			return nil, err
 		}
+		// The texts of live DNS checks sit in a file of their own, as
+		// labels and templates under "diagnose.", so that they can be
+		// translated and reviewed apart from the code texts.
+		if err := mergeUI(fsys, path.Join(d.Name(), "diagnose.json"), l.ui); err != nil {
+			return nil, err
+		}
 		l.codes = map[string]CodeText{}
 		for _, f := range []string{"replies.json", "enhanced.json"} {
 			var part map[string]CodeText
@@ -127,6 +134,24 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 	b.matcher = language.NewMatcher(tags)
 	b.indexLetters()
 	return b, nil
+}
+
+// mergeUI adds the labels of an optional file to ui; keys must not repeat.
+func mergeUI(fsys fs.FS, name string, ui map[string]string) error {
+	if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	var more map[string]string
+	if err := readJSON(fsys, name, &more); err != nil {
+		return err
+	}
+	for k, v := range more {
+		if _, dup := ui[k]; dup {
+			return fmt.Errorf("locales: %s: %s is also in ui.json", name, k)
+		}
+		ui[k] = v
+	}
+	return nil
 }
 
 func readJSON(fsys fs.FS, name string, v any) error {

@@ -29,6 +29,7 @@ type config struct {
 	Workers       int
 	LogLevel      slog.Level
 	LogFormat     string
+	Diagnose      diagnoseSettings
 }
 
 // withDotEnv returns a getenv that answers from the real environment first
@@ -83,6 +84,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c.MaxFileBytes = int64(maxFile)
 	if c.Workers, err = parseInt(getenv, "WORKERS", 16); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Diagnose, err = loadDiagnoseSettings(getenv); err != nil {
 		errs = append(errs, err)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {

@@ -35,6 +35,7 @@ Usage:
   smtpbot explain [--lang L] [--json] [TEXT] explain every code in TEXT (a code, a bounce, a log line; stdin when TEXT is - or absent)
   smtpbot compare [--lang L] [--json] A B    compare two codes
   smtpbot codes   [--lang L] [--json]        list every code in the catalog
+  smtpbot check   [--lang L] [--json] TARGET... check DNS, SPF, DMARC, DKIM, PTR and blocklists live (a domain, an IP, or - for a bounce on stdin)
   smtpbot help                               show this help
 
 Languages: %s. Run "smtpbot COMMAND --help" for a command's flags.
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cli.compare(args[1:])
 	case "codes":
 		return cli.codes(args[1:])
+	case "check":
+		return cli.check(ctx, args[1:])
 	case "help", "-h", "-help", "--help", "-?":
 		fmt.Fprintf(stdout, usage, languageList(eng.Languages()))
 		return nil
