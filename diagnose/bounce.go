@@ -21,7 +21,13 @@ import (
 // The DSN's Remote-MTA is the receiving server, not the sender, so its
 // address is never taken as the sending IP.
 func FromBounce(text string) Plan {
-	x := extract.Extract(text)
+	return FromExtraction(text, extract.Extract(text))
+}
+
+// FromExtraction is FromBounce for a caller that already ran
+// extract.Extract on text. A bounce whose codes and words call for no
+// check (a full mailbox, an unknown user) is not read any further.
+func FromExtraction(text string, x extract.Extraction) Plan {
 	var words strings.Builder
 	for _, f := range x.Findings {
 		if f.Role != extract.RoleQuoted {
@@ -33,6 +39,9 @@ func FromBounce(text string) Plan {
 		w = text
 	}
 	p := Plan{Needs: needsOf(x.Findings, w)}
+	if p.Needs == 0 {
+		return p
+	}
 	t := &p.Targets
 	secs := flatten(text)
 	readFields(secs, t)

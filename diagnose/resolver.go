@@ -71,7 +71,8 @@ type Resolver struct {
 }
 
 // NewResolver returns a resolver that asks addr ("host:port"; empty for the
-// first nameserver of /etc/resolv.conf), each lookup bounded by timeout.
+// first nameserver of /etc/resolv.conf, else 127.0.0.1:53), each lookup
+// bounded by timeout.
 func NewResolver(addr string, timeout time.Duration, cacheEntries int) (*Resolver, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -80,11 +81,12 @@ func NewResolver(addr string, timeout time.Duration, cacheEntries int) (*Resolve
 		cacheEntries = DefaultCacheEntries
 	}
 	if addr == "" {
-		cc, err := dns.ClientConfigFromFile("/etc/resolv.conf")
-		if err != nil || len(cc.Servers) == 0 {
-			return nil, fmt.Errorf("diagnose: no resolver: set DNS_RESOLVER to host:port (reading /etc/resolv.conf: %v)", err)
+		// As Go's own resolver does, a system without resolv.conf asks
+		// a resolver on this host.
+		addr = "127.0.0.1:53"
+		if cc, err := dns.ClientConfigFromFile("/etc/resolv.conf"); err == nil && len(cc.Servers) > 0 {
+			addr = net.JoinHostPort(cc.Servers[0], cc.Port)
 		}
-		addr = net.JoinHostPort(cc.Servers[0], cc.Port)
 	}
 	if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
 		return nil, fmt.Errorf("diagnose: resolver %q is not host:port", addr)

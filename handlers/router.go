@@ -9,6 +9,7 @@ import (
 
 	"github.com/smtpcodes/smtpbot/catalog/extract"
 
+	"github.com/smtpcodes/smtpbot/diagnose"
 	"github.com/smtpcodes/smtpbot/locales"
 )
 
@@ -23,6 +24,11 @@ type Options struct {
 	// MinConfidence is how sure the extractor must be that a channel
 	// message is a bounce before the bot answers it unasked.
 	MinConfidence float64
+	// Diagnoser runs the live DNS checks behind a bounce; nil turns them
+	// off. Diagnose says how they are offered: DiagnoseButton (the
+	// default) or DiagnoseAuto.
+	Diagnoser *diagnose.Diagnoser
+	Diagnose  DiagnoseMode
 }
 
 // DefaultMinConfidence keeps the bot silent on chatter such as "550 people
@@ -100,7 +106,7 @@ func (rt *Router) language(ctx context.Context, req Request, explicit string) *l
 
 // reply addresses a reply to where the request came from.
 func (rt *Router) reply(req Request, d Delivery, m message) Reply {
-	r := Reply{Delivery: d, ChannelID: req.ChannelID, UserID: req.UserID, ResponseURL: req.ResponseURL, Text: m.text, Blocks: m.blocks}
+	r := Reply{Delivery: d, ChannelID: req.ChannelID, UserID: req.UserID, ResponseURL: req.ResponseURL, Text: m.text, Blocks: m.blocks, Then: m.then}
 	if d == DeliverThread {
 		r.ThreadTS = req.ThreadTS
 		if r.ThreadTS == "" {

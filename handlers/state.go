@@ -20,6 +20,9 @@ type state struct {
 	Roles     []string `json:"r,omitempty"`
 	Provider  string   `json:"p,omitempty"`
 	Shareable bool     `json:"s,omitempty"` // ephemeral, so offer "Share in channel"
+	// Check is what a bounce lets one check live in DNS: domains and IPs
+	// only, never an address.
+	Check *checkPlan `json:"k,omitempty"`
 }
 
 // maxButtonValue is Slack's limit on a button's value.

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"time"
 
@@ -53,4 +54,18 @@ func loadDiagnoseSettings(getenv func(string) string) (diagnoseSettings, error) 
 // config turns the settings into the diagnose package's configuration.
 func (s diagnoseSettings) config() diagnose.Config {
 	return diagnose.Config{Resolver: s.Resolver, Timeout: s.Timeout, Total: diagnose.DefaultTotal, SpamhausDQSKey: s.DQSKey}
+}
+
+// newDiagnoser builds the bot's diagnoser, or nil when DIAGNOSE=off.
+func (s diagnoseSettings) newDiagnoser(log *slog.Logger) (*diagnose.Diagnoser, error) {
+	if s.Mode == "off" {
+		return nil, nil
+	}
+	cfg := s.config()
+	cfg.Log = log
+	d, err := diagnose.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%w (or set DIAGNOSE=off)", err)
+	}
+	return d, nil
 }
