@@ -18,6 +18,7 @@ const (
 	VerbCompare Verb = "compare" // "214 vs 556", "compare 421 450"
 	VerbPaste   Verb = "paste"   // anything else: a bounce, a log line
 	VerbInvalid Verb = "invalid" // something meant as a code that is not one
+	VerbCheck   Verb = "check"   // "check example.com 192.0.2.4": live DNS checks
 )
 
 // Command is a parsed request text.
@@ -58,6 +59,10 @@ func ParseCommand(text string) Command {
 				c.Lang = fields[1]
 			}
 			return c
+		}
+	case "check", "dns":
+		if len(fields) > 1 {
+			return Command{Verb: VerbCheck, Lang: lang, Text: strings.TrimSpace(text[len(fields[0]):])}
 		}
 	case "compare", "diff":
 		return parseCompare(fields[1:], lang, text)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/slack-go/slack"
 
@@ -120,4 +121,32 @@ func (rt *Router) autoDiagnosis(lang *locales.Lang, cp *checkPlan) func(ctx cont
 		view := Describe(lang, d.Diagnose(ctx, plan))
 		return []Reply{{Text: lang.T("diagnose.title") + ": " + view.Summary, Blocks: diagnosisBlocks(&view)}}
 	}
+}
+
+// checkCommand answers "/smtp check example.com 192.0.2.4" (and "check
+// ..." in DMs and mentions). A slash command's answer says how many
+// records are being checked, then is replaced through its response URL;
+// elsewhere the checks are answered when done, within their 3 s bound.
+func (rt *Router) checkCommand(ctx context.Context, args string, lang *locales.Lang, slash bool) message {
+	d := rt.opts.Diagnoser
+	if d == nil {
+		return textMessage(lang.T("diagnose.off"))
+	}
+	plans, err := diagnose.ParseTargets(strings.Fields(args))
+	if err != nil || len(plans) == 0 {
+		return rt.usageMessage(lang, lang.T("diagnose.bad_target", "input", args), slash)
+	}
+	result := func(ctx context.Context) message {
+		view := Describe(lang, d.Diagnose(ctx, plans...))
+		return message{text: lang.T("diagnose.title") + ": " + view.Summary, blocks: diagnosisBlocks(&view)}
+	}
+	if !slash {
+		return result(ctx)
+	}
+	m := textMessage(":hourglass_flowing_sand: " + lang.T("diagnose.progress", "count", strconv.Itoa(d.Planned(plans...))))
+	m.then = func(ctx context.Context) []Reply {
+		r := result(ctx)
+		return []Reply{{Delivery: DeliverReplace, Text: r.text, Blocks: r.blocks}}
+	}
+	return m
 }

@@ -74,6 +74,9 @@ func Describe(lang *locales.Lang, r diagnose.Report) Diagnosis {
 	return d
 }
 
+// maxRecordText bounds a record shown on the terminal.
+const maxRecordText = 100
+
 var verdictMark = map[diagnose.Verdict]string{
 	diagnose.Pass: "✓", diagnose.Fail: "✗", diagnose.Warn: "!", diagnose.None: "–", diagnose.Error: "?",
 }
@@ -97,7 +100,13 @@ func WriteDiagnosis(w io.Writer, d *Diagnosis) error {
 	for _, c := range d.Checks {
 		t.printf("\n%s %s · %s · %s\n  %s\n", verdictMark[c.Verdict], c.Label, c.Target, c.VerdictText, c.Detail)
 		if len(c.Records) > 0 {
-			t.printf("  %s: %s\n", l.T("diagnose.records"), strings.Join(c.Records, " | "))
+			// A DKIM key is 400 characters of base64: the start says
+			// enough on a terminal; --json has it whole.
+			recs := make([]string, len(c.Records))
+			for i, r := range c.Records {
+				recs[i] = truncateRunes(r, maxRecordText)
+			}
+			t.printf("  %s: %s\n", l.T("diagnose.records"), strings.Join(recs, " | "))
 		}
 	}
 	t.section(l.T("diagnose.summary"), d.Summary)

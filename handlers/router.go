@@ -140,6 +140,8 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 		return rt.setLanguage(ctx, req, cmd.Lang, lang)
 	case VerbInvalid:
 		return rt.usageMessage(lang, ErrorText(lang, cmd.Err), slash)
+	case VerbCheck:
+		return rt.checkCommand(ctx, cmd.Text, lang, slash)
 	case VerbExplain, VerbCompare:
 		st.fromCommand(cmd)
 		return rt.render(lang, st)

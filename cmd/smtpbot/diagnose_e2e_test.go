@@ -90,3 +90,18 @@ func TestDiagnoseModesEndToEnd(t *testing.T) {
 		t.Errorf("DIAGNOSE=off shows the button:\n%s", visible(post))
 	}
 }
+
+// "/smtp check DOMAIN" answers "Checking 6 records…", then replaces it.
+func TestSlashCheckEndToEnd(t *testing.T) {
+	fake := newFake(t)
+	dns := fixtureDNS(t)
+	start(t, fake, t.TempDir(), "DNS_RESOLVER", dns.Addr)
+	fake.SendSlash(fakeslack.Slash{Text: "check nullmx.test"})
+	calls := wait(t, fake, 2, "response_url")
+	if !strings.Contains(visible(calls[0]), "Checking 6 records…") || calls[0].ReplaceOriginal {
+		t.Errorf("first answer:\n%s", visible(calls[0]))
+	}
+	if !calls[1].ReplaceOriginal || !strings.Contains(visible(calls[1]), "nullmx.test publishes a null MX") {
+		t.Errorf("second answer (replace %v):\n%s", calls[1].ReplaceOriginal, visible(calls[1]))
+	}
+}
