@@ -63,8 +63,16 @@ const (
 		"copy the Bot User OAuth Token from api.slack.com/apps → your app → OAuth & Permissions"
 )
 
+// minTokenLen is far below any real token (an xoxb- token is about 55
+// characters, an xapp- token about 95) and above anything typed by hand as a
+// stand-in, such as "xoxb-test".
+const minTokenLen = 20
+
 // ValidateTokens checks the tokens' shape without ever quoting them, naming
-// the variable to fix and where to get its value.
+// the variable to fix and where to get its value. The placeholders of
+// .env.example ("xoxb-...") and tokens too short to be real are refused like
+// a missing token: otherwise an unedited copy of .env.example starts and
+// retries auth.test forever.
 func ValidateTokens(appToken, botToken string) error {
 	var errs []error
 	switch {
@@ -74,6 +82,10 @@ func ValidateTokens(appToken, botToken string) error {
 		errs = append(errs, errors.New("SLACK_APP_TOKEN holds a bot token (xoxb-…); are the two tokens swapped? "+appTokenHelp))
 	case !strings.HasPrefix(appToken, "xapp-"):
 		errs = append(errs, errors.New(appTokenHelp))
+	case isPlaceholder(appToken):
+		errs = append(errs, errors.New("SLACK_APP_TOKEN still holds the example value of .env.example, not a token; "+appTokenHelp))
+	case len(appToken) < minTokenLen:
+		errs = append(errs, errors.New("SLACK_APP_TOKEN is too short to be a real token; "+appTokenHelp))
 	}
 	switch {
 	case botToken == "":
@@ -84,8 +96,19 @@ func ValidateTokens(appToken, botToken string) error {
 		errs = append(errs, errors.New("SLACK_BOT_TOKEN holds a user token (xoxp-…); "+botTokenHelp))
 	case !strings.HasPrefix(botToken, "xoxb-"):
 		errs = append(errs, errors.New(botTokenHelp))
+	case isPlaceholder(botToken):
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN still holds the example value of .env.example, not a token; "+botTokenHelp))
+	case len(botToken) < minTokenLen:
+		errs = append(errs, errors.New("SLACK_BOT_TOKEN is too short to be a real token; "+botTokenHelp))
 	}
 	return errors.Join(errs...)
+}
+
+// isPlaceholder reports a token written as an example: with an ellipsis
+// ("xoxb-...", "xapp-1-…") or angle brackets ("xoxb-<token>"), none of which
+// a Slack token contains.
+func isPlaceholder(token string) bool {
+	return strings.Contains(token, "...") || strings.ContainsAny(token, "…<>")
 }
 
 func (c Config) withDefaults() Config {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -72,7 +73,13 @@ func openPrefs(dir string, api *slack.Client, log *slog.Logger) (*prefs, error) 
 		if errors.Is(err, bbolt.ErrTimeout) {
 			return nil, fmt.Errorf("open %s: locked; is another smtpbot running with this data directory?", file)
 		}
-		return nil, fmt.Errorf("open %s: %w", file, err)
+		// bbolt's own errors for the file (a *fs.PathError) already say
+		// "open FILE: ..."; naming the file again doubled it.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("preference store: %w", err)
+		}
+		return nil, fmt.Errorf("preference store %s: %w", file, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(languagesBucket)

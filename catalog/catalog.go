@@ -23,6 +23,10 @@ type Catalog struct {
 	ordered  []*Entry // replies by number, then enhanced codes by subject and detail
 
 	providers []*Provider
+
+	replyFacets    map[Reply]Facets
+	subjectFacets  [8]Facets // by subject digit, the defaults of enhanced codes
+	enhancedFacets map[subjectDetail]Facets
 }
 
 var (
@@ -40,7 +44,8 @@ func Default() (*Catalog, error) {
 
 // Load parses the embedded data files.
 func Load() (*Catalog, error) {
-	c := &Catalog{enhanced: map[subjectDetail]*Entry{}, byKey: map[string]*Entry{}}
+	c := &Catalog{enhanced: map[subjectDetail]*Entry{}, byKey: map[string]*Entry{},
+		replyFacets: map[Reply]Facets{}, enhancedFacets: map[subjectDetail]Facets{}}
 	var replies, enhanced []*Entry
 	if err := readJSON("data/replies.json", &replies); err != nil {
 		return nil, err
@@ -74,6 +79,9 @@ func Load() (*Catalog, error) {
 		c.enhanced[k] = e
 		c.byKey[e.Key] = e
 		c.ordered = append(c.ordered, e)
+	}
+	if err := c.loadFacets(); err != nil {
+		return nil, err
 	}
 	b, err := dataFS.ReadFile("data/providers.json")
 	if err != nil {

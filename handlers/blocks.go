@@ -108,6 +108,9 @@ func summaryLine(x *Explanation) string {
 func comparisonBlocks(c *Comparison) []slack.Block {
 	l := c.Lang
 	blocks := []slack.Block{header(c.Title), section(escape(c.Summary))}
+	if c.Note != "" {
+		blocks = append(blocks, section(bold(l.T("heading.note"))+"\n"+escape(c.Note)))
+	}
 	sides := []*Explanation{&c.A, &c.B}
 	if c.Same {
 		sides = sides[:1]

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/smtpcodes/smtpbot/catalog"
@@ -14,11 +15,17 @@ import (
 type Comparison struct {
 	Lang *locales.Lang
 	A, B Explanation
+	// FacetsA and FacetsB are the structured facts the summary and the
+	// differences are built from.
+	FacetsA, FacetsB catalog.Facets
 	// Same is true when both sides are the same code; the comparison then
 	// says so and carries one explanation.
-	Same        bool
-	Title       string
-	Summary     string
+	Same    bool
+	Title   string
+	Summary string
+	// Note is the hand-written contrast for a pair people often confuse, or
+	// "".
+	Note        string
 	Differences []string
 	WhenToUse   []string
 	LearnMore   []Related
@@ -35,8 +42,10 @@ const maxLearnMore = 4
 
 // Compare sets a beside b in lang.
 func (e *Engine) Compare(lang *locales.Lang, a, b catalog.Code) Comparison {
-	c := Comparison{Lang: lang, A: e.Explain(lang, a, ""), B: e.Explain(lang, b, "")}
+	c := Comparison{Lang: lang, A: e.Explain(lang, a, ""), B: e.Explain(lang, b, ""),
+		FacetsA: e.cat.Facets(a), FacetsB: e.cat.Facets(b)}
 	c.Title = lang.T("compare.title", "a", a.String(), "a_title", c.A.Title, "b", b.String(), "b_title", c.B.Title)
+	c.Note, _ = lang.Contrast(a.String(), b.String())
 	if a == b {
 		c.Same = true
 		c.Summary = lang.T("compare.same", "a", a.String(), "a_title", c.A.Title)
@@ -61,6 +70,14 @@ func (c *Comparison) pair() bool {
 	return oneEach && a.Class() == b.Class()
 }
 
+// twins reports whether the two sides are one enhanced code in its
+// transient and its permanent class (4.2.2 and 5.2.2).
+func (c *Comparison) twins() bool {
+	a, b := c.A.Code, c.B.Code
+	return a.Reply.IsZero() && b.Reply.IsZero() && a.Enhanced.Subject == b.Enhanced.Subject &&
+		a.Enhanced.Detail == b.Enhanced.Detail && a.Class() != b.Class()
+}
+
 func (c *Comparison) args() []string {
 	return []string{
 		"a", c.A.Code.String(), "a_title", c.A.Title, "a_class", c.A.ClassText,
@@ -68,25 +85,51 @@ func (c *Comparison) args() []string {
 	}
 }
 
-// summary picks a template by how the two codes relate, so two codes of one
-// class are never told apart by their class.
-func (c *Comparison) summary() string {
-	l := c.Lang
-	switch {
-	case c.pair():
-		return l.T("compare.summary.pair", c.args()...)
-	case c.A.Class != c.B.Class:
-		return l.T("compare.summary.classes", c.args()...)
-	case c.A.Enhanced != nil && c.B.Enhanced != nil && c.A.Reply == nil && c.B.Reply == nil &&
-		c.A.Code.Enhanced.Subject == c.B.Code.Enhanced.Subject:
-		return l.T("compare.summary.same_subject", append(c.args(), "class", c.A.ClassText, "subject", c.A.SubjectText)...)
-	}
-	return l.T("compare.summary.same_class", append(c.args(), "class", c.A.ClassText)...)
+// side says in a phrase what one code does: accepts, defers or refuses what,
+// and when in the dialogue.
+func side(l *locales.Lang, x *Explanation, f catalog.Facets) string {
+	return l.T("compare.side."+strconv.Itoa(int(x.Class)), "code", x.Code.String(),
+		"scope", l.T("scope."+string(f.Scope)), "phase", l.T("phase."+string(f.Phases[0])))
 }
 
-// differences lists only what really differs, most telling first.
+// summary states the real difference in one sentence: what each code
+// refuses and when, or, when that is the same, the cause; codes of one class
+// are never told apart by their class.
+func (c *Comparison) summary() string {
+	l, fa, fb := c.Lang, c.FacetsA, c.FacetsB
+	args := c.args()
+	switch {
+	case c.pair():
+		return l.T("compare.summary.pair", args...)
+	case c.twins():
+		t, p := &c.A, &c.B
+		if t.Class != catalog.ClassTransientNegative {
+			t, p = p, t
+		}
+		if t.Class == catalog.ClassTransientNegative && p.Class == catalog.ClassPermanentNegative {
+			return l.T("compare.summary.twins", "t", t.Code.String(), "p", p.Code.String(), "title", p.Title)
+		}
+	}
+	sa, sb := side(l, &c.A, fa), side(l, &c.B, fb)
+	if c.A.Class != c.B.Class || fa.Scope != fb.Scope || fa.Phases[0] != fb.Phases[0] {
+		return l.T("compare.summary.sides", "a_side", sa, "b_side", sb)
+	}
+	if fa.Cause != fb.Cause {
+		return l.T("compare.summary.cause", append(args, "a_cause", l.T("cause."+string(fa.Cause)),
+			"b_cause", l.T("cause."+string(fb.Cause)))...)
+	}
+	if c.A.Enhanced != nil && c.B.Enhanced != nil && c.A.Reply == nil && c.B.Reply == nil &&
+		c.A.Code.Enhanced.Subject == c.B.Code.Enhanced.Subject {
+		return l.T("compare.summary.same_subject", append(args, "class", c.A.ClassText, "subject", c.A.SubjectText)...)
+	}
+	return l.T("compare.summary.same_class", append(args, "class", c.A.ClassText)...)
+}
+
+// differences lists only the facets that differ, each contrasted, most
+// telling first.
 func (c *Comparison) differences() []string {
 	l, a, b := c.Lang, &c.A, &c.B
+	fa, fb := c.FacetsA, c.FacetsB
 	args := c.args()
 	var d []string
 	if c.pair() {
@@ -98,7 +141,15 @@ func (c *Comparison) differences() []string {
 	if a.Enhanced != nil && b.Enhanced != nil && a.Code.Enhanced.Subject != b.Code.Enhanced.Subject {
 		d = append(d, l.T("compare.diff.subject", append(args, "a_subject", a.SubjectText, "b_subject", b.SubjectText)...))
 	}
-	d = append(d, l.T("compare.diff.meaning", append(args, "a_meaning", a.Meaning, "b_meaning", b.Meaning)...))
+	if !slices.Equal(usualPhases(fa), usualPhases(fb)) {
+		d = append(d, l.T("compare.diff.phase", append(args, "a_phases", phasesText(l, fa.Phases), "b_phases", phasesText(l, fb.Phases))...))
+	}
+	if fa.Scope != fb.Scope {
+		d = append(d, l.T("compare.diff.scope", append(args, "a_scope", l.T("scope."+string(fa.Scope)), "b_scope", l.T("scope."+string(fb.Scope)))...))
+	}
+	if fa.Cause != fb.Cause {
+		d = append(d, l.T("compare.diff.cause", append(args, "a_cause", l.T("cause."+string(fa.Cause)), "b_cause", l.T("cause."+string(fb.Cause)))...))
+	}
 	if a.Retry != b.Retry {
 		d = append(d, l.T("compare.diff.retry", append(args, "a_retry", a.RetryText, "b_retry", b.RetryText)...))
 	}
@@ -109,6 +160,21 @@ func (c *Comparison) differences() []string {
 		d = append(d, l.T("compare.diff.refs", append(args, "a_refs", ra, "b_refs", rb)...))
 	}
 	return d
+}
+
+// maxPhases bounds the phases a difference names: the usual ones read
+// better than every one a code may answer.
+const maxPhases = 2
+
+func usualPhases(f catalog.Facets) []catalog.Phase { return f.Phases[:min(len(f.Phases), maxPhases)] }
+
+// phasesText names the usual phases, the most usual first.
+func phasesText(l *locales.Lang, phases []catalog.Phase) string {
+	names := make([]string, 0, maxPhases)
+	for _, p := range phases[:min(len(phases), maxPhases)] {
+		names = append(names, l.T("phase."+string(p)))
+	}
+	return strings.Join(names, l.T("list.or"))
 }
 
 func refsText(l *locales.Lang, x *Explanation) string {

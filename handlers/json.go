@@ -85,11 +85,27 @@ type JSONComparison struct {
 	Title       string          `json:"title"`
 	Same        bool            `json:"same"`
 	Summary     string          `json:"summary"`
+	Note        string          `json:"note,omitempty"`
 	A           JSONExplanation `json:"a"`
 	B           JSONExplanation `json:"b"`
+	Facets      JSONFacetPair   `json:"facets"`
 	Differences []string        `json:"differences"`
 	WhenToUse   []string        `json:"when_to_use"`
 	LearnMore   []JSONRelated   `json:"learn_more"`
+}
+
+// JSONFacetPair holds the structured facts of each side of a comparison.
+type JSONFacetPair struct {
+	A JSONFacets `json:"a"`
+	B JSONFacets `json:"b"`
+}
+
+// JSONFacets are one code's facts, as ids: phases (most usual first), scope
+// and cause family, as README lists them.
+type JSONFacets struct {
+	Phases []catalog.Phase `json:"phases"`
+	Scope  catalog.Scope   `json:"scope"`
+	Cause  catalog.Cause   `json:"cause"`
 }
 
 // JSONRelated is a comparison worth reading next.
@@ -160,8 +176,9 @@ func jsonRefs(x *Explanation, refs []catalog.Ref) []JSONRef {
 // JSON returns the comparison's JSON shape.
 func (c *Comparison) JSON() JSONComparison {
 	j := JSONComparison{
-		Language: c.Lang.Tag, Title: c.Title, Same: c.Same, Summary: c.Summary,
+		Language: c.Lang.Tag, Title: c.Title, Same: c.Same, Summary: c.Summary, Note: c.Note,
 		A: c.A.JSON(), B: c.B.JSON(),
+		Facets:      JSONFacetPair{A: JSONFacets(c.FacetsA), B: JSONFacets(c.FacetsB)},
 		Differences: append([]string{}, c.Differences...),
 		WhenToUse:   append([]string{}, c.WhenToUse...),
 		LearnMore:   []JSONRelated{},

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rivo/uniseg"
 	"github.com/smtpcodes/smtpbot/catalog/extract"
 
 	"github.com/smtpcodes/smtpbot/catalog"
@@ -103,6 +104,9 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 	l := c.Lang
 	t.printf("%s\n%s\n", c.Title, underline(c.Title))
 	t.section(l.T("heading.summary"), c.Summary)
+	if c.Note != "" {
+		t.section(l.T("heading.note"), c.Note)
+	}
 	sides := []*Explanation{&c.A, &c.B}
 	if c.Same {
 		sides = sides[:1]
@@ -149,8 +153,10 @@ func WriteCodes(w io.Writer, cat *catalog.Catalog, lang *locales.Lang) error {
 	return t.err
 }
 
-// underline is a rule as wide as s looks, counting runes: combining marks
-// of Thai and Vietnamese take no column of their own but are close enough.
+// underline is a rule as wide as s looks in a terminal. It counts display
+// columns, not runes: Thai vowel and tone marks and a decomposed Vietnamese
+// accent combine with the letter before them and take no column, so a rune
+// count overshoots a Thai title by a fifth or more.
 func underline(s string) string {
-	return strings.Repeat("=", min(len([]rune(s)), 100))
+	return strings.Repeat("=", min(uniseg.StringWidth(s), 100))
 }

@@ -43,7 +43,8 @@ type Lang struct {
 	ui        map[string]string
 	codes     map[string]CodeText
 	providers map[string]ProviderText
-	fallback  *Lang // nil for the fallback language itself
+	contrasts map[string]string // by pairKey of the two codes
+	fallback  *Lang             // nil for the fallback language itself
 }
 
 // Bundle is the set of languages. It is read-only once loaded and safe for
@@ -105,6 +106,9 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 		if err := readJSON(fsys, path.Join(d.Name(), "providers.json"), &l.providers); err != nil {
 			return nil, err
 		}
+		if err := readContrasts(fsys, d.Name(), l); err != nil {
+			return nil, err
+		}
 		l.Name = l.ui["language.name"]
 		b.langs = append(b.langs, l)
 		b.byTag[l.Tag] = l
@@ -152,6 +156,36 @@ func mergeUI(fsys fs.FS, name string, ui map[string]string) error {
 		ui[k] = v
 	}
 	return nil
+}
+
+// readContrasts reads the hand-written notes on pairs of codes people
+// confuse. The file is optional: a language without it shows none.
+func readContrasts(fsys fs.FS, dir string, l *Lang) error {
+	var notes map[string]string
+	err := readJSON(fsys, path.Join(dir, "contrasts.json"), &notes)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	l.contrasts = make(map[string]string, len(notes))
+	for k, v := range notes {
+		a, b, ok := strings.Cut(k, " vs ")
+		if !ok {
+			return fmt.Errorf("locales: %s/contrasts.json: key %q is not of the form \"550 vs 554\"", dir, k)
+		}
+		l.contrasts[pairKey(a, b)] = v
+	}
+	return nil
+}
+
+// pairKey is the same for a pair in either order.
+func pairKey(a, b string) string {
+	if a > b {
+		a, b = b, a
+	}
+	return a + "|" + b
 }
 
 func readJSON(fsys fs.FS, name string, v any) error {

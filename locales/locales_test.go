@@ -154,6 +154,17 @@ func TestComplete(t *testing.T) {
 					checkText(t, "code "+k+" "+f[0], f[1], f[2])
 				}
 			}
+			if len(en.contrasts) == 0 {
+				t.Error("English has no contrasts.json notes")
+			}
+			for _, k := range slices.Sorted(maps.Keys(en.contrasts)) {
+				checkText(t, "contrast "+k, l.contrasts[k], en.contrasts[k])
+			}
+			for k := range l.contrasts {
+				if _, ok := en.contrasts[k]; !ok {
+					t.Errorf("contrasts.json: %s is not a pair English has", k)
+				}
+			}
 			for _, k := range slices.Sorted(maps.Keys(en.providers)) {
 				p, ok := l.providers[k]
 				if !ok {

@@ -41,6 +41,18 @@ func (l *Lang) Provider(key string) (ProviderText, bool) {
 	return t, ok
 }
 
+// Contrast returns the hand-written note on how codes a and b ("550",
+// "5.1.1") differ, for the pairs people often confuse, in either order; from
+// the fallback language when this one lacks it.
+func (l *Lang) Contrast(a, b string) (string, bool) {
+	k := pairKey(a, b)
+	s, ok := l.contrasts[k]
+	if !ok && l.fallback != nil {
+		s, ok = l.fallback.contrasts[k]
+	}
+	return s, ok
+}
+
 // fill replaces each {name} in s by its value in pairs; a blank with no value
 // is left as it is.
 func fill(s string, pairs []string) string {

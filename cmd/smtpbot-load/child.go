@@ -36,7 +36,7 @@ func buildBot(dir string) (string, error) {
 func botEnv(apiURL, dataDir string, extra []string) []string {
 	env := []string{
 		"SLACK_APP_TOKEN=xapp-1-A0FAKE0001-1-load",
-		"SLACK_BOT_TOKEN=xoxb-1-2-load",
+		"SLACK_BOT_TOKEN=xoxb-1-2-0123456789load",
 		"SLACK_API_URL=" + apiURL,
 		"DATA_DIR=" + dataDir,
 		"LOG_LEVEL=warn",

@@ -11,6 +11,7 @@ import (
 
 	"github.com/joho/godotenv"
 	"github.com/smtpcodes/smtpbot/bot"
+	"github.com/smtpcodes/smtpbot/locales"
 )
 
 // config is everything the bot reads from its environment. Every variable
@@ -34,11 +35,16 @@ type config struct {
 
 // withDotEnv returns a getenv that answers from the real environment first
 // and from the .env file at path second, so a deployment's variables always
-// win over a developer's file. A missing file is not an error.
-func withDotEnv(getenv func(string) string, path string) (func(string) string, error) {
+// win over a developer's file. A missing file is not an error when it is the
+// default .env; when named on purpose (--env-file), it is: a typo must not
+// start the bot without its settings.
+func withDotEnv(getenv func(string) string, path string, named bool) (func(string) string, error) {
 	file, err := godotenv.Read(path)
-	if errors.Is(err, os.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) && !named {
 		return getenv, nil
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("--env-file %s: no such file; copy .env.example to it, or leave the flag out to read .env when there is one", path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
@@ -52,20 +58,23 @@ func withDotEnv(getenv func(string) string, path string) (func(string) string, e
 }
 
 // loadConfig reads and checks the configuration, naming the variable and
-// where to get its value in every error.
-func loadConfig(getenv func(string) string) (config, error) {
+// where to get its value in every error. langs are the languages there are,
+// for DEFAULT_LOCALE.
+func loadConfig(getenv func(string) string, langs *locales.Bundle) (config, error) {
 	c := config{
-		AppToken:      strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
-		BotToken:      strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
-		APIURL:        getenv("SLACK_API_URL"),
-		DataDir:       or(getenv("DATA_DIR"), "data"),
-		DefaultLocale: or(getenv("DEFAULT_LOCALE"), "en"),
-		LogFormat:     or(getenv("LOG_FORMAT"), "text"),
+		AppToken:  strings.TrimSpace(getenv("SLACK_APP_TOKEN")),
+		BotToken:  strings.TrimSpace(getenv("SLACK_BOT_TOKEN")),
+		APIURL:    getenv("SLACK_API_URL"),
+		DataDir:   or(getenv("DATA_DIR"), "data"),
+		LogFormat: or(getenv("LOG_FORMAT"), "text"),
 	}
 	// The bot package owns the rules for token shapes; asking it here makes
 	// a bad token stop start-up with every other mistake listed at once.
 	errs := []error{bot.ValidateTokens(c.AppToken, c.BotToken)}
 	var err error
+	if c.DefaultLocale, err = defaultLocale(getenv, langs); err != nil {
+		errs = append(errs, err)
+	}
 	if c.ReplyToBots, err = parseBool(getenv, "REPLY_TO_BOTS", false); err != nil {
 		errs = append(errs, err)
 	}
@@ -96,6 +105,22 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("LOG_FORMAT: %q is not text or json", c.LogFormat))
 	}
 	return c, errors.Join(errs...)
+}
+
+// defaultLocale reads DEFAULT_LOCALE, refusing a language the bot has no
+// texts for rather than falling back to English in silence. It returns the
+// language's own tag ("vi" for "vi_VN" or "vi-VN"), and the fallback's
+// (English) when unset.
+func defaultLocale(getenv func(string) string, langs *locales.Bundle) (string, error) {
+	v := strings.TrimSpace(getenv("DEFAULT_LOCALE"))
+	if v == "" {
+		return langs.Fallback().Tag, nil
+	}
+	l, ok := langs.Get(strings.ReplaceAll(v, "_", "-"))
+	if !ok {
+		return "", fmt.Errorf("DEFAULT_LOCALE: %q is not a language smtpbot speaks; choose one of %s", v, languageList(langs))
+	}
+	return l.Tag, nil
 }
 
 func or(v, def string) string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -32,8 +31,8 @@ type app struct {
 func start(t *testing.T, fake *fakeslack.Server, dataDir string, extra ...string) *app {
 	t.Helper()
 	env := map[string]string{
-		"SLACK_APP_TOKEN": "xapp-1-A1-test",
-		"SLACK_BOT_TOKEN": "xoxb-test",
+		"SLACK_APP_TOKEN": "xapp-1-A0TEST00001-1-0123456789abcdef",
+		"SLACK_BOT_TOKEN": "xoxb-1-2-0123456789abcdef",
 		"SLACK_API_URL":   fake.URL(),
 		"DATA_DIR":        dataDir,
 		"LOG_LEVEL":       "error",
@@ -44,9 +43,8 @@ func start(t *testing.T, fake *fakeslack.Server, dataDir string, extra ...string
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &app{fake: fake, cancel: cancel, done: make(chan error, 1)}
 	before := fake.Connections()
-	noEnvFile := filepath.Join(t.TempDir(), "absent.env")
 	go func() {
-		a.done <- run(ctx, []string{"--env-file", noEnvFile}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
+		a.done <- run(ctx, []string{"--env-file", "testdata/empty.env"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
 	}()
 	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer wcancel()

@@ -92,8 +92,7 @@ type commonFlags struct {
 
 func (c *cli) flagSet(name, synopsis string, f *commonFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.StringVar(&f.lang, "lang", "", "language: "+languageList(c.eng.Languages())+" (default: $DEFAULT_LOCALE, then $LANG, then en)")
+	fs.StringVar(&f.lang, "lang", "", "language: "+languageList(c.eng.Languages())+" (default: $DEFAULT_LOCALE, then $LC_ALL, $LC_MESSAGES or $LANG, then en)")
 	fs.BoolVar(&f.json, "json", false, "print JSON for scripts (see README.md for its fields)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: smtpbot %s\n\nFlags:\n", synopsis)
@@ -102,9 +101,12 @@ func (c *cli) flagSet(name, synopsis string, f *commonFlags) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags, turning -h into a clean exit and other mistakes into
-// usage errors.
+// parse parses flags, turning -h into a clean exit with the usage on stdout
+// and other mistakes into usage errors with the usage on stderr. The flag
+// package prints the usage itself on both, so its output is silenced while
+// parsing and the usage is printed here once, where it belongs.
 func (c *cli) parse(fs *flag.FlagSet, args []string) (done bool, err error) {
+	fs.SetOutput(io.Discard)
 	err = fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(c.stdout)
@@ -112,6 +114,8 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) (done bool, err error) {
 		return true, nil
 	}
 	if err != nil {
+		fs.SetOutput(c.stderr)
+		fs.Usage()
 		return true, usageError{err.Error()}
 	}
 	return false, nil
@@ -127,7 +131,26 @@ func (c *cli) language(flagValue string) (*locales.Lang, error) {
 		}
 		return l, nil
 	}
-	return langs.Match(c.getenv("DEFAULT_LOCALE"), posixLocale(c.getenv("LC_ALL")), posixLocale(c.getenv("LANG"))), nil
+	if strings.TrimSpace(c.getenv("DEFAULT_LOCALE")) != "" {
+		tag, err := defaultLocale(c.getenv, langs)
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		return langs.Match(tag), nil
+	}
+	return langs.Match(posixLocale(messagesLocale(c.getenv))), nil
+}
+
+// messagesLocale is the locale POSIX says governs messages: the first of
+// LC_ALL, LC_MESSAGES and LANG that is set and not empty. LC_ALL=C therefore
+// means English even when LANG names another language.
+func messagesLocale(getenv func(string) string) string {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // posixLocale turns "vi_VN.UTF-8" into "vi-VN"; "C" and "POSIX" say nothing.

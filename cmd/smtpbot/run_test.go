@@ -55,7 +55,7 @@ func TestCommandLine(t *testing.T) {
 		{"unknown command", "", []string{"explian", "550"}, 2, nil, []string{`unknown command "explian"`}},
 		{"help", "", []string{"help"}, 0, []string{"smtpbot compare"}, nil},
 		{"subcommand help", "", []string{"compare", "--help"}, 0, []string{"Usage: smtpbot compare"}, nil},
-		{"bot without tokens", "", []string{"--env-file", "/nonexistent/.env"}, 1, nil, []string{"SLACK_APP_TOKEN is empty", "App-Level Tokens", "SLACK_BOT_TOKEN is empty", "OAuth & Permissions"}},
+		{"bot without tokens", "", []string{"--env-file", "testdata/empty.env"}, 1, nil, []string{"SLACK_APP_TOKEN is empty", "App-Level Tokens", "SLACK_BOT_TOKEN is empty", "OAuth & Permissions"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,14 +82,14 @@ func TestCommandLine(t *testing.T) {
 }
 
 func TestBadTokensNamed(t *testing.T) {
-	_, errOut, code := call(t, "", map[string]string{"SLACK_APP_TOKEN": "xoxb-swapped", "SLACK_BOT_TOKEN": "xapp-swapped"}, "--env-file", "/nonexistent/.env")
+	_, errOut, code := call(t, "", map[string]string{"SLACK_APP_TOKEN": "xoxb-swapped", "SLACK_BOT_TOKEN": "xapp-swapped"}, "--env-file", "testdata/empty.env")
 	if code == 0 || !strings.Contains(errOut, "swapped") {
 		t.Errorf("swapped tokens: exit %d, %s", code, errOut)
 	}
 	if strings.Contains(errOut, "xoxb-swapped") || strings.Contains(errOut, "xapp-swapped") {
 		t.Error("an error message quotes a token")
 	}
-	_, errOut, _ = call(t, "", map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "DEDUPE_WINDOW": "soon", "LOG_LEVEL": "loud"}, "--env-file", "/nonexistent/.env")
+	_, errOut, _ = call(t, "", map[string]string{"SLACK_APP_TOKEN": "xapp-1-A0TEST00001-1-0123456789abcdef", "SLACK_BOT_TOKEN": "xoxb-1-2-0123456789abcdef", "DEDUPE_WINDOW": "soon", "LOG_LEVEL": "loud"}, "--env-file", "testdata/empty.env")
 	for _, want := range []string{"DEDUPE_WINDOW", "LOG_LEVEL"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("a bad %s is not named: %s", want, errOut)

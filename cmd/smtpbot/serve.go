@@ -21,14 +21,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintf(fs.Output(), "Usage: smtpbot [--env-file FILE]\n\nRuns the Slack bot; every variable is documented in .env.example.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if done, err := (&cli{stdout: stdout}).parse(fs, args); done {
+	if done, err := (&cli{stdout: stdout, stderr: stderr}).parse(fs, args); done {
 		return err
 	}
-	getenv, err := withDotEnv(getenv, *envFile)
+	named := false
+	fs.Visit(func(f *flag.Flag) { named = named || f.Name == "env-file" })
+	getenv, err := withDotEnv(getenv, *envFile, named)
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(getenv)
+	cfg, err := loadConfig(getenv, eng.Languages())
+	if err != nil {
+		return fmt.Errorf("cannot start the bot:\n%w", err)
+	}
+	dataDir, err := checkDataDir(cfg.DataDir)
 	if err != nil {
 		return fmt.Errorf("cannot start the bot:\n%w", err)
 	}
@@ -64,7 +70,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Diagnoser:     diag,
 		Diagnose:      handlers.DiagnoseMode(cfg.Diagnose.Mode),
 	}, log)
-	log.Info("starting", "data_dir", cfg.DataDir, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)
+	log.Info("starting", "data_dir", dataDir, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)
 	err = b.Run(ctx)
 	log.Info("stopped")
 	return err

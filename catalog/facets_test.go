@@ -1,0 +1,75 @@
+package catalog
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestFacets(t *testing.T) {
+	c := mustDefault(t)
+	tests := []struct {
+		code  string
+		phase Phase // the most usual phase
+		scope Scope
+		cause Cause
+	}{
+		{"550", PhaseRcpt, ScopeRecipient, CauseMailbox},              // RFC 5321 4.3.2: RCPT, MAIL
+		{"554", PhaseConnection, ScopeTransaction, CausePolicy},       // RFC 5321 3.1: a refusal at the greeting
+		{"421", PhaseConnection, ScopeConnection, CauseCapacity},      // RFC 5321 3.8
+		{"535", PhaseAuth, ScopeSession, CauseSMTPAuth},               // RFC 4954 6
+		{"5.7.26", PhaseEndOfData, ScopeMessage, CauseAuthentication}, // checked once the message is in
+		{"550 5.1.1", PhaseRcpt, ScopeRecipient, CauseAddress},        // the enhanced code names the cause
+		{"550 5.7.26", PhaseEndOfData, ScopeMessage, CauseAuthentication},
+		{"4.4.7", PhaseRelay, ScopeMessage, CauseNetwork}, // reported in a DSN after queueing
+		{"2.1.5", PhaseRcpt, ScopeRecipient, CauseInformational},
+		{"250 2.0.0", PhaseAnyCommand, ScopeNone, CauseInformational},
+		{"5.1.99", PhaseRcpt, ScopeRecipient, CauseAddress},               // unregistered: its subject's defaults
+		{"559", PhaseAnyCommand, ScopeTransaction, CauseOther},            // unregistered: its digits
+		{"520", PhaseConnection, ScopeConnection, CauseNetwork},           // x2x: connections (RFC 5321 4.2.1)
+		{"550 5.0.0", PhaseRcpt, ScopeRecipient, CauseMailbox},            // X.0.0 says nothing: the reply decides
+		{"451 4.7.1", PhaseRcpt, ScopeTransaction, CausePolicy},           // greylisting at RCPT TO
+		{"552 5.3.4", PhaseEndOfData, ScopeMessage, CauseContent},         // too big: the message itself
+		{"552 5.2.2", PhaseRcpt, ScopeRecipient, CauseCapacity},           // over quota: one mailbox
+		{"501", PhaseAnyCommand, ScopeCommand, CauseProtocol},             // only the command
+		{"556", PhaseRcpt, ScopeRecipient, CauseNoMailService},            // RFC 7504 3
+		{"5.7.25", PhaseConnection, ScopeConnection, CauseAuthentication}, // reverse DNS, checked on connect
+	}
+	for _, tt := range tests {
+		code, err := Parse(tt.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := c.Facets(code)
+		if len(f.Phases) == 0 || f.Phases[0] != tt.phase || f.Scope != tt.scope || f.Cause != tt.cause {
+			t.Errorf("Facets(%s) = %+v, want first phase %s, scope %s, cause %s", tt.code, f, tt.phase, tt.scope, tt.cause)
+		}
+	}
+}
+
+// TestEveryCodeHasFacets makes sure no registered code, in any class, falls
+// through to facets with no phase or an unknown value.
+func TestEveryCodeHasFacets(t *testing.T) {
+	c := mustDefault(t)
+	for _, e := range c.Entries() {
+		keys := []string{e.Key}
+		if e.Kind == KindEnhanced {
+			keys = []string{"2" + e.Key[1:], "4" + e.Key[1:], "5" + e.Key[1:]}
+		}
+		for _, k := range keys {
+			code, err := Parse(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := c.Facets(code)
+			if err := f.check(); err != nil {
+				t.Errorf("%s: %v", k, err)
+			}
+			if code.Class() >= ClassTransientNegative && f.Cause == CauseInformational {
+				t.Errorf("%s: a failure with an informational cause", k)
+			}
+			if !slices.Contains(Scopes(), f.Scope) {
+				t.Errorf("%s: scope %q", k, f.Scope)
+			}
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+)
+
+func mustCode(t *testing.T, s string) catalog.Code {
+	t.Helper()
+	c, err := catalog.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestCompareContrasts checks that a comparison states the real difference
+// from the codes' facets and lists only the facets that differ.
+func TestCompareContrasts(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	tests := []struct {
+		a, b         string
+		summaryHas   []string // in the summary
+		differs      []string // facet lines present, by their English label
+		same         []string // facet lines absent
+		wantNote     bool
+		summaryLacks string
+	}{
+		// RFC 5321 4.3.2: 550 answers RCPT TO for one recipient; 554 refuses
+		// the whole transaction, at the greeting or after DATA.
+		{a: "550", b: "554", summaryHas: []string{"550 refuses one recipient", "554 refuses the whole transaction"},
+			differs: []string{"When it is sent", "What it stops", "Kind of cause", "Who has to act"}, wantNote: true},
+		// Both transient; one closes the connection, the other defers a
+		// recipient: never "they differ in who has to act" when they do not.
+		{a: "421", b: "450", summaryHas: []string{"421 defers the whole connection", "450 defers one recipient"},
+			differs: []string{"What it stops"}, same: []string{"Class —", "Retry —"}, wantNote: true,
+			summaryLacks: "who has to act"},
+		// One enhanced code in both classes: the transient and the permanent form.
+		{a: "4.2.2", b: "5.2.2", summaryHas: []string{"4.2.2 is a transient failure", "5.2.2 is a permanent failure"},
+			differs: []string{"Class —"}, same: []string{"What it stops", "Kind of cause"}, wantNote: true},
+		{a: "5.7.26", b: "5.7.1", summaryHas: []string{"5.7.26 refuses the message itself", "5.7.1 refuses the whole transaction"},
+			differs: []string{"Kind of cause"}, wantNote: true},
+		// Same step, same scope: the cause tells them apart.
+		{a: "550", b: "551", summaryHas: []string{"the cause differs"}, same: []string{"What it stops"}, wantNote: true},
+		{a: "250", b: "550", summaryHas: []string{"250 is a success reply", "550 refuses one recipient"}, differs: []string{"Class —"}},
+	}
+	for _, tt := range tests {
+		c := e.Compare(en, mustCode(t, tt.a), mustCode(t, tt.b))
+		where := tt.a + " vs " + tt.b
+		for _, s := range tt.summaryHas {
+			if !strings.Contains(c.Summary, s) {
+				t.Errorf("%s: summary %q lacks %q", where, c.Summary, s)
+			}
+		}
+		if tt.summaryLacks != "" && strings.Contains(strings.ToLower(c.Summary), tt.summaryLacks) {
+			t.Errorf("%s: summary %q says %q", where, c.Summary, tt.summaryLacks)
+		}
+		all := strings.Join(c.Differences, "\n")
+		for _, s := range tt.differs {
+			if !strings.Contains(all, s) {
+				t.Errorf("%s: differences lack %q:\n%s", where, s, all)
+			}
+		}
+		for _, s := range tt.same {
+			if strings.Contains(all, s) {
+				t.Errorf("%s: differences list %q, which is the same on both sides:\n%s", where, s, all)
+			}
+		}
+		if (c.Note != "") != tt.wantNote {
+			t.Errorf("%s: note = %q", where, c.Note)
+		}
+		for _, d := range c.Differences {
+			if strings.HasPrefix(d, "Meaning —") {
+				t.Errorf("%s: two meanings glued together as a difference: %q", where, d)
+			}
+		}
+	}
+}
+
+// TestContrastNotesNameCodes checks that every hand-written note is keyed by
+// two codes that parse and is found from either side.
+func TestContrastNotesNameCodes(t *testing.T) {
+	e := engine(t)
+	raw, err := os.ReadFile("../locales/data/en/contrasts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes map[string]string
+	if err := json.Unmarshal(raw, &notes); err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) < 40 {
+		t.Errorf("%d contrast notes; the pairs people confuse need at least 40", len(notes))
+	}
+	for _, l := range e.Languages().Languages() {
+		for key := range notes {
+			a, b, _ := strings.Cut(key, " vs ")
+			ca, cb := mustCode(t, a), mustCode(t, b)
+			if c := e.Compare(l, cb, ca); c.Note == "" {
+				t.Errorf("%s: %s vs %s (reversed) shows no note", l.Tag, b, a)
+			}
+		}
+	}
+}
