@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -62,6 +63,9 @@ func Load() (*Catalog, error) {
 			return nil, fmt.Errorf("catalog: data/replies.json: %s listed twice", e.Key)
 		}
 		e.Kind = KindReply
+		if err := e.check(); err != nil {
+			return nil, fmt.Errorf("catalog: data/replies.json: %w", err)
+		}
 		c.replies[r] = e
 		c.byKey[e.Key] = e
 		c.ordered = append(c.ordered, e)
@@ -76,6 +80,9 @@ func Load() (*Catalog, error) {
 			return nil, fmt.Errorf("catalog: data/enhanced.json: %s listed twice", e.Key)
 		}
 		e.Kind = KindEnhanced
+		if err := e.check(); err != nil {
+			return nil, fmt.Errorf("catalog: data/enhanced.json: %w", err)
+		}
 		c.enhanced[k] = e
 		c.byKey[e.Key] = e
 		c.ordered = append(c.ordered, e)
@@ -91,6 +98,43 @@ func Load() (*Catalog, error) {
 		return nil, fmt.Errorf("catalog: data/providers.json: %w", err)
 	}
 	return c, nil
+}
+
+// check validates an entry's facts and derives its actor from the steps of
+// its fix in its most severe class.
+func (e *Entry) check() error {
+	if e.Kind == KindReply {
+		e.replyFacts = &Facts{Steps: e.Steps, Retry: e.Retry}
+	}
+	used := e.UsedIn()
+	if len(used) == 0 {
+		return fmt.Errorf("%s: no class lists its facts", e.Key)
+	}
+	if e.Kind == KindEnhanced {
+		for k := range e.Classes {
+			if k != "2" && k != "4" && k != "5" {
+				return fmt.Errorf("%s: %q is not a class of enhanced codes", e.Key, k)
+			}
+		}
+	}
+	for _, c := range used {
+		f, _ := e.In(c)
+		if len(f.Steps) == 0 {
+			return fmt.Errorf("%s: class %d has no steps", e.Key, c)
+		}
+		for _, a := range f.Steps {
+			if !slices.Contains(Actors, a) {
+				return fmt.Errorf("%s: step party %q is not one of %q", e.Key, a, Actors)
+			}
+		}
+		if f.Retry != "" && !slices.Contains(Retries, f.Retry) {
+			return fmt.Errorf("%s: retry %q is not one of %q", e.Key, f.Retry, Retries)
+		}
+		f.actors = actorsOfSteps(f.Steps)
+	}
+	f, _ := e.In(used[len(used)-1])
+	e.Actor = f.Actors()[0]
+	return nil
 }
 
 func readJSON(name string, v any) error {

@@ -95,10 +95,10 @@ func TestCodeString(t *testing.T) {
 }
 
 func TestRetryFor(t *testing.T) {
-	over := &Entry{Retry: RetryLater}
+	over := &Facts{Retry: RetryLater}
 	tests := []struct {
 		class Class
-		entry *Entry
+		entry *Facts
 		want  Retry
 	}{
 		{ClassPositiveCompletion, nil, RetryNone},
@@ -107,7 +107,8 @@ func TestRetryFor(t *testing.T) {
 		{ClassPermanentNegative, nil, RetryAfterFix},
 		{ClassPermanentNegative, over, RetryLater}, // 552 after RCPT TO, RFC 5321 4.5.3.1.10
 		{ClassPositiveCompletion, over, RetryNone}, // an override never turns success into failure
-		{ClassPermanentNegative, &Entry{}, RetryAfterFix},
+		{ClassPermanentNegative, &Facts{}, RetryAfterFix},
+		{ClassPermanentNegative, &Facts{Retry: RetryByHand, Soft: true}, RetryByHand}, // 5.2.2
 	}
 	for _, tt := range tests {
 		if got := RetryFor(tt.class, tt.entry); got != tt.want {

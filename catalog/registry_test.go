@@ -97,8 +97,11 @@ func enhancedEntries(c *Catalog) []*Entry {
 
 func refRFCs(e *Entry) []int {
 	out := make([]int, len(e.Refs))
-	for i, r := range e.Refs {
-		out[i] = r.RFC
+	out = out[:0]
+	for _, r := range e.Refs {
+		if r.RFC != 0 { // an Internet-Draft, which the registry names but refRFCs does not count
+			out = append(out, r.RFC)
+		}
 	}
 	return out
 }
@@ -314,10 +317,46 @@ func TestEnhancedActorsAndRetry(t *testing.T) {
 
 // codeText mirrors locales.CodeText; the catalog does not depend on locales.
 type codeText struct {
-	Title   string `json:"title"`
-	Meaning string `json:"meaning"`
-	When    string `json:"when"`
-	Fix     string `json:"fix"`
+	Title   string              `json:"title"`
+	Meaning string              `json:"meaning"`
+	When    string              `json:"when"`
+	Fix     steps               `json:"fix"`
+	Classes map[string]codeText `json:"classes"`
+}
+
+// in returns the texts shown for class: the class's own, else the shared.
+func (t codeText) in(class string) codeText {
+	c := t.Classes[class]
+	out := t
+	out.Classes = nil
+	if c.Title != "" {
+		out.Title = c.Title
+	}
+	if c.Meaning != "" {
+		out.Meaning = c.Meaning
+	}
+	if c.When != "" {
+		out.When = c.When
+	}
+	if len(c.Fix) > 0 {
+		out.Fix = c.Fix
+	}
+	return out
+}
+
+// steps mirrors locales.Steps: a string is one step.
+type steps []string
+
+func (s *steps) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*s = steps{one}
+		return nil
+	}
+	var many []string
+	err := json.Unmarshal(b, &many)
+	*s = many
+	return err
 }
 
 // readEnglishTexts reads one of the English code text files of package
@@ -348,44 +387,65 @@ func TestEnglishEnhancedTexts(t *testing.T) {
 	keys := map[string]bool{}
 	for _, e := range entries {
 		keys[e.Key] = true
-		if _, ok := texts[e.Key]; !ok {
+		txt, ok := texts[e.Key]
+		if !ok {
 			t.Errorf("%s has no English text", e.Key)
-		}
-	}
-	for k, txt := range texts {
-		if !keys[k] {
-			t.Errorf("English text for %s, which the catalog does not have", k)
 			continue
 		}
-		fields := []struct{ name, s string }{
-			{"title", txt.Title}, {"meaning", txt.Meaning}, {"when", txt.When}, {"fix", txt.Fix},
-		}
-		for _, f := range fields {
-			if problem := plainTextProblem(f.s); problem != "" {
-				t.Errorf("%s %s: %s: %q", k, f.name, problem, f.s)
-			}
-			if f.name != "title" {
-				if !strings.HasSuffix(f.s, ".") {
-					t.Errorf("%s %s: does not end with a full stop: %q", k, f.name, f.s)
-				}
-				if strings.EqualFold(strings.TrimSuffix(f.s, "."), txt.Title) {
-					t.Errorf("%s %s: only repeats the title", k, f.name)
-				}
+		for class := range txt.Classes {
+			if _, ok := e.Classes[class]; !ok {
+				t.Errorf("%s has English texts for class %s, which data/enhanced.json does not list", e.Key, class)
 			}
 		}
-		if strings.HasSuffix(txt.Title, ".") {
-			t.Errorf("%s title: ends with a full stop: %q", k, txt.Title)
+		for _, c := range e.UsedIn() {
+			f, _ := e.In(c)
+			checkEnglishText(t, e.Key+" in class "+strconv.Itoa(int(c)), txt.in(strconv.Itoa(int(c))), len(f.Steps))
 		}
-		for _, w := range strings.Fields(txt.Title) {
-			r := []rune(w)[0]
-			if unicode.IsLower(r) && !slices.Contains(smallWords, w) {
-				t.Errorf("%s title: %q is not in Title Case", k, txt.Title)
-				break
+	}
+	for k := range texts {
+		if !keys[k] {
+			t.Errorf("English text for %s, which the catalog does not have", k)
+		}
+	}
+}
+
+// checkEnglishText checks the texts shown for one code in one class: each
+// present, plain, a sentence, not the title again, and a fix of as many
+// steps as the catalog names parties for.
+func checkEnglishText(t *testing.T, where string, txt codeText, steps int) {
+	t.Helper()
+	if len(txt.Fix) != steps {
+		t.Errorf("%s: fix has %d steps, data names the party of %d", where, len(txt.Fix), steps)
+	}
+	fields := []struct{ name, s string }{{"title", txt.Title}, {"meaning", txt.Meaning}, {"when", txt.When}}
+	for i, step := range txt.Fix {
+		fields = append(fields, struct{ name, s string }{"fix step " + strconv.Itoa(i+1), step})
+	}
+	for _, f := range fields {
+		if problem := plainTextProblem(f.s); problem != "" {
+			t.Errorf("%s %s: %s: %q", where, f.name, problem, f.s)
+		}
+		if f.name != "title" {
+			if !strings.HasSuffix(f.s, ".") {
+				t.Errorf("%s %s: does not end with a full stop: %q", where, f.name, f.s)
+			}
+			if strings.EqualFold(strings.TrimSuffix(f.s, "."), txt.Title) {
+				t.Errorf("%s %s: only repeats the title", where, f.name)
 			}
 		}
-		if first, _, _ := strings.Cut(txt.When, " "); strings.EqualFold(first, "when") {
-			t.Errorf("%s when: is shown under its own heading, so it must not start with %q", k, first)
+	}
+	if strings.HasSuffix(txt.Title, ".") {
+		t.Errorf("%s title: ends with a full stop: %q", where, txt.Title)
+	}
+	for _, w := range strings.Fields(txt.Title) {
+		r := []rune(w)[0]
+		if unicode.IsLower(r) && !slices.Contains(smallWords, w) {
+			t.Errorf("%s title: %q is not in Title Case", where, txt.Title)
+			break
 		}
+	}
+	if first, _, _ := strings.Cut(txt.When, " "); strings.EqualFold(first, "when") {
+		t.Errorf("%s when: is shown under its own heading, so it must not start with %q", where, first)
 	}
 }
 

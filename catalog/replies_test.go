@@ -17,6 +17,12 @@ func loadReplies(t *testing.T) []*Entry {
 	if len(replies) == 0 {
 		t.Fatal("data/replies.json lists no reply codes")
 	}
+	for _, e := range replies {
+		e.Kind = KindReply
+		if err := e.check(); err != nil {
+			t.Error(err)
+		}
+	}
 	return replies
 }
 
@@ -112,7 +118,8 @@ func TestRepliesExtensions(t *testing.T) {
 // exception.
 func TestRepliesRetry(t *testing.T) {
 	byKey := repliesByKey(t)
-	if got := RetryFor(ClassPermanentNegative, byKey["552"]); got != RetryAfterFix {
+	f, _ := byKey["552"].In(ClassPermanentNegative)
+	if got := RetryFor(ClassPermanentNegative, f); got != RetryAfterFix {
 		t.Errorf("RetryFor(5, 552) = %q; want %q", got, RetryAfterFix)
 	}
 	for key, e := range byKey {
@@ -163,7 +170,7 @@ func TestRepliesData(t *testing.T) {
 			t.Errorf("%s: actor %q is not one of nobody, sender, sender_admin, recipient_side", e.Key, e.Actor)
 		}
 		switch e.Retry {
-		case "", RetryNone, RetryContinue, RetryLater, RetryAfterFix:
+		case "", RetryNone, RetryContinue, RetryLater, RetryByHand, RetryAfterFix:
 		default:
 			t.Errorf("%s: retry %q is not a known advice", e.Key, e.Retry)
 		}
@@ -220,27 +227,10 @@ func TestRepliesEnglish(t *testing.T) {
 			t.Errorf("%s has no English text", key)
 			continue
 		}
-		fields := []struct{ name, text string }{
-			{"title", tx.Title}, {"meaning", tx.Meaning}, {"when", tx.When}, {"fix", tx.Fix},
-		}
-		for _, f := range fields {
-			if msg := plainTextProblem(f.text); msg != "" {
-				t.Errorf("%s %s: %s: %q", key, f.name, msg, f.text)
-			}
-		}
-		if strings.HasSuffix(tx.Title, ".") {
-			t.Errorf("%s title ends with a period: %q", key, tx.Title)
-		}
-		for _, f := range fields[1:] {
-			if !strings.HasSuffix(f.text, ".") {
-				t.Errorf("%s %s is not a full sentence: %q", key, f.name, f.text)
-			}
-			if strings.EqualFold(strings.TrimSuffix(f.text, "."), tx.Title) {
-				t.Errorf("%s %s only repeats the title", key, f.name)
-			}
-		}
-		if first, _, _ := strings.Cut(tx.When, " "); strings.EqualFold(first, "when") {
-			t.Errorf("%s when starts with %q; it is shown under its own heading", key, first)
+		f, _ := byKey[key].In(Class(key[0] - '0'))
+		checkEnglishText(t, key, tx, len(f.Steps))
+		if len(tx.Classes) > 0 {
+			t.Errorf("%s: a reply code has one class; its texts take no per-class part", key)
 		}
 	}
 }

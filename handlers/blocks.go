@@ -69,20 +69,22 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 		}
 		blocks = append(blocks, section(bold(l.T("heading.server_text"))+"\n```"+escape(truncate(quoted, maxServerText))+"```"))
 	}
-	// A provider's own meaning is what the server meant, so it leads; the
-	// registry's reading follows under its own heading.
+	// A provider's own meaning is what the server meant, so it leads. The
+	// registry's meaning follows, marked as general; its examples and fix
+	// may not apply to what this server meant, so they are left out.
 	if p := x.Provider; p != nil {
 		blocks = append(blocks,
 			section(bold(l.T("heading.provider", "provider", p.Name))+"\n"+escape(p.Meaning)),
 			section(bold(l.T("heading.provider_fix", "provider", p.Name))+"\n"+escape(p.Fix)),
-			contextText(escape(l.T("heading.registry"))+": *"+escape(x.Code.String()+" "+x.Title)+"*"),
+			contextText(escape(l.T("heading.registry"))+": *"+escape(x.Code.String()+" "+x.Title)+"*\n"+escape(x.Meaning)),
+		)
+	} else {
+		blocks = append(blocks,
+			section(bold(l.T("heading.meaning"))+"\n"+escape(x.Meaning)),
+			section(bold(l.T("heading.when"))+"\n"+escape(x.When)),
+			section(bold(l.T("heading.fix"))+"\n"+fixText(x)),
 		)
 	}
-	blocks = append(blocks,
-		section(bold(l.T("heading.meaning"))+"\n"+escape(x.Meaning)),
-		section(bold(l.T("heading.when"))+"\n"+escape(x.When)),
-		section(bold(l.T("heading.fix"))+"\n"+escape(x.Fix)),
-	)
 	main := x.mainPart()
 	var notes []string
 	for _, p := range x.Parts() {
@@ -97,6 +99,19 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 		blocks = append(blocks, section(strings.Join(notes, "\n")))
 	}
 	return append(blocks, contextText(":book: "+escape(l.T("heading.references"))+": "+escape(refsText(l, x))))
+}
+
+// fixText is the fix in mrkdwn, one bullet per step with its party when
+// the steps address more than one party.
+func fixText(x *Explanation) string {
+	if !x.PartiesDiffer() {
+		return escape(x.Fix)
+	}
+	lines := make([]string, len(x.Steps))
+	for i, s := range x.Steps {
+		lines[i] = "• " + bold(x.Lang.T("actor."+string(s.Party))) + ": " + escape(s.Text)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // summaryLine is one code in a list: emoji, code, title.

@@ -234,7 +234,7 @@ func (e *Engine) title(lang *locales.Lang, code catalog.Code) string {
 	if !code.Enhanced.IsZero() {
 		if entry, ok := e.cat.Enhanced(code.Enhanced); ok {
 			t, _ := lang.Code(entry.Key)
-			return t.Title
+			return t.In(classDigit(catalog.Class(code.Enhanced.Class))).Title
 		}
 	}
 	if !code.Reply.IsZero() {

@@ -93,9 +93,12 @@ func TestEnglishCoversCatalog(t *testing.T) {
 	e := engine(t)
 	en := e.Languages().Fallback()
 	for _, entry := range e.Catalog().Entries() {
-		text, ok := en.Code(entry.Key)
-		if !ok || text.Title == "" || text.Meaning == "" || text.When == "" || text.Fix == "" {
-			t.Errorf("%s: English text incomplete: %+v", entry.Key, text)
+		all, ok := en.Code(entry.Key)
+		for _, c := range entry.UsedIn() {
+			text := all.In(classDigit(c))
+			if !ok || text.Title == "" || text.Meaning == "" || text.When == "" || len(text.Fix) == 0 {
+				t.Errorf("%s in class %d: English text incomplete: %+v", entry.Key, c, text)
+			}
 		}
 	}
 }

@@ -49,9 +49,13 @@ func golden(t *testing.T, name string, got []byte) {
 // explainCases cover registered, unregistered, paired, deprecated and
 // overridden codes.
 var explainCases = []string{
-	"214", "421", "550", "552", "556", "559",
+	"214", "421", "450", "550", "552", "556", "559",
 	"2.1.5", "4.2.2", "5.1.1", "5.6.10", "5.7.8", "5.7.999",
 	"550 5.1.1", "451 4.4.1",
+	// The same enhanced code in each class it is used in, one shown in a
+	// class it is not used in, and the cases issue 7 names.
+	"4.1.1", "5.2.2", "5.4.1", "4.7.0", "2.7.0", "5.7.0", "2.1.0", "4.1.5",
+	"552 5.3.4", "550 5.7.26", "5.9.1",
 }
 
 func TestExplainGolden(t *testing.T) {
@@ -120,6 +124,28 @@ func TestPasteGolden(t *testing.T) {
 			if l.Tag == "en" {
 				j, _ := json.MarshalIndent(r.JSON(), "", "  ")
 				golden(t, filepath.Join(l.Tag, "paste_"+name+".json"), append(j, '\n'))
+			}
+		}
+	}
+}
+
+// lookupCases are texts that are only a code, asked about: no bounce
+// confidence, no roles, and a note when the classes differ.
+var lookupCases = []string{"421", "450 5.1.1", "334", "550 4.1.1"}
+
+func TestLookupGolden(t *testing.T) {
+	e := engine(t)
+	for _, l := range e.Languages().Languages() {
+		for _, in := range lookupCases {
+			r := e.ExplainText(l, in)
+			var buf bytes.Buffer
+			if err := WriteReport(&buf, r); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join(l.Tag, "lookup_"+fileName(in)+".txt"), buf.Bytes())
+			if l.Tag == "en" {
+				j, _ := json.MarshalIndent(r.JSON(), "", "  ")
+				golden(t, filepath.Join(l.Tag, "lookup_"+fileName(in)+".json"), append(j, '\n'))
 			}
 		}
 	}

@@ -11,9 +11,16 @@ import (
 
 // JSONReport is the output of "smtpbot explain --json".
 type JSONReport struct {
-	Language         string            `json:"language"`
-	BounceConfidence float64           `json:"bounce_confidence"`
-	Findings         []JSONExplanation `json:"findings"`
+	Language         string  `json:"language"`
+	BounceConfidence float64 `json:"bounce_confidence"`
+	// Lookup is true when the text was only a code, asked about rather than
+	// pasted from a bounce; BounceConfidence is then 0 and every role is
+	// "lookup".
+	Lookup bool `json:"lookup"`
+	// Notes are said before the findings, such as that a reply code and an
+	// enhanced code of different classes are a server's mistake.
+	Notes    []string          `json:"notes"`
+	Findings []JSONExplanation `json:"findings"`
 }
 
 // JSONExplanation is one code explained.
@@ -30,8 +37,9 @@ type JSONExplanation struct {
 	Meaning    string        `json:"meaning"`
 	When       string        `json:"when"`
 	Fix        string        `json:"fix"`
+	FixSteps   []JSONStep    `json:"fix_steps"`
 	Retry      JSONAdvice    `json:"retry"`
-	WhoMustAct JSONAdvice    `json:"who_must_act"`
+	WhoMustAct JSONActors    `json:"who_must_act"`
 	Provider   *JSONProvider `json:"provider"`
 	References []JSONRef     `json:"references"`
 	Parts      []JSONPart    `json:"parts"`
@@ -50,6 +58,20 @@ type JSONAdvice struct {
 	Text  string `json:"text"`
 }
 
+// JSONStep is one step of a fix and the party it addresses.
+type JSONStep struct {
+	Party string `json:"party"`
+	Text  string `json:"text"`
+}
+
+// JSONActors is who has to act: the first party, with the text naming all
+// of them, and every party the fix's steps address.
+type JSONActors struct {
+	Value string   `json:"value"`
+	Text  string   `json:"text"`
+	All   []string `json:"all"`
+}
+
 // JSONProvider is a provider's own meaning of the code.
 type JSONProvider struct {
 	ID      string `json:"id"`
@@ -62,6 +84,7 @@ type JSONProvider struct {
 // JSONRef is a defining document.
 type JSONRef struct {
 	RFC     int    `json:"rfc"`
+	Draft   string `json:"draft,omitempty"`
 	Section string `json:"section,omitempty"`
 	Text    string `json:"text"`
 }
@@ -128,9 +151,14 @@ type JSONCode struct {
 
 // JSON returns the report's JSON shape.
 func (r Report) JSON() JSONReport {
-	out := JSONReport{Language: r.Lang.Tag, BounceConfidence: r.Confidence, Findings: []JSONExplanation{}}
+	out := JSONReport{Language: r.Lang.Tag, BounceConfidence: r.Confidence, Lookup: r.Lookup,
+		Notes: append([]string{}, r.Notes...), Findings: []JSONExplanation{}}
 	for i := range r.Explanations {
-		out.Findings = append(out.Findings, r.Explanations[i].JSON())
+		j := r.Explanations[i].JSON()
+		if r.Lookup {
+			j.Role = "lookup"
+		}
+		out.Findings = append(out.Findings, j)
 	}
 	return out
 }
@@ -146,8 +174,15 @@ func (x *Explanation) JSON() JSONExplanation {
 		Severity: string(x.Severity),
 		Meaning:  x.Meaning, When: x.When, Fix: x.Fix,
 		Retry:      JSONAdvice{Value: string(x.Retry), Text: x.RetryText},
-		WhoMustAct: JSONAdvice{Value: string(x.Actor), Text: x.ActorText},
+		WhoMustAct: JSONActors{Value: string(x.Actor), Text: x.ActorText, All: []string{}},
+		FixSteps:   []JSONStep{},
 		References: []JSONRef{},
+	}
+	for _, a := range x.Actors {
+		j.WhoMustAct.All = append(j.WhoMustAct.All, string(a))
+	}
+	for _, s := range x.Steps {
+		j.FixSteps = append(j.FixSteps, JSONStep{Party: string(s.Party), Text: s.Text})
 	}
 	if j.Role == "" {
 		j.Role = string(extract.RoleFailure)
@@ -168,7 +203,7 @@ func (x *Explanation) JSON() JSONExplanation {
 func jsonRefs(x *Explanation, refs []catalog.Ref) []JSONRef {
 	out := []JSONRef{}
 	for _, r := range refs {
-		out = append(out, JSONRef{RFC: r.RFC, Section: r.Section, Text: RefText(x.Lang, r)})
+		out = append(out, JSONRef{RFC: r.RFC, Draft: r.Draft, Section: r.Section, Text: RefText(x.Lang, r)})
 	}
 	return out
 }
@@ -196,7 +231,7 @@ func CodesJSON(cat *catalog.Catalog, lang *locales.Lang) []JSONCode {
 		t, _ := lang.Code(e.Key)
 		refs := []JSONRef{}
 		for _, r := range e.Refs {
-			refs = append(refs, JSONRef{RFC: r.RFC, Section: r.Section, Text: RefText(lang, r)})
+			refs = append(refs, JSONRef{RFC: r.RFC, Draft: r.Draft, Section: r.Section, Text: RefText(lang, r)})
 		}
 		out = append(out, JSONCode{Code: e.Key, Kind: string(e.Kind), RegistryTitle: e.Title,
 			Title: t.Title, Actor: string(e.Actor), References: refs, DeprecatedBy: e.DeprecatedBy})

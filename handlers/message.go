@@ -71,6 +71,9 @@ func (rt *Router) renderExplanations(lang *locales.Lang, st state, xs []Explanat
 	}
 	o := renderOptions{mask: rt.opts.MaskAddresses}
 	var blocks []slack.Block
+	if reply, _, ok := splitMismatch(st.Mismatch); ok {
+		blocks = append(blocks, contextText(":warning: "+escape(strings.Join(mismatchNotes(lang, st.Mismatch, reply), " "))))
+	}
 	full := min(len(xs), maxFullExplanations)
 	for i := range full {
 		if i > 0 {

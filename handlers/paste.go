@@ -18,13 +18,24 @@ type Report struct {
 	Explanations []Explanation // most important first
 	// Provider is the mail provider whose servers wrote the text, or nil.
 	Provider *catalog.Provider
-	text     string             // what was read, for the DNS checks it allows
-	found    extract.Extraction // what Extract found in text
+	// Lookup is true when the text was only a code, asked about rather
+	// than pasted from a bounce: it has no confidence and no roles.
+	Lookup bool
+	// Mismatch is a looked-up reply code and enhanced code whose classes
+	// differ ("450 5.1.1"), which Notes explain; "" otherwise.
+	Mismatch string
+	// Notes are said before the explanations.
+	Notes []string
+	text  string             // what was read, for the DNS checks it allows
+	found extract.Extraction // what Extract found in text
 }
 
 // ExplainText finds the codes in text (a bounce, a DSN, a transcript, a log
 // line) and explains each in lang.
 func (e *Engine) ExplainText(lang *locales.Lang, text string) Report {
+	if r, ok := e.lookup(lang, text); ok {
+		return r
+	}
 	return e.explainExtraction(lang, text, extract.Extract(text))
 }
 

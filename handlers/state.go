@@ -20,6 +20,9 @@ type state struct {
 	Roles     []string `json:"r,omitempty"`
 	Provider  string   `json:"p,omitempty"`
 	Shareable bool     `json:"s,omitempty"` // ephemeral, so offer "Share in channel"
+	// Mismatch is a looked-up "450 5.1.1" whose classes differ, so that a
+	// click renders its notes again in another language.
+	Mismatch string `json:"m,omitempty"`
 	// Check is what a bounce lets one check live in DNS: domains and IPs
 	// only, never an address.
 	Check *checkPlan `json:"k,omitempty"`
@@ -48,6 +51,7 @@ func (st *state) fromReport(r Report, mask bool) {
 	if r.Provider != nil {
 		st.Provider = r.Provider.ID
 	}
+	st.Mismatch = r.Mismatch
 }
 
 // encode returns the state as a button value, shortening the quoted server

@@ -3,7 +3,7 @@ package handlers
 import (
 	"fmt"
 	"io"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/rivo/uniseg"
@@ -43,11 +43,17 @@ func WriteReport(w io.Writer, r Report) error {
 		t.printf("%s\n", l.T("explain.none"))
 		return t.err
 	}
-	t.printf("%s: %d%%\n", l.T("heading.confidence"), int(r.Confidence*100+0.5))
+	for _, n := range r.Notes {
+		t.printf("%s\n", n)
+	}
+	// A looked-up code is not a bounce: no confidence, no roles.
+	if !r.Lookup {
+		t.printf("%s: %d%%\n", l.T("heading.confidence"), int(r.Confidence*100+0.5))
+	}
 	var lastRole extract.Role = extract.RoleFailure
 	for i := range r.Explanations {
 		x := &r.Explanations[i]
-		if x.Role != lastRole && x.Role != "" {
+		if x.Role != lastRole && x.Role != "" && !r.Lookup {
 			t.printf("\n== %s ==\n", l.T("heading.role."+string(x.Role)))
 			lastRole = x.Role
 		}
@@ -76,16 +82,19 @@ func writeExplanation(t *textWriter, x *Explanation) {
 	t.printf("%s — %s\n", l.T("severity."+string(x.Severity)), x.RetryText)
 	t.printf("%s: %s\n", l.T("heading.actor"), x.ActorText)
 	t.section(l.T("heading.server_text"), x.ServerText)
-	// A provider's own meaning is what the server meant, so it leads; the
-	// registry's reading follows under its own heading.
+	// A provider's own meaning is what the server meant, so it leads. The
+	// registry's meaning follows, marked as general; its examples and fix
+	// may not apply to what this server meant, so they are left out.
 	if p := x.Provider; p != nil {
 		t.section(l.T("heading.provider", "provider", p.Name), p.Meaning)
 		t.section(l.T("heading.provider_fix", "provider", p.Name), p.Fix)
 		t.printf("\n-- %s: %s %s --\n", l.T("heading.registry"), x.Code, x.Title)
+		t.section(l.T("heading.meaning"), x.Meaning)
+	} else {
+		t.section(l.T("heading.meaning"), x.Meaning)
+		t.section(l.T("heading.when"), x.When)
+		writeFix(t, x)
 	}
-	t.section(l.T("heading.meaning"), x.Meaning)
-	t.section(l.T("heading.when"), x.When)
-	t.section(l.T("heading.fix"), x.Fix)
 	main := x.mainPart()
 	for _, p := range x.Parts() {
 		if p != main {
@@ -96,6 +105,19 @@ func writeExplanation(t *textWriter, x *Explanation) {
 		}
 	}
 	t.printf("\n%s: %s\n", l.T("heading.references"), refsText(l, x))
+}
+
+// writeFix writes the fix, naming the party of each step when the steps
+// address more than one.
+func writeFix(t *textWriter, x *Explanation) {
+	if !x.PartiesDiffer() {
+		t.section(x.Lang.T("heading.fix"), x.Fix)
+		return
+	}
+	t.printf("\n%s\n", x.Lang.T("heading.fix"))
+	for _, s := range x.Steps {
+		t.printf("  - %s: %s\n", x.Lang.T("actor."+string(s.Party)), s.Text)
+	}
 }
 
 // WriteComparison writes a comparison in the shape of a reference page.
@@ -146,9 +168,11 @@ func WriteCodes(w io.Writer, cat *catalog.Catalog, lang *locales.Lang) error {
 		}
 		var refs []string
 		for _, r := range e.Refs {
-			refs = append(refs, "RFC "+strconv.Itoa(r.RFC))
+			if s := RefText(lang, r); !slices.Contains(refs, s) {
+				refs = append(refs, s)
+			}
 		}
-		t.printf("%-8s %s (%s)\n", e.Key, title, strings.Join(refs, ", "))
+		t.printf("%-8s %s (%s)\n", e.Key, title, strings.Join(refs, lang.T("list.separator")))
 	}
 	return t.err
 }

@@ -20,13 +20,64 @@ var dataFS embed.FS
 // that is used when no preference matches.
 const Fallback = "en"
 
-// CodeText is what one language says about one code.
+// CodeText is what one language says about one code. An enhanced code's
+// texts may differ by class: Classes holds, under "2", "4" or "5", the fields
+// that hold only in that class, and the fields here hold in every class the
+// code is used in.
 type CodeText struct {
 	Title   string `json:"title"`
-	Meaning string `json:"meaning"`
-	When    string `json:"when"`
-	Fix     string `json:"fix"`
+	Meaning string `json:"meaning,omitempty"`
+	When    string `json:"when,omitempty"`
+	// Fix is the fix, one step per party addressed; package catalog names
+	// the party of each step.
+	Fix     Steps               `json:"fix,omitempty"`
+	Classes map[string]CodeText `json:"classes,omitempty"`
 }
+
+// In returns the texts that hold in class ("2", "4", "5"): the class's own
+// fields, and the shared ones where the class has none.
+func (t CodeText) In(class string) CodeText {
+	out := CodeText{Title: t.Title, Meaning: t.Meaning, When: t.When, Fix: t.Fix}
+	c, ok := t.Classes[class]
+	if !ok {
+		return out
+	}
+	if c.Title != "" {
+		out.Title = c.Title
+	}
+	if c.Meaning != "" {
+		out.Meaning = c.Meaning
+	}
+	if c.When != "" {
+		out.When = c.When
+	}
+	if len(c.Fix) > 0 {
+		out.Fix = c.Fix
+	}
+	return out
+}
+
+// Steps is a fix as its steps, each a sentence or a few addressed to one
+// party. In the data files, a fix of one step may be a plain string.
+type Steps []string
+
+// UnmarshalJSON reads a string as one step, or an array of steps.
+func (s *Steps) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*s = Steps{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return err
+	}
+	*s = many
+	return nil
+}
+
+// String joins the steps into one paragraph.
+func (s Steps) String() string { return strings.Join(s, " ") }
 
 // ProviderText is what one language says about a provider's own use of a
 // code.

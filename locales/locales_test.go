@@ -4,6 +4,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -107,6 +108,11 @@ func TestFallbackForMissingKey(t *testing.T) {
 var sameEverywhere = map[string]bool{
 	"ref.rfc":        true,
 	"list.separator": true,
+	// The industry's terms, which on-call engineers use untranslated; the
+	// class label beside them already says "permanent" or "temporary" in
+	// the language.
+	"severity.hard": true,
+	"severity.soft": true,
 }
 
 var blank = regexp.MustCompile(`\{[a-z_]+\}`)
@@ -149,9 +155,14 @@ func TestComplete(t *testing.T) {
 					t.Errorf("code %s has no text", k)
 					continue
 				}
-				e := en.codes[k]
-				for _, f := range [][3]string{{"title", c.Title, e.Title}, {"meaning", c.Meaning, e.Meaning}, {"when", c.When, e.When}, {"fix", c.Fix, e.Fix}} {
-					checkText(t, "code "+k+" "+f[0], f[1], f[2])
+				got, want := codeFields(c), codeFields(en.codes[k])
+				for _, name := range slices.Sorted(maps.Keys(want)) {
+					checkText(t, "code "+k+" "+name, got[name], want[name])
+				}
+				for name := range got {
+					if _, ok := want[name]; !ok {
+						t.Errorf("code %s has %s, which English has not: texts and steps must match the English one for one", k, name)
+					}
 				}
 			}
 			if len(en.contrasts) == 0 {
@@ -180,6 +191,27 @@ func TestComplete(t *testing.T) {
 			}
 		})
 	}
+}
+
+// codeFields lists every text of a code by name: "meaning", "fix[1]",
+// "classes.4.when".
+func codeFields(c CodeText) map[string]string {
+	out := map[string]string{}
+	add := func(prefix string, c CodeText) {
+		for name, s := range map[string]string{"title": c.Title, "meaning": c.Meaning, "when": c.When} {
+			if s != "" {
+				out[prefix+name] = s
+			}
+		}
+		for i, s := range c.Fix {
+			out[prefix+"fix["+strconv.Itoa(i)+"]"] = s
+		}
+	}
+	add("", c)
+	for class, cc := range c.Classes {
+		add("classes."+class+".", cc)
+	}
+	return out
 }
 
 func checkText(t *testing.T, where, got, english string) {
@@ -213,8 +245,8 @@ func TestNoDoubledWords(t *testing.T) {
 			check(k, v)
 		}
 		for k, c := range l.codes {
-			for _, s := range []string{c.Title, c.Meaning, c.When, c.Fix} {
-				check(k, s)
+			for name, s := range codeFields(c) {
+				check(k+" "+name, s)
 			}
 		}
 		for k, p := range l.providers {
@@ -241,7 +273,7 @@ func TestThaiIsThai(t *testing.T) {
 		}
 	}
 	for k, c := range th.codes {
-		for _, s := range []string{c.Title, c.Meaning, c.When, c.Fix} {
+		for _, s := range codeFields(c) {
 			if !thai(s) {
 				t.Errorf("code %s has a text with no Thai: %q", k, s)
 			}
