@@ -380,9 +380,7 @@ func (b *Bot) runJob(j job) {
 	}
 	start := time.Now()
 	replies := b.handle(ctx, req, j.envelopeID)
-	for _, r := range replies {
-		b.deliver(ctx, req, r)
-	}
+	b.deliverAll(ctx, req, replies)
 	b.log.Debug("request handled", "source", req.Source, "channel", req.ChannelID,
 		"envelope_id", j.envelopeID, "replies", len(replies), "took", time.Since(start))
 }

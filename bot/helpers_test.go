@@ -71,7 +71,13 @@ func (h *testHandler) Handle(ctx context.Context, req handlers.Request) []handle
 	case handlers.SourceShortcut:
 		return []handlers.Reply{{Delivery: handlers.DeliverEphemeral, ResponseURL: req.ResponseURL, Text: "shortcut: " + req.Text}}
 	case handlers.SourceAction:
-		return []handlers.Reply{{Delivery: handlers.DeliverReplace, Text: "action: " + req.Action.ActionID + "=" + req.Action.Value}}
+		r := handlers.Reply{Delivery: handlers.DeliverReplace, Text: "action: " + req.Action.ActionID + "=" + req.Action.Value}
+		if req.Action.ActionID == "then" { // a slow answer: progress first, then the result in its place
+			r.Then = func(context.Context) []handlers.Reply {
+				return []handlers.Reply{{Text: "done", Then: func(context.Context) []handlers.Reply { panic("follow-up exploded") }}}
+			}
+		}
+		return []handlers.Reply{r}
 	case handlers.SourceHome:
 		return []handlers.Reply{{Delivery: handlers.DeliverHome, UserID: req.UserID, Text: "home",
 			Blocks: []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "*SMTP codes* home", false, false), nil, nil)}}}

@@ -50,6 +50,8 @@ func (rt *Router) action(ctx context.Context, req Request) []Reply {
 		lang := rt.eng.Languages().Match(parts[0])
 		st := state{Lang: lang.Tag, Compare: true, Codes: parts[1:], Shareable: true}
 		return []Reply{rt.reply(req, DeliverEphemeral, rt.render(lang, st))}
+	case actionDiagnose:
+		return rt.diagnoseClick(req)
 	case actionHomeLang:
 		l, ok := rt.eng.Languages().Get(a.Value)
 		if ok && rt.prefs != nil {

@@ -21,6 +21,7 @@ const (
 	VerbSearch  Verb = "search"  // codes by meaning: "which code means mailbox full?"
 	VerbChat    Verb = "chat"    // no code and no topic: "hi!", "thanks", "lunch?"
 	VerbInvalid Verb = "invalid" // something meant as a code that is not one
+	VerbCheck   Verb = "check"   // "check example.com 192.0.2.4": live DNS checks
 )
 
 // Command is a parsed request text.
@@ -71,6 +72,9 @@ func ParseCommand(text string) Command {
 			}
 			return c
 		}
+	case "check", "dns":
+		// Alone, it asks how to check: the handler says what to give.
+		return Command{Verb: VerbCheck, Lang: lang, Text: strings.TrimSpace(text[len(fields[0]):])}
 	case "compare", "diff":
 		if c := parseCompare(fields[1:], lang, text); c.Verb != VerbPaste {
 			return orIntent(c, text)

@@ -17,6 +17,7 @@ const (
 	actionShare    = "smtp_share"   // post an ephemeral answer in the channel
 	actionHomeLang = "home_lang"    // the App Home language picker
 	actionHomeCode = "home_code"    // + ":" + code: explain a common code on App Home
+	actionDiagnose = "smtp_dns"     // "Check DNS": run the live checks behind a bounce
 )
 
 // message is a rendered answer: blocks and the plain fallback Slack shows
@@ -24,6 +25,9 @@ const (
 type message struct {
 	text   string
 	blocks []slack.Block
+	// then, when set, follows the message with more replies once it is
+	// delivered (DIAGNOSE=auto: the DNS checks).
+	then func(ctx context.Context) []Reply
 }
 
 func textMessage(s string) message {
@@ -50,7 +54,12 @@ func (rt *Router) render(lang *locales.Lang, st state) message {
 // state only rides in the buttons, for a later click to render again.
 func (rt *Router) renderReport(lang *locales.Lang, st state, r Report) message {
 	st.fromReport(r, rt.opts.MaskAddresses)
-	return rt.renderExplanations(lang, st, r.Explanations)
+	st.Check = rt.checkPlan(r)
+	m := rt.renderExplanations(lang, st, r.Explanations)
+	if rt.opts.Diagnose == DiagnoseAuto && st.Check != nil {
+		m.then = rt.autoDiagnosis(lang, st.Check)
+	}
+	return m
 }
 
 // renderExplanations draws explanations of one or many codes, three in full
@@ -107,6 +116,9 @@ func (rt *Router) actions(lang *locales.Lang, st state, main *Explanation) slack
 				slack.NewTextBlockObject(slack.PlainTextType, lang.T("slack.button.compare"), true, false),
 				actionCompare, opts...))
 		}
+	}
+	if st.Check != nil && rt.opts.Diagnose == DiagnoseButton {
+		elems = append(elems, rt.diagnoseButton(lang, st))
 	}
 	if st.Shareable {
 		s := st

@@ -26,6 +26,8 @@ type Report struct {
 	Mismatch string
 	// Notes are said before the explanations.
 	Notes []string
+	text  string             // what was read, for the DNS checks it allows
+	found extract.Extraction // what Extract found in text
 }
 
 // ExplainText finds the codes in text (a bounce, a DSN, a transcript, a log
@@ -40,7 +42,7 @@ func (e *Engine) ExplainText(lang *locales.Lang, text string) Report {
 // explainExtraction explains what Extract already found in text, for
 // callers that looked at the extraction first.
 func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Extraction) Report {
-	r := Report{Lang: lang, Confidence: x.Confidence}
+	r := Report{Lang: lang, Confidence: x.Confidence, text: text, found: x}
 	if len(x.Findings) == 0 {
 		return r
 	}

@@ -91,6 +91,12 @@ type Reply struct {
 	// Text is the plain fallback shown in notifications; always set.
 	Text   string
 	Blocks []slack.Block
+	// Then, when set, is called once this reply is delivered, and the
+	// replies it returns are delivered in turn: a slow answer (a live DNS
+	// check) first shows that it is under way, then replaces that. A
+	// reply from Then with no Delivery goes where this one went (the same
+	// message, thread or response URL).
+	Then func(ctx context.Context) []Reply
 }
 
 // Prefs is what a handler may ask about a user's language. Package bot

@@ -10,6 +10,7 @@ import (
 	"github.com/smtpcodes/smtpbot/catalog/extract"
 	"github.com/smtpcodes/smtpbot/handlers/intent"
 
+	"github.com/smtpcodes/smtpbot/diagnose"
 	"github.com/smtpcodes/smtpbot/locales"
 )
 
@@ -24,6 +25,11 @@ type Options struct {
 	// MinConfidence is how sure the extractor must be that a channel
 	// message is a bounce before the bot answers it unasked.
 	MinConfidence float64
+	// Diagnoser runs the live DNS checks behind a bounce; nil turns them
+	// off. Diagnose says how they are offered: DiagnoseButton (the
+	// default) or DiagnoseAuto.
+	Diagnoser *diagnose.Diagnoser
+	Diagnose  DiagnoseMode
 }
 
 // DefaultMinConfidence keeps the bot silent on chatter such as "550 people
@@ -107,7 +113,7 @@ func (rt *Router) language(ctx context.Context, req Request, explicit string) *l
 
 // reply addresses a reply to where the request came from.
 func (rt *Router) reply(req Request, d Delivery, m message) Reply {
-	r := Reply{Delivery: d, ChannelID: req.ChannelID, UserID: req.UserID, ResponseURL: req.ResponseURL, Text: m.text, Blocks: m.blocks}
+	r := Reply{Delivery: d, ChannelID: req.ChannelID, UserID: req.UserID, ResponseURL: req.ResponseURL, Text: m.text, Blocks: m.blocks, Then: m.then}
 	if d == DeliverThread {
 		r.ThreadTS = req.ThreadTS
 		if r.ThreadTS == "" {
@@ -141,6 +147,8 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 		return rt.setLanguage(ctx, req, cmd.Lang, lang)
 	case VerbInvalid:
 		return rt.usageMessage(lang, ErrorText(lang, cmd.Err), slash)
+	case VerbCheck:
+		return rt.checkCommand(ctx, cmd.Text, lang, slash)
 	case VerbExplain, VerbCompare:
 		st.fromCommand(cmd)
 		return rt.render(lang, st)

@@ -26,6 +26,9 @@ type state struct {
 	// Finals has a '1' for each code that is a DSN's final status, which
 	// the reason depends on ("timed out" in a final report is expired).
 	Finals string `json:"f,omitempty"`
+	// Check is what a bounce lets one check live in DNS: domains and IPs
+	// only, never an address.
+	Check *checkPlan `json:"k,omitempty"`
 }
 
 // maxButtonValue is Slack's limit on a button's value.

@@ -59,14 +59,18 @@ func (l *Lang) contrasts() map[string]string {
 	return f.contrasts
 }
 
-// ui returns the labels: ui.json, and reasons.json merged in.
+// ui returns the labels: ui.json, with reasons.json and diagnose.json
+// merged in.
 func (l *Lang) ui() map[string]string {
 	f := l.files
 	return f.ui.load(func(ui *map[string]string) error {
 		if err := readJSON(f.fsys, path.Join(f.dir, "ui.json"), ui); err != nil {
 			return err
 		}
-		return mergeUI(f.fsys, path.Join(f.dir, "reasons.json"), *ui)
+		if err := mergeUI(f.fsys, path.Join(f.dir, "reasons.json"), *ui); err != nil {
+			return err
+		}
+		return mergeUI(f.fsys, path.Join(f.dir, "diagnose.json"), *ui)
 	})
 }
 

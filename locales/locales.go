@@ -176,9 +176,10 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 	return b, nil
 }
 
-// mergeUI adds the labels of another file to ui: reasons.json keeps the
-// texts of bounce reasons and next steps apart from ui.json, for
-// translators, but they are looked up like any label. A missing file adds
+// mergeUI adds the labels of another file to ui: reasons.json and
+// diagnose.json keep the texts of bounce reasons and next steps, and of live
+// DNS checks, apart from ui.json, for translators, but they are looked up
+// like any label. A missing file adds
 // nothing (the completeness test reports the missing texts); a key in both
 // files is an error.
 func mergeUI(fsys fs.FS, name string, ui map[string]string) error {

@@ -37,6 +37,8 @@ type config struct {
 	// Redis is the shared store (REDIS_URL and friends); URL is empty
 	// without one.
 	Redis store.RedisOptions
+	// Diagnose configures live DNS checks.
+	Diagnose diagnoseSettings
 }
 
 // withDotEnv returns a getenv that answers from the real environment first
@@ -108,6 +110,9 @@ func loadConfig(getenv func(string) string, langs *locales.Bundle) (config, erro
 		errs = append(errs, err)
 	}
 	if c.Redis, err = redisConfig(getenv); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Diagnose, err = loadDiagnoseSettings(getenv); err != nil {
 		errs = append(errs, err)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {

@@ -36,6 +36,7 @@ Usage:
   smtpbot compare [--lang L] [--json] A B    compare two codes
   smtpbot codes   [--lang L] [--json]        list every code in the catalog
   smtpbot store copy [--team T]              copy saved language choices from DATA_DIR to REDIS_URL
+  smtpbot check   [--lang L] [--json] TARGET... check DNS, SPF, DMARC, DKIM, PTR and blocklists live (a domain, an IP, or - for a bounce on stdin)
   smtpbot help                               show this help
 
 Languages: %s. Run "smtpbot COMMAND --help" for a command's flags.
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cli.codes(args[1:])
 	case "store":
 		return cli.store(ctx, args[1:])
+	case "check":
+		return cli.check(ctx, args[1:])
 	case "help", "-h", "-help", "--help", "-?":
 		fmt.Fprintf(stdout, usage, languageList(eng.Languages()))
 		return nil

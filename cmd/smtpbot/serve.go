@@ -73,10 +73,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	diag, err := cfg.Diagnose.newDiagnoser(log)
+	if err != nil {
+		return err
+	}
 	router = handlers.NewRouter(eng, b.Prefs(), handlers.Options{
 		DefaultLocale: cfg.DefaultLocale,
 		MaskAddresses: cfg.MaskAddresses,
 		MinConfidence: cfg.MinConfidence,
+		Diagnoser:     diag,
+		Diagnose:      handlers.DiagnoseMode(cfg.Diagnose.Mode),
 	}, log)
 	where := []any{"data_dir", dataDir}
 	if shared != nil {

@@ -1,0 +1,307 @@
+package diagnose
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/miekg/dns"
+	"github.com/patrickmn/go-cache"
+)
+
+// Bounds on the resolver: the issue asks for 2 s per lookup by default and
+// 3 s for a whole diagnosis; the cache holds answers for at most an hour
+// and at most DefaultCacheEntries names, so a busy bot cannot grow it
+// without end.
+const (
+	DefaultTimeout      = 2 * time.Second
+	DefaultTotal        = 3 * time.Second
+	DefaultCacheEntries = 10000
+	maxTTL              = time.Hour
+	negativeTTL         = time.Minute // NXDOMAIN or no data, when no SOA says otherwise
+	ednsSize            = 1232        // the DNS flag day 2020 size: no IP fragmentation
+)
+
+// ErrLookup is wrapped by every failed lookup: a timeout, a refused or
+// failed query, an unreachable resolver. It never means "no record".
+var ErrLookup = errors.New("diagnose: lookup failed")
+
+// LookupError says which lookup failed and why.
+type LookupError struct {
+	Name    string
+	Type    string
+	Timeout bool
+	Err     error
+}
+
+func (e *LookupError) Error() string {
+	return fmt.Sprintf("diagnose: %s %s: %v", e.Type, e.Name, e.Err)
+}
+
+// Unwrap lets errors.Is(err, ErrLookup) hold for every lookup error.
+func (e *LookupError) Unwrap() []error { return []error{ErrLookup, e.Err} }
+
+// RcodeError is a resolver's refusal or failure to answer: SERVFAIL,
+// REFUSED and the like.
+type RcodeError int
+
+func (e RcodeError) Error() string { return "the resolver answered " + dns.RcodeToString[int(e)] }
+
+// answer is what a lookup found: the records of the type asked for, or
+// that the name does not exist at all.
+type answer struct {
+	rrs      []dns.RR
+	nxdomain bool
+}
+
+// Resolver sends queries to one recursive resolver over UDP, retrying
+// over TCP when an answer comes back truncated, and caches the answers for
+// their TTL. It is safe for concurrent use.
+type Resolver struct {
+	addr       string
+	timeout    time.Duration
+	udp, tcp   *dns.Client
+	cache      *cache.Cache
+	maxEntries int
+}
+
+// NewResolver returns a resolver that asks addr ("host:port"; empty for the
+// first nameserver of /etc/resolv.conf, else 127.0.0.1:53), each lookup
+// bounded by timeout.
+func NewResolver(addr string, timeout time.Duration, cacheEntries int) (*Resolver, error) {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	if cacheEntries <= 0 {
+		cacheEntries = DefaultCacheEntries
+	}
+	if addr == "" {
+		// As Go's own resolver does, a system without resolv.conf asks
+		// a resolver on this host.
+		addr = "127.0.0.1:53"
+		if cc, err := dns.ClientConfigFromFile("/etc/resolv.conf"); err == nil && len(cc.Servers) > 0 {
+			addr = net.JoinHostPort(cc.Servers[0], cc.Port)
+		}
+	}
+	if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+		return nil, fmt.Errorf("diagnose: resolver %q is not host:port", addr)
+	}
+	return &Resolver{
+		addr:       addr,
+		timeout:    timeout,
+		udp:        &dns.Client{Net: "udp", Timeout: timeout, UDPSize: ednsSize},
+		tcp:        &dns.Client{Net: "tcp", Timeout: timeout},
+		cache:      cache.New(maxTTL, 5*time.Minute),
+		maxEntries: cacheEntries,
+	}, nil
+}
+
+// Addr is the resolver's host:port.
+func (r *Resolver) Addr() string { return r.addr }
+
+// counter counts the lookups of one diagnosis: all asked, and those sent
+// on the network (cache misses).
+type counter struct{ asked, sent atomic.Int32 }
+
+type counterKey struct{}
+
+func withCounter(ctx context.Context, c *counter) context.Context {
+	return context.WithValue(ctx, counterKey{}, c)
+}
+
+// query looks name up for records of qtype, from the cache when it can.
+func (r *Resolver) query(ctx context.Context, name string, qtype uint16) (answer, error) {
+	name = dns.Fqdn(strings.ToLower(name))
+	c, _ := ctx.Value(counterKey{}).(*counter)
+	if c != nil {
+		c.asked.Add(1)
+	}
+	key := strconv.Itoa(int(qtype)) + " " + name
+	if v, ok := r.cache.Get(key); ok {
+		return v.(answer), nil
+	}
+	if c != nil {
+		c.sent.Add(1)
+	}
+	a, ttl, err := r.exchange(ctx, name, qtype)
+	if err != nil {
+		return answer{}, err
+	}
+	r.store(key, a, ttl)
+	return a, nil
+}
+
+// store caches an answer unless the cache is full even after dropping the
+// expired entries: then the answer is simply not kept.
+func (r *Resolver) store(key string, a answer, ttl time.Duration) {
+	if ttl <= 0 {
+		return
+	}
+	if r.cache.ItemCount() >= r.maxEntries {
+		r.cache.DeleteExpired()
+		if r.cache.ItemCount() >= r.maxEntries {
+			return
+		}
+	}
+	r.cache.Set(key, a, min(ttl, maxTTL))
+}
+
+func (r *Resolver) exchange(ctx context.Context, name string, qtype uint16) (answer, time.Duration, error) {
+	fail := func(err error) (answer, time.Duration, error) {
+		var ne net.Error
+		timeout := errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+		return answer{}, 0, &LookupError{Name: strings.TrimSuffix(name, "."), Type: dns.TypeToString[qtype], Timeout: timeout, Err: err}
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
+	m := new(dns.Msg)
+	m.SetQuestion(name, qtype)
+	m.SetEdns0(ednsSize, false)
+	in, _, err := r.udp.ExchangeContext(ctx, m, r.addr)
+	if err == nil && in.Truncated {
+		in, _, err = r.tcp.ExchangeContext(ctx, m, r.addr)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	switch in.Rcode {
+	case dns.RcodeSuccess:
+	case dns.RcodeNameError:
+		return answer{nxdomain: true}, negativeTTLOf(in), nil
+	default:
+		return fail(RcodeError(in.Rcode))
+	}
+	var a answer
+	ttl := maxTTL
+	for _, rr := range in.Answer {
+		if rr.Header().Rrtype == qtype {
+			a.rrs = append(a.rrs, rr)
+			ttl = min(ttl, time.Duration(rr.Header().Ttl)*time.Second)
+		}
+	}
+	if len(a.rrs) == 0 {
+		ttl = negativeTTLOf(in)
+	}
+	return a, ttl, nil
+}
+
+// negativeTTLOf is how long a "no such name" or "no data" answer may be
+// kept: the SOA's minimum, as RFC 2308 says, else a minute.
+func negativeTTLOf(m *dns.Msg) time.Duration {
+	for _, rr := range m.Ns {
+		if soa, ok := rr.(*dns.SOA); ok {
+			return time.Duration(min(soa.Minttl, soa.Hdr.Ttl)) * time.Second
+		}
+	}
+	return negativeTTL
+}
+
+// The methods below give blitiri.com.ar/go/spf the net.Resolver-like
+// interface it evaluates SPF with, over this resolver and its cache, with
+// the errors net.Resolver would return: IsNotFound for a name with no
+// records, Temporary for a failed lookup, so that SPF says none or
+// temperror rightly.
+
+func notFound(name string) error {
+	return &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+}
+
+func dnsError(name string, err error) error {
+	var le *LookupError
+	timeout := errors.As(err, &le) && le.Timeout
+	// The rcode survives as text only: *net.DNSError has no field for it.
+	return &net.DNSError{Err: err.Error(), Name: name, IsTimeout: timeout, IsTemporary: true}
+}
+
+// LookupTXT returns the TXT records of name, each one's strings joined.
+func (r *Resolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	a, err := r.query(ctx, name, dns.TypeTXT)
+	if err != nil {
+		return nil, dnsError(name, err)
+	}
+	if len(a.rrs) == 0 {
+		return nil, notFound(name)
+	}
+	out := make([]string, 0, len(a.rrs))
+	for _, rr := range a.rrs {
+		out = append(out, strings.Join(rr.(*dns.TXT).Txt, ""))
+	}
+	return out, nil
+}
+
+// LookupMX returns the MX records of name.
+func (r *Resolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
+	a, err := r.query(ctx, name, dns.TypeMX)
+	if err != nil {
+		return nil, dnsError(name, err)
+	}
+	if len(a.rrs) == 0 {
+		return nil, notFound(name)
+	}
+	out := make([]*net.MX, 0, len(a.rrs))
+	for _, rr := range a.rrs {
+		mx := rr.(*dns.MX)
+		out = append(out, &net.MX{Host: mx.Mx, Pref: mx.Preference})
+	}
+	return out, nil
+}
+
+// LookupIPAddr returns the A and AAAA addresses of host.
+func (r *Resolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
+	var out []net.IPAddr
+	var firstErr error
+	for _, t := range []uint16{dns.TypeA, dns.TypeAAAA} {
+		a, err := r.query(ctx, host, t)
+		if err != nil {
+			firstErr = cmpOr(firstErr, err)
+			continue
+		}
+		for _, rr := range a.rrs {
+			switch v := rr.(type) {
+			case *dns.A:
+				out = append(out, net.IPAddr{IP: v.A})
+			case *dns.AAAA:
+				out = append(out, net.IPAddr{IP: v.AAAA})
+			}
+		}
+	}
+	switch {
+	case len(out) > 0:
+		return out, nil
+	case firstErr != nil:
+		return nil, dnsError(host, firstErr)
+	}
+	return nil, notFound(host)
+}
+
+// LookupAddr returns the PTR names of addr.
+func (r *Resolver) LookupAddr(ctx context.Context, addr string) ([]string, error) {
+	rev, err := dns.ReverseAddr(addr)
+	if err != nil {
+		return nil, &net.DNSError{Err: err.Error(), Name: addr}
+	}
+	a, err := r.query(ctx, rev, dns.TypePTR)
+	if err != nil {
+		return nil, dnsError(addr, err)
+	}
+	if len(a.rrs) == 0 {
+		return nil, notFound(addr)
+	}
+	out := make([]string, 0, len(a.rrs))
+	for _, rr := range a.rrs {
+		out = append(out, rr.(*dns.PTR).Ptr)
+	}
+	return out, nil
+}
+
+func cmpOr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}

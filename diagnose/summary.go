@@ -1,0 +1,71 @@
+package diagnose
+
+import "strconv"
+
+// causes lists, most telling first, the findings that explain a bounce,
+// each with the summary it leads to. The first that a diagnosis holds
+// becomes its one-sentence summary.
+var causes = []struct {
+	detail  string // a check's Detail.Key
+	summary string
+	args    []string // the blanks the summary copies from the check's detail
+}{
+	{"null_mx.present", "summary.null_mx", []string{"domain"}},
+	{"mx.nxdomain", "summary.nxdomain", []string{"domain"}},
+	{"a.none", "summary.no_route", []string{"domain"}},
+	{"dnsbl.listed_delist", "summary.listed_delist", []string{"ip", "list", "delist"}},
+	{"dnsbl.listed", "summary.listed", []string{"ip", "list"}},
+	{"spf.fail", "summary.spf_fail", []string{"domain", "ip"}},
+	{"spf.too_many_lookups", "summary.spf_lookups", []string{"domain", "count"}},
+	{"spf.multiple", "summary.spf_permerror", []string{"domain"}},
+	{"spf.permerror", "summary.spf_permerror", []string{"domain"}},
+	{"dmarc.misaligned", "summary.dmarc_misaligned", []string{"domain", "policy", "identities"}},
+	{"dkim.missing", "summary.dkim_missing", []string{"selector", "domain"}},
+	{"dkim.revoked", "summary.dkim_revoked", []string{"selector", "domain"}},
+	{"dkim.invalid", "summary.dkim_invalid", []string{"name"}},
+	{"dkim.weak", "summary.dkim_invalid", []string{"name"}},
+	{"dmarc.invalid", "summary.dmarc_invalid", []string{"domain"}},
+	{"dmarc.multiple", "summary.dmarc_invalid", []string{"domain"}},
+	{"spf.none", "summary.spf_none", []string{"domain"}},
+	{"dmarc.none", "summary.dmarc_none", []string{"domain"}},
+	{"ptr.none", "summary.ptr_none", []string{"ip"}},
+	{"fcrdns.fail", "summary.fcrdns_fail", []string{"ip", "name"}},
+	{"dnsbl.refused", "summary.dnsbl_refused", []string{"list"}},
+	{"spf.softfail", "summary.spf_softfail", []string{"domain", "ip"}},
+	{"dmarc.monitor", "summary.dmarc_monitor", []string{"domain"}},
+}
+
+// summarize picks the one sentence that says what the checks show.
+func summarize(checks []Check) Message {
+	if len(checks) == 0 {
+		return msg("summary.nothing")
+	}
+	for _, cause := range causes {
+		for _, c := range checks {
+			if c.Detail.Key != cause.detail {
+				continue
+			}
+			var args []string
+			for _, a := range cause.args {
+				args = append(args, a, c.Detail.Arg(a))
+			}
+			return msg(cause.summary, args...)
+		}
+	}
+	errs, warns := 0, 0
+	for _, c := range checks {
+		switch c.Verdict {
+		case Error:
+			errs++
+		case Warn:
+			warns++
+		}
+	}
+	switch {
+	case errs > 0:
+		return msg("summary.errors", "count", strconv.Itoa(errs))
+	case warns > 0:
+		return msg("summary.warnings")
+	}
+	return msg("summary.clean")
+}

@@ -1,0 +1,107 @@
+package diagnose
+
+import (
+	"errors"
+	"net/netip"
+	"slices"
+	"testing"
+)
+
+// What each bounce lets one check. The local parts in them never appear.
+func TestFromBounce(t *testing.T) {
+	ip := netip.MustParseAddr
+	tests := []struct {
+		bounce string
+		want   Targets
+		needs  Need
+	}{
+		// A Postfix DSN: Final-Recipient; the daemon's From is not the sender.
+		{"null-mx.txt", Targets{Recipient: "nullmx.test"}, NeedRouting},
+		// Gmail's SPF text names the domain and the IP.
+		{"spf-fail.txt", Targets{MailFrom: "spf-omit.test", IP: ip("192.0.2.4")}, NeedAuth},
+		// multipart/report: the returned headers' From and Return-Path,
+		// the IP of their newest Received hop.
+		{"spf-lookups.txt", Targets{Recipient: "outlook.test", From: "spf-loop.test", MailFrom: "spf-loop.test", IP: ip("192.0.2.4")}, NeedAuth},
+		// message/rfc822 with a DKIM-Signature; quoted-printable text;
+		// Remote-MTA's address is the receiver's and is not taken.
+		{"dmarc-misaligned.txt", Targets{Recipient: "gmail.test", From: "dmarc-reject.test", MailFrom: "bounces.esp-mailer.test", DKIMDomain: "esp-mailer.test", DKIMSelector: "s1"}, NeedAuth},
+		// A plain paste: the original message follows a marker.
+		{"dkim-missing.txt", Targets{Recipient: "gmail.test", From: "dkim-missing.test", MailFrom: "dkim-missing.test", IP: ip("192.0.2.4"), DKIMDomain: "dkim-missing.test", DKIMSelector: "gone"}, NeedAuth},
+		// Gmail's 5.7.25 puts the IP first, in brackets.
+		{"no-ptr.txt", Targets{Recipient: "gmail.test", From: "noptr.test", IP: ip("192.0.2.66")}, NeedAuth},
+		// Postfix's "mx.corp.test[198.51.100.25]" is the remote server;
+		// "Client host [192.0.2.7]" is the sender.
+		{"dnsbl-listed.txt", Targets{Recipient: "corp.test", IP: ip("192.0.2.7"), Lists: []string{"bl.fake-dnsbl.test"}}, NeedReputation},
+		// A known list is not repeated among the named ones.
+		{"spamhaus-refused.txt", Targets{Recipient: "corp.test", IP: ip("192.0.2.8")}, NeedReputation},
+		{"tls.txt", Targets{Recipient: "tls.test"}, NeedTLS},
+	}
+	for _, tt := range tests {
+		t.Run(tt.bounce, func(t *testing.T) {
+			p := FromBounce(readBounce(t, tt.bounce))
+			got := p.Targets
+			if got.Recipient != tt.want.Recipient || got.From != tt.want.From || got.MailFrom != tt.want.MailFrom ||
+				got.IP != tt.want.IP || got.DKIMDomain != tt.want.DKIMDomain || got.DKIMSelector != tt.want.DKIMSelector ||
+				!slices.Equal(got.Lists, tt.want.Lists) {
+				t.Errorf("targets\n got %+v\nwant %+v", got, tt.want)
+			}
+			if p.Needs != tt.needs {
+				t.Errorf("needs = %04b, want %04b", p.Needs, tt.needs)
+			}
+		})
+	}
+}
+
+// Codes and words that call for checks, and some that call for none.
+func TestNeeds(t *testing.T) {
+	tests := []struct {
+		text string
+		want Need
+	}{
+		{"550 5.1.1 <a@example.com>: Recipient address rejected: User unknown", 0},
+		{"550 5.7.606 Access denied, banned sending IP [192.0.2.4]", NeedReputation},
+		{"550 5.7.650 Access denied", 0},
+		{"421 4.7.0 [TSS04] Messages from 192.0.2.4 temporarily deferred due to unexpected volume or user complaints", NeedReputation},
+		{"550 5.7.25 requireptr: no PTR record", NeedAuth},
+		{"556 5.1.10 Recipient domain has a null MX", NeedRouting},
+		{"550 5.4.4 Unable to route", NeedRouting},
+		{"530 5.7.10 Must issue a STARTTLS command first", NeedTLS},
+	}
+	for _, tt := range tests {
+		if got := FromBounce(tt.text).Needs; got != tt.want {
+			t.Errorf("%q: needs %04b, want %04b", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestParseTargets(t *testing.T) {
+	plans, err := ParseTargets([]string{"Example.COM.", "192.0.2.4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plans) != 1 || plans[0].Targets.From != "example.com" || plans[0].Targets.IP != netip.MustParseAddr("192.0.2.4") ||
+		plans[0].Needs != NeedRouting|NeedAuth|NeedTLS|NeedReputation {
+		t.Errorf("domain + IP: %+v", plans)
+	}
+	plans, err = ParseTargets([]string{"jane.doe@example.org", "s1._domainkey.example.net", "2001:db8::1", "198.51.100.9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plans) != 4 {
+		t.Fatalf("got %d plans, want 4: %+v", len(plans), plans)
+	}
+	if p := plans[0].Targets; p.From != "example.org" || p.IP.IsValid() {
+		t.Errorf("address: %+v, want its domain only and no IP (two IPs given)", p)
+	}
+	if p := plans[1].Targets; p.DKIMSelector != "s1" || p.DKIMDomain != "example.net" {
+		t.Errorf("DKIM name: %+v", p)
+	}
+	if p := plans[2]; p.Targets.IP != netip.MustParseAddr("2001:db8::1") || p.Needs != NeedReputation {
+		t.Errorf("IPv6: %+v", p)
+	}
+	for _, bad := range [][]string{{"not a domain"}, {"localhost"}, {"-"}, {"exa_mple..com"}} {
+		if _, err := ParseTargets(bad); !errors.Is(err, ErrTarget) {
+			t.Errorf("%q: err = %v, want ErrTarget", bad, err)
+		}
+	}
+}
