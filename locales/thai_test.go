@@ -115,3 +115,17 @@ func TestThaiTitles(t *testing.T) {
 		}
 	}
 }
+
+// TestThaiScopes: compare.side.4/5 join a verb and a scope with no space
+// ("ปฏิเสธผู้รับหนึ่งราย"), so every scope must start with a Thai word; one
+// starting with an English word would render "ปฏิเสธsession".
+func TestThaiScopes(t *testing.T) {
+	for where, s := range thaiTexts(t) {
+		if !strings.HasPrefix(where, "ui scope.") {
+			continue
+		}
+		if r := []rune(s); len(r) == 0 || !unicode.Is(unicode.Thai, r[0]) {
+			t.Errorf("th %s does not start with a Thai word: %q", where, s)
+		}
+	}
+}
