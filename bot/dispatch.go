@@ -40,13 +40,7 @@ type job struct {
 func (b *Bot) onEvent(evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
-		env := ""
-		if evt.Request != nil {
-			env = evt.Request.EnvelopeID
-			b.ack(env)
-		}
-		defer b.recovered("dispatch", "type", evt.Type, "envelope_id", env)
-		b.dispatch(evt, env)
+		b.receive(b.socketInbound(evt))
 	case socketmode.EventTypeErrorBadMessage:
 		b.onBadMessage(evt)
 	case socketmode.EventTypeConnecting:
