@@ -46,6 +46,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/smtpcodes/smtpbot/handlers"
+	"github.com/smtpcodes/smtpbot/store"
 )
 
 // Handler turns a request into replies. handlers.Router will implement it.
@@ -83,6 +84,15 @@ type Bot struct {
 	botUserID, botID string
 
 	pool *pool
+	// queue holds the requests received and not yet answered: cfg.Store,
+	// or ownQueue (in memory) without one. consumer is this replica's name
+	// in it.
+	queue    store.Queue
+	ownQueue *store.Embedded
+	consumer string
+	qs       queueState
+	// backlog counts the jobs queued and not done, with ownQueue.
+	backlog atomic.Int64
 	// late holds acks the socket writer could not take at once.
 	late chan string
 	// workCtx outlives Run's context by the shutdown grace, so that replies
@@ -139,6 +149,17 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now).sharedIn(cfg.Store, log),
 		late:  make(chan string, lateAcks),
 	}
+	b.queue = cfg.Store
+	if cfg.Store == nil {
+		// Memory only: a queue for one process, whose clock is the bot's.
+		own, err := store.OpenEmbedded(store.EmbeddedOptions{Now: cfg.Now})
+		if err != nil {
+			_ = p.close()
+			return nil, err
+		}
+		b.queue, b.ownQueue = own, own
+	}
+	b.consumer = consumerName()
 	b.workCtx, b.stopWork = context.WithCancel(context.Background())
 	b.pool = newPool(cfg.Workers, cfg.MaxPending, b.runJob)
 	return b, nil
@@ -155,6 +176,9 @@ func (b *Bot) Close() error {
 	b.closeOnce.Do(func() {
 		b.stopWork()
 		b.closeErr = b.prefs.close()
+		if b.ownQueue != nil {
+			_ = b.ownQueue.Close()
+		}
 	})
 	return b.closeErr
 }
@@ -181,6 +205,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	sockDone := make(chan error, 1)
 	go func() { sockDone <- b.runSocket(sockCtx) }()
 	go b.runAcker(sockCtx)
+	go b.runTaker(sockCtx)
+	// The keeper goes on through the drain, so that the jobs being
+	// finished are not taken over meanwhile.
+	keepCtx, stopKeeper := context.WithCancel(context.Background())
+	defer stopKeeper()
+	go b.runKeeper(keepCtx)
 
 	sockStopped, fatal := b.loop(sockCtx, sockDone)
 	stopSock()

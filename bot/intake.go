@@ -1,6 +1,10 @@
 package bot
 
 import (
+	"context"
+	"encoding/json"
+	"strings"
+
 	"github.com/slack-go/slack/socketmode"
 )
 
@@ -30,9 +34,60 @@ func (b *Bot) socketInbound(evt socketmode.Event) inbound {
 }
 
 // receive takes one request (an Events API event, a slash command or an
-// interaction), from either transport.
+// interaction), from either transport. It queues the request's tasks in
+// the work queue under the keys that stay the same across redeliveries
+// (event_id, trigger_id, channel and ts of a message), and acks only once
+// the queue holds them: a replica that dies before the ack leaves the
+// request to Slack's redelivery, one that dies after leaves it in the
+// queue, where another replica takes it over. A redelivery of a request
+// already queued, on whatever replica, is acked and dropped.
+//
+// When the queue's store cannot be reached, the tasks run here without it
+// (at most once per delivery: dedupe fails open) rather than not at all.
 func (b *Bot) receive(in inbound) {
-	in.ack()
+	acked := false
+	ack := func() {
+		if !acked {
+			acked = true
+			in.ack()
+		}
+	}
+	defer ack()
 	defer b.recovered("dispatch", "type", in.evt.Type, "envelope_id", in.id)
-	b.dispatch(in.evt, in.id)
+	bt := b.dispatch(in.evt, in.id)
+	if len(bt.tasks) == 0 {
+		return
+	}
+	if len(bt.keys) == 0 {
+		// Every request Slack sends has an event or trigger id; a request
+		// without one is at least not queued twice per envelope.
+		bt.keys = []string{"envelope/" + in.id}
+	}
+	if b.backlogFull() {
+		b.cfg.Observer.Dropped("queue_full")
+		b.log.Warn("too many requests waiting; request dropped", "source", bt.tasks[0].Req.Source, "envelope_id", in.id)
+		return
+	}
+	payload, err := json.Marshal(bt.tasks)
+	if err != nil {
+		b.log.Error("request not queued: cannot encode it", "envelope_id", in.id, "error", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	id, queued, err := b.queue.Enqueue(ctx, bt.keys, b.cfg.EventTTL, payload)
+	cancel()
+	switch {
+	case err != nil:
+		b.queueDown(err)
+		ack()
+		b.submit(job{tasks: bt.tasks})
+	case !queued:
+		kind, _, _ := strings.Cut(bt.keys[0], "/")
+		b.cfg.Observer.Deduplicated(kind)
+		b.log.Debug("redelivered request dropped", "key", bt.keys[0], "envelope_id", in.id)
+	default:
+		b.queueUp()
+		b.backlog.Add(1)
+		b.log.Debug("request queued", "job", id, "envelope_id", in.id)
+	}
 }
