@@ -93,6 +93,9 @@ type Bot struct {
 	qs       queueState
 	// backlog counts the jobs queued and not done, with ownQueue.
 	backlog atomic.Int64
+	// postGate lets one reply at a time be posted of those a takeover can
+	// neither check nor post twice harmlessly (see takeover.go).
+	postGate sync.Mutex
 	// late holds acks the socket writer could not take at once.
 	late chan string
 	// workCtx outlives Run's context by the shutdown grace, so that replies

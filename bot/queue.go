@@ -189,24 +189,53 @@ type cursor struct {
 }
 
 // deliverNext delivers the job's next reply, unless the replica that held
-// the job before posted it, and records the progress around the post.
+// the job before posted it, and records the progress around the post (see
+// takeover.go for what a takeover does with the reply it cannot be sure
+// of).
 func (b *Bot) deliverNext(ctx context.Context, c *cursor, req handlers.Request, r handlers.Reply) {
 	c.n++
 	j := c.job
 	if j.reclaimed && c.n <= j.progress.Posted {
 		return // posted by the replica that held the job before
 	}
-	again := j.reclaimed && c.n == j.progress.Posting && j.progress.Uncertain()
+	full := completeReply(req, r)
+	gated := j.id != "" && !idempotent(full) && !checkable(full)
+	if gated {
+		b.postGate.Lock()
+		defer b.postGate.Unlock()
+	}
 	// Before the post: a takeover from here on cannot tell whether it
 	// reached Slack.
 	b.setProgress(ctx, j.id, store.Progress{Posting: c.n, Posted: c.n - 1})
+	again := j.reclaimed && c.n == j.progress.Posting && j.progress.Uncertain()
 	if again {
-		b.cfg.Observer.ReplyRepeated()
-		b.log.Warn("reply posted again: the replica that held the job died while posting it, so it may be there twice",
-			"job", j.id, "reply", c.n, "source", req.Source)
+		switch {
+		case idempotent(full):
+		case checkable(full):
+			there, err := b.inThread(ctx, full)
+			if there {
+				b.log.Info("reply found in its thread, posted by the replica that died; not posted again", "job", j.id, "reply", c.n)
+				return
+			}
+			if err == nil {
+				break // not there: this is its first post
+			}
+			b.log.Warn("cannot read the thread to see whether the replica that died posted the reply", "job", j.id, "error", err)
+			fallthrough
+		default:
+			b.cfg.Observer.ReplyRepeated()
+			b.log.Warn(repeatedMsg, "job", j.id, "reply", c.n, "source", req.Source)
+		}
 	}
 	b.deliver(ctx, req, r, again)
+	if gated {
+		b.setProgress(ctx, j.id, store.Progress{Posting: c.n, Posted: c.n})
+	}
 }
+
+// repeatedMsg is logged for every reply posted again after a takeover
+// without knowing whether it was already there.
+const repeatedMsg = "reply posted again: the replica that held the job died while posting it, so it may be there twice"
 
 // prepare fetches the text of a task's files and thread parent.
 func (b *Bot) prepare(ctx context.Context, t task) handlers.Request {
