@@ -1,7 +1,10 @@
 // Package bot connects the handlers to Slack: it receives Socket Mode
-// envelopes, acknowledges them at once, reduces events to
-// handlers.Request values, hands them to a bounded pool of workers that
-// call the Handler, and delivers the replies through the Web API.
+// envelopes (or, through the same intake, HTTP requests), reduces them to
+// handlers.Request values, puts them in a work queue and then acks them;
+// a bounded pool of workers takes them from the queue, calls the Handler
+// and delivers the replies through the Web API. With a shared store the
+// queue is on the server and a replica that dies leaves its requests to
+// the others (docs/architecture.md); without one it is in memory.
 //
 // It is the only package that knows about socketmode. What it answers and
 // what it ignores:
@@ -20,9 +23,10 @@
 //     (message_changed), deletions, joins, topic changes and every other
 //     subtype; edited mentions; every other event and interaction.
 //
-// Slack redelivers events it thinks were not acked: event ids are
-// remembered for Config.EventTTL, and a message is answered once even when
-// it arrives as both message and app_mention (keyed by channel and ts).
+// Slack redelivers events it thinks were not acked: a request is queued
+// once per event id (trigger id for commands and actions) within
+// Config.EventTTL, and a message is answered once even when it arrives as
+// both message and app_mention (keyed by channel and ts).
 // The same reply is not posted twice in one thread within
 // Config.DedupeWindow.
 //
