@@ -82,12 +82,21 @@ func (b *Bot) receive(in inbound) {
 		ack()
 		b.submit(job{tasks: bt.tasks})
 	case !queued:
-		kind, _, _ := strings.Cut(bt.keys[0], "/")
-		b.cfg.Observer.Deduplicated(kind)
+		b.cfg.Observer.Deduplicated(redeliveryKind(bt.keys[0]))
 		b.log.Debug("redelivered request dropped", "key", bt.keys[0], "envelope_id", in.id)
 	default:
 		b.queueUp()
 		b.backlog.Add(1)
 		b.log.Debug("request queued", "job", id, "envelope_id", in.id)
 	}
+}
+
+// redeliveryKind names what identified a redelivery, for the metrics: "event",
+// "trigger", "message" or "envelope".
+func redeliveryKind(key string) string {
+	kind, _, _ := strings.Cut(key, "/")
+	if kind == "msg" {
+		return "message"
+	}
+	return kind
 }
