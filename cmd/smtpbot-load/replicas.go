@@ -205,7 +205,11 @@ func runReplicas(ctx context.Context, o *options, stdout, stderr io.Writer) int 
 }
 
 func printReplicas(w io.Writer, o *options, runs []ReplicaRun) {
-	fmt.Fprintf(w, "%d requests at %.0f/s offered (80%% pastes, 10%% /smtp, 10%% language buttons), one replica SIGKILLed at 40%%\n\n", o.count, o.rate)
+	kill := "no replica killed"
+	if o.kill {
+		kill = "one replica SIGKILLed at 40% (with one, started again at once)"
+	}
+	fmt.Fprintf(w, "%d requests at %.0f/s offered (80%% pastes, 10%% /smtp, 10%% language buttons), %s\n\n", o.count, o.rate, kill)
 	fmt.Fprintln(w, "| replicas | sent/s | answered/s | reply median | reply p99 | reply max | lost | duplicated | repeated (counted) | taken over | envelopes acked |")
 	fmt.Fprintln(w, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, r := range runs {
