@@ -1,7 +1,10 @@
 // Package bot connects the handlers to Slack: it receives Socket Mode
-// envelopes, acknowledges them at once, reduces events to
-// handlers.Request values, hands them to a bounded pool of workers that
-// call the Handler, and delivers the replies through the Web API.
+// envelopes (or, through the same intake, HTTP requests), reduces them to
+// handlers.Request values, puts them in a work queue and then acks them;
+// a bounded pool of workers takes them from the queue, calls the Handler
+// and delivers the replies through the Web API. With a shared store the
+// queue is on the server and a replica that dies leaves its requests to
+// the others (docs/architecture.md); without one it is in memory.
 //
 // It is the only package that knows about socketmode. What it answers and
 // what it ignores:
@@ -20,9 +23,10 @@
 //     (message_changed), deletions, joins, topic changes and every other
 //     subtype; edited mentions; every other event and interaction.
 //
-// Slack redelivers events it thinks were not acked: event ids are
-// remembered for Config.EventTTL, and a message is answered once even when
-// it arrives as both message and app_mention (keyed by channel and ts).
+// Slack redelivers events it thinks were not acked: a request is queued
+// once per event id (trigger id for commands and actions) within
+// Config.EventTTL, and a message is answered once even when it arrives as
+// both message and app_mention (keyed by channel and ts).
 // The same reply is not posted twice in one thread within
 // Config.DedupeWindow.
 //
@@ -46,6 +50,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/smtpcodes/smtpbot/handlers"
+	"github.com/smtpcodes/smtpbot/store"
 )
 
 // Handler turns a request into replies. handlers.Router will implement it.
@@ -83,6 +88,18 @@ type Bot struct {
 	botUserID, botID string
 
 	pool *pool
+	// queue holds the requests received and not yet answered: cfg.Store,
+	// or ownQueue (in memory) without one. consumer is this replica's name
+	// in it.
+	queue    store.Queue
+	ownQueue *store.Embedded
+	consumer string
+	qs       queueState
+	// backlog counts the jobs queued and not done, with ownQueue.
+	backlog atomic.Int64
+	// postGate lets one reply at a time be posted of those a takeover can
+	// neither check nor post twice harmlessly (see takeover.go).
+	postGate sync.Mutex
 	// late holds acks the socket writer could not take at once.
 	late chan string
 	// workCtx outlives Run's context by the shutdown grace, so that replies
@@ -139,6 +156,17 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now).sharedIn(cfg.Store, log),
 		late:  make(chan string, lateAcks),
 	}
+	b.queue = cfg.Store
+	if cfg.Store == nil {
+		// Memory only: a queue for one process, whose clock is the bot's.
+		own, err := store.OpenEmbedded(store.EmbeddedOptions{Now: cfg.Now})
+		if err != nil {
+			_ = p.close()
+			return nil, err
+		}
+		b.queue, b.ownQueue = own, own
+	}
+	b.consumer = consumerName()
 	b.workCtx, b.stopWork = context.WithCancel(context.Background())
 	b.pool = newPool(cfg.Workers, cfg.MaxPending, b.runJob)
 	return b, nil
@@ -155,6 +183,9 @@ func (b *Bot) Close() error {
 	b.closeOnce.Do(func() {
 		b.stopWork()
 		b.closeErr = b.prefs.close()
+		if b.ownQueue != nil {
+			_ = b.ownQueue.Close()
+		}
 	})
 	return b.closeErr
 }
@@ -181,6 +212,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	sockDone := make(chan error, 1)
 	go func() { sockDone <- b.runSocket(sockCtx) }()
 	go b.runAcker(sockCtx)
+	go b.runTaker(sockCtx)
+	// The keeper goes on through the drain, so that the jobs being
+	// finished are not taken over meanwhile.
+	keepCtx, stopKeeper := context.WithCancel(context.Background())
+	defer stopKeeper()
+	go b.runKeeper(keepCtx)
 
 	sockStopped, fatal := b.loop(sockCtx, sockDone)
 	stopSock()

@@ -46,9 +46,10 @@ type Config struct {
 	MaxFileBytes int64
 	// Workers is how many requests are handled at once. 16 when zero.
 	Workers int
-	// MaxPending caps the requests waiting for a worker; beyond it new
-	// requests are dropped (already acked) with a warning rather than
-	// stalling the socket. 10000 when zero.
+	// MaxPending caps the requests queued or running in a bot without a
+	// shared Store; beyond it new requests are dropped (acked) with a
+	// warning rather than stalling the socket. A shared Store keeps the
+	// backlog on its server. 10000 when zero.
 	MaxPending int
 	// ShutdownGrace bounds how long Run waits for replies in flight once its
 	// context is done (SHUTDOWN_TIMEOUT); what is still unfinished then is
@@ -79,6 +80,15 @@ type Config struct {
 	HTTPClient *http.Client
 	// Now is the clock for the reply dedupe window; time.Now when nil.
 	Now func() time.Time
+	// Observer is told what the bot does (package metrics implements it);
+	// nil observes nothing.
+	Observer Observer
+	// TakeoverAfter is how long a request held by a replica may go without
+	// a sign of life from it (replicas touch their jobs every quarter of
+	// it) before another replica takes it over: after a replica dies, its
+	// requests are answered this much later. Longer than a pause of a
+	// live replica (a GC, a store failover). 5s when zero.
+	TakeoverAfter time.Duration
 }
 
 // Where to get the tokens, for the errors New returns.
@@ -174,6 +184,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
+	}
+	if c.TakeoverAfter <= 0 {
+		c.TakeoverAfter = 5 * time.Second
 	}
 	return c
 }

@@ -20,11 +20,13 @@ const (
 )
 
 // deliver posts one reply. Failures are logged with their context; the bot
-// goes on serving.
-func (b *Bot) deliver(ctx context.Context, req handlers.Request, r handlers.Reply) {
+// goes on serving. again is set for a reply that a replica which died may
+// have posted: the thread check is skipped for it, since that replica's
+// own mark (with a shared store) would otherwise hide it for good.
+func (b *Bot) deliver(ctx context.Context, req handlers.Request, r handlers.Reply, again bool) {
 	r = completeReply(req, r)
 	key := threadKey(r)
-	if b.seen.repeated(key) {
+	if !again && b.seen.repeated(key) {
 		b.log.Debug("same reply already in the thread; not repeated", "channel", r.ChannelID, "thread_ts", r.ThreadTS)
 		return
 	}

@@ -26,27 +26,32 @@ const ShortcutCallbackID = "explain_codes"
 // its retries.
 const jobTimeout = 2 * time.Minute
 
-// job is one request waiting for a worker, with what the worker must fetch
-// before calling the handler.
-type job struct {
-	req        handlers.Request
-	files      []slack.File // attached files; text ones are appended to Text
-	parent     bool         // fetch the thread parent's text into ParentText
-	envelopeID string
+// task is one request for a worker, with what the worker must fetch
+// before calling the handler. It travels through the work queue as JSON.
+type task struct {
+	Req      handlers.Request `json:"req"`
+	Files    []slack.File     `json:"files,omitempty"`  // attached files; text ones are appended to Text
+	Parent   bool             `json:"parent,omitempty"` // fetch the thread parent's text into ParentText
+	Envelope string           `json:"envelope,omitempty"`
 }
+
+// batch is what one inbound request asks for: the tasks (a block_actions
+// payload may carry several actions) and the keys that identify the
+// request across redeliveries, under which it is queued once.
+type batch struct {
+	tasks []task
+	keys  []string
+}
+
+func (bt *batch) add(t task)       { bt.tasks = append(bt.tasks, t) }
+func (bt *batch) key(k, id string) { bt.keys = append(bt.keys, k+"/"+id) }
 
 // onEvent runs on the event loop: it acks, filters and queues, and never
 // waits on the network.
 func (b *Bot) onEvent(evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
-		env := ""
-		if evt.Request != nil {
-			env = evt.Request.EnvelopeID
-			b.ack(env)
-		}
-		defer b.recovered("dispatch", "type", evt.Type, "envelope_id", env)
-		b.dispatch(evt, env)
+		b.receive(b.socketInbound(evt))
 	case socketmode.EventTypeErrorBadMessage:
 		b.onBadMessage(evt)
 	case socketmode.EventTypeConnecting:
@@ -157,25 +162,28 @@ func (b *Bot) malformed(typ socketmode.EventType, env, why string) {
 	b.log.Warn("malformed envelope skipped", "type", typ, "envelope_id", env, "error", why)
 }
 
-func (b *Bot) dispatch(evt socketmode.Event, env string) {
+// dispatch reads the request and says what to do with it. It never waits
+// on the network.
+func (b *Bot) dispatch(evt socketmode.Event, env string) *batch {
+	bt := &batch{}
 	switch evt.Type {
 	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
 		if !ok {
 			b.malformed(evt.Type, env, "payload is not an Events API event")
-			return
+			return bt
 		}
-		b.onEventsAPI(ev, env)
+		b.onEventsAPI(bt, ev, env)
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)
 		if !ok {
 			b.malformed(evt.Type, env, "payload is not a slash command")
-			return
+			return bt
 		}
-		if !b.firstTrigger(cmd.TriggerID) {
-			return
+		if cmd.TriggerID != "" {
+			bt.key("trigger", cmd.TriggerID)
 		}
-		b.submit(job{envelopeID: env, req: handlers.Request{
+		bt.add(task{Envelope: env, Req: handlers.Request{
 			Source: handlers.SourceSlash, UserID: cmd.UserID, ChannelID: cmd.ChannelID,
 			Text: cmd.Text, ResponseURL: cmd.ResponseURL,
 		}})
@@ -183,13 +191,14 @@ func (b *Bot) dispatch(evt socketmode.Event, env string) {
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if !ok {
 			b.malformed(evt.Type, env, "payload is not an interaction")
-			return
+			return bt
 		}
-		b.onInteraction(cb, env)
+		b.onInteraction(bt, cb, env)
 	}
+	return bt
 }
 
-func (b *Bot) onEventsAPI(ev slackevents.EventsAPIEvent, env string) {
+func (b *Bot) onEventsAPI(bt *batch, ev slackevents.EventsAPIEvent, env string) {
 	if ev.Type != slackevents.CallbackEvent {
 		if ev.Type == slackevents.AppRateLimited {
 			b.log.Warn("Slack is rate limiting this app's events", "envelope_id", env)
@@ -199,21 +208,18 @@ func (b *Bot) onEventsAPI(ev slackevents.EventsAPIEvent, env string) {
 		return
 	}
 	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb.EventID != "" {
-		if !b.seen.first("event/" + cb.EventID) {
-			b.log.Debug("redelivered event dropped", "event_id", cb.EventID, "envelope_id", env)
-			return
-		}
+		bt.key("event", cb.EventID)
 	}
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.MessageEvent:
-		b.onMessage(e, env)
+		b.onMessage(bt, e, env)
 	case *slackevents.AppMentionEvent:
-		b.onMention(e, env)
+		b.onMention(bt, e, env)
 	case *slackevents.AppHomeOpenedEvent:
 		if e.Tab != "home" {
 			return
 		}
-		b.submit(job{envelopeID: env, req: handlers.Request{
+		bt.add(task{Envelope: env, Req: handlers.Request{
 			Source: handlers.SourceHome, UserID: e.User, ChannelID: e.Channel,
 		}})
 	default:
@@ -226,7 +232,7 @@ func (b *Bot) fromSelf(user, botID string) bool {
 	return (user != "" && user == b.botUserID) || (botID != "" && botID == b.botID)
 }
 
-func (b *Bot) onMessage(e *slackevents.MessageEvent, env string) {
+func (b *Bot) onMessage(bt *batch, e *slackevents.MessageEvent, env string) {
 	msg := e.Message
 	if msg == nil {
 		msg = &slack.Msg{}
@@ -251,7 +257,7 @@ func (b *Bot) onMessage(e *slackevents.MessageEvent, env string) {
 		Source: handlers.SourceMessage, UserID: e.User, ChannelID: e.Channel,
 		TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text,
 	}
-	j := job{envelopeID: env, files: msg.Files}
+	j := task{Envelope: env, Files: msg.Files}
 	switch {
 	case e.ChannelType == slackevents.ChannelTypeIM:
 		req.Source = handlers.SourceDM
@@ -259,17 +265,15 @@ func (b *Bot) onMessage(e *slackevents.MessageEvent, env string) {
 		// Slack sends an app_mention for this message too; treat both the
 		// same so that whichever comes first is answered.
 		req.Source = handlers.SourceMention
-		j.parent = inThread(req)
+		j.Parent = inThread(req)
 	}
-	if !b.seen.first("msg/" + e.Channel + "/" + e.TimeStamp) {
-		b.log.Debug("message already handled", "channel", e.Channel, "ts", e.TimeStamp)
-		return
-	}
-	j.req = req
-	b.submit(j)
+	// The message and the app_mention of one message are answered once.
+	bt.key("msg", e.Channel+"/"+e.TimeStamp)
+	j.Req = req
+	bt.add(j)
 }
 
-func (b *Bot) onMention(e *slackevents.AppMentionEvent, env string) {
+func (b *Bot) onMention(bt *batch, e *slackevents.AppMentionEvent, env string) {
 	if b.fromSelf(e.User, e.BotID) || e.Edited != nil {
 		return
 	}
@@ -280,29 +284,18 @@ func (b *Bot) onMention(e *slackevents.AppMentionEvent, env string) {
 		Source: handlers.SourceMention, UserID: e.User, ChannelID: e.Channel,
 		TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text,
 	}
-	if !b.seen.first("msg/" + e.Channel + "/" + e.TimeStamp) {
-		b.log.Debug("mention already handled", "channel", e.Channel, "ts", e.TimeStamp)
-		return
-	}
-	b.submit(job{envelopeID: env, req: req, files: e.Files, parent: inThread(req)})
+	bt.key("msg", e.Channel+"/"+e.TimeStamp)
+	bt.add(task{Envelope: env, Req: req, Files: e.Files, Parent: inThread(req)})
 }
 
 func inThread(r handlers.Request) bool { return r.ThreadTS != "" && r.ThreadTS != r.TS }
 
-// firstTrigger reports whether a slash command or an interaction is new.
-// Each user action has its own trigger id, which a redelivery repeats under
-// a new envelope id, so it is the key that answers an action once.
-func (b *Bot) firstTrigger(id string) bool {
-	if id == "" || b.seen.first("trigger/"+id) {
-		return true
-	}
-	b.log.Debug("redelivered action ignored", "trigger_id", id)
-	return false
-}
-
-func (b *Bot) onInteraction(cb slack.InteractionCallback, env string) {
-	if !b.firstTrigger(cb.TriggerID) {
-		return
+// onInteraction reads a shortcut or block actions. Each user action has
+// its own trigger id, which a redelivery repeats under a new envelope id,
+// so it is the key that answers an action once.
+func (b *Bot) onInteraction(bt *batch, cb slack.InteractionCallback, env string) {
+	if cb.TriggerID != "" {
+		bt.key("trigger", cb.TriggerID)
 	}
 	switch cb.Type {
 	case slack.InteractionTypeMessageAction:
@@ -314,7 +307,7 @@ func (b *Bot) onInteraction(cb slack.InteractionCallback, env string) {
 		if ts == "" {
 			ts = cb.MessageTs
 		}
-		b.submit(job{envelopeID: env, files: cb.Message.Files, req: handlers.Request{
+		bt.add(task{Envelope: env, Files: cb.Message.Files, Req: handlers.Request{
 			Source: handlers.SourceShortcut, UserID: cb.User.ID, ChannelID: cb.Channel.ID,
 			TS: ts, ThreadTS: cb.Message.ThreadTimestamp, Text: cb.Message.Text,
 			ResponseURL: cb.ResponseURL,
@@ -332,7 +325,7 @@ func (b *Bot) onInteraction(cb slack.InteractionCallback, env string) {
 			if value == "" {
 				value = a.SelectedOption.Value
 			}
-			b.submit(job{envelopeID: env, req: handlers.Request{
+			bt.add(task{Envelope: env, Req: handlers.Request{
 				Source: handlers.SourceAction, UserID: cb.User.ID, ChannelID: channel,
 				TS: cb.Container.MessageTs, ThreadTS: cb.Container.ThreadTs,
 				ResponseURL: cb.ResponseURL,
@@ -354,35 +347,6 @@ func laneKey(r handlers.Request) string {
 		return "user/" + r.UserID
 	}
 	return "channel/" + r.ChannelID
-}
-
-func (b *Bot) submit(j job) {
-	if !b.pool.submit(laneKey(j.req), j) {
-		b.log.Warn("too many requests waiting; request dropped",
-			"source", j.req.Source, "channel", j.req.ChannelID, "envelope_id", j.envelopeID)
-	}
-}
-
-// runJob runs on a worker: it fetches what the request needs, calls the
-// handler and delivers the replies in order.
-func (b *Bot) runJob(j job) {
-	defer b.recovered("request", "source", j.req.Source, "channel", j.req.ChannelID, "envelope_id", j.envelopeID)
-	ctx, cancel := context.WithTimeout(b.workCtx, jobTimeout)
-	defer cancel()
-	req := j.req
-	req.Text, req.Cut = b.requestText(ctx, req.Text, j.files)
-	if j.parent {
-		var parentCut handlers.Cut
-		req.ParentText, parentCut = b.parentText(ctx, req.ChannelID, req.ThreadTS)
-		if !req.Cut.Cut() {
-			req.Cut = parentCut
-		}
-	}
-	start := time.Now()
-	replies := b.handle(ctx, req, j.envelopeID)
-	b.deliverAll(ctx, req, replies)
-	b.log.Debug("request handled", "source", req.Source, "channel", req.ChannelID,
-		"envelope_id", j.envelopeID, "replies", len(replies), "took", time.Since(start))
 }
 
 // handle calls the handler; a panic there is logged and answered with

@@ -14,13 +14,16 @@ const maxFollowUps = 4
 // calls Then and posts what it returns, addressed like the reply before it
 // unless it says otherwise: "Checking 6 records…", then the result in the
 // same message.
-func (b *Bot) deliverAll(ctx context.Context, req handlers.Request, replies []handlers.Reply) {
-	b.deliverChain(ctx, req, replies, 0)
+//
+// c counts the replies of the job, follow-ups included, so that a job
+// taken over skips those already posted.
+func (b *Bot) deliverAll(ctx context.Context, c *cursor, req handlers.Request, replies []handlers.Reply) {
+	b.deliverChain(ctx, c, req, replies, 0)
 }
 
-func (b *Bot) deliverChain(ctx context.Context, req handlers.Request, replies []handlers.Reply, depth int) {
+func (b *Bot) deliverChain(ctx context.Context, c *cursor, req handlers.Request, replies []handlers.Reply, depth int) {
 	for _, r := range replies {
-		b.deliver(ctx, req, r)
+		b.deliverNext(ctx, c, req, r)
 		if r.Then == nil || depth >= maxFollowUps {
 			continue
 		}
@@ -33,7 +36,7 @@ func (b *Bot) deliverChain(ctx context.Context, req handlers.Request, replies []
 				n.ResponseURL, n.MessageTS = parent.ResponseURL, parent.MessageTS
 			}
 		}
-		b.deliverChain(ctx, req, next, depth+1)
+		b.deliverChain(ctx, c, req, next, depth+1)
 	}
 }
 

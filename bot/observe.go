@@ -31,6 +31,18 @@ type Observer interface {
 	Dropped(reason string)
 	// Reconnected counts a new Socket Mode connection after the first.
 	Reconnected()
+	// StoreFailed counts a call to the shared store that failed, by
+	// operation: "claim" (the dedupe then fails open and answers) or
+	// "queue" (the request is then run where it was received).
+	StoreFailed(op string)
+	// JobTakenOver counts a request this replica took over from one that
+	// held it and stopped working on it (it died, or stalled past
+	// Config.TakeoverAfter).
+	JobTakenOver()
+	// ReplyRepeated counts a reply posted again after a takeover because
+	// the replica that held the job died while posting it: it may be in
+	// Slack twice. After a kill these are the only duplicates.
+	ReplyRepeated()
 }
 
 // nopObserver is the Observer of a bot without metrics.
@@ -44,3 +56,6 @@ func (nopObserver) ReplyPosted(string, string)    {}
 func (nopObserver) RateLimited(time.Duration)     {}
 func (nopObserver) Dropped(string)                {}
 func (nopObserver) Reconnected()                  {}
+func (nopObserver) StoreFailed(string)            {}
+func (nopObserver) JobTakenOver()                 {}
+func (nopObserver) ReplyRepeated()                {}

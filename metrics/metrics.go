@@ -24,6 +24,9 @@ type Metrics struct {
 	reconnects  prometheus.Counter
 	lookups     *prometheus.CounterVec
 	lookupTimes prometheus.Histogram
+	storeFails  *prometheus.CounterVec
+	takenOver   prometheus.Counter
+	repeated    prometheus.Counter
 }
 
 // New builds the metrics, with the Go runtime's and the process's own.
@@ -60,8 +63,15 @@ func New() *Metrics {
 	m.lookupTimes = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "smtpbot_diagnosis_seconds",
 		Help:    "Time of a whole diagnosis.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2, 3, 5}})
+	m.storeFails = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "smtpbot_store_failures_total",
+		Help: "Calls to the shared store that failed, by operation."}, []string{"op"})
+	m.takenOver = prometheus.NewCounter(prometheus.CounterOpts{Name: "smtpbot_jobs_taken_over_total",
+		Help: "Requests taken over from a replica that held them and stopped working on them."})
+	m.repeated = prometheus.NewCounter(prometheus.CounterOpts{Name: "smtpbot_replies_repeated_total",
+		Help: "Replies posted again after a takeover because the replica that held them died while posting: possible duplicates."})
 	for _, c := range []prometheus.Collector{m.envelopes, m.acks, m.ackLatency, m.dedupes, m.handle, m.replies,
-		m.limited, m.limitWait, m.dropped, m.reconnects, m.lookups, m.lookupTimes} {
+		m.limited, m.limitWait, m.dropped, m.reconnects, m.lookups, m.lookupTimes,
+		m.storeFails, m.takenOver, m.repeated} {
 		f(c)
 	}
 	return m
@@ -110,6 +120,15 @@ func (m *Metrics) Dropped(reason string) { m.dropped.WithLabelValues(reason).Inc
 
 // Reconnected implements bot.Observer.
 func (m *Metrics) Reconnected() { m.reconnects.Inc() }
+
+// StoreFailed implements bot.Observer.
+func (m *Metrics) StoreFailed(op string) { m.storeFails.WithLabelValues(op).Inc() }
+
+// JobTakenOver implements bot.Observer.
+func (m *Metrics) JobTakenOver() { m.takenOver.Inc() }
+
+// ReplyRepeated implements bot.Observer.
+func (m *Metrics) ReplyRepeated() { m.repeated.Inc() }
 
 // Lookup counts one DNS lookup of a diagnosis check ("mx", "spf", ...) and
 // its outcome ("ok", "nxdomain", "timeout", "error").

@@ -32,6 +32,7 @@ type Embedded struct {
 	claims    map[string]time.Time         // key → expiry
 	locks     map[string]heldLock
 	lastSweep time.Time
+	q         *memQueue // made on first use
 }
 
 type heldLock struct {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -24,6 +25,7 @@ import (
 //	{E:<enterprise>}:install  JSON of an org-wide installation
 //	claim:<key>           "1" with the claim's ttl (SET NX PX)
 //	lock:<name>           the holder's random token with the lock's ttl
+//	{queue}:…             the work queue (see queue_redis.go)
 //
 // Every command touches one key, so each works in a Redis Cluster whatever
 // slot its key hashes to. The braces are a hash tag all the same: a team's
@@ -34,6 +36,8 @@ import (
 type Redis struct {
 	c      redis.UniversalClient
 	prefix string
+	// groupReady: the queue's consumer group is known to exist.
+	groupReady atomic.Bool
 }
 
 // RedisOptions says which server to use. URL is required; Addrs,

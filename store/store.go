@@ -20,6 +20,7 @@ type Store interface {
 	Claimer
 	Installations
 	Locker
+	Queue
 
 	// Close releases the store's files or connections. Calls after Close
 	// fail; Close itself may be called more than once.

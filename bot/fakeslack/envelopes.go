@@ -75,11 +75,16 @@ func (s *Server) envelopeID() string {
 }
 
 func (s *Server) keep(id string, r replayable) {
-	if s.opts.Lean {
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.opts.Lean {
+		// Kept only until acked, for RedeliverAfter and DuplicateEvery:
+		// the memory follows the envelopes in flight.
+		if s.opts.RedeliverAfter > 0 || s.opts.DuplicateEvery > 0 {
+			s.replay[id] = r
+		}
+		return
+	}
 	s.replay[id] = r
 	s.replayQ = append(s.replayQ, id)
 	if len(s.replayQ) > maxReplayable {
@@ -107,6 +112,11 @@ func (s *Server) send(id, typ string, payload json.RawMessage, acceptsResponse b
 	data = appendString(data, reason)
 	data = append(data, '}')
 	s.out <- frame{envelopeID: id, data: data}
+	if attempt == 0 && s.opts.DuplicateEvery > 0 && s.sent.Add(1)%int64(s.opts.DuplicateEvery) == 0 {
+		// A copy under a new envelope id, acked or not, as a retrying
+		// load balancer or a Slack retry after a lost ack sends it.
+		s.Resend(id)
+	}
 }
 
 // appendString appends s as a JSON string.

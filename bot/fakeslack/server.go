@@ -4,7 +4,8 @@
 // every ack, and can rate limit, fail calls, redeliver envelopes (by hand,
 // or unacked ones by itself as Slack does), ask for a reconnect, drop the
 // socket, stall it (open but silent, as behind a NAT that lost the path)
-// and refuse connections with too_many_websockets. It is safe for concurrent use and cheap
+// and refuse connections with too_many_websockets. Envelopes go to the open
+// connections in turn, as Slack spreads them over an app's connections. It is safe for concurrent use and cheap
 // enough to drive thousands of events a second.
 //
 // Use:
@@ -63,9 +64,16 @@ type Options struct {
 	PingInterval time.Duration
 	// RedeliverAfter, when positive, sends an envelope that was written to
 	// a socket and not acked within this time again, under a new envelope
-	// id with retry_attempt one higher, up to 3 times, as Slack does. Not
-	// with Lean, which keeps no envelopes.
+	// id with retry_attempt one higher, up to 3 times, as Slack does; to
+	// the next connection in turn, so a replica that died does not get it
+	// again. With Lean, envelopes are kept until acked for it.
 	RedeliverAfter time.Duration
+	// DuplicateEvery, when positive, sends every Nth envelope (events,
+	// slash commands and interactions alike) a second time at once, under
+	// a new envelope id with retry_attempt 1, whether or not the first was
+	// acked: as Slack does after an ack it did not get, and as a retrying
+	// load balancer does. The copy goes to the next connection in turn.
+	DuplicateEvery int
 	// EchoBotMessages sends a message event back over the socket for every
 	// chat.postMessage, as Slack does for a bot's own messages.
 	EchoBotMessages bool
@@ -73,7 +81,8 @@ type Options struct {
 	// thousands of events: calls are recorded without Params, Body, Text
 	// and Blocks (the other Call fields are kept), messages sent or posted
 	// are not kept in channel history (AddMessage still keeps them, for
-	// conversations.replies), and envelopes are not kept for Resend.
+	// conversations.replies), and envelopes are kept only until acked,
+	// and only for RedeliverAfter and DuplicateEvery.
 	Lean bool
 	// Identities; the Default* constants when empty.
 	BotUserID, BotID, TeamID, AppID string
@@ -118,7 +127,8 @@ type Server struct {
 	log  *slog.Logger
 	srv  *httptest.Server
 
-	seq atomic.Int64 // ids, timestamps
+	seq  atomic.Int64 // ids, timestamps
+	sent atomic.Int64 // first deliveries, for DuplicateEvery
 
 	// calls and acks
 	mu       sync.Mutex
@@ -136,6 +146,8 @@ type Server struct {
 	retry   chan frame // envelopes a dead connection could not write
 	connMu  sync.Mutex
 	conns   map[*wsConn]struct{}
+	order   []*wsConn // connections taking envelopes, in turn
+	turn    int
 	opened  int
 	refused int
 	replay  map[string]replayable // envelope id -> what Resend needs
@@ -202,6 +214,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/files/", s.serveFile)
 	mux.HandleFunc("/response/", s.serveResponseURL)
 	s.srv = httptest.NewServer(mux)
+	go s.dispatch()
 	return s
 }
 

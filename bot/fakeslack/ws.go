@@ -19,7 +19,10 @@ type frame struct {
 }
 
 type wsConn struct {
-	c        *websocket.Conn
+	c *websocket.Conn
+	// in holds the frames the dispatcher gave this connection, in turn
+	// with the others.
+	in       chan frame
 	done     chan struct{}
 	doneOnce sync.Once
 	// stalled: what the client writes is lost; stall tells the writer to
@@ -52,7 +55,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("fakeslack: upgrade", "error", err)
 		return
 	}
-	conn := &wsConn{c: c, done: make(chan struct{}), stall: make(chan struct{})}
+	conn := &wsConn{c: c, in: make(chan frame, connQueue), done: make(chan struct{}), stall: make(chan struct{})}
 	if s.takeRefusal() {
 		s.refuseConn(c)
 		return
@@ -78,13 +81,89 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		"debug_info":      map[string]any{"host": "applink-fake", "build_number": 1, "approximate_connection_time": 18060},
 		"connection_info": map[string]any{"app_id": s.opts.AppID},
 	})
+	// In the turn from the hello on: a client that read its hello gets
+	// its share of what is sent after.
+	s.connMu.Lock()
+	s.order = append(s.order, conn)
+	s.connMu.Unlock()
 	if err := c.WriteMessage(websocket.TextMessage, hello); err != nil {
 		s.dropConn(conn)
+		s.retire(conn)
 		return
 	}
 	s.log.Debug("fakeslack: connected", "connection", n)
 	go s.readAcks(conn)
 	s.writeFrames(conn)
+	s.retire(conn)
+}
+
+// connQueue is how many frames one connection holds for writing.
+const connQueue = 1024
+
+// dispatch hands the envelopes to the open connections in turn, as Slack
+// spreads an app's envelopes over its connections (up to 10). A frame
+// waits while there is no connection to take it.
+func (s *Server) dispatch() {
+	for {
+		var f frame
+		select {
+		case <-s.stopping:
+			return
+		case f = <-s.out:
+		}
+		for !s.handOut(f) {
+			select {
+			case <-s.stopping:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// handOut gives f to the next connection in turn that has room.
+func (s *Server) handOut(f frame) bool {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	for range s.order {
+		s.turn = (s.turn + 1) % len(s.order)
+		select {
+		case s.order[s.turn].in <- f:
+			return true
+		default:
+		}
+	}
+	return false
+}
+
+// retire takes a connection out of the turn once it writes no more, and
+// passes the frames it still held to the others.
+func (s *Server) retire(conn *wsConn) {
+	s.connMu.Lock()
+	for i, c := range s.order {
+		if c == conn {
+			s.order = append(s.order[:i], s.order[i+1:]...)
+			break
+		}
+	}
+	s.connMu.Unlock()
+	for {
+		select {
+		case f := <-conn.in:
+			select {
+			case s.retry <- f:
+			default:
+				go func() {
+					select {
+					case s.out <- f:
+					case <-s.stopping:
+					}
+				}()
+			}
+		default:
+			return
+		}
+	}
 }
 
 func (s *Server) dropConn(conn *wsConn) {
@@ -119,6 +198,9 @@ func (s *Server) readAcks(conn *wsConn) {
 		delete(s.sentAt, ack.EnvelopeID)
 		s.acks = append(s.acks, Ack{EnvelopeID: ack.EnvelopeID, Time: now, SentAt: sent, Payload: ack.Payload})
 		s.acked[ack.EnvelopeID] = true
+		if s.opts.Lean {
+			delete(s.replay, ack.EnvelopeID)
+		}
 		s.notifyLocked()
 		s.mu.Unlock()
 	}
@@ -201,7 +283,7 @@ func (s *Server) writeFrames(conn *wsConn) {
 			if !write(f) {
 				return
 			}
-		case f := <-s.out:
+		case f := <-conn.in:
 			if !write(f) {
 				return
 			}

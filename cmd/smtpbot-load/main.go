@@ -35,6 +35,7 @@
 //	go run ./cmd/smtpbot-load -rate 2000 -count 30000
 //	go run ./cmd/smtpbot-load -scenario burst
 //	go run ./cmd/smtpbot-load -json > run.json
+//	go run ./cmd/smtpbot-load -scenario replicas -count 3000 -rate 300
 //
 // The exit status is 0 when every check passed, 1 when one failed (the
 // table says which), 2 for a usage error. Targets are shown beside the
@@ -88,6 +89,11 @@ type options struct {
 	env         envFlag
 	json        bool
 	verbose     bool
+	// replicas scenario
+	replicas  []int
+	kill      bool
+	takeover  time.Duration
+	redeliver time.Duration
 }
 
 // envFlag collects repeated -env KEY=VALUE.
@@ -108,7 +114,12 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("smtpbot-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.bot, "bot", "", "path of the smtpbot binary to run; when empty, ./cmd/smtpbot is built into a temporary directory")
-	fs.StringVar(&o.scenario, "scenario", "mix", "mix: the mix of events at -rate; burst: also a per-channel rate limit and a burst of -burst bounces into one channel")
+	fs.StringVar(&o.scenario, "scenario", "mix", "mix: the mix of events at -rate; burst: also a per-channel rate limit and a burst of -burst bounces into one channel; "+
+		"replicas: the same stream to 1, 2 and 3 replicas (-replicas) on one redis-server, one SIGKILLed mid-stream")
+	replicas := fs.String("replicas", "1,2,3", "replicas scenario: the replica counts to run, one after the other")
+	fs.BoolVar(&o.kill, "kill", true, "replicas scenario: SIGKILL one replica at 40% of the stream (with one, it is started again at once)")
+	fs.DurationVar(&o.takeover, "takeover", 2*time.Second, "replicas scenario: the bots' TAKEOVER_AFTER")
+	fs.DurationVar(&o.redeliver, "redeliver", 3*time.Second, "replicas scenario: the fake redelivers an envelope not acked within this, as Slack does")
 	fs.Float64Var(&o.rate, "rate", 500, "events offered per second (a mention's two envelopes count as two)")
 	fs.IntVar(&o.count, "count", 5000, "events to send (the burst comes on top)")
 	fs.DurationVar(&o.duration, "duration", 20*time.Second, "stop sending after this long even if -count is not reached")
@@ -140,9 +151,18 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	for f := range strings.SplitSeq(*replicas, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 10 {
+			return nil, fmt.Errorf("-replicas: %q is not a list of counts from 1 to 10 (Slack opens at most 10 connections)", *replicas)
+		}
+		o.replicas = append(o.replicas, n)
+	}
 	switch {
-	case o.scenario != "mix" && o.scenario != "burst":
-		return nil, fmt.Errorf("-scenario: %q is not mix or burst", o.scenario)
+	case o.scenario != "mix" && o.scenario != "burst" && o.scenario != "replicas":
+		return nil, fmt.Errorf("-scenario: %q is not mix, burst or replicas", o.scenario)
+	case o.takeover <= 0 || o.redeliver <= 0:
+		return nil, errors.New("-takeover and -redeliver must be positive")
 	case o.rate <= 0 || math.IsInf(o.rate, 0) || math.IsNaN(o.rate):
 		return nil, errors.New("-rate must be positive")
 	case o.count < 0 || o.concurrency < 1 || o.users < 1 || o.burst < 1:
@@ -182,6 +202,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "smtpbot-load:", err)
 		return 2
+	}
+	if o.scenario == "replicas" {
+		return runReplicas(ctx, o, stdout, stderr)
 	}
 	r, err := load(ctx, o, stderr)
 	if err != nil {

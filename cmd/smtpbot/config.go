@@ -34,6 +34,9 @@ type config struct {
 
 	// ShutdownTimeout bounds the drain of replies in flight on SIGTERM.
 	ShutdownTimeout time.Duration
+	// TakeoverAfter is how long a replica may go quiet before another
+	// takes over the requests it holds (TAKEOVER_AFTER).
+	TakeoverAfter time.Duration
 	// Redis is the shared store (REDIS_URL and friends); URL is empty
 	// without one.
 	Redis store.RedisOptions
@@ -97,6 +100,12 @@ func loadConfig(getenv func(string) string, langs *locales.Bundle) (config, erro
 	}
 	if c.ShutdownTimeout, err = parseDuration(getenv, "SHUTDOWN_TIMEOUT", 10*time.Second); err == nil && c.ShutdownTimeout == 0 {
 		err = fmt.Errorf("SHUTDOWN_TIMEOUT: %q leaves no time to finish the replies in flight; give a duration like 10s", getenv("SHUTDOWN_TIMEOUT"))
+	}
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if c.TakeoverAfter, err = parseDuration(getenv, "TAKEOVER_AFTER", 5*time.Second); err == nil && c.TakeoverAfter <= 0 {
+		err = fmt.Errorf("TAKEOVER_AFTER: %q must be a positive duration like 5s", getenv("TAKEOVER_AFTER"))
 	}
 	if err != nil {
 		errs = append(errs, err)

@@ -67,6 +67,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Logger:       log,
 
 		ShutdownGrace: cfg.ShutdownTimeout,
+		TakeoverAfter: cfg.TakeoverAfter,
 	}, bot.HandlerFunc(func(ctx context.Context, req handlers.Request) []handlers.Reply {
 		return router.Handle(ctx, req)
 	}))

@@ -41,6 +41,7 @@ func Exercise(t *testing.T, h Harness) {
 	t.Run("Installations", func(t *testing.T) { installations(t, h) })
 	t.Run("Claim", func(t *testing.T) { claim(t, h) })
 	t.Run("Lock", func(t *testing.T) { lock(t, h) })
+	t.Run("Queue", func(t *testing.T) { queue(t, h) })
 	t.Run("Reopen", func(t *testing.T) { reopen(t, h) })
 	t.Run("Close", func(t *testing.T) { closed(t, h) })
 	t.Run("Invalid", func(t *testing.T) { invalid(t, h) })
