@@ -68,16 +68,20 @@ func (f HandlerFunc) Handle(ctx context.Context, req handlers.Request) []handler
 	return f(ctx, req)
 }
 
-// Bot is a Slack app over Socket Mode. Create it with New, serve with Run.
+// Bot is a Slack app over Socket Mode, or over HTTP (the Events API) when
+// configured with a signing secret and no app token. Create it with New,
+// serve with Run.
 type Bot struct {
-	cfg   Config
-	h     Handler
-	log   *slog.Logger
-	api   *slack.Client
-	sm    *socketmode.Client
-	gate  *reconnectGate
-	prefs *prefs
-	seen  *dedupe
+	cfg  Config
+	h    Handler
+	log  *slog.Logger
+	api  *slack.Client
+	sm   *socketmode.Client // nil in HTTP mode
+	gate *reconnectGate
+	// events takes Slack's requests in HTTP mode; nil in socket mode.
+	events *eventsHandler
+	prefs  *prefs
+	seen   *dedupe
 
 	// Set by auth.test before the event loop starts.
 	botUserID, botID string
@@ -101,7 +105,7 @@ func New(cfg Config, h Handler) (*Bot, error) {
 	if h == nil {
 		return nil, errors.New("bot: nil Handler")
 	}
-	if err := ValidateTokens(cfg.AppToken, cfg.BotToken); err != nil {
+	if err := ValidateCredentials(cfg.AppToken, cfg.BotToken, cfg.SigningSecret); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
@@ -133,11 +137,15 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		h:     h,
 		log:   log,
 		api:   api,
-		sm:    newSocketClient(cfg, opts, gate, log),
 		gate:  gate,
 		prefs: p,
 		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now).sharedIn(cfg.Store, log),
 		late:  make(chan string, lateAcks),
+	}
+	if HTTPMode(cfg.AppToken, cfg.SigningSecret) {
+		b.events = &eventsHandler{b: b, secret: cfg.SigningSecret, max: cfg.MaxBodyBytes, log: log}
+	} else {
+		b.sm = newSocketClient(cfg, opts, gate, log)
 	}
 	b.workCtx, b.stopWork = context.WithCancel(context.Background())
 	b.pool = newPool(cfg.Workers, cfg.MaxPending, b.runJob)
@@ -159,8 +167,9 @@ func (b *Bot) Close() error {
 	return b.closeErr
 }
 
-// Run learns who the bot is (auth.test), connects over Socket Mode and
-// serves until ctx is done. Then it stops taking envelopes, waits up to
+// Run learns who the bot is (auth.test), connects over Socket Mode (or, in
+// HTTP mode, opens EventsHandler to Slack's requests) and serves until ctx
+// is done. Then it stops taking envelopes, waits up to
 // Config.ShutdownGrace for the replies in flight, closes the store and
 // returns nil. It returns an error when the tokens are refused. A Bot runs
 // once.
@@ -176,6 +185,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	b.pool.start()
+	if b.events != nil {
+		return b.serveHTTP(ctx)
+	}
 
 	sockCtx, stopSock := context.WithCancel(ctx)
 	sockDone := make(chan error, 1)

@@ -75,6 +75,21 @@ type Options struct {
 	// are not kept in channel history (AddMessage still keeps them, for
 	// conversations.replies), and envelopes are not kept for Resend.
 	Lean bool
+	// SigningSecret, when set, makes the fake deliver over HTTP instead of
+	// the socket (see http.go): requests are POSTed to EventsURL (or the
+	// URL given to SetEventsURL), signed with this secret.
+	SigningSecret string
+	EventsURL     string
+	// HTTPTimeout is how long a POST may take before it counts as failed
+	// and is sent again: 3s (Slack's) when zero.
+	HTTPTimeout time.Duration
+	// HTTPRetryWait is the wait before a failed POST is sent again; at
+	// once when zero (Slack's first retry comes at once, later ones after
+	// 1 and 5 minutes).
+	HTTPRetryWait time.Duration
+	// HTTPSenders is how many POSTs are in flight at once; 1 when zero,
+	// which delivers requests in the order they were sent.
+	HTTPSenders int
 	// Identities; the Default* constants when empty.
 	BotUserID, BotID, TeamID, AppID string
 	// Logger receives the fake's own diagnostics; discarded when nil.
@@ -149,6 +164,12 @@ type Server struct {
 	stopping  chan struct{}
 	closeOne  sync.Once
 
+	// HTTP delivery (Options.SigningSecret)
+	httpc       *http.Client
+	posts       chan httpReq
+	eventsURL   atomic.Pointer[string]
+	failedPosts int
+
 	// state served by the API
 	stateMu sync.Mutex
 	users   map[string]User
@@ -202,6 +223,10 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/files/", s.serveFile)
 	mux.HandleFunc("/response/", s.serveResponseURL)
 	s.srv = httptest.NewServer(mux)
+	if opts.SigningSecret != "" {
+		s.SetEventsURL(opts.EventsURL)
+		s.startHTTP()
+	}
 	return s
 }
 
