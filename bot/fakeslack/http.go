@@ -220,3 +220,7 @@ func (s *Server) VerifyURL(ctx context.Context) error {
 	}
 	return nil
 }
+
+// SigningSecret is the secret the fake signs HTTP deliveries with; "" for
+// a fake that delivers over the socket.
+func (s *Server) SigningSecret() string { return s.opts.SigningSecret }
