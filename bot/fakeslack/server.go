@@ -4,8 +4,11 @@
 // every ack, and can rate limit, fail calls, redeliver envelopes (by hand,
 // or unacked ones by itself as Slack does), ask for a reconnect, drop the
 // socket, stall it (open but silent, as behind a NAT that lost the path)
-// and refuse connections with too_many_websockets. It is safe for concurrent use and cheap
-// enough to drive thousands of events a second.
+// and refuse connections with too_many_websockets. With Options.SigningSecret
+// it plays the Events API instead: every request is POSTed, signed, to the
+// bot's request URL and sent again when it gets no 200 (see http.go). It is
+// safe for concurrent use and cheap enough to drive thousands of events a
+// second.
 //
 // Use:
 //

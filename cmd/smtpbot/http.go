@@ -10,6 +10,11 @@ import (
 	"time"
 )
 
+// eventsPath is Slack's request URL in HTTP mode, for events, slash
+// commands and interactivity alike, as Bolt has it; manifest.http.yaml
+// names it.
+const eventsPath = "/slack/events"
+
 // listener is the one HTTP listener (HTTP_ADDR). Everything served over
 // HTTP mounts on its mux: Slack's request URL in HTTP mode
 // (POST /slack/events) and the install pages. /healthz and /metrics stay

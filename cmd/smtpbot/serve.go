@@ -93,7 +93,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("cannot start the bot:\n%w", err)
 		}
 		if h := b.EventsHandler(); h != nil {
-			l.mux.Handle("POST /slack/events", h)
+			l.mux.Handle("POST "+eventsPath, h)
 		}
 		go l.serve()
 		// After Run: while the bot drains, the listener still answers,
