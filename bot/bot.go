@@ -186,7 +186,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.pool.start()
 	if b.events != nil {
-		return b.serveHTTP(ctx)
+		b.serveHTTP(ctx)
+		b.drain()
+		return nil
 	}
 
 	sockCtx, stopSock := context.WithCancel(ctx)

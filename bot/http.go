@@ -234,15 +234,14 @@ func decodeHTTP(contentType string, body []byte) (evt socketmode.Event, id, chal
 	return socketmode.Event{Type: socketmode.EventTypeSlashCommand, Data: cmd}, cmd.TriggerID, "", nil
 }
 
-// serveHTTP is Run in HTTP mode: the listener belongs to the caller, who
-// mounts EventsHandler; the bot takes requests until ctx is done, then
-// turns new ones away (503: Slack sends them again, to a replica that is
-// still up) and finishes the ones it took.
-func (b *Bot) serveHTTP(ctx context.Context) error {
+// serveHTTP is Run's transport in HTTP mode: the listener belongs to the
+// caller, who mounts EventsHandler; the bot takes requests until ctx is
+// done, then turns new ones away (503: Slack sends them again, to a
+// replica that is still up) and waits for the ones past the door to reach
+// the intake. Run then drains the work.
+func (b *Bot) serveHTTP(ctx context.Context) {
 	b.events.start()
 	b.log.Info("taking Slack's requests over HTTP")
 	<-ctx.Done()
 	b.events.stop(httpAckDeadline)
-	b.drain()
-	return nil
 }

@@ -130,6 +130,7 @@ func runReplicas(t *testing.T, n, count, rate int, kill bool) replicaRun {
 		SigningSecret: testSigningSecret, HTTPSenders: 32, Lean: true, PingInterval: -1,
 	})
 	t.Cleanup(fake.Close)
+	fake.SetUser(fakeslack.User{ID: fakeslack.DefaultUser, Name: "jane", Locale: "en-US"})
 	env := []string{
 		"SLACK_BOT_TOKEN=" + goodBotToken, "SLACK_SIGNING_SECRET=" + testSigningSecret,
 		"SLACK_API_URL=" + fake.URL(), "REDIS_URL=" + redis.URL,
@@ -276,7 +277,7 @@ func TestHTTPReplicaKilledNothingLost(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the program and runs three replicas and redis-server")
 	}
-	res := runReplicas(t, 3, 2000, 400, true)
+	res := runReplicas(t, 3, 2000, 200, true)
 	t.Log(res)
 	if res.lost != 0 {
 		t.Errorf("%d of %d requests never answered", res.lost, res.sent)
