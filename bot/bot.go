@@ -1,5 +1,6 @@
 // Package bot connects the handlers to Slack: it receives Socket Mode
-// envelopes, acknowledges them at once, reduces events to
+// envelopes, or in HTTP mode the Events API's signed requests
+// (EventsHandler, http.go), acknowledges them at once, reduces events to
 // handlers.Request values, hands them to a bounded pool of workers that
 // call the Handler, and delivers the replies through the Web API.
 //
