@@ -25,7 +25,9 @@ import (
 // Slack delivers to a request URL: a request that gets no 200 within 3 s
 // is sent again, up to 3 times.
 
-var replicaTable = flag.Bool("replicas.table", false,
+var httpReplicaRate = flag.Int("http-replicas.rate", 400, "requests a second offered by -http-replicas.table")
+
+var httpReplicaTable = flag.Bool("http-replicas.table", false,
 	"measure 1, 2 and 3 replicas in HTTP mode for BENCHMARKS.md (slow)")
 
 // balancer is a round-robin load balancer with passive health checks, as
@@ -77,22 +79,22 @@ func (lb *balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	lb.proxies[pick].ServeHTTP(w, r)
 }
 
-// replica is one bot process.
-type replica struct {
+// httpReplica is one bot process in HTTP mode.
+type httpReplica struct {
 	cmd    *exec.Cmd
 	url    string
 	stderr *syncBuffer
 	exited chan error
 }
 
-func startReplica(t *testing.T, bin string, env []string) *replica {
+func startHTTPReplica(t *testing.T, bin string, env []string) *httpReplica {
 	t.Helper()
 	addr := freeAddr(t)
 	envFile, err := filepath.Abs("testdata/empty.env")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &replica{url: "http://" + addr, stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	r := &httpReplica{url: "http://" + addr, stderr: &syncBuffer{}, exited: make(chan error, 1)}
 	r.cmd = exec.Command(bin, "--env-file", envFile)
 	r.cmd.Env = append(slices.Clone(env), "HTTP_ADDR="+addr)
 	r.cmd.Stderr = r.stderr
@@ -119,10 +121,10 @@ type replicaRun struct {
 	failedPosts                                int
 }
 
-// runReplicas sends count requests at rate to n replicas behind the
+// runHTTPReplicas sends count requests at rate to n replicas behind the
 // balancer, kills one with SIGKILL once a third are sent when kill is set,
 // and waits for every answer (or 60 s).
-func runReplicas(t *testing.T, n, count, rate int, kill bool) replicaRun {
+func runHTTPReplicas(t *testing.T, n, count, rate int, kill bool) replicaRun {
 	t.Helper()
 	bin := builtBot(t)
 	redis := storetest.StartRedis(t, storetest.RedisOptions{})
@@ -136,10 +138,10 @@ func runReplicas(t *testing.T, n, count, rate int, kill bool) replicaRun {
 		"SLACK_API_URL=" + fake.URL(), "REDIS_URL=" + redis.URL,
 		"LOG_LEVEL=warn", "LOG_FORMAT=json", "DIAGNOSE=off",
 	}
-	var reps []*replica
+	var reps []*httpReplica
 	var backends []string
 	for range n {
-		r := startReplica(t, bin, env)
+		r := startHTTPReplica(t, bin, env)
 		reps = append(reps, r)
 		backends = append(backends, r.url)
 	}
@@ -247,13 +249,13 @@ func runReplicas(t *testing.T, n, count, rate int, kill bool) replicaRun {
 	}
 	if res.lost > 0 || res.duplicated > 1 {
 		for i, r := range reps {
-			t.Logf("replica %d log:\n%s", i, tail(r.stderr.String(), 20))
+			t.Logf("replica %d log:\n%s", i, lastLines(r.stderr.String(), 20))
 		}
 	}
 	return res
 }
 
-func tail(s string, n int) string {
+func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
@@ -277,7 +279,7 @@ func TestHTTPReplicaKilledNothingLost(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the program and runs three replicas and redis-server")
 	}
-	res := runReplicas(t, 3, 2000, 200, true)
+	res := runHTTPReplicas(t, 3, 2000, 200, true)
 	t.Log(res)
 	if res.lost != 0 {
 		t.Errorf("%d of %d requests never answered", res.lost, res.sent)
@@ -288,17 +290,17 @@ func TestHTTPReplicaKilledNothingLost(t *testing.T) {
 }
 
 // TestHTTPReplicaTable prints the 1/2/3-replica table of BENCHMARKS.md
-// ("Replicas over HTTP"); run with -replicas.table.
+// ("Replicas over HTTP"); run with -http-replicas.table.
 func TestHTTPReplicaTable(t *testing.T) {
-	if !*replicaTable {
-		t.Skip("measurement for BENCHMARKS.md: go test ./cmd/smtpbot -run TestHTTPReplicaTable -replicas.table -v")
+	if !*httpReplicaTable {
+		t.Skip("measurement for BENCHMARKS.md: go test ./cmd/smtpbot -run TestHTTPReplicaTable -http-replicas.table -v")
 	}
 	for _, tc := range []struct {
 		n    int
 		kill bool
 	}{{1, false}, {2, false}, {3, false}, {2, true}, {3, true}} {
 		t.Run(fmt.Sprintf("%d-kill=%v", tc.n, tc.kill), func(t *testing.T) {
-			res := runReplicas(t, tc.n, 2000, 400, tc.kill)
+			res := runHTTPReplicas(t, tc.n, 2000, *httpReplicaRate, tc.kill)
 			t.Logf("kill=%v %s", tc.kill, res)
 		})
 	}
