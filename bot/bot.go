@@ -1,5 +1,6 @@
 // Package bot connects the handlers to Slack: it receives Socket Mode
-// envelopes (or, through the same intake, HTTP requests), reduces them to
+// envelopes, or in HTTP mode the Events API's signed requests
+// (EventsHandler, http.go), through one intake (intake.go); reduces them to
 // handlers.Request values, puts them in a work queue and then acks them;
 // a bounded pool of workers takes them from the queue, calls the Handler
 // and delivers the replies through the Web API. With a shared store the
@@ -73,16 +74,20 @@ func (f HandlerFunc) Handle(ctx context.Context, req handlers.Request) []handler
 	return f(ctx, req)
 }
 
-// Bot is a Slack app over Socket Mode. Create it with New, serve with Run.
+// Bot is a Slack app over Socket Mode, or over HTTP (the Events API) when
+// configured with a signing secret and no app token. Create it with New,
+// serve with Run.
 type Bot struct {
-	cfg   Config
-	h     Handler
-	log   *slog.Logger
-	api   *slack.Client
-	sm    *socketmode.Client
-	gate  *reconnectGate
-	prefs *prefs
-	seen  *dedupe
+	cfg  Config
+	h    Handler
+	log  *slog.Logger
+	api  *slack.Client
+	sm   *socketmode.Client // nil in HTTP mode
+	gate *reconnectGate
+	// events takes Slack's requests in HTTP mode; nil in socket mode.
+	events *eventsHandler
+	prefs  *prefs
+	seen   *dedupe
 
 	// Set by auth.test before the event loop starts.
 	botUserID, botID string
@@ -118,7 +123,7 @@ func New(cfg Config, h Handler) (*Bot, error) {
 	if h == nil {
 		return nil, errors.New("bot: nil Handler")
 	}
-	if err := ValidateTokens(cfg.AppToken, cfg.BotToken); err != nil {
+	if err := ValidateCredentials(cfg.AppToken, cfg.BotToken, cfg.SigningSecret); err != nil {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
@@ -150,7 +155,6 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		h:     h,
 		log:   log,
 		api:   api,
-		sm:    newSocketClient(cfg, opts, gate, log),
 		gate:  gate,
 		prefs: p,
 		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now).sharedIn(cfg.Store, log),
@@ -167,6 +171,11 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		b.queue, b.ownQueue = own, own
 	}
 	b.consumer = consumerName()
+	if HTTPMode(cfg.AppToken, cfg.SigningSecret) {
+		b.events = &eventsHandler{b: b, secret: cfg.SigningSecret, max: cfg.MaxBodyBytes, log: log}
+	} else {
+		b.sm = newSocketClient(cfg, opts, gate, log)
+	}
 	b.workCtx, b.stopWork = context.WithCancel(context.Background())
 	b.pool = newPool(cfg.Workers, cfg.MaxPending, b.runJob)
 	return b, nil
@@ -190,8 +199,9 @@ func (b *Bot) Close() error {
 	return b.closeErr
 }
 
-// Run learns who the bot is (auth.test), connects over Socket Mode and
-// serves until ctx is done. Then it stops taking envelopes, waits up to
+// Run learns who the bot is (auth.test), connects over Socket Mode (or, in
+// HTTP mode, opens EventsHandler to Slack's requests) and serves until ctx
+// is done. Then it stops taking envelopes, waits up to
 // Config.ShutdownGrace for the replies in flight, closes the store and
 // returns nil. It returns an error when the tokens are refused. A Bot runs
 // once.
@@ -207,20 +217,30 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	b.pool.start()
+	// The taker and the keeper serve both transports. The keeper goes on
+	// through the drain, so that the jobs being finished are not taken
+	// over meanwhile.
+	takeCtx, stopTaker := context.WithCancel(ctx)
+	defer stopTaker()
+	go b.runTaker(takeCtx)
+	keepCtx, stopKeeper := context.WithCancel(context.Background())
+	defer stopKeeper()
+	go b.runKeeper(keepCtx)
+	if b.events != nil {
+		b.serveHTTP(ctx)
+		stopTaker()
+		b.drain()
+		return nil
+	}
 
 	sockCtx, stopSock := context.WithCancel(ctx)
 	sockDone := make(chan error, 1)
 	go func() { sockDone <- b.runSocket(sockCtx) }()
 	go b.runAcker(sockCtx)
-	go b.runTaker(sockCtx)
-	// The keeper goes on through the drain, so that the jobs being
-	// finished are not taken over meanwhile.
-	keepCtx, stopKeeper := context.WithCancel(context.Background())
-	defer stopKeeper()
-	go b.runKeeper(keepCtx)
 
 	sockStopped, fatal := b.loop(sockCtx, sockDone)
 	stopSock()
+	stopTaker()
 	if !sockStopped {
 		<-sockDone
 	}

@@ -10,11 +10,19 @@ import (
 	"github.com/smtpcodes/smtpbot/store"
 )
 
-// Config configures a Bot. Only the two tokens are required.
+// Config configures a Bot. It needs the bot token, and either the app
+// token (socket mode) or the signing secret (HTTP mode).
 type Config struct {
 	// AppToken is the app-level token (xapp-…) that opens Socket Mode
 	// connections (SLACK_APP_TOKEN).
 	AppToken string
+	// SigningSecret, with no AppToken, puts the bot in HTTP mode
+	// (SLACK_SIGNING_SECRET): Slack POSTs its requests to EventsHandler,
+	// which checks they are signed with this secret.
+	SigningSecret string
+	// MaxBodyBytes caps one request body in HTTP mode; a larger one is
+	// refused with 413. DefaultMaxBodyBytes when zero.
+	MaxBodyBytes int64
 	// BotToken is the bot token (xoxb-…) for the Web API (SLACK_BOT_TOKEN).
 	BotToken string
 	// APIURL replaces Slack's Web API base (https://slack.com/api/), e.g.
@@ -111,6 +119,10 @@ const minTokenLen = 20
 // a missing token: otherwise an unedited copy of .env.example starts and
 // retries auth.test forever.
 func ValidateTokens(appToken, botToken string) error {
+	return errors.Join(validateAppToken(appToken), validateBotToken(botToken))
+}
+
+func validateAppToken(appToken string) error {
 	var errs []error
 	switch {
 	case appToken == "":
@@ -124,6 +136,11 @@ func ValidateTokens(appToken, botToken string) error {
 	case len(appToken) < minTokenLen:
 		errs = append(errs, errors.New("SLACK_APP_TOKEN is too short to be a real token; "+appTokenHelp))
 	}
+	return errors.Join(errs...)
+}
+
+func validateBotToken(botToken string) error {
+	var errs []error
 	switch {
 	case botToken == "":
 		errs = append(errs, errors.New("SLACK_BOT_TOKEN is empty; "+botTokenHelp))
@@ -169,6 +186,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PingTimeout <= 0 {
 		c.PingTimeout = 30 * time.Second
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	if c.ReadLimit == 0 {
 		c.ReadLimit = DefaultReadLimit

@@ -5,8 +5,11 @@
 // or unacked ones by itself as Slack does), ask for a reconnect, drop the
 // socket, stall it (open but silent, as behind a NAT that lost the path)
 // and refuse connections with too_many_websockets. Envelopes go to the open
-// connections in turn, as Slack spreads them over an app's connections. It is safe for concurrent use and cheap
-// enough to drive thousands of events a second.
+// connections in turn, as Slack spreads them over an app's connections. With
+// Options.SigningSecret it plays the Events API instead: every request is
+// POSTed, signed, to the bot's request URL and sent again when it gets no 200
+// (see http.go). It is safe for concurrent use and cheap enough to drive
+// thousands of events a second.
 //
 // Use:
 //
@@ -84,6 +87,21 @@ type Options struct {
 	// conversations.replies), and envelopes are kept only until acked,
 	// and only for RedeliverAfter and DuplicateEvery.
 	Lean bool
+	// SigningSecret, when set, makes the fake deliver over HTTP instead of
+	// the socket (see http.go): requests are POSTed to EventsURL (or the
+	// URL given to SetEventsURL), signed with this secret.
+	SigningSecret string
+	EventsURL     string
+	// HTTPTimeout is how long a POST may take before it counts as failed
+	// and is sent again: 3s (Slack's) when zero.
+	HTTPTimeout time.Duration
+	// HTTPRetryWait is the wait before a failed POST is sent again; at
+	// once when zero (Slack's first retry comes at once, later ones after
+	// 1 and 5 minutes).
+	HTTPRetryWait time.Duration
+	// HTTPSenders is how many POSTs are in flight at once; 1 when zero,
+	// which delivers requests in the order they were sent.
+	HTTPSenders int
 	// Identities; the Default* constants when empty.
 	BotUserID, BotID, TeamID, AppID string
 	// Logger receives the fake's own diagnostics; discarded when nil.
@@ -161,6 +179,12 @@ type Server struct {
 	stopping  chan struct{}
 	closeOne  sync.Once
 
+	// HTTP delivery (Options.SigningSecret)
+	httpc       *http.Client
+	posts       chan httpReq
+	eventsURL   atomic.Pointer[string]
+	failedPosts int
+
 	// state served by the API
 	stateMu sync.Mutex
 	users   map[string]User
@@ -215,6 +239,10 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/response/", s.serveResponseURL)
 	s.srv = httptest.NewServer(mux)
 	go s.dispatch()
+	if opts.SigningSecret != "" {
+		s.SetEventsURL(opts.EventsURL)
+		s.startHTTP()
+	}
 	return s
 }
 

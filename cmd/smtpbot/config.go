@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
-	"github.com/smtpcodes/smtpbot/bot"
 	"github.com/smtpcodes/smtpbot/locales"
 	"github.com/smtpcodes/smtpbot/store"
 )
@@ -42,6 +41,8 @@ type config struct {
 	Redis store.RedisOptions
 	// Diagnose configures live DNS checks.
 	Diagnose diagnoseSettings
+	// HTTP is the HTTP listener and HTTP mode.
+	HTTP httpSettings
 }
 
 // withDotEnv returns a getenv that answers from the real environment first
@@ -81,8 +82,11 @@ func loadConfig(getenv func(string) string, langs *locales.Bundle) (config, erro
 	}
 	// The bot package owns the rules for token shapes; asking it here makes
 	// a bad token stop start-up with every other mistake listed at once.
-	errs := []error{bot.ValidateTokens(c.AppToken, c.BotToken)}
+	var errs []error
 	var err error
+	if c.HTTP, err = transportConfig(getenv, c.AppToken, c.BotToken); err != nil {
+		errs = append(errs, err)
+	}
 	if c.DefaultLocale, err = defaultLocale(getenv, langs); err != nil {
 		errs = append(errs, err)
 	}

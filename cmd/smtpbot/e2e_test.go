@@ -13,8 +13,10 @@ import (
 )
 
 // These tests run the whole program, run() with the real router, the real
-// bot and slack-go's socket-mode client, against the fake Slack in
-// bot/fakeslack: what a user does in Slack, end to end, on loopback.
+// bot and slack-go's socket-mode client (or, over HTTP mode, the bot's
+// request URL), against the fake Slack in bot/fakeslack: what a user does
+// in Slack, end to end, on loopback. A fake from newFakeOn(t, "http")
+// makes start() run the bot in HTTP mode.
 
 const bounce = `<jane.doe@example.com>: host mx1.example.com[192.0.2.10] said: 550 5.1.1
     <jane.doe@example.com>: Recipient address rejected: User unknown in virtual
@@ -40,18 +42,26 @@ func start(t *testing.T, fake *fakeslack.Server, dataDir string, extra ...string
 	for i := 0; i+1 < len(extra); i += 2 {
 		env[extra[i]] = extra[i+1]
 	}
+	url := ""
+	if fake.SigningSecret() != "" {
+		url = httpEnv(t, fake, env)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &app{fake: fake, cancel: cancel, done: make(chan error, 1)}
 	before := fake.Connections()
 	go func() {
 		a.done <- run(ctx, []string{"--env-file", "testdata/empty.env"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
 	}()
+	t.Cleanup(a.stop)
+	if url != "" {
+		waitServing(t, url, fake.SigningSecret(), 10*time.Second)
+		return a
+	}
 	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer wcancel()
 	if err := fake.WaitConnections(wctx, before+1); err != nil {
 		t.Fatalf("the bot did not connect: %v", err)
 	}
-	t.Cleanup(a.stop)
 	return a
 }
 
@@ -93,19 +103,20 @@ func wait(t *testing.T, fake *fakeslack.Server, n int, methods ...string) []fake
 func visible(c fakeslack.Call) string { return c.Text + "\n" + string(c.Blocks) }
 
 func TestSlashCommandEndToEnd(t *testing.T) {
-	fake := newFake(t)
-	start(t, fake, t.TempDir())
-	env := fake.SendSlash(fakeslack.Slash{Text: "550 5.1.1"})
-	c := wait(t, fake, 1, "response_url")[0]
-	if c.EnvelopeID != env || c.ResponseType == "in_channel" {
-		t.Errorf("/smtp answered %+v, want an ephemeral answer to its own response URL", c)
-	}
-	if !strings.Contains(visible(c), "Bad Destination Mailbox Address") || !strings.Contains(visible(c), "smtp_share") {
-		t.Errorf("answer lacks the explanation or the share button:\n%s", visible(c))
-	}
-	if !fake.Acked(env) {
-		t.Error("the slash command was not acked")
-	}
+	eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
+		start(t, fake, t.TempDir())
+		env := fake.SendSlash(fakeslack.Slash{Text: "550 5.1.1"})
+		c := wait(t, fake, 1, "response_url")[0]
+		if c.EnvelopeID != env || c.ResponseType == "in_channel" {
+			t.Errorf("/smtp answered %+v, want an ephemeral answer to its own response URL", c)
+		}
+		if !strings.Contains(visible(c), "Bad Destination Mailbox Address") || !strings.Contains(visible(c), "smtp_share") {
+			t.Errorf("answer lacks the explanation or the share button:\n%s", visible(c))
+		}
+		if !fake.Acked(env) {
+			t.Error("the slash command was not acked")
+		}
+	})
 }
 
 // TestPasteAndSilence: a bounce pasted in a channel gets one threaded reply;
@@ -113,90 +124,93 @@ func TestSlashCommandEndToEnd(t *testing.T) {
 // delivered in order, so the bounce's reply proves the earlier messages
 // were handled and left unanswered.
 func TestPasteAndSilence(t *testing.T) {
-	fake := newFake(t)
-	start(t, fake, t.TempDir())
-	fake.SendMessage(fakeslack.Message{Text: "we had 550 people at 12:55 and shipped 4.5.1"})
-	fake.SendMessage(fakeslack.Message{User: fake.BotUserID(), Text: bounce})
-	fake.SendMessage(fakeslack.Message{BotID: "B0OTHER", SubType: "bot_message", Text: bounce})
-	fake.SendMessage(fakeslack.Message{SubType: "message_changed", Text: bounce})
-	ts := fake.NextTS()
-	fake.SendMessage(fakeslack.Message{TS: ts, Text: "<!channel> look: " + bounce})
-	c := wait(t, fake, 1, "chat.postMessage")[0]
-	if c.ThreadTS != ts {
-		t.Errorf("reply in thread %q, want under the bounce %q", c.ThreadTS, ts)
-	}
-	got := visible(c)
-	for _, bad := range []string{"<!channel>", "jane.doe@"} {
-		if strings.Contains(got, bad) {
-			t.Errorf("reply carries %q", bad)
+	eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
+		start(t, fake, t.TempDir())
+		fake.SendMessage(fakeslack.Message{Text: "we had 550 people at 12:55 and shipped 4.5.1"})
+		fake.SendMessage(fakeslack.Message{User: fake.BotUserID(), Text: bounce})
+		fake.SendMessage(fakeslack.Message{BotID: "B0OTHER", SubType: "bot_message", Text: bounce})
+		fake.SendMessage(fakeslack.Message{SubType: "message_changed", Text: bounce})
+		ts := fake.NextTS()
+		fake.SendMessage(fakeslack.Message{TS: ts, Text: "<!channel> look: " + bounce})
+		c := wait(t, fake, 1, "chat.postMessage")[0]
+		if c.ThreadTS != ts {
+			t.Errorf("reply in thread %q, want under the bounce %q", c.ThreadTS, ts)
 		}
-	}
-	if !strings.Contains(got, "j***@example.com") {
-		t.Errorf("reply does not quote the masked address:\n%s", got)
-	}
-	if n := fake.Count("chat.postMessage"); n != 1 {
-		t.Errorf("%d posts, want only the bounce's reply", n)
-	}
+		got := visible(c)
+		for _, bad := range []string{"<!channel>", "jane.doe@"} {
+			if strings.Contains(got, bad) {
+				t.Errorf("reply carries %q", bad)
+			}
+		}
+		if !strings.Contains(got, "j***@example.com") {
+			t.Errorf("reply does not quote the masked address:\n%s", got)
+		}
+		if n := fake.Count("chat.postMessage"); n != 1 {
+			t.Errorf("%d posts, want only the bounce's reply", n)
+		}
+	})
 }
 
 func TestMentionDMShortcutHomeEndToEnd(t *testing.T) {
-	fake := newFake(t)
-	start(t, fake, t.TempDir())
+	eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
+		start(t, fake, t.TempDir())
 
-	parent := fake.NextTS()
-	fake.AddMessage(fakeslack.Message{TS: parent, Text: bounce})
-	fake.SendMention(fakeslack.Message{ThreadTS: parent, Text: "<@" + fake.BotUserID() + "> what does this mean?"})
-	c := wait(t, fake, 1, "chat.postMessage")[0]
-	if c.ThreadTS != parent || !strings.Contains(c.Text, "5.1.1") {
-		t.Errorf("mention under a bounce: %q in thread %q", c.Text, c.ThreadTS)
-	}
+		parent := fake.NextTS()
+		fake.AddMessage(fakeslack.Message{TS: parent, Text: bounce})
+		fake.SendMention(fakeslack.Message{ThreadTS: parent, Text: "<@" + fake.BotUserID() + "> what does this mean?"})
+		c := wait(t, fake, 1, "chat.postMessage")[0]
+		if c.ThreadTS != parent || !strings.Contains(c.Text, "5.1.1") {
+			t.Errorf("mention under a bounce: %q in thread %q", c.Text, c.ThreadTS)
+		}
 
-	fake.SendMessage(fakeslack.Message{Channel: "D0DM", ChannelType: "im", Text: "compare 421 450"})
-	c = wait(t, fake, 2, "chat.postMessage")[1]
-	if c.Channel != "D0DM" || !strings.Contains(c.Text, "421") || !strings.Contains(c.Text, "450") {
-		t.Errorf("DM compare: %+v", c)
-	}
+		fake.SendMessage(fakeslack.Message{Channel: "D0DM", ChannelType: "im", Text: "compare 421 450"})
+		c = wait(t, fake, 2, "chat.postMessage")[1]
+		if c.Channel != "D0DM" || !strings.Contains(c.Text, "421") || !strings.Contains(c.Text, "450") {
+			t.Errorf("DM compare: %+v", c)
+		}
 
-	fake.SendShortcut(fakeslack.Shortcut{Message: fakeslack.Message{Text: bounce}})
-	c = wait(t, fake, 1, "response_url")[0]
-	if !strings.Contains(c.Text, "5.1.1") {
-		t.Errorf("shortcut: %q", c.Text)
-	}
+		fake.SendShortcut(fakeslack.Shortcut{Message: fakeslack.Message{Text: bounce}})
+		c = wait(t, fake, 1, "response_url")[0]
+		if !strings.Contains(c.Text, "5.1.1") {
+			t.Errorf("shortcut: %q", c.Text)
+		}
 
-	fake.SendHomeOpened(fakeslack.DefaultUser)
-	c = wait(t, fake, 1, "views.publish")[0]
-	if !strings.Contains(string(c.Body), "home_lang") {
-		t.Errorf("App Home has no language picker: %s", c.Body)
-	}
+		fake.SendHomeOpened(fakeslack.DefaultUser)
+		c = wait(t, fake, 1, "views.publish")[0]
+		if !strings.Contains(string(c.Body), "home_lang") {
+			t.Errorf("App Home has no language picker: %s", c.Body)
+		}
+	})
 }
 
 // TestLanguageButtonAndSavedLanguage switches a reply's language in place,
 // then saves a language and finds it again after a restart.
 func TestLanguageButtonAndSavedLanguage(t *testing.T) {
-	fake := newFake(t)
-	dir := t.TempDir()
-	a := start(t, fake, dir)
+	eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
+		dir := t.TempDir()
+		a := start(t, fake, dir)
 
-	fake.SendSlash(fakeslack.Slash{Text: "421"})
-	c := wait(t, fake, 1, "response_url")[0]
-	value := buttonValue(t, c.Blocks, "smtp_lang:th")
-	fake.SendAction(fakeslack.Action{ActionID: "smtp_lang:th", Value: value, Ephemeral: true})
-	c = wait(t, fake, 2, "response_url")[1]
-	if !c.ReplaceOriginal || !strings.Contains(visible(c), "วิธีแก้") {
-		t.Errorf("language button: want the answer replaced in Thai, got replace=%v\n%s", c.ReplaceOriginal, visible(c))
-	}
+		fake.SendSlash(fakeslack.Slash{Text: "421"})
+		c := wait(t, fake, 1, "response_url")[0]
+		value := buttonValue(t, c.Blocks, "smtp_lang:th")
+		fake.SendAction(fakeslack.Action{ActionID: "smtp_lang:th", Value: value, Ephemeral: true})
+		c = wait(t, fake, 2, "response_url")[1]
+		if !c.ReplaceOriginal || !strings.Contains(visible(c), "วิธีแก้") {
+			t.Errorf("language button: want the answer replaced in Thai, got replace=%v\n%s", c.ReplaceOriginal, visible(c))
+		}
 
-	fake.SendSlash(fakeslack.Slash{Text: "lang vi"})
-	wait(t, fake, 3, "response_url")
-	a.stop()
+		fake.SendSlash(fakeslack.Slash{Text: "lang vi"})
+		wait(t, fake, 3, "response_url")
+		a.stop()
 
-	fake.Reset()
-	start(t, fake, dir)
-	fake.SendSlash(fakeslack.Slash{Text: "550"})
-	c = wait(t, fake, 1, "response_url")[0]
-	if !strings.Contains(visible(c), "Cách xử lý") {
-		t.Errorf("after a restart the saved Vietnamese was lost:\n%s", visible(c))
-	}
+		fake.Reset()
+		start(t, fake, dir)
+		fake.SendSlash(fakeslack.Slash{Text: "550"})
+		c = wait(t, fake, 1, "response_url")[0]
+		if !strings.Contains(visible(c), "Cách xử lý") {
+			t.Errorf("after a restart the saved Vietnamese was lost:\n%s", visible(c))
+		}
+	})
 }
 
 // buttonValue finds the value of the button with actionID in blocks.
@@ -226,23 +240,24 @@ func buttonValue(t *testing.T, blocks json.RawMessage, actionID string) string {
 // read and explained in the thread, and "Share in channel" on an ephemeral
 // answer posts it for everyone.
 func TestSnippetAndShare(t *testing.T) {
-	fake := newFake(t)
-	start(t, fake, t.TempDir())
+	eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
+		start(t, fake, t.TempDir())
 
-	long := bounce + "\n" + strings.Repeat("Received: from relay.example.net by mx.example.com; Tue, 7 May 2024 12:55:01 +0000\n", 60)
-	f := fake.AddFile(fakeslack.File{Name: "bounce.txt", Mode: "snippet", Content: []byte(long)})
-	ts := fake.NextTS()
-	fake.SendMessage(fakeslack.Message{TS: ts, Text: "this bounced", Files: []string{f.ID}})
-	c := wait(t, fake, 1, "chat.postMessage")[0]
-	if c.ThreadTS != ts || !strings.Contains(c.Text, "5.1.1") {
-		t.Errorf("snippet: reply %q in thread %q", c.Text, c.ThreadTS)
-	}
+		long := bounce + "\n" + strings.Repeat("Received: from relay.example.net by mx.example.com; Tue, 7 May 2024 12:55:01 +0000\n", 60)
+		f := fake.AddFile(fakeslack.File{Name: "bounce.txt", Mode: "snippet", Content: []byte(long)})
+		ts := fake.NextTS()
+		fake.SendMessage(fakeslack.Message{TS: ts, Text: "this bounced", Files: []string{f.ID}})
+		c := wait(t, fake, 1, "chat.postMessage")[0]
+		if c.ThreadTS != ts || !strings.Contains(c.Text, "5.1.1") {
+			t.Errorf("snippet: reply %q in thread %q", c.Text, c.ThreadTS)
+		}
 
-	fake.SendSlash(fakeslack.Slash{Text: "550 5.7.26"})
-	c = wait(t, fake, 1, "response_url")[0]
-	fake.SendAction(fakeslack.Action{ActionID: "smtp_share", Value: buttonValue(t, c.Blocks, "smtp_share"), Ephemeral: true})
-	c = wait(t, fake, 2, "response_url")[1]
-	if c.ResponseType != "in_channel" || !strings.Contains(visible(c), "5.7.26") || strings.Contains(string(c.Blocks), "smtp_share") {
-		t.Errorf("share: want the answer in the channel without a share button, got %q\n%s", c.ResponseType, visible(c))
-	}
+		fake.SendSlash(fakeslack.Slash{Text: "550 5.7.26"})
+		c = wait(t, fake, 1, "response_url")[0]
+		fake.SendAction(fakeslack.Action{ActionID: "smtp_share", Value: buttonValue(t, c.Blocks, "smtp_share"), Ephemeral: true})
+		c = wait(t, fake, 2, "response_url")[1]
+		if c.ResponseType != "in_channel" || !strings.Contains(visible(c), "5.7.26") || strings.Contains(string(c.Blocks), "smtp_share") {
+			t.Errorf("share: want the answer in the channel without a share button, got %q\n%s", c.ResponseType, visible(c))
+		}
+	})
 }

@@ -1,6 +1,6 @@
 // Command smtpbot explains SMTP reply codes and enhanced status codes: on the
 // command line (explain, compare, codes) and, run without a subcommand, as a
-// Slack bot in socket mode.
+// Slack bot, in socket mode or in HTTP mode (the Events API).
 package main
 
 import (

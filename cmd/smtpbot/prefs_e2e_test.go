@@ -29,14 +29,15 @@ func TestBrokenPrefsFileDoesNotStopTheBot(t *testing.T) {
 			if err := tc.spoil(filepath.Join(dir, bot.StoreFile)); err != nil {
 				t.Fatal(err)
 			}
-			fake := newFake(t)
-			start(t, fake, dir)
-			fake.SendSlash(fakeslack.Slash{Text: "lang th"})
-			fake.SendSlash(fakeslack.Slash{Text: "550"})
-			calls := wait(t, fake, 2, "response_url")
-			if !strings.Contains(visible(calls[1]), "550") {
-				t.Errorf("no answer after the broken file:\n%s", visible(calls[1]))
-			}
+			eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
+				start(t, fake, dir)
+				fake.SendSlash(fakeslack.Slash{Text: "lang th"})
+				fake.SendSlash(fakeslack.Slash{Text: "550"})
+				calls := wait(t, fake, 2, "response_url")
+				if !strings.Contains(visible(calls[1]), "550") {
+					t.Errorf("no answer after the broken file:\n%s", visible(calls[1]))
+				}
+			})
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/smtpcodes/smtpbot/bot"
 	"github.com/smtpcodes/smtpbot/handlers"
@@ -55,16 +56,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// handler: the closure breaks the cycle.
 	var router *handlers.Router
 	b, err := bot.New(bot.Config{
-		AppToken:     cfg.AppToken,
-		BotToken:     cfg.BotToken,
-		APIURL:       cfg.APIURL,
-		DataDir:      cfg.DataDir,
-		Store:        shared,
-		ReplyToBots:  cfg.ReplyToBots,
-		DedupeWindow: cfg.DedupeWindow,
-		MaxFileBytes: cfg.MaxFileBytes,
-		Workers:      cfg.Workers,
-		Logger:       log,
+		AppToken:      cfg.AppToken,
+		BotToken:      cfg.BotToken,
+		SigningSecret: cfg.HTTP.SigningSecret,
+		APIURL:        cfg.APIURL,
+		DataDir:       cfg.DataDir,
+		Store:         shared,
+		ReplyToBots:   cfg.ReplyToBots,
+		DedupeWindow:  cfg.DedupeWindow,
+		MaxFileBytes:  cfg.MaxFileBytes,
+		Workers:       cfg.Workers,
+		Logger:        log,
 
 		ShutdownGrace: cfg.ShutdownTimeout,
 		TakeoverAfter: cfg.TakeoverAfter,
@@ -85,9 +87,29 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Diagnoser:     diag,
 		Diagnose:      handlers.DiagnoseMode(cfg.Diagnose.Mode),
 	}, log)
-	where := []any{"data_dir", dataDir}
+	if cfg.HTTP.Addr != "" {
+		l, err := listen(cfg.HTTP.Addr, log)
+		if err != nil {
+			b.Close()
+			return fmt.Errorf("cannot start the bot:\n%w", err)
+		}
+		if h := b.EventsHandler(); h != nil {
+			l.mux.Handle("POST "+eventsPath, h)
+		}
+		go l.serve()
+		// After Run: while the bot drains, the listener still answers,
+		// 503 to new requests, so that Slack sends them elsewhere.
+		defer l.shutdown(5 * time.Second)
+	}
+	transport := "socket"
+	if cfg.httpMode() {
+		transport = "http"
+	} else if cfg.HTTP.SigningSecret != "" {
+		log.Warn("SLACK_APP_TOKEN and SLACK_SIGNING_SECRET are both set: socket mode, the signing secret is not used")
+	}
+	where := []any{"transport", transport, "data_dir", dataDir}
 	if shared != nil {
-		where = []any{"store", "redis", "redis_mode", cfg.Redis.Mode()}
+		where = []any{"transport", transport, "store", "redis", "redis_mode", cfg.Redis.Mode()}
 	}
 	log.Info("starting", append(where, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)...)
 	err = b.Run(ctx)
