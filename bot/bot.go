@@ -79,8 +79,11 @@ type Bot struct {
 	prefs *prefs
 	seen  *dedupe
 
-	// Set by auth.test before the event loop starts.
-	botUserID, botID string
+	// Set by auth.test before the event loop starts; empty without
+	// SLACK_BOT_TOKEN (then each installation says its bot user).
+	botUserID, botID, team string
+	// apiOptions build the Web API client of each workspace's token.
+	apiOptions []slack.Option
 
 	pool *pool
 	// late holds acks the socket writer could not take at once.
@@ -101,8 +104,12 @@ func New(cfg Config, h Handler) (*Bot, error) {
 	if h == nil {
 		return nil, errors.New("bot: nil Handler")
 	}
-	if err := ValidateTokens(cfg.AppToken, cfg.BotToken); err != nil {
+	if err := validateConfigTokens(cfg); err != nil {
 		return nil, err
+	}
+	if cfg.Installations != nil && cfg.Store == nil {
+		// Choices are kept per workspace only in a store.Store.
+		return nil, errors.New("bot: Installations need a Store")
 	}
 	cfg = cfg.withDefaults()
 	log := cfg.Logger
@@ -138,6 +145,8 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		prefs: p,
 		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now).sharedIn(cfg.Store, log),
 		late:  make(chan string, lateAcks),
+
+		apiOptions: opts,
 	}
 	b.workCtx, b.stopWork = context.WithCancel(context.Background())
 	b.pool = newPool(cfg.Workers, cfg.MaxPending, b.runJob)
@@ -169,11 +178,13 @@ func (b *Bot) Run(ctx context.Context) error {
 		return errors.New("bot: Run called twice")
 	}
 	defer b.Close()
-	if err := b.whoAmI(ctx); err != nil {
-		if ctx.Err() != nil {
-			return nil
+	if b.cfg.BotToken != "" {
+		if err := b.whoAmI(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
 		}
-		return err
 	}
 	b.pool.start()
 
@@ -215,7 +226,7 @@ func (b *Bot) whoAmI(ctx context.Context) error {
 	for {
 		res, err := b.api.AuthTestContext(ctx)
 		if err == nil {
-			b.botUserID, b.botID = res.UserID, res.BotID
+			b.botUserID, b.botID, b.team = res.UserID, res.BotID, res.TeamID
 			b.prefs.setTeam(res.TeamID)
 			b.log.Info("authenticated", "team", res.Team, "bot_user", res.UserID, "bot_id", res.BotID)
 			return nil

@@ -77,6 +77,16 @@ type Options struct {
 	Lean bool
 	// Identities; the Default* constants when empty.
 	BotUserID, BotID, TeamID, AppID string
+	// ClientID and ClientSecret, when set, are the only app credentials
+	// oauth.v2.access accepts.
+	ClientID, ClientSecret string
+	// RedirectURL is where the authorize page sends the browser back when
+	// the link names no redirect_uri (the app's configured one).
+	RedirectURL string
+	// TokenLifetime, when positive, turns token rotation on: bot tokens
+	// from oauth.v2.access ("xoxe.xoxb-…") expire after it and come with a
+	// single-use refresh token.
+	TokenLifetime time.Duration
 	// Logger receives the fake's own diagnostics; discarded when nil.
 	Logger *slog.Logger
 }
@@ -92,6 +102,9 @@ type Call struct {
 	Params map[string]string
 	// Body is the raw body of a JSON request (views.publish, response_url).
 	Body []byte
+	// Team is the workspace of the token the call was made with ("" for
+	// calls without a bot token). The token itself is never recorded.
+	Team string
 	// Common fields, lifted from Params or the body.
 	Channel, ThreadTS, TS, User, Text string
 	Blocks                            json.RawMessage
@@ -155,6 +168,13 @@ type Server struct {
 	files   map[string]File
 	threads map[string][]histMsg // channel + "/" + thread root ts
 	buckets map[string]*bucket
+	// OAuth: workspaces, codes, refresh tokens and the tokens issued.
+	teams      map[string]Team
+	installing string            // the team the authorize page installs in next
+	codes      map[string]string // code -> team
+	refresh    map[string]string // refresh token -> team
+	grants     map[string]grant  // bot token -> what it is good for
+	issued     map[string]int    // team -> tokens issued
 }
 
 // New starts a fake Slack.
@@ -194,6 +214,11 @@ func New(opts Options) *Server {
 		files:       map[string]File{},
 		threads:     map[string][]histMsg{},
 		buckets:     map[string]*bucket{},
+		teams:       map[string]Team{},
+		codes:       map[string]string{},
+		refresh:     map[string]string{},
+		grants:      map[string]grant{},
+		issued:      map[string]int{},
 	}
 	s.seq.Store(100)
 	mux := http.NewServeMux()
@@ -201,6 +226,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/ws", s.serveWS)
 	mux.HandleFunc("/files/", s.serveFile)
 	mux.HandleFunc("/response/", s.serveResponseURL)
+	mux.HandleFunc("/oauth/v2/authorize", s.serveAuthorize)
 	s.srv = httptest.NewServer(mux)
 	return s
 }

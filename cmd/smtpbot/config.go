@@ -39,6 +39,11 @@ type config struct {
 	Redis store.RedisOptions
 	// Diagnose configures live DNS checks.
 	Diagnose diagnoseSettings
+	// HTTPAddr is where the HTTP listener serves (HTTP_ADDR): the install
+	// pages, and Slack's requests in HTTP mode. Empty: no listener.
+	HTTPAddr string
+	// Install turns on many workspaces (SLACK_CLIENT_ID and friends).
+	Install installSettings
 }
 
 // withDotEnv returns a getenv that answers from the real environment first
@@ -75,11 +80,26 @@ func loadConfig(getenv func(string) string, langs *locales.Bundle) (config, erro
 		APIURL:    getenv("SLACK_API_URL"),
 		DataDir:   or(getenv("DATA_DIR"), "data"),
 		LogFormat: or(getenv("LOG_FORMAT"), "text"),
+		HTTPAddr:  strings.TrimSpace(getenv("HTTP_ADDR")),
+	}
+	errs := []error{checkHTTPAddr(c.HTTPAddr)}
+	var err error
+	if c.Install, err = loadInstallSettings(getenv, c.HTTPAddr); err != nil {
+		errs = append(errs, err)
 	}
 	// The bot package owns the rules for token shapes; asking it here makes
 	// a bad token stop start-up with every other mistake listed at once.
-	errs := []error{bot.ValidateTokens(c.AppToken, c.BotToken)}
-	var err error
+	// With SLACK_CLIENT_ID the bot token is optional: each workspace's
+	// comes from its install.
+	switch {
+	case c.Install.on() && c.BotToken == "":
+		errs = append(errs, bot.ValidateAppToken(c.AppToken))
+	case c.BotToken == "" && c.AppToken != "":
+		errs = append(errs, fmt.Errorf("%w\n(or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, HTTP_ADDR and TOKEN_ENCRYPTION_KEY to install the app in many workspaces instead; see README.md)",
+			bot.ValidateTokens(c.AppToken, c.BotToken)))
+	default:
+		errs = append(errs, bot.ValidateTokens(c.AppToken, c.BotToken))
+	}
 	if c.DefaultLocale, err = defaultLocale(getenv, langs); err != nil {
 		errs = append(errs, err)
 	}

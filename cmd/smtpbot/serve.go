@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"path/filepath"
 
 	"github.com/smtpcodes/smtpbot/bot"
 	"github.com/smtpcodes/smtpbot/handlers"
+	"github.com/smtpcodes/smtpbot/install"
 	"github.com/smtpcodes/smtpbot/store"
 )
 
@@ -42,6 +45,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if dataDir, err = checkDataDir(cfg.DataDir); err != nil {
 			return fmt.Errorf("cannot start the bot:\n%w", err)
 		}
+		if cfg.Install.on() {
+			// Installations and per-workspace choices need a store.Store;
+			// the embedded one keeps them in a file beside smtpbot.db.
+			e, err := store.OpenEmbedded(store.EmbeddedOptions{Path: filepath.Join(dataDir, workspacesFile)})
+			if err != nil {
+				return fmt.Errorf("cannot start the bot:\n%w", err)
+			}
+			defer e.Close()
+			shared = e
+		}
 	} else {
 		r, err := openShared(ctx, cfg.Redis, log)
 		if err != nil {
@@ -54,7 +67,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// The router needs the bot's language preferences and the bot needs a
 	// handler: the closure breaks the cycle.
 	var router *handlers.Router
-	b, err := bot.New(bot.Config{
+	var installs *install.Installations
+	if cfg.Install.on() {
+		installs = install.NewInstallations(shared, cfg.Install.Sealer, install.App{
+			ClientID: cfg.Install.ClientID, ClientSecret: cfg.Install.ClientSecret, APIURL: cfg.APIURL,
+		}, log, nil)
+	}
+	bcfg := bot.Config{
 		AppToken:     cfg.AppToken,
 		BotToken:     cfg.BotToken,
 		APIURL:       cfg.APIURL,
@@ -67,7 +86,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Logger:       log,
 
 		ShutdownGrace: cfg.ShutdownTimeout,
-	}, bot.HandlerFunc(func(ctx context.Context, req handlers.Request) []handlers.Reply {
+	}
+	if installs != nil {
+		bcfg.Installations = installs
+	}
+	b, err := bot.New(bcfg, bot.HandlerFunc(func(ctx context.Context, req handlers.Request) []handlers.Reply {
 		return router.Handle(ctx, req)
 	}))
 	if err != nil {
@@ -85,8 +108,29 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Diagnose:      handlers.DiagnoseMode(cfg.Diagnose.Mode),
 	}, log)
 	where := []any{"data_dir", dataDir}
-	if shared != nil {
+	if cfg.Redis.URL != "" {
 		where = []any{"store", "redis", "redis_mode", cfg.Redis.Mode()}
+	}
+	if cfg.Install.on() {
+		where = append(where, "workspaces", "many (OAuth install pages on HTTP_ADDR)")
+	}
+	if cfg.HTTPAddr != "" {
+		// One mux for everything on HTTP_ADDR (install pages; Slack's
+		// requests in HTTP mode); /healthz and /metrics stay on
+		// METRICS_ADDR.
+		mux := http.NewServeMux()
+		if installs != nil {
+			install.Pages{Installations: installs, States: shared, RedirectURL: cfg.Install.RedirectURL,
+				AuthorizeURL: cfg.Install.AuthorizeURL, Logger: log}.Mount(mux)
+		}
+		lctx, stopHTTP := context.WithCancel(ctx)
+		waitHTTP, err := listen(lctx, cfg.HTTPAddr, mux, log)
+		if err != nil {
+			stopHTTP()
+			b.Close()
+			return fmt.Errorf("cannot start the bot:\n%w", err)
+		}
+		defer func() { stopHTTP(); waitHTTP() }()
 	}
 	log.Info("starting", append(where, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)...)
 	err = b.Run(ctx)
@@ -101,3 +145,7 @@ func newLogger(w io.Writer, cfg config) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
+
+// workspacesFile holds installations and per-workspace language choices in
+// DATA_DIR when the bot serves many workspaces without REDIS_URL.
+const workspacesFile = "workspaces.db"
