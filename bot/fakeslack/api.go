@@ -184,8 +184,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	switch method {
 	case "oauth.v2.access":
 		// The app's credentials, not a token, authorize it.
-		oauthParams(&c)
-		s.record(c)
+		s.record(oauthRecord(c))
+		if code := s.takeFailure(method); code != "" {
+			apiError(w, code)
+			return
+		}
 		s.oauthAccess(w, c)
 		return
 	case "apps.connections.open":

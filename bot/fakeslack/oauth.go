@@ -60,7 +60,9 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	s.record(Call{Method: "oauth.authorize", Time: time.Now(), Params: map[string]string{
 		"client_id": q.Get("client_id"), "scope": q.Get("scope"), "redirect_uri": q.Get("redirect_uri"),
 	}})
+	s.stateMu.Lock()
 	target := or(q.Get("redirect_uri"), s.opts.RedirectURL)
+	s.stateMu.Unlock()
 	if target == "" {
 		http.Error(w, "no redirect_uri and no Options.RedirectURL", http.StatusBadRequest)
 		return
@@ -231,12 +233,25 @@ func enterpriseOrNil(t Team) any {
 	return t.EnterpriseID
 }
 
-// oauthParams drops the secrets of an oauth.v2.access call from what is
-// recorded.
-func oauthParams(c *Call) {
-	for _, k := range []string{"client_secret", "code", "refresh_token"} {
-		if _, ok := c.Params[k]; ok {
-			c.Params[k] = "(set)"
+// oauthRecord is an oauth.v2.access call as recorded: its secrets (the
+// client secret, the code, the refresh token) replaced by "(set)".
+func oauthRecord(c Call) Call {
+	params := make(map[string]string, len(c.Params))
+	for k, v := range c.Params {
+		switch k {
+		case "client_secret", "code", "refresh_token":
+			v = "(set)"
 		}
+		params[k] = v
 	}
+	c.Params = params
+	return c
+}
+
+// SetRedirectURL changes Options.RedirectURL: where the authorize page
+// sends the browser when the link names no redirect_uri.
+func (s *Server) SetRedirectURL(u string) {
+	s.stateMu.Lock()
+	s.opts.RedirectURL = u
+	s.stateMu.Unlock()
 }
