@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
@@ -25,8 +24,8 @@ type Targets struct {
 	IP netip.Addr
 	// DKIMDomain and DKIMSelector come from a returned DKIM-Signature.
 	DKIMDomain, DKIMSelector string
-	// Lists are DNSBL zones the bounce names ("blocked using ...") that
-	// are not among the known lists.
+	// Lists are DNSBL zones the bounce names ("blocked using ..."), at
+	// most three; a known list is queried on its own zone (see lists).
 	Lists []string
 }
 
@@ -51,13 +50,13 @@ var ErrTarget = errors.New("diagnose: not a domain or IP address")
 
 // hostname accepts a DNS name of letters, digits, hyphens and dots (and
 // underscores, for _domainkey names), with a dot in it.
-var hostname = regexp.MustCompile(`^(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\.?$`)
+var hostname = lazyRegexp(`^(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\.?$`)
 
 // normDomain lower-cases a domain and checks its shape; it returns "" for
 // anything else, IDNs included unless already in A-label form.
 func normDomain(s string) string {
 	s = strings.ToLower(strings.Trim(strings.TrimSpace(s), "[]<>.,;:()'\""))
-	if len(s) > 253 || !hostname.MatchString(s) {
+	if len(s) > 253 || !hostname().MatchString(s) {
 		return ""
 	}
 	return strings.TrimSuffix(s, ".")
