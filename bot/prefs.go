@@ -289,3 +289,24 @@ func (p *prefs) SlackLocale(ctx context.Context, userID string) string {
 	close(l.done)
 	return l.locale
 }
+
+// deleteAll forgets every choice in the preferences file (or memory), for
+// the single workspace the app was removed from.
+func (p *prefs) deleteAll() error {
+	p.mem.Clear()
+	if p.db != nil {
+		err := p.db.Update(func(tx *bbolt.Tx) error {
+			if err := tx.DeleteBucket(languagesBucket); err != nil && !errors.Is(err, bbolt.ErrBucketNotFound) {
+				return err
+			}
+			_, err := tx.CreateBucket(languagesBucket)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// After the file: a read in between would cache the old choice again.
+	p.saved.Flush()
+	return nil
+}

@@ -157,6 +157,9 @@ func (b *Bot) forget(o origin, why, env string) {
 			err = b.cfg.Installations.Uninstall(ctx, id)
 		case b.cfg.Store != nil && o.team != "":
 			err = b.cfg.Store.DeleteTeamLanguages(ctx, o.team)
+		case own:
+			// Single workspace on DATA_DIR: every saved choice is its.
+			err = b.prefs.deleteAll()
 		}
 		if err != nil {
 			b.log.Error("workspace not forgotten", "event", why, "team", o.team, "enterprise", o.enterprise, "error", err)

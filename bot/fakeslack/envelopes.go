@@ -35,7 +35,7 @@ type Slash struct {
 type Shortcut struct {
 	CallbackID string // "explain_codes" when empty
 	User       string
-	Team       string // Options.TeamID when empty
+	Team       string  // Options.TeamID when empty
 	Message    Message // the message the shortcut was used on
 }
 
@@ -309,12 +309,12 @@ func (s *Server) SendSlash(c Slash) string {
 	id := s.envelopeID()
 	payload := map[string]any{
 		"token": "fakeVerificationToken", "team_id": s.teamOf(c.Team).ID, "team_domain": "fake",
-		"enterprise_id": s.teamOf(c.Team).EnterpriseID,
 		"channel_id": or(c.Channel, DefaultChannel), "channel_name": "bounces",
 		"user_id": or(c.User, DefaultUser), "user_name": "user",
 		"command": or(c.Command, "/smtp"), "text": c.Text,
 		"api_app_id": s.opts.AppID, "is_enterprise_install": "false",
 		"response_url": s.ResponseURLFor(id), "trigger_id": s.newID("trigger."),
+		"enterprise_id": s.teamOf(c.Team).EnterpriseID,
 	}
 	return s.sendWithID(id, "slash_commands", payload, true)
 }

@@ -123,8 +123,8 @@ func (s *Server) oauthAccess(w http.ResponseWriter, c Call) {
 	res := map[string]any{
 		"ok": true, "token_type": "bot", "scope": c.Params["scope"],
 		"bot_user_id": t.BotUserID, "app_id": s.opts.AppID,
-		"team":        map[string]any{"id": t.ID, "name": or(t.Name, t.ID)},
-		"enterprise":  nil, "is_enterprise_install": false,
+		"team":       map[string]any{"id": t.ID, "name": or(t.Name, t.ID)},
+		"enterprise": nil, "is_enterprise_install": false,
 		"authed_user": map[string]any{"id": t.Installer},
 	}
 	if t.EnterpriseID != "" {
