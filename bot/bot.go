@@ -26,6 +26,12 @@
 // The same reply is not posted twice in one thread within
 // Config.DedupeWindow.
 //
+// Each request carries its workspace (handlers.Request.TeamID) and is
+// answered with that workspace's token: the one bot token in
+// single-workspace mode, or, with Config.Installations, the token the
+// workspace's install saved (a workspace with none is acked and not
+// answered). app_uninstalled and tokens_revoked forget the workspace.
+//
 // Requests are handled in lanes, one per channel (one per user for the
 // Home tab): replies to one channel are posted in order, and a channel that
 // is rate limited (HTTP 429, retried after Retry-After) holds up only its

@@ -7,6 +7,12 @@
 // and refuse connections with too_many_websockets. It is safe for concurrent use and cheap
 // enough to drive thousands of events a second.
 //
+// It also serves OAuth v2 for many workspaces: an authorize page that
+// approves at once for the workspace set by NextInstall, oauth.v2.access
+// (codes, and refresh tokens with Options.TokenLifetime), tokens that are
+// good only for their workspace (each Call says whose token made it), and
+// events, commands and actions from any workspace (the Team fields).
+//
 // Use:
 //
 //	fake := fakeslack.New(fakeslack.Options{})
