@@ -25,7 +25,9 @@
 //	calls, err := fake.WaitCalls(ctx, 1, "chat.postMessage")
 //
 // The fake accepts any token of the right kind (xapp- for
-// apps.connections.open, xoxb- for the rest) and never records tokens.
+// apps.connections.open, xoxb- for the rest; made-up xoxb- tokens are
+// Options.TeamID's), refuses the tokens it issued once revoked or
+// expired, and never records tokens.
 // Calls answered with 429 are counted by RateLimited, not recorded.
 package fakeslack
 
