@@ -31,6 +31,12 @@
 // The same reply is not posted twice in one thread within
 // Config.DedupeWindow.
 //
+// Each request carries its workspace (handlers.Request.TeamID) and is
+// answered with that workspace's token: the one bot token in
+// single-workspace mode, or, with Config.Installations, the token the
+// workspace's install saved (a workspace with none is acked and not
+// answered). app_uninstalled and tokens_revoked forget the workspace.
+//
 // Requests are handled in lanes, one per channel (one per user for the
 // Home tab): replies to one channel are posted in order, and a channel that
 // is rate limited (HTTP 429, retried after Retry-After) holds up only its
@@ -89,8 +95,11 @@ type Bot struct {
 	prefs  *prefs
 	seen   *dedupe
 
-	// Set by auth.test before the event loop starts.
-	botUserID, botID string
+	// Set by auth.test before the event loop starts; empty without
+	// SLACK_BOT_TOKEN (then each installation says its bot user).
+	botUserID, botID, team string
+	// apiOptions build the Web API client of each workspace's token.
+	apiOptions []slack.Option
 
 	pool *pool
 	// queue holds the requests received and not yet answered: cfg.Store,
@@ -123,8 +132,12 @@ func New(cfg Config, h Handler) (*Bot, error) {
 	if h == nil {
 		return nil, errors.New("bot: nil Handler")
 	}
-	if err := ValidateCredentials(cfg.AppToken, cfg.BotToken, cfg.SigningSecret); err != nil {
+	if err := validateConfigTokens(cfg); err != nil {
 		return nil, err
+	}
+	if cfg.Installations != nil && cfg.Store == nil {
+		// Choices are kept per workspace only in a store.Store.
+		return nil, errors.New("bot: Installations need a Store")
 	}
 	cfg = cfg.withDefaults()
 	log := cfg.Logger
@@ -159,6 +172,8 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		prefs: p,
 		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now).sharedIn(cfg.Store, log),
 		late:  make(chan string, lateAcks),
+
+		apiOptions: opts,
 	}
 	b.queue = cfg.Store
 	if cfg.Store == nil {
@@ -210,11 +225,13 @@ func (b *Bot) Run(ctx context.Context) error {
 		return errors.New("bot: Run called twice")
 	}
 	defer b.Close()
-	if err := b.whoAmI(ctx); err != nil {
-		if ctx.Err() != nil {
-			return nil
+	if b.cfg.BotToken != "" {
+		if err := b.whoAmI(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
 		}
-		return err
 	}
 	b.pool.start()
 	// The taker and the keeper serve both transports. The keeper goes on
@@ -272,7 +289,7 @@ func (b *Bot) whoAmI(ctx context.Context) error {
 	for {
 		res, err := b.api.AuthTestContext(ctx)
 		if err == nil {
-			b.botUserID, b.botID = res.UserID, res.BotID
+			b.botUserID, b.botID, b.team = res.UserID, res.BotID, res.TeamID
 			b.prefs.setTeam(res.TeamID)
 			b.log.Info("authenticated", "team", res.Team, "bot_user", res.UserID, "bot_id", res.BotID)
 			return nil

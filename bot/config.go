@@ -24,7 +24,14 @@ type Config struct {
 	// refused with 413. DefaultMaxBodyBytes when zero.
 	MaxBodyBytes int64
 	// BotToken is the bot token (xoxb-…) for the Web API (SLACK_BOT_TOKEN).
+	// It may be empty when Installations is set.
 	BotToken string
+	// Installations, when set, makes the bot serve every workspace the app
+	// was installed in through the OAuth pages: each request is answered
+	// with its workspace's token, the bot token (if any) answers its own
+	// workspace, and a request from a workspace with neither is acked and
+	// dropped. app_uninstalled and tokens_revoked forget the workspace.
+	Installations Installations
 	// APIURL replaces Slack's Web API base (https://slack.com/api/), e.g.
 	// with fakeslack.Server.URL(). A missing final slash is added.
 	APIURL string
@@ -119,10 +126,24 @@ const minTokenLen = 20
 // a missing token: otherwise an unedited copy of .env.example starts and
 // retries auth.test forever.
 func ValidateTokens(appToken, botToken string) error {
-	return errors.Join(validateAppToken(appToken), validateBotToken(botToken))
+	return errors.Join(ValidateAppToken(appToken), validateBotToken(botToken))
 }
 
-func validateAppToken(appToken string) error {
+// validateConfigTokens is ValidateCredentials, with the bot token optional
+// when the bot serves installations.
+func validateConfigTokens(cfg Config) error {
+	if cfg.Installations != nil && cfg.BotToken == "" {
+		if HTTPMode(cfg.AppToken, cfg.SigningSecret) {
+			return validateSigningSecret(cfg.SigningSecret)
+		}
+		return ValidateAppToken(cfg.AppToken)
+	}
+	return ValidateCredentials(cfg.AppToken, cfg.BotToken, cfg.SigningSecret)
+}
+
+// ValidateAppToken is ValidateTokens for SLACK_APP_TOKEN alone, for a bot
+// that serves installations and has no SLACK_BOT_TOKEN.
+func ValidateAppToken(appToken string) error {
 	var errs []error
 	switch {
 	case appToken == "":

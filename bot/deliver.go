@@ -84,7 +84,7 @@ func (b *Bot) post(ctx context.Context, r handlers.Reply) (string, error) {
 		opts = append(opts, slack.MsgOptionTS(r.ThreadTS))
 	}
 	postMessage := func() error {
-		_, _, err := b.api.PostMessageContext(ctx, r.ChannelID, opts...)
+		_, _, err := b.apiFor(ctx).PostMessageContext(ctx, r.ChannelID, opts...)
 		return err
 	}
 	switch r.Delivery {
@@ -93,7 +93,7 @@ func (b *Bot) post(ctx context.Context, r handlers.Reply) (string, error) {
 			return "response_url", b.retry(ctx, func() error { return b.webhook(ctx, r, "ephemeral", false) })
 		}
 		return "chat.postEphemeral", b.retry(ctx, func() error {
-			_, err := b.api.PostEphemeralContext(ctx, r.ChannelID, r.UserID, opts...)
+			_, err := b.apiFor(ctx).PostEphemeralContext(ctx, r.ChannelID, r.UserID, opts...)
 			return err
 		})
 	case handlers.DeliverThread:
@@ -106,7 +106,7 @@ func (b *Bot) post(ctx context.Context, r handlers.Reply) (string, error) {
 	case handlers.DeliverReplace:
 		if r.MessageTS != "" && r.ChannelID != "" {
 			return "chat.update", b.retry(ctx, func() error {
-				_, _, _, err := b.api.UpdateMessageContext(ctx, r.ChannelID, r.MessageTS, opts...)
+				_, _, _, err := b.apiFor(ctx).UpdateMessageContext(ctx, r.ChannelID, r.MessageTS, opts...)
 				return err
 			})
 		}
@@ -116,7 +116,7 @@ func (b *Bot) post(ctx context.Context, r handlers.Reply) (string, error) {
 		return "chat.update", errors.New("nothing to replace: the reply has neither a message ts nor a response URL")
 	case handlers.DeliverHome:
 		return "views.publish", b.retry(ctx, func() error {
-			_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{
+			_, err := b.apiFor(ctx).PublishViewContext(ctx, slack.PublishViewContextRequest{
 				UserID: r.UserID,
 				View:   slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: r.Blocks}},
 			})

@@ -184,7 +184,8 @@ func (b *Bot) dispatch(evt socketmode.Event, env string) *batch {
 			bt.key("trigger", cmd.TriggerID)
 		}
 		bt.add(task{Envelope: env, Req: handlers.Request{
-			Source: handlers.SourceSlash, UserID: cmd.UserID, ChannelID: cmd.ChannelID,
+			Source: handlers.SourceSlash, TeamID: cmd.TeamID, EnterpriseID: cmd.EnterpriseID,
+			UserID: cmd.UserID, ChannelID: cmd.ChannelID,
 			Text: cmd.Text, ResponseURL: cmd.ResponseURL,
 		}})
 	case socketmode.EventTypeInteractive:
@@ -207,32 +208,55 @@ func (b *Bot) onEventsAPI(bt *batch, ev slackevents.EventsAPIEvent, env string) 
 		}
 		return
 	}
-	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb.EventID != "" {
-		bt.key("event", cb.EventID)
+	o := origin{team: ev.TeamID, enterprise: ev.EnterpriseID}
+	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
+		if cb.EventID != "" {
+			bt.key("event", cb.EventID)
+		}
+		o = eventOrigin(ev, cb)
 	}
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.MessageEvent:
-		b.onMessage(bt, e, env)
+		b.onMessage(bt, e, env, o)
 	case *slackevents.AppMentionEvent:
-		b.onMention(bt, e, env)
+		b.onMention(bt, e, env, o)
 	case *slackevents.AppHomeOpenedEvent:
 		if e.Tab != "home" {
 			return
 		}
 		bt.add(task{Envelope: env, Req: handlers.Request{
-			Source: handlers.SourceHome, UserID: e.User, ChannelID: e.Channel,
+			Source: handlers.SourceHome, TeamID: o.team, EnterpriseID: o.enterprise,
+			UserID: e.User, ChannelID: e.Channel,
 		}})
+	case *slackevents.AppUninstalledEvent:
+		b.forget(o, "app_uninstalled", env)
+	case *slackevents.TokensRevokedEvent:
+		if len(e.Tokens.Bot) > 0 {
+			b.forget(o, "tokens_revoked", env)
+		}
 	default:
 		b.log.Debug("event ignored", "event", ev.InnerEvent.Type, "envelope_id", env)
 	}
 }
 
-// fromSelf tells the bot's own messages.
-func (b *Bot) fromSelf(user, botID string) bool {
-	return (user != "" && user == b.botUserID) || (botID != "" && botID == b.botID)
+// fromSelf tells the bot's own messages: from its user in the event's
+// workspace, or from the bot of SLACK_BOT_TOKEN.
+func (b *Bot) fromSelf(o origin, user, botID string) bool {
+	return (user != "" && (user == b.botUserID || user == o.botUser)) || (botID != "" && botID == b.botID)
 }
 
-func (b *Bot) onMessage(bt *batch, e *slackevents.MessageEvent, env string) {
+// selfMention is how a message mentions the bot in the event's workspace.
+func (b *Bot) selfMention(o origin) string {
+	if o.botUser != "" {
+		return "<@" + o.botUser + ">"
+	}
+	if b.botUserID != "" {
+		return "<@" + b.botUserID + ">"
+	}
+	return ""
+}
+
+func (b *Bot) onMessage(bt *batch, e *slackevents.MessageEvent, env string, o origin) {
 	msg := e.Message
 	if msg == nil {
 		msg = &slack.Msg{}
@@ -246,7 +270,7 @@ func (b *Bot) onMessage(bt *batch, e *slackevents.MessageEvent, env string) {
 		b.log.Debug("message ignored", "subtype", e.SubType, "envelope_id", env)
 		return
 	}
-	if b.fromSelf(e.User, e.BotID) {
+	if b.fromSelf(o, e.User, e.BotID) {
 		return
 	}
 	if fromBot && !b.cfg.ReplyToBots {
@@ -254,14 +278,15 @@ func (b *Bot) onMessage(bt *batch, e *slackevents.MessageEvent, env string) {
 		return
 	}
 	req := handlers.Request{
-		Source: handlers.SourceMessage, UserID: e.User, ChannelID: e.Channel,
+		Source: handlers.SourceMessage, TeamID: o.team, EnterpriseID: o.enterprise,
+		UserID: e.User, ChannelID: e.Channel,
 		TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text,
 	}
 	j := task{Envelope: env, Files: msg.Files}
 	switch {
 	case e.ChannelType == slackevents.ChannelTypeIM:
 		req.Source = handlers.SourceDM
-	case b.botUserID != "" && strings.Contains(e.Text, "<@"+b.botUserID+">"):
+	case b.selfMention(o) != "" && strings.Contains(e.Text, b.selfMention(o)):
 		// Slack sends an app_mention for this message too; treat both the
 		// same so that whichever comes first is answered.
 		req.Source = handlers.SourceMention
@@ -273,15 +298,16 @@ func (b *Bot) onMessage(bt *batch, e *slackevents.MessageEvent, env string) {
 	bt.add(j)
 }
 
-func (b *Bot) onMention(bt *batch, e *slackevents.AppMentionEvent, env string) {
-	if b.fromSelf(e.User, e.BotID) || e.Edited != nil {
+func (b *Bot) onMention(bt *batch, e *slackevents.AppMentionEvent, env string, o origin) {
+	if b.fromSelf(o, e.User, e.BotID) || e.Edited != nil {
 		return
 	}
 	if e.BotID != "" && !b.cfg.ReplyToBots {
 		return
 	}
 	req := handlers.Request{
-		Source: handlers.SourceMention, UserID: e.User, ChannelID: e.Channel,
+		Source: handlers.SourceMention, TeamID: o.team, EnterpriseID: o.enterprise,
+		UserID: e.User, ChannelID: e.Channel,
 		TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text,
 	}
 	bt.key("msg", e.Channel+"/"+e.TimeStamp)
@@ -308,7 +334,8 @@ func (b *Bot) onInteraction(bt *batch, cb slack.InteractionCallback, env string)
 			ts = cb.MessageTs
 		}
 		bt.add(task{Envelope: env, Files: cb.Message.Files, Req: handlers.Request{
-			Source: handlers.SourceShortcut, UserID: cb.User.ID, ChannelID: cb.Channel.ID,
+			Source: handlers.SourceShortcut, TeamID: cb.Team.ID, EnterpriseID: cb.Enterprise.ID,
+			UserID: cb.User.ID, ChannelID: cb.Channel.ID,
 			TS: ts, ThreadTS: cb.Message.ThreadTimestamp, Text: cb.Message.Text,
 			ResponseURL: cb.ResponseURL,
 		}})
@@ -326,7 +353,8 @@ func (b *Bot) onInteraction(bt *batch, cb slack.InteractionCallback, env string)
 				value = a.SelectedOption.Value
 			}
 			bt.add(task{Envelope: env, Req: handlers.Request{
-				Source: handlers.SourceAction, UserID: cb.User.ID, ChannelID: channel,
+				Source: handlers.SourceAction, TeamID: cb.Team.ID, EnterpriseID: cb.Enterprise.ID,
+				UserID: cb.User.ID, ChannelID: channel,
 				TS: cb.Container.MessageTs, ThreadTS: cb.Container.ThreadTs,
 				ResponseURL: cb.ResponseURL,
 				Action: &handlers.Action{
@@ -359,7 +387,7 @@ func (b *Bot) handle(ctx context.Context, req handlers.Request, env string) (rep
 // parentText fetches the text of a thread's parent message (and of its
 // text files), for a mention inside the thread.
 func (b *Bot) parentText(ctx context.Context, channel, threadTS string) (string, handlers.Cut) {
-	msgs, _, _, err := b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+	msgs, _, _, err := b.apiFor(ctx).GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
 		ChannelID: channel, Timestamp: threadTS, Limit: 1, Inclusive: true,
 	})
 	if err != nil {

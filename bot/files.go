@@ -66,7 +66,7 @@ func (b *Bot) requestText(ctx context.Context, text string, files []slack.File) 
 		}
 		// Events may carry only a stub ({"id":…, "file_access":
 		// "check_file_info"}); files.info has the whole file.
-		info, _, _, err := b.api.GetFileInfoContext(ctx, f.ID, 1, 1)
+		info, _, _, err := b.apiFor(ctx).GetFileInfoContext(ctx, f.ID, 1, 1)
 		if err != nil {
 			b.log.Warn("cannot read file info", "method", "files.info", "file", f.ID, "error", err)
 			continue
@@ -146,7 +146,7 @@ func (b *Bot) download(ctx context.Context, f slack.File, limit int64) (string, 
 	if f.Size > 0 {
 		w.buf.Grow(int(min(int64(f.Size), limit))) // one buffer, no regrowth
 	}
-	err := b.api.GetFileContext(ctx, u, w)
+	err := b.apiFor(ctx).GetFileContext(ctx, u, w)
 	switch {
 	case errors.Is(err, errFull):
 		b.log.Info("file cut at the size limit", "file", f.ID, "size", f.Size, "limit", limit)

@@ -28,6 +28,10 @@ func HTTPMode(appToken, signingSecret string) bool {
 // is a stand-in typed by hand.
 const minSecretLen = 16
 
+// ValidateSigningSecret checks SLACK_SIGNING_SECRET alone, for a bot in HTTP
+// mode whose bot tokens come from installations.
+func ValidateSigningSecret(s string) error { return validateSigningSecret(s) }
+
 func validateSigningSecret(s string) error {
 	switch {
 	case isPlaceholder(s):

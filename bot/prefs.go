@@ -249,11 +249,17 @@ func (p *prefs) SlackLocale(ctx context.Context, userID string) string {
 	if userID == "" {
 		return ""
 	}
-	if v, ok := p.locales.Get(userID); ok {
+	// Keyed by workspace too: a user id is unique within one only, and
+	// users.info must be asked with that workspace's token.
+	api, key := p.api, userID
+	if ws := workspaceFrom(ctx); ws != nil {
+		api, key = ws.api, ws.team+"/"+userID
+	}
+	if v, ok := p.locales.Get(key); ok {
 		return v.(string)
 	}
 	p.mu.Lock()
-	if l, ok := p.inflight[userID]; ok {
+	if l, ok := p.inflight[key]; ok {
 		p.mu.Unlock()
 		select {
 		case <-l.done:
@@ -263,11 +269,11 @@ func (p *prefs) SlackLocale(ctx context.Context, userID string) string {
 		}
 	}
 	l := &lookup{done: make(chan struct{})}
-	p.inflight[userID] = l
+	p.inflight[key] = l
 	p.mu.Unlock()
 
 	ttl := time.Duration(cache.DefaultExpiration)
-	u, err := p.api.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
+	u, err := api.GetUserInfoContext(ctx, userID, slack.GetUserInfoOptionIncludeLocale(true))
 	if err != nil {
 		p.log.Warn("cannot read user's locale", "method", "users.info", "user", userID, "error", err)
 		ttl = localeErrorTTL
@@ -275,11 +281,32 @@ func (p *prefs) SlackLocale(ctx context.Context, userID string) string {
 		l.locale = u.Locale
 	}
 	if ctx.Err() == nil {
-		p.locales.Set(userID, l.locale, ttl)
+		p.locales.Set(key, l.locale, ttl)
 	}
 	p.mu.Lock()
-	delete(p.inflight, userID)
+	delete(p.inflight, key)
 	p.mu.Unlock()
 	close(l.done)
 	return l.locale
+}
+
+// deleteAll forgets every choice in the preferences file (or memory), for
+// the single workspace the app was removed from.
+func (p *prefs) deleteAll() error {
+	p.mem.Clear()
+	if p.db != nil {
+		err := p.db.Update(func(tx *bbolt.Tx) error {
+			if err := tx.DeleteBucket(languagesBucket); err != nil && !errors.Is(err, bbolt.ErrBucketNotFound) {
+				return err
+			}
+			_, err := tx.CreateBucket(languagesBucket)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// After the file: a read in between would cache the old choice again.
+	p.saved.Flush()
+	return nil
 }

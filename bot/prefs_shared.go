@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -56,28 +57,29 @@ func (s *sharedLangs) teamID() string {
 // replica may have changed it), keeping the answer as a fallback: with the
 // store unreachable the last choice read is used, or none.
 func (p *prefs) sharedLanguage(ctx context.Context, userID string) string {
-	team := p.shared.teamID()
+	team := p.teamFor(ctx)
 	if team == "" {
 		return ""
 	}
+	key := team + "/" + userID
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
 	tag, err := p.shared.st.Language(ctx, team, userID)
 	if err != nil {
 		p.log.Warn("cannot read a saved language from the shared store; using the last one read", "user", userID, "error", err)
-		if v, ok := p.saved.Get(userID); ok {
+		if v, ok := p.saved.Get(key); ok {
 			return v.(string)
 		}
 		return ""
 	}
-	p.saved.Set(userID, tag, cache.DefaultExpiration)
+	p.saved.Set(key, tag, cache.DefaultExpiration)
 	return tag
 }
 
 // saveSharedLanguage saves the choice in the store; an error reaches the
 // user ("could not save"), so no choice is lost in silence.
 func (p *prefs) saveSharedLanguage(ctx context.Context, userID, tag string) error {
-	team := p.shared.teamID()
+	team := p.teamFor(ctx)
 	if team == "" {
 		return errors.New("save language: the bot's workspace is not known yet")
 	}
@@ -86,6 +88,30 @@ func (p *prefs) saveSharedLanguage(ctx context.Context, userID, tag string) erro
 	if err := p.shared.st.SetLanguage(ctx, team, userID, tag); err != nil {
 		return err
 	}
-	p.saved.Set(userID, tag, cache.DefaultExpiration)
+	p.saved.Set(team+"/"+userID, tag, cache.DefaultExpiration)
 	return nil
+}
+
+// teamFor is the workspace whose choices a request reads: the request's
+// own (in its context), else the bot's from auth.test.
+func (p *prefs) teamFor(ctx context.Context) string {
+	if ws := workspaceFrom(ctx); ws != nil && ws.team != "" {
+		return ws.team
+	}
+	return p.shared.teamID()
+}
+
+// forgetTeam drops what is cached of a workspace the app was removed
+// from, after its choices were deleted from the store.
+func (p *prefs) forgetTeam(team string) {
+	if team == "" {
+		return
+	}
+	for _, c := range []*cache.Cache{p.saved, p.locales} {
+		for k := range c.Items() {
+			if strings.HasPrefix(k, team+"/") {
+				c.Delete(k)
+			}
+		}
+	}
 }

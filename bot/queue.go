@@ -172,6 +172,12 @@ func (b *Bot) runJob(j job) {
 	defer cancel()
 	c := &cursor{job: &j}
 	for _, t := range j.tasks {
+		ws, err := b.workspaceFor(ctx, t.Req)
+		if err != nil {
+			b.notAnswered(t, err)
+			continue
+		}
+		ctx := withWorkspace(ctx, ws) // every call for the request uses its workspace's token
 		req := b.prepare(ctx, t)
 		start := time.Now()
 		replies := b.handle(ctx, req, t.Envelope)

@@ -35,14 +35,14 @@ func checkable(r handlers.Reply) bool {
 // inThread reports whether the bot already posted r in its thread. An
 // error means the thread could not be read.
 func (b *Bot) inThread(ctx context.Context, r handlers.Reply) (bool, error) {
-	msgs, _, _, err := b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+	msgs, _, _, err := b.apiFor(ctx).GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
 		ChannelID: r.ChannelID, Timestamp: r.ThreadTS, Limit: 1000, Inclusive: true,
 	})
 	if err != nil {
 		return false, err
 	}
 	for _, m := range msgs {
-		if b.fromSelf(m.User, m.BotID) && m.Text == r.Text {
+		if b.fromSelf(selfIn(ctx), m.User, m.BotID) && m.Text == r.Text {
 			return true, nil
 		}
 	}

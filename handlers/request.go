@@ -22,9 +22,13 @@ const (
 
 // Request is one thing a user did, reduced to plain values by package bot.
 type Request struct {
-	Source    Source
-	UserID    string
-	ChannelID string
+	Source Source
+	// TeamID is the workspace the request came from, and EnterpriseID its
+	// Enterprise Grid org (empty outside one). User ids are unique within
+	// a workspace only; package bot answers with that workspace's token.
+	TeamID, EnterpriseID string
+	UserID               string
+	ChannelID            string
 	// TS is the timestamp of the message the request is about (the pasted
 	// bounce, the mention, the DM, the message a shortcut was used on).
 	TS string

@@ -181,15 +181,32 @@ func parseCall(r *http.Request, method string) (Call, string) {
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	c, token := parseCall(r, method)
-	wantPrefix := "xoxb-"
-	if method == "apps.connections.open" {
-		wantPrefix = "xapp-"
-	}
-	if !strings.HasPrefix(token, wantPrefix) {
-		s.record(c)
-		apiError(w, "invalid_auth")
+	switch method {
+	case "oauth.v2.access":
+		// The app's credentials, not a token, authorize it.
+		s.record(oauthRecord(c))
+		if code := s.takeFailure(method); code != "" {
+			apiError(w, code)
+			return
+		}
+		s.oauthAccess(w, c)
 		return
+	case "apps.connections.open":
+		if !strings.HasPrefix(token, "xapp-") {
+			s.record(c)
+			apiError(w, "invalid_auth")
+			return
+		}
+	default:
+		team, code := s.checkToken(token)
+		c.Team = team
+		if code != "" {
+			s.record(c)
+			apiError(w, code)
+			return
+		}
 	}
+	self := s.teamOf(c.Team)
 	switch method {
 	case "chat.postMessage", "chat.postEphemeral", "chat.update":
 		if !s.allow(c.Channel) {
@@ -208,10 +225,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		// the call and sends an event next gets it after the echo.
 		ts = s.NextTS()
 		if !s.opts.Lean {
-			s.remember(c.Channel, histMsg{TS: ts, ThreadTS: c.ThreadTS, User: s.opts.BotUserID, BotID: s.opts.BotID, Text: c.Text})
+			s.remember(c.Channel, histMsg{TS: ts, ThreadTS: c.ThreadTS, User: self.BotUserID, BotID: s.opts.BotID, Text: c.Text})
 		}
 		if s.opts.EchoBotMessages {
-			s.SendMessage(Message{Channel: c.Channel, User: s.opts.BotUserID, BotID: s.opts.BotID, Text: c.Text, TS: ts, ThreadTS: c.ThreadTS})
+			s.SendMessage(Message{Team: c.Team, Channel: c.Channel, User: self.BotUserID, BotID: s.opts.BotID, Text: c.Text, TS: ts, ThreadTS: c.ThreadTS})
 		}
 	}
 	s.record(c)
@@ -226,12 +243,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case "auth.test":
 		writeJSON(w, map[string]any{
 			"ok": true, "url": "https://fake.slack.com/", "team": "Fake", "user": "smtpbot",
-			"team_id": s.opts.TeamID, "user_id": s.opts.BotUserID, "bot_id": s.opts.BotID,
+			"team_id": self.ID, "user_id": self.BotUserID, "bot_id": s.opts.BotID,
 			"is_enterprise_install": false,
 		})
 	case "chat.postMessage":
 		writeJSON(w, map[string]any{"ok": true, "channel": c.Channel, "ts": ts,
-			"message": map[string]any{"type": "message", "text": c.Text, "user": s.opts.BotUserID, "bot_id": s.opts.BotID, "ts": ts}})
+			"message": map[string]any{"type": "message", "text": c.Text, "user": self.BotUserID, "bot_id": s.opts.BotID, "ts": ts}})
 	case "chat.postEphemeral":
 		writeJSON(w, map[string]any{"ok": true, "message_ts": s.NextTS()})
 	case "chat.update":
@@ -246,7 +263,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			apiError(w, "user_not_found")
 			return
 		}
-		user := map[string]any{"id": u.ID, "team_id": s.opts.TeamID, "name": or(u.Name, u.ID), "is_bot": u.IsBot}
+		user := map[string]any{"id": u.ID, "team_id": self.ID, "name": or(u.Name, u.ID), "is_bot": u.IsBot}
 		if c.Params["include_locale"] == "true" && u.Locale != "" {
 			user["locale"] = u.Locale
 		}
@@ -310,8 +327,11 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.Path, "/files/")
 	id, _, _ := strings.Cut(rest, "/")
 	c := Call{Method: "files.download", Time: time.Now(), Params: map[string]string{"file": id}}
+	token, bearer := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	team, bad := s.checkToken(token)
+	c.Team = team
 	s.record(c)
-	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer xoxb-") {
+	if !bearer || bad != "" {
 		http.Redirect(w, r, "/signin?redir="+r.URL.Path, http.StatusFound)
 		return
 	}

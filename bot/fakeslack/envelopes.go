@@ -11,6 +11,9 @@ import (
 // events. Empty fields get defaults: DefaultChannel, channel type
 // "channel", DefaultUser, a fresh TS.
 type Message struct {
+	// Team is the workspace the message is from; Options.TeamID when
+	// empty.
+	Team        string
 	Channel     string
 	ChannelType string // "channel", "group", "im", "mpim"
 	User        string
@@ -25,12 +28,14 @@ type Message struct {
 // Slash is a slash command invocation.
 type Slash struct {
 	Command, Text, User, Channel string // "/smtp" and defaults when empty
+	Team                         string // Options.TeamID when empty
 }
 
 // Shortcut is a message shortcut used on a message.
 type Shortcut struct {
 	CallbackID string // "explain_codes" when empty
 	User       string
+	Team       string  // Options.TeamID when empty
 	Message    Message // the message the shortcut was used on
 }
 
@@ -38,6 +43,7 @@ type Shortcut struct {
 type Action struct {
 	ActionID, BlockID, Value string
 	User, Channel            string
+	Team                     string // Options.TeamID when empty
 	MessageTS, ThreadTS      string
 	Ephemeral                bool // the message holding the button is ephemeral
 	Select                   bool // a static_select choice rather than a button
@@ -192,18 +198,24 @@ func (s *Server) redeliver(envelopeID string) {
 // SendEvent wraps an inner Events API event (any value that marshals to
 // the event's JSON, with its "type") in an event_callback with a fresh
 // event_id, and sends it.
-func (s *Server) SendEvent(inner any) string {
+func (s *Server) SendEvent(inner any) string { return s.sendEventFor("", inner) }
+
+// sendEventFor is SendEvent for an event from the team ("": the fake's
+// own).
+func (s *Server) sendEventFor(team string, inner any) string {
 	now := time.Now()
+	t := s.teamOf(team)
 	return s.envelope("events_api", map[string]any{
-		"token":      "fakeVerificationToken",
-		"team_id":    s.opts.TeamID,
-		"api_app_id": s.opts.AppID,
-		"event":      inner,
-		"type":       "event_callback",
-		"event_id":   s.newID("Ev"),
-		"event_time": now.Unix(),
+		"token":         "fakeVerificationToken",
+		"team_id":       t.ID,
+		"enterprise_id": enterpriseOrNil(t),
+		"api_app_id":    s.opts.AppID,
+		"event":         inner,
+		"type":          "event_callback",
+		"event_id":      s.newID("Ev"),
+		"event_time":    now.Unix(),
 		"authorizations": []map[string]any{{
-			"enterprise_id": nil, "team_id": s.opts.TeamID, "user_id": s.opts.BotUserID,
+			"enterprise_id": enterpriseOrNil(t), "team_id": t.ID, "user_id": t.BotUserID,
 			"is_bot": true, "is_enterprise_install": false,
 		}},
 		"is_ext_shared_channel": false,
@@ -227,7 +239,7 @@ func (s *Server) fillMessage(m Message) Message {
 func (s *Server) messageJSON(typ string, m Message) map[string]any {
 	ev := map[string]any{
 		"type": typ, "text": m.Text, "ts": m.TS, "event_ts": m.TS,
-		"channel": m.Channel, "team": s.opts.TeamID,
+		"channel": m.Channel, "team": s.teamOf(m.Team).ID,
 	}
 	if typ == "message" {
 		ev["channel_type"] = m.ChannelType
@@ -275,7 +287,7 @@ func (s *Server) SendMessage(m Message) string {
 	if !s.opts.Lean {
 		s.remember(m.Channel, histMsg{TS: m.TS, ThreadTS: m.ThreadTS, User: m.User, BotID: m.BotID, Text: m.Text})
 	}
-	return s.SendEvent(s.messageJSON("message", m))
+	return s.sendEventFor(m.Team, s.messageJSON("message", m))
 }
 
 // SendMention sends an app_mention event for the message. Slack sends one
@@ -285,7 +297,7 @@ func (s *Server) SendMention(m Message) string {
 	m = s.fillMessage(m)
 	ev := s.messageJSON("app_mention", m)
 	delete(ev, "subtype")
-	return s.SendEvent(ev)
+	return s.sendEventFor(m.Team, ev)
 }
 
 // SendHomeOpened sends app_home_opened for the user's Home tab.
@@ -296,13 +308,13 @@ func (s *Server) SendHomeOpened(user string) string {
 	})
 }
 
-func (s *Server) team() map[string]any {
-	return map[string]any{"id": s.opts.TeamID, "domain": "fake"}
+func (s *Server) team(id string) map[string]any {
+	return map[string]any{"id": s.teamOf(id).ID, "domain": "fake"}
 }
 
-func (s *Server) user(id string) map[string]any {
+func (s *Server) user(id, team string) map[string]any {
 	id = or(id, DefaultUser)
-	return map[string]any{"id": id, "username": "user" + id, "name": "user" + id, "team_id": s.opts.TeamID}
+	return map[string]any{"id": id, "username": "user" + id, "name": "user" + id, "team_id": s.teamOf(team).ID}
 }
 
 // SendSlash sends a slash command. Its response URL is
@@ -310,12 +322,13 @@ func (s *Server) user(id string) map[string]any {
 func (s *Server) SendSlash(c Slash) string {
 	id := s.envelopeID()
 	payload := map[string]any{
-		"token": "fakeVerificationToken", "team_id": s.opts.TeamID, "team_domain": "fake",
+		"token": "fakeVerificationToken", "team_id": s.teamOf(c.Team).ID, "team_domain": "fake",
 		"channel_id": or(c.Channel, DefaultChannel), "channel_name": "bounces",
 		"user_id": or(c.User, DefaultUser), "user_name": "user",
 		"command": or(c.Command, "/smtp"), "text": c.Text,
 		"api_app_id": s.opts.AppID, "is_enterprise_install": "false",
 		"response_url": s.ResponseURLFor(id), "trigger_id": s.newID("trigger."),
+		"enterprise_id": s.teamOf(c.Team).EnterpriseID,
 	}
 	return s.sendWithID(id, "slash_commands", payload, true)
 }
@@ -350,7 +363,7 @@ func (s *Server) SendShortcut(sc Shortcut) string {
 	}
 	payload := map[string]any{
 		"type": "message_action", "token": "fakeVerificationToken", "action_ts": s.NextTS(),
-		"team": s.team(), "user": s.user(sc.User),
+		"team": s.team(sc.Team), "user": s.user(sc.User, sc.Team),
 		"channel":               map[string]any{"id": m.Channel, "name": "bounces"},
 		"is_enterprise_install": false, "enterprise": nil,
 		"callback_id":  or(sc.CallbackID, "explain_codes"),
@@ -386,9 +399,9 @@ func (s *Server) SendAction(a Action) string {
 		act["value"] = a.Value
 	}
 	payload := map[string]any{
-		"type": "block_actions", "user": s.user(a.User), "api_app_id": s.opts.AppID,
+		"type": "block_actions", "user": s.user(a.User, a.Team), "api_app_id": s.opts.AppID,
 		"token": "fakeVerificationToken", "container": container,
-		"trigger_id": s.newID("trigger."), "team": s.team(), "enterprise": nil,
+		"trigger_id": s.newID("trigger."), "team": s.team(a.Team), "enterprise": nil,
 		"is_enterprise_install": false,
 		"channel":               map[string]any{"id": channel, "name": "bounces"},
 		"state":                 map[string]any{"values": map[string]any{}},

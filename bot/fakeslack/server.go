@@ -11,6 +11,12 @@
 // (see http.go). It is safe for concurrent use and cheap enough to drive
 // thousands of events a second.
 //
+// It also serves OAuth v2 for many workspaces: an authorize page that
+// approves at once for the workspace set by NextInstall, oauth.v2.access
+// (codes, and refresh tokens with Options.TokenLifetime), tokens that are
+// good only for their workspace (each Call says whose token made it), and
+// events, commands and actions from any workspace (the Team fields).
+//
 // Use:
 //
 //	fake := fakeslack.New(fakeslack.Options{})
@@ -23,7 +29,9 @@
 //	calls, err := fake.WaitCalls(ctx, 1, "chat.postMessage")
 //
 // The fake accepts any token of the right kind (xapp- for
-// apps.connections.open, xoxb- for the rest) and never records tokens.
+// apps.connections.open, xoxb- for the rest; made-up xoxb- tokens are
+// Options.TeamID's), refuses the tokens it issued once revoked or
+// expired, and never records tokens.
 // Calls answered with 429 are counted by RateLimited, not recorded.
 package fakeslack
 
@@ -104,6 +112,16 @@ type Options struct {
 	HTTPSenders int
 	// Identities; the Default* constants when empty.
 	BotUserID, BotID, TeamID, AppID string
+	// ClientID and ClientSecret, when set, are the only app credentials
+	// oauth.v2.access accepts.
+	ClientID, ClientSecret string
+	// RedirectURL is where the authorize page sends the browser back when
+	// the link names no redirect_uri (the app's configured one).
+	RedirectURL string
+	// TokenLifetime, when positive, turns token rotation on: bot tokens
+	// from oauth.v2.access ("xoxe.xoxb-…") expire after it and come with a
+	// single-use refresh token.
+	TokenLifetime time.Duration
 	// Logger receives the fake's own diagnostics; discarded when nil.
 	Logger *slog.Logger
 }
@@ -119,6 +137,9 @@ type Call struct {
 	Params map[string]string
 	// Body is the raw body of a JSON request (views.publish, response_url).
 	Body []byte
+	// Team is the workspace of the token the call was made with ("" for
+	// calls without a bot token). The token itself is never recorded.
+	Team string
 	// Common fields, lifted from Params or the body.
 	Channel, ThreadTS, TS, User, Text string
 	Blocks                            json.RawMessage
@@ -191,6 +212,13 @@ type Server struct {
 	files   map[string]File
 	threads map[string][]histMsg // channel + "/" + thread root ts
 	buckets map[string]*bucket
+	// OAuth: workspaces, codes, refresh tokens and the tokens issued.
+	teams      map[string]Team
+	installing string            // the team the authorize page installs in next
+	codes      map[string]string // code -> team
+	refresh    map[string]string // refresh token -> team
+	grants     map[string]grant  // bot token -> what it is good for
+	issued     map[string]int    // team -> tokens issued
 }
 
 // New starts a fake Slack.
@@ -230,6 +258,11 @@ func New(opts Options) *Server {
 		files:       map[string]File{},
 		threads:     map[string][]histMsg{},
 		buckets:     map[string]*bucket{},
+		teams:       map[string]Team{},
+		codes:       map[string]string{},
+		refresh:     map[string]string{},
+		grants:      map[string]grant{},
+		issued:      map[string]int{},
 	}
 	s.seq.Store(100)
 	mux := http.NewServeMux()
@@ -237,6 +270,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/ws", s.serveWS)
 	mux.HandleFunc("/files/", s.serveFile)
 	mux.HandleFunc("/response/", s.serveResponseURL)
+	mux.HandleFunc("/oauth/v2/authorize", s.serveAuthorize)
 	s.srv = httptest.NewServer(mux)
 	go s.dispatch()
 	if opts.SigningSecret != "" {

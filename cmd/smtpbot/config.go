@@ -41,8 +41,11 @@ type config struct {
 	Redis store.RedisOptions
 	// Diagnose configures live DNS checks.
 	Diagnose diagnoseSettings
-	// HTTP is the HTTP listener and HTTP mode.
+	// HTTP is the HTTP listener (HTTP_ADDR: the install pages, and Slack's
+	// requests in HTTP mode) and HTTP mode's signing secret.
 	HTTP httpSettings
+	// Install turns on many workspaces (SLACK_CLIENT_ID and friends).
+	Install installSettings
 }
 
 // withDotEnv returns a getenv that answers from the real environment first
@@ -80,11 +83,15 @@ func loadConfig(getenv func(string) string, langs *locales.Bundle) (config, erro
 		DataDir:   or(getenv("DATA_DIR"), "data"),
 		LogFormat: or(getenv("LOG_FORMAT"), "text"),
 	}
+	httpAddr := strings.TrimSpace(getenv("HTTP_ADDR"))
+	errs := []error{checkHTTPAddr(httpAddr)}
+	var err error
+	if c.Install, err = loadInstallSettings(getenv, httpAddr); err != nil {
+		errs = append(errs, err)
+	}
 	// The bot package owns the rules for token shapes; asking it here makes
 	// a bad token stop start-up with every other mistake listed at once.
-	var errs []error
-	var err error
-	if c.HTTP, err = transportConfig(getenv, c.AppToken, c.BotToken); err != nil {
+	if c.HTTP, err = transportConfig(getenv, c.AppToken, c.BotToken, c.Install.on()); err != nil {
 		errs = append(errs, err)
 	}
 	if c.DefaultLocale, err = defaultLocale(getenv, langs); err != nil {

@@ -31,7 +31,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 const usage = `smtpbot explains SMTP reply codes (RFC 5321) and enhanced status codes (RFC 3463).
 
 Usage:
-  smtpbot                                    run the Slack bot (SLACK_BOT_TOKEN, and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET + HTTP_ADDR)
+  smtpbot                                    run the Slack bot (SLACK_APP_TOKEN, or SLACK_SIGNING_SECRET + HTTP_ADDR; and SLACK_BOT_TOKEN or SLACK_CLIENT_ID)
   smtpbot explain [--lang L] [--json] [TEXT] explain every code in TEXT (a code, a bounce, a log line; stdin when TEXT is - or absent)
   smtpbot compare [--lang L] [--json] A B    compare two codes
   smtpbot codes   [--lang L] [--json]        list every code in the catalog

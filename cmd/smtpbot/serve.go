@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/smtpcodes/smtpbot/bot"
 	"github.com/smtpcodes/smtpbot/handlers"
+	"github.com/smtpcodes/smtpbot/install"
 	"github.com/smtpcodes/smtpbot/store"
 )
 
@@ -43,6 +45,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if dataDir, err = checkDataDir(cfg.DataDir); err != nil {
 			return fmt.Errorf("cannot start the bot:\n%w", err)
 		}
+		if cfg.Install.on() {
+			// Installations and per-workspace choices need a store.Store;
+			// the embedded one keeps them in a file beside smtpbot.db.
+			e, err := store.OpenEmbedded(store.EmbeddedOptions{Path: filepath.Join(dataDir, workspacesFile)})
+			if err != nil {
+				return fmt.Errorf("cannot start the bot:\n%w", err)
+			}
+			defer e.Close()
+			shared = e
+		}
 	} else {
 		r, err := openShared(ctx, cfg.Redis, log)
 		if err != nil {
@@ -55,10 +67,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// The router needs the bot's language preferences and the bot needs a
 	// handler: the closure breaks the cycle.
 	var router *handlers.Router
-	b, err := bot.New(bot.Config{
+	var installs *install.Installations
+	if cfg.Install.on() {
+		installs = install.NewInstallations(shared, cfg.Install.Sealer, install.App{
+			ClientID: cfg.Install.ClientID, ClientSecret: cfg.Install.ClientSecret, APIURL: cfg.APIURL,
+		}, log, nil)
+	}
+	bcfg := bot.Config{
 		AppToken:      cfg.AppToken,
-		BotToken:      cfg.BotToken,
 		SigningSecret: cfg.HTTP.SigningSecret,
+		BotToken:      cfg.BotToken,
 		APIURL:        cfg.APIURL,
 		DataDir:       cfg.DataDir,
 		Store:         shared,
@@ -70,7 +88,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 		ShutdownGrace: cfg.ShutdownTimeout,
 		TakeoverAfter: cfg.TakeoverAfter,
-	}, bot.HandlerFunc(func(ctx context.Context, req handlers.Request) []handlers.Reply {
+	}
+	if installs != nil {
+		bcfg.Installations = installs
+	}
+	b, err := bot.New(bcfg, bot.HandlerFunc(func(ctx context.Context, req handlers.Request) []handlers.Reply {
 		return router.Handle(ctx, req)
 	}))
 	if err != nil {
@@ -88,6 +110,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Diagnose:      handlers.DiagnoseMode(cfg.Diagnose.Mode),
 	}, log)
 	if cfg.HTTP.Addr != "" {
+		// One mux for everything on HTTP_ADDR: Slack's requests in HTTP
+		// mode and the install pages; /healthz and /metrics stay on
+		// METRICS_ADDR.
 		l, err := listen(cfg.HTTP.Addr, log)
 		if err != nil {
 			b.Close()
@@ -95,6 +120,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		if h := b.EventsHandler(); h != nil {
 			l.mux.Handle("POST "+eventsPath, h)
+		}
+		if installs != nil {
+			install.Pages{Installations: installs, States: shared, RedirectURL: cfg.Install.RedirectURL,
+				AuthorizeURL: cfg.Install.AuthorizeURL, Logger: log}.Mount(l.mux)
 		}
 		go l.serve()
 		// After Run: while the bot drains, the listener still answers,
@@ -111,6 +140,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if shared != nil {
 		where = []any{"transport", transport, "store", "redis", "redis_mode", cfg.Redis.Mode()}
 	}
+	if cfg.Install.on() {
+		where = append(where, "workspaces", "many (OAuth install pages on HTTP_ADDR)")
+	}
 	log.Info("starting", append(where, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)...)
 	err = b.Run(ctx)
 	log.Info("stopped")
@@ -124,3 +156,7 @@ func newLogger(w io.Writer, cfg config) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
+
+// workspacesFile holds installations and per-workspace language choices in
+// DATA_DIR when the bot serves many workspaces without REDIS_URL.
+const workspacesFile = "workspaces.db"

@@ -1,0 +1,219 @@
+package install
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/smtpcodes/smtpbot/store"
+)
+
+// State is the part of the shared store this package uses: installations,
+// the team's language choices (deleted on uninstall), claims (single-use
+// states) and locks (one refresh of a token at a time).
+type State interface {
+	store.Installations
+	store.Languages
+	store.Claimer
+	store.Locker
+}
+
+// Installations keeps the installations in the shared store with their
+// tokens encrypted, and hands out a token that is good for a while yet:
+// with token rotation on, a token that expires within RefreshMargin is
+// refreshed first, by one replica at a time. Safe for concurrent use.
+type Installations struct {
+	st   State
+	seal *Sealer
+	app  App
+	log  *slog.Logger
+	now  func() time.Time
+}
+
+// App is the app's OAuth credentials and where to reach Slack.
+type App struct {
+	ClientID, ClientSecret string
+	// APIURL replaces https://slack.com/api/ (the fake Slack in tests).
+	APIURL string
+	// HTTPClient calls oauth.v2.access; http.DefaultClient when nil.
+	HTTPClient *http.Client
+	// RefreshMargin: a rotating token that expires within it is refreshed
+	// before use. 2h when zero, as Bolt does (tokens live 12h).
+	RefreshMargin time.Duration
+}
+
+// NewInstallations keeps installations in st, sealing tokens with seal.
+// now is the clock for token expiry (time.Now when nil).
+func NewInstallations(st State, seal *Sealer, app App, log *slog.Logger, now func() time.Time) *Installations {
+	if app.HTTPClient == nil {
+		app.HTTPClient = http.DefaultClient
+	}
+	if app.RefreshMargin <= 0 {
+		app.RefreshMargin = 2 * time.Hour
+	}
+	if app.APIURL != "" && !strings.HasSuffix(app.APIURL, "/") {
+		app.APIURL += "/"
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Installations{st: st, seal: seal, app: app, log: log, now: now}
+}
+
+func (in *Installations) oauthOptions() []slack.OAuthOption {
+	if in.app.APIURL == "" {
+		return nil
+	}
+	return []slack.OAuthOption{slack.OAuthOptionAPIURL(in.app.APIURL)}
+}
+
+// aad binds a sealed token to its installation.
+func aad(id store.InstallationID) string { return id.EnterpriseID + "/" + id.TeamID }
+
+// Save seals the tokens and saves the installation.
+func (in *Installations) Save(ctx context.Context, inst store.Installation) error {
+	id := inst.ID()
+	var err error
+	if inst.BotToken, err = in.seal.Seal(inst.BotToken, aad(id)); err != nil {
+		return err
+	}
+	if inst.RefreshToken, err = in.seal.Seal(inst.RefreshToken, aad(id)); err != nil {
+		return err
+	}
+	return in.st.PutInstallation(ctx, inst)
+}
+
+// load reads an installation and opens its tokens.
+func (in *Installations) load(ctx context.Context, id store.InstallationID) (store.Installation, error) {
+	inst, err := in.st.Installation(ctx, id)
+	if err != nil {
+		return inst, err
+	}
+	if inst.BotToken, err = in.seal.Open(inst.BotToken, aad(id)); err != nil {
+		return store.Installation{}, err
+	}
+	if inst.RefreshToken, err = in.seal.Open(inst.RefreshToken, aad(id)); err != nil {
+		return store.Installation{}, err
+	}
+	return inst, nil
+}
+
+// Find returns the installation a request from the workspace is answered
+// with: the workspace's own (team, within its org when there is one), or
+// else the org-wide install of its Enterprise Grid org. Its bot token is
+// decrypted and, with rotation on, good for at least RefreshMargin (or
+// until its expiry when the refresh failed). An error wraps
+// store.ErrNotFound when the app is not installed there.
+func (in *Installations) Find(ctx context.Context, enterpriseID, teamID string) (store.Installation, error) {
+	var ids []store.InstallationID
+	if teamID != "" {
+		ids = append(ids, store.InstallationID{EnterpriseID: enterpriseID, TeamID: teamID})
+	}
+	if enterpriseID != "" {
+		ids = append(ids, store.InstallationID{EnterpriseID: enterpriseID})
+	}
+	if len(ids) == 0 {
+		return store.Installation{}, fmt.Errorf("install: a request without a team or an org: %w", store.ErrNotFound)
+	}
+	for _, id := range ids {
+		inst, err := in.load(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return inst, err
+		}
+		return in.fresh(ctx, inst)
+	}
+	return store.Installation{}, fmt.Errorf("install: no installation for team %q (org %q): %w", teamID, enterpriseID, store.ErrNotFound)
+}
+
+// needsRefresh tells a rotating token close to its expiry.
+func (in *Installations) needsRefresh(inst store.Installation) bool {
+	return inst.RefreshToken != "" && !inst.ExpiresAt.IsZero() &&
+		inst.ExpiresAt.Sub(in.now()) < in.app.RefreshMargin
+}
+
+// refreshLockTTL bounds one refresh (one oauth.v2.access call and one
+// write); a replica that dies holding the lock holds up the others no
+// longer.
+const refreshLockTTL = 30 * time.Second
+
+// fresh refreshes inst's token when it is close to expiry. One replica
+// refreshes; the others wait for the lock, then read the token it saved:
+// Slack invalidates a refresh token once used, so two refreshes at once
+// would leave one replica with a token that no longer works.
+func (in *Installations) fresh(ctx context.Context, inst store.Installation) (store.Installation, error) {
+	if !in.needsRefresh(inst) {
+		return inst, nil
+	}
+	id := inst.ID()
+	unlock, err := in.st.Lock(ctx, "token-refresh:"+aad(id), refreshLockTTL)
+	if err != nil {
+		return in.stale(inst, fmt.Errorf("lock for a token refresh: %w", err))
+	}
+	defer func() {
+		if err := unlock(context.WithoutCancel(ctx)); err != nil {
+			in.log.Warn("token refresh lock not released cleanly", "team", id.TeamID, "enterprise", id.EnterpriseID, "error", err)
+		}
+	}()
+	// Another replica may have refreshed it while this one waited.
+	if inst, err = in.load(ctx, id); err != nil {
+		return inst, err
+	}
+	if !in.needsRefresh(inst) {
+		return inst, nil
+	}
+	res, err := slack.RefreshOAuthV2TokenContext(ctx, in.app.HTTPClient, in.app.ClientID, in.app.ClientSecret,
+		inst.RefreshToken, in.oauthOptions()...)
+	if err != nil {
+		return in.stale(inst, fmt.Errorf("oauth.v2.access (refresh): %w", err))
+	}
+	inst.BotToken = res.AccessToken
+	if res.RefreshToken != "" {
+		inst.RefreshToken = res.RefreshToken
+	}
+	inst.ExpiresAt = in.now().Add(time.Duration(res.ExpiresIn) * time.Second)
+	if err := in.Save(ctx, inst); err != nil {
+		// The new token works; the saved refresh token is spent. Say so:
+		// the next refresh will fail and the workspace must reinstall.
+		in.log.Error("refreshed token not saved; the workspace may have to reinstall the app once it expires",
+			"team", id.TeamID, "enterprise", id.EnterpriseID, "error", err)
+		return inst, nil
+	}
+	in.log.Info("bot token refreshed", "team", id.TeamID, "enterprise", id.EnterpriseID, "expires_at", inst.ExpiresAt)
+	return inst, nil
+}
+
+// stale is what a failed refresh leaves: the old token while it works,
+// an error once it has expired.
+func (in *Installations) stale(inst store.Installation, err error) (store.Installation, error) {
+	id := inst.ID()
+	if in.now().Before(inst.ExpiresAt) {
+		in.log.Warn("bot token not refreshed; using it until it expires", "team", id.TeamID,
+			"enterprise", id.EnterpriseID, "expires_at", inst.ExpiresAt, "error", err)
+		return inst, nil
+	}
+	return store.Installation{}, fmt.Errorf("install: the bot token of team %q expired and was not refreshed: %w", id.TeamID, err)
+}
+
+// Uninstall forgets an installation (a workspace's, or an org-wide one
+// when id.TeamID is empty) and the language choices of the workspace's
+// users. Package bot calls it on app_uninstalled, and on tokens_revoked
+// for the bot's token.
+func (in *Installations) Uninstall(ctx context.Context, id store.InstallationID) error {
+	err := in.st.DeleteInstallation(ctx, id)
+	if id.TeamID != "" {
+		err = errors.Join(err, in.st.DeleteTeamLanguages(ctx, id.TeamID))
+	}
+	return err
+}
