@@ -78,6 +78,8 @@ type Bot struct {
 	gate  *reconnectGate
 	prefs *prefs
 	seen  *dedupe
+	// status is the bot's health and the metrics' view of it.
+	status *status
 
 	// Set by auth.test before the event loop starts.
 	botUserID, botID string
@@ -139,6 +141,8 @@ func New(cfg Config, h Handler) (*Bot, error) {
 		seen:  newDedupe(cfg.EventTTL, cfg.DedupeWindow, cfg.Now).sharedIn(cfg.Store, log),
 		late:  make(chan string, lateAcks),
 	}
+	b.status = newStatus(cfg.Observer)
+	b.seen.observedBy(cfg.Observer)
 	b.workCtx, b.stopWork = context.WithCancel(context.Background())
 	b.pool = newPool(cfg.Workers, cfg.MaxPending, b.runJob)
 	return b, nil
@@ -203,6 +207,7 @@ func (b *Bot) loop(ctx context.Context, sockDone <-chan error) (bool, error) {
 		case err := <-sockDone:
 			return true, err
 		case evt := <-b.sm.Events:
+			b.observeEvent(evt)
 			b.onEvent(evt)
 		}
 	}
@@ -283,6 +288,8 @@ func fatalAuthError(err error) bool {
 // drain waits for the requests in flight, at most ShutdownGrace, then
 // drops the rest and says how many.
 func (b *Bot) drain() {
+	b.status.stopping.Store(true)
+	b.status.connected.Store(false)
 	if n := b.pool.pendingCount(); n > 0 {
 		b.log.Info("stopping; finishing the requests in flight", "requests", n, "shutdown_timeout", b.cfg.ShutdownGrace)
 	}
@@ -291,6 +298,9 @@ func (b *Bot) drain() {
 	} else {
 		b.log.Warn("stopped; requests still in flight at the shutdown timeout were dropped",
 			"dropped", left, "shutdown_timeout", b.cfg.ShutdownGrace)
+		for range left {
+			b.cfg.Observer.Dropped("shutdown")
+		}
 	}
 	b.stopWork()
 	b.pool.stop(2 * time.Second)

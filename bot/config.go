@@ -79,6 +79,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// Now is the clock for the reply dedupe window; time.Now when nil.
 	Now func() time.Time
+	// Observer is told what the bot does (package metrics implements it);
+	// nil observes nothing.
+	Observer Observer
 }
 
 // Where to get the tokens, for the errors New returns.
@@ -174,6 +177,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
 	}
 	return c
 }

@@ -358,6 +358,7 @@ func laneKey(r handlers.Request) string {
 
 func (b *Bot) submit(j job) {
 	if !b.pool.submit(laneKey(j.req), j) {
+		b.cfg.Observer.Dropped("queue_full")
 		b.log.Warn("too many requests waiting; request dropped",
 			"source", j.req.Source, "channel", j.req.ChannelID, "envelope_id", j.envelopeID)
 	}
@@ -389,6 +390,7 @@ func (b *Bot) runJob(j job) {
 // silence.
 func (b *Bot) handle(ctx context.Context, req handlers.Request, env string) (replies []handlers.Reply) {
 	defer b.recovered("handler", "source", req.Source, "channel", req.ChannelID, "envelope_id", env)
+	defer b.observeHandled(req.Source, time.Now())
 	return b.h.Handle(ctx, req)
 }
 

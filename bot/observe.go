@@ -1,6 +1,16 @@
 package bot
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/smtpcodes/smtpbot/handlers"
+)
 
 // Observer is told what the bot does, for metrics. Its methods are called
 // on the bot's hot paths, so they must be cheap and safe for concurrent
@@ -8,21 +18,25 @@ import "time"
 // a Web API method, an outcome): never user text, a channel or an address.
 type Observer interface {
 	// EnvelopeReceived counts one Socket Mode envelope of a type:
-	// events_api, slash_commands, interactive, hello, disconnect, ...
+	// events_api, slash_commands, interactive, hello, error_bad_message.
 	EnvelopeReceived(kind string)
 	// Acked records one ack and how long after the envelope was read it
-	// was written.
+	// was handed to the socket.
 	Acked(latency time.Duration)
-	// Deduplicated counts a request not answered again because it was a
-	// redelivery: "event", "trigger" or "message".
+	// Deduplicated counts a request or reply not handled again because it
+	// was seen before: "event" (a redelivered event_id), "trigger" (a
+	// redelivered slash command or action), "message" (a message seen as
+	// both message and app_mention, or redelivered), "malformed" (an
+	// undecodable envelope sent again) or "thread" (the same reply already
+	// in the thread).
 	Deduplicated(kind string)
 	// Handled records how long the handler took for one request of a
 	// source (slash, dm, message, ...): reading the text, looking the codes
 	// up and rendering the reply.
 	Handled(source string, d time.Duration)
-	// ReplyPosted counts one Web API call that delivered a reply, by
-	// method (chat.postMessage, chat.postEphemeral, response_url, ...) and
-	// outcome ("ok" or "error").
+	// ReplyPosted counts one reply delivered or given up on, by method
+	// (chat.postMessage, chat.postEphemeral, chat.update, views.publish,
+	// response_url) and outcome ("ok" or "error").
 	ReplyPosted(method, outcome string)
 	// RateLimited records one HTTP 429 and the time waited for it.
 	RateLimited(wait time.Duration)
@@ -31,6 +45,9 @@ type Observer interface {
 	Dropped(reason string)
 	// Reconnected counts a new Socket Mode connection after the first.
 	Reconnected()
+	// StoreFailed counts a call to the shared store that failed, by
+	// operation: "claim" (the dedupe then fails open and answers).
+	StoreFailed(op string)
 }
 
 // nopObserver is the Observer of a bot without metrics.
@@ -44,3 +61,127 @@ func (nopObserver) ReplyPosted(string, string)    {}
 func (nopObserver) RateLimited(time.Duration)     {}
 func (nopObserver) Dropped(string)                {}
 func (nopObserver) Reconnected()                  {}
+func (nopObserver) StoreFailed(string)            {}
+
+// maxAckClock bounds the envelopes whose arrival is remembered for the ack
+// latency: an envelope that is never acked (its request dropped) must not
+// hold memory for ever.
+const maxAckClock = 10000
+
+// status is what the bot knows of its own health, and the arrival times
+// of envelopes not acked yet.
+type status struct {
+	obs       Observer
+	connected atomic.Bool
+	everUp    atomic.Bool // a connection opened once: the next is a reconnect
+	stopping  atomic.Bool
+
+	mu      sync.Mutex
+	arrived map[string]time.Time // envelope id → when the loop read it
+}
+
+func newStatus(obs Observer) *status {
+	return &status{obs: obs, arrived: map[string]time.Time{}}
+}
+
+// observeEvent runs on the event loop for every event of the socketmode
+// client, before it is handled: it counts envelopes, notes when each was
+// read, and follows the connection's state.
+func (b *Bot) observeEvent(evt socketmode.Event) {
+	s := b.status
+	switch evt.Type {
+	case socketmode.EventTypeConnected:
+		s.connected.Store(true)
+		if s.everUp.Swap(true) {
+			s.obs.Reconnected()
+		}
+		return
+	case socketmode.EventTypeConnecting, socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+		// Each attempt to connect starts with "connecting": the previous
+		// connection, if any, is gone.
+		s.connected.Store(false)
+		return
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		return
+	}
+	s.obs.EnvelopeReceived(string(evt.Type))
+	if evt.Request != nil && evt.Request.EnvelopeID != "" {
+		s.mu.Lock()
+		if len(s.arrived) >= maxAckClock {
+			clear(s.arrived)
+		}
+		s.arrived[evt.Request.EnvelopeID] = time.Now()
+		s.mu.Unlock()
+	}
+}
+
+// acked records the ack of an envelope and its latency since it was read.
+func (b *Bot) acked(envelopeID string) {
+	s := b.status
+	s.mu.Lock()
+	at, ok := s.arrived[envelopeID]
+	delete(s.arrived, envelopeID)
+	s.mu.Unlock()
+	var d time.Duration
+	if ok {
+		d = time.Since(at)
+	}
+	s.obs.Acked(d)
+}
+
+// Ready says whether the bot can do its job: "" while it is connected to
+// Slack and its workers keep up, else why not. It backs /healthz.
+func (b *Bot) Ready() string {
+	s := b.status
+	switch {
+	case s.stopping.Load():
+		return "shutting down"
+	case !s.connected.Load():
+		return "not connected to Slack"
+	}
+	if n, max := b.pool.pendingCount(), b.cfg.MaxPending; n >= max {
+		return fmt.Sprintf("worker pool saturated: %d requests queued or running, the most it takes (new ones are dropped)", n)
+	}
+	return ""
+}
+
+// QueueDepth is how many requests are queued or being handled.
+func (b *Bot) QueueDepth() int { return b.pool.pendingCount() }
+
+// observedBy makes the dedupe count what it drops and the store failures.
+func (d *dedupe) observedBy(obs Observer) *dedupe {
+	d.obs = obs
+	if d.shared != nil {
+		d.shared.obs = obs
+	}
+	return d
+}
+
+// dedupeKind is the metric label of a dedupe key: the word before its
+// first "/" ("event", "trigger", "msg", "bad"), never the id after it.
+func dedupeKind(key string) string {
+	kind, _, _ := strings.Cut(key, "/")
+	switch kind {
+	case "event", "trigger":
+		return kind
+	case "msg":
+		return "message"
+	case "bad":
+		return "malformed"
+	}
+	return "other"
+}
+
+// outcome is the metric label of an error.
+func outcome(err error) string {
+	if err != nil {
+		return "error"
+	}
+	return "ok"
+}
+
+// observeHandled records the handler's time for a request; use as
+// defer b.observeHandled(req.Source, time.Now()).
+func (b *Bot) observeHandled(source handlers.Source, start time.Time) {
+	b.cfg.Observer.Handled(string(source), time.Since(start))
+}

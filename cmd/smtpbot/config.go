@@ -39,6 +39,8 @@ type config struct {
 	Redis store.RedisOptions
 	// Diagnose configures live DNS checks.
 	Diagnose diagnoseSettings
+	// MetricsAddr is where /healthz and /metrics listen; empty for none.
+	MetricsAddr string
 }
 
 // withDotEnv returns a getenv that answers from the real environment first
@@ -113,6 +115,9 @@ func loadConfig(getenv func(string) string, langs *locales.Bundle) (config, erro
 		errs = append(errs, err)
 	}
 	if c.Diagnose, err = loadDiagnoseSettings(getenv); err != nil {
+		errs = append(errs, err)
+	}
+	if c.MetricsAddr, err = metricsAddr(getenv); err != nil {
 		errs = append(errs, err)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {

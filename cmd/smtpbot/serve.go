@@ -51,6 +51,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		shared = r
 	}
 
+	obs := newObservers(cfg)
+
 	// The router needs the bot's language preferences and the bot needs a
 	// handler: the closure breaks the cycle.
 	var router *handlers.Router
@@ -65,6 +67,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxFileBytes: cfg.MaxFileBytes,
 		Workers:      cfg.Workers,
 		Logger:       log,
+		Observer:     obs.bot(),
 
 		ShutdownGrace: cfg.ShutdownTimeout,
 	}, bot.HandlerFunc(func(ctx context.Context, req handlers.Request) []handlers.Reply {
@@ -73,7 +76,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	diag, err := cfg.Diagnose.newDiagnoser(log)
+	diag, err := cfg.Diagnose.newDiagnoser(log, obs.diagnose())
 	if err != nil {
 		return err
 	}
@@ -87,6 +90,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	where := []any{"data_dir", dataDir}
 	if shared != nil {
 		where = []any{"store", "redis", "redis_mode", cfg.Redis.Mode()}
+	}
+	// /healthz and /metrics outlive ctx until Run returns: through the
+	// drain, health says "shutting down" and the metrics can be read.
+	mctx, stopMetrics := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopMetrics()
+	if err := obs.serve(mctx, cfg.MetricsAddr, b, log); err != nil {
+		b.Close()
+		return fmt.Errorf("cannot start the bot:\n%w", err)
 	}
 	log.Info("starting", append(where, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)...)
 	err = b.Run(ctx)
