@@ -32,6 +32,11 @@ type Provider struct {
 	// evidence: a recipient address at gmail.com says nothing about which
 	// server wrote the reply.
 	Domains []string
+	// Names are what people call the provider when they ask about it
+	// ("from gmail", "outlook says"), lowercase. A person's words name the
+	// provider they mean; they are never evidence of which server wrote a
+	// pasted text.
+	Names []string
 
 	rules []rule
 }

@@ -14,6 +14,7 @@ import (
 type providerJSON struct {
 	ID         string     `json:"id"`
 	Name       string     `json:"name"`
+	Names      []string   `json:"names"`
 	Docs       string     `json:"docs"`
 	Markers    []string   `json:"markers"`
 	Words      []string   `json:"words"`
@@ -70,8 +71,13 @@ func parseProviders(data []byte) ([]*Provider, error) {
 				}
 			}
 		}
+		for _, n := range rp.Names {
+			if n == "" || n != strings.ToLower(n) || strings.TrimSpace(n) != n {
+				return nil, fmt.Errorf("provider %s: name %q: lowercase, no outer spaces", rp.ID, n)
+			}
+		}
 		p := &Provider{ID: rp.ID, Name: rp.Name, Docs: rp.Docs, Markers: rp.Markers, Words: rp.Words,
-			Subdomains: rp.Subdomains, Domains: rp.Domains}
+			Subdomains: rp.Subdomains, Domains: rp.Domains, Names: rp.Names}
 		for _, rr := range rp.Meanings {
 			r, err := parseRule(rr)
 			if err != nil {
