@@ -33,7 +33,7 @@ func TestFromBounce(t *testing.T) {
 		// "Client host [192.0.2.7]" is the sender.
 		{"dnsbl-listed.txt", Targets{Recipient: "corp.test", IP: ip("192.0.2.7"), Lists: []string{"bl.fake-dnsbl.test"}}, NeedReputation},
 		// A known list is not repeated among the named ones.
-		{"spamhaus-refused.txt", Targets{Recipient: "corp.test", IP: ip("192.0.2.8")}, NeedReputation},
+		{"spamhaus-refused.txt", Targets{Recipient: "corp.test", IP: ip("192.0.2.8"), Lists: []string{"zen.spamhaus.org"}}, NeedReputation},
 		{"tls.txt", Targets{Recipient: "tls.test"}, NeedTLS},
 	}
 	for _, tt := range tests {
