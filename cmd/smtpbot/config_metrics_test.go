@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"io"
+	"net"
 	"strings"
 	"testing"
 )
@@ -51,13 +53,32 @@ func TestHealthURL(t *testing.T) {
 	}
 }
 
-// healthcheck without METRICS_ADDR or --url is a usage error that says
-// what to set.
+// healthcheck without METRICS_ADDR or --url says what to set, and exits 1,
+// not 2: Docker reserves a health check's exit status 2.
 func TestHealthcheckNeedsAnAddress(t *testing.T) {
 	var out, errOut strings.Builder
 	err := run(t.Context(), []string{"healthcheck"}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
 	var code exitCode
-	if !errors.As(err, &code) || code != 2 || !strings.Contains(err.Error(), "METRICS_ADDR") {
-		t.Errorf("err = %v, want a usage error (exit 2) naming METRICS_ADDR", err)
+	if !errors.As(err, &code) || code != 1 || !strings.Contains(err.Error(), "METRICS_ADDR") {
+		t.Errorf("err = %v, want exit 1 and an error naming METRICS_ADDR", err)
+	}
+}
+
+// A METRICS_ADDR already taken stops start-up, naming the variable, before
+// the bot connects.
+func TestMetricsAddrInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	env := map[string]string{
+		"SLACK_APP_TOKEN": goodAppToken, "SLACK_BOT_TOKEN": goodBotToken,
+		"SLACK_API_URL": "http://127.0.0.1:1/api/", "DATA_DIR": t.TempDir(),
+		"METRICS_ADDR": ln.Addr().String(), "LOG_LEVEL": "error",
+	}
+	err = run(t.Context(), []string{"--env-file", "testdata/empty.env"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "METRICS_ADDR "+ln.Addr().String()) {
+		t.Errorf("err = %v, want one naming METRICS_ADDR and the address", err)
 	}
 }

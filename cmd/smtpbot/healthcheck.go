@@ -18,8 +18,22 @@ const healthTimeout = 3 * time.Second
 // healthcheck asks a running bot's /healthz and exits 0 when it answers 200,
 // 1 otherwise, printing the bot's reason. It is for health checks of
 // containers built from scratch, which have no curl or wget:
-// ["CMD", "/smtpbot", "healthcheck"] in compose.yaml.
+// ["CMD", "/smtpbot", "healthcheck"] in compose.yaml. A usage mistake exits
+// 1 too: Docker reserves a health check's exit status 2.
 func healthcheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if err := askHealth(ctx, args, getenv, stdout, stderr); err != nil {
+		return healthError{err}
+	}
+	return nil
+}
+
+// healthError exits 1, whatever the error inside would exit with.
+type healthError struct{ err error }
+
+func (e healthError) Error() string   { return e.err.Error() }
+func (e healthError) Unwrap() []error { return []error{exitCode(1), e.err} }
+
+func askHealth(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
 	url := fs.String("url", "", "the URL to ask (default: /healthz on 127.0.0.1 at the port of $METRICS_ADDR)")
 	fs.Usage = func() {
