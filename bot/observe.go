@@ -25,7 +25,7 @@ type Observer interface {
 	Acked(latency time.Duration)
 	// Deduplicated counts a request or reply not handled again because it
 	// was seen before: "event" (a redelivered event_id), "trigger" (a
-	// redelivered slash command or action), "message" (a message seen as
+	// redelivered slash command or action), "msg" (a message seen as
 	// both message and app_mention, or redelivered), "malformed" (an
 	// undecodable envelope sent again) or "thread" (the same reply already
 	// in the thread).
@@ -46,8 +46,17 @@ type Observer interface {
 	// Reconnected counts a new Socket Mode connection after the first.
 	Reconnected()
 	// StoreFailed counts a call to the shared store that failed, by
-	// operation: "claim" (the dedupe then fails open and answers).
+	// operation: "claim" (the dedupe then fails open and answers) or
+	// "queue" (the request is then run where it was received).
 	StoreFailed(op string)
+	// JobTakenOver counts a request this replica took over from one that
+	// held it and stopped working on it (it died, or stalled past
+	// Config.TakeoverAfter).
+	JobTakenOver()
+	// ReplyRepeated counts a reply posted again after a takeover because
+	// the replica that held the job died while posting it: it may be in
+	// Slack twice. After a kill these are the only duplicates.
+	ReplyRepeated()
 }
 
 // nopObserver is the Observer of a bot without metrics.
@@ -62,6 +71,8 @@ func (nopObserver) RateLimited(time.Duration)     {}
 func (nopObserver) Dropped(string)                {}
 func (nopObserver) Reconnected()                  {}
 func (nopObserver) StoreFailed(string)            {}
+func (nopObserver) JobTakenOver()                 {}
+func (nopObserver) ReplyRepeated()                {}
 
 // maxAckClock bounds the envelopes whose arrival is remembered for the ack
 // latency: an envelope that is never acked (its request dropped) must not
@@ -162,10 +173,8 @@ func (d *dedupe) observedBy(obs Observer) *dedupe {
 func dedupeKind(key string) string {
 	kind, _, _ := strings.Cut(key, "/")
 	switch kind {
-	case "event", "trigger":
+	case "event", "trigger", "msg":
 		return kind
-	case "msg":
-		return "message"
 	case "bad":
 		return "malformed"
 	}

@@ -40,6 +40,8 @@ func (r *recorder) ReplyPosted(method, outcome string)     { r.add("reply " + me
 func (r *recorder) Dropped(reason string)                  { r.add("dropped " + reason) }
 func (r *recorder) Reconnected()                           { r.add("reconnect") }
 func (r *recorder) StoreFailed(op string)                  { r.add("store " + op) }
+func (r *recorder) JobTakenOver()                          { r.add("taken over") }
+func (r *recorder) ReplyRepeated()                         { r.add("repeated") }
 func (r *recorder) RateLimited(wait time.Duration) {
 	r.add("429")
 	r.mu.Lock()

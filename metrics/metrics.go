@@ -22,9 +22,11 @@ type Metrics struct {
 	limitWait   prometheus.Counter
 	dropped     *prometheus.CounterVec
 	reconnects  prometheus.Counter
-	storeErrors *prometheus.CounterVec
 	lookups     *prometheus.CounterVec
 	lookupTimes prometheus.Histogram
+	storeFails  *prometheus.CounterVec
+	takenOver   prometheus.Counter
+	repeated    prometheus.Counter
 }
 
 // New builds the metrics, with the Go runtime's and the process's own.
@@ -56,15 +58,20 @@ func New() *Metrics {
 		Help: "Requests acked but never answered, by reason."}, []string{"reason"})
 	m.reconnects = prometheus.NewCounter(prometheus.CounterOpts{Name: "smtpbot_reconnects_total",
 		Help: "Socket Mode connections opened after the first."})
-	m.storeErrors = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "smtpbot_store_errors_total",
-		Help: "Calls to the shared store (REDIS_URL) that failed, by operation; a failed claim answers without dedupe."}, []string{"op"})
 	m.lookups = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "smtpbot_diagnosis_lookups_total",
 		Help: "DNS lookups asked by diagnoses, by check and outcome (cached ones included)."}, []string{"check", "outcome"})
 	m.lookupTimes = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "smtpbot_diagnosis_seconds",
 		Help:    "Time of a whole diagnosis.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2, 3, 5}})
+	m.storeFails = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "smtpbot_store_failures_total",
+		Help: "Calls to the shared store that failed, by operation."}, []string{"op"})
+	m.takenOver = prometheus.NewCounter(prometheus.CounterOpts{Name: "smtpbot_jobs_taken_over_total",
+		Help: "Requests taken over from a replica that held them and stopped working on them."})
+	m.repeated = prometheus.NewCounter(prometheus.CounterOpts{Name: "smtpbot_replies_repeated_total",
+		Help: "Replies posted again after a takeover because the replica that held them died while posting: possible duplicates."})
 	for _, c := range []prometheus.Collector{m.envelopes, m.acks, m.ackLatency, m.dedupes, m.handle, m.replies,
-		m.limited, m.limitWait, m.dropped, m.reconnects, m.storeErrors, m.lookups, m.lookupTimes} {
+		m.limited, m.limitWait, m.dropped, m.reconnects, m.lookups, m.lookupTimes,
+		m.storeFails, m.takenOver, m.repeated} {
 		f(c)
 	}
 	return m
@@ -115,7 +122,13 @@ func (m *Metrics) Dropped(reason string) { m.dropped.WithLabelValues(reason).Inc
 func (m *Metrics) Reconnected() { m.reconnects.Inc() }
 
 // StoreFailed implements bot.Observer.
-func (m *Metrics) StoreFailed(op string) { m.storeErrors.WithLabelValues(op).Inc() }
+func (m *Metrics) StoreFailed(op string) { m.storeFails.WithLabelValues(op).Inc() }
+
+// JobTakenOver implements bot.Observer.
+func (m *Metrics) JobTakenOver() { m.takenOver.Inc() }
+
+// ReplyRepeated implements bot.Observer.
+func (m *Metrics) ReplyRepeated() { m.repeated.Inc() }
 
 // Lookup implements diagnose.Observer: one DNS lookup of a diagnosis check
 // ("mx", "spf", ...) and its outcome ("ok", "nodata", "nxdomain", "cached",
