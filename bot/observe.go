@@ -150,14 +150,24 @@ func (b *Bot) Ready() string {
 	case !s.connected.Load():
 		return "not connected to Slack"
 	}
-	if n, max := b.pool.pendingCount(), b.cfg.MaxPending; n >= max {
+	if n, full := b.saturation(); full {
 		return fmt.Sprintf("worker pool saturated: %d requests queued or running, the most it takes (new ones are dropped)", n)
 	}
 	return ""
 }
 
 // QueueDepth is how many requests are queued or being handled.
-func (b *Bot) QueueDepth() int { return b.pool.pendingCount() }
+func (b *Bot) QueueDepth() int {
+	n, _ := b.saturation()
+	return n
+}
+
+// saturation is how many requests are queued or being handled, and
+// whether that is as many as the bot takes: the next one would be dropped.
+func (b *Bot) saturation() (int, bool) {
+	n := b.pool.pendingCount()
+	return n, n >= b.cfg.MaxPending
+}
 
 // observedBy makes the dedupe count what it drops and the store failures.
 func (d *dedupe) observedBy(obs Observer) *dedupe {
