@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 // providerJSON is the form of one provider in data/providers.json.
@@ -137,7 +139,7 @@ func parseRule(rr ruleJSON) (rule, error) {
 	}
 	if rr.Tag != "" {
 		for i := 0; i < len(rr.Tag); i++ {
-			if !isAlnum(rr.Tag[i]) {
+			if !ascii.IsAlnum(rr.Tag[i]) {
 				return r, fmt.Errorf("tag %q: letters and digits only, without brackets", rr.Tag)
 			}
 		}
@@ -192,7 +194,7 @@ func checkMark(s string) error {
 		if s[i] < ' ' || s[i] == 0x7f {
 			return fmt.Errorf("%q: no control characters", s)
 		}
-		letter = letter || isAlpha(s[i])
+		letter = letter || ascii.IsAlpha(s[i])
 	}
 	if !letter {
 		return fmt.Errorf("%q: a mark needs a letter (Detect skips texts without one)", s)
