@@ -83,6 +83,7 @@ const maxAckClock = 10000
 // of envelopes not acked yet.
 type status struct {
 	obs       Observer
+	timed     bool // obs is not the no-op: keep the arrival times
 	connected atomic.Bool
 	everUp    atomic.Bool // a connection opened once: the next is a reconnect
 	stopping  atomic.Bool
@@ -92,7 +93,8 @@ type status struct {
 }
 
 func newStatus(obs Observer) *status {
-	return &status{obs: obs, arrived: map[string]time.Time{}}
+	_, nop := obs.(nopObserver)
+	return &status{obs: obs, timed: !nop, arrived: map[string]time.Time{}}
 }
 
 // observeEvent runs on the event loop for every event of the socketmode
@@ -116,7 +118,7 @@ func (b *Bot) observeEvent(evt socketmode.Event) {
 		return
 	}
 	s.obs.EnvelopeReceived(string(evt.Type))
-	if evt.Request != nil && evt.Request.EnvelopeID != "" {
+	if s.timed && evt.Request != nil && evt.Request.EnvelopeID != "" {
 		s.mu.Lock()
 		if len(s.arrived) >= maxAckClock {
 			clear(s.arrived)
@@ -129,6 +131,9 @@ func (b *Bot) observeEvent(evt socketmode.Event) {
 // acked records the ack of an envelope and its latency since it was read.
 func (b *Bot) acked(envelopeID string) {
 	s := b.status
+	if !s.timed {
+		return
+	}
 	s.mu.Lock()
 	at, ok := s.arrived[envelopeID]
 	delete(s.arrived, envelopeID)
