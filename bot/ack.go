@@ -27,6 +27,7 @@ func (b *Bot) ack(envelopeID string) {
 	cancel()
 	switch {
 	case err == nil:
+		b.acked(envelopeID)
 	case errors.Is(err, context.DeadlineExceeded):
 		select {
 		case b.late <- envelopeID:
@@ -46,7 +47,10 @@ func (b *Bot) runAcker(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case id := <-b.late:
-			if err := b.sm.AckCtx(ctx, id, nil); err != nil && ctx.Err() == nil {
+			err := b.sm.AckCtx(ctx, id, nil)
+			if err == nil {
+				b.acked(id)
+			} else if ctx.Err() == nil {
 				b.log.Warn("ack failed", "envelope_id", id, "error", err)
 			}
 		}

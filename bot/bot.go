@@ -94,6 +94,8 @@ type Bot struct {
 	events *eventsHandler
 	prefs  *prefs
 	seen   *dedupe
+	// status is the bot's health and the metrics' view of it.
+	status *status
 
 	// Set by auth.test before the event loop starts; empty without
 	// SLACK_BOT_TOKEN (then each installation says its bot user).
@@ -191,6 +193,8 @@ func New(cfg Config, h Handler) (*Bot, error) {
 	} else {
 		b.sm = newSocketClient(cfg, opts, gate, log)
 	}
+	b.status = newStatus(cfg.Observer)
+	b.seen.observedBy(cfg.Observer)
 	b.workCtx, b.stopWork = context.WithCancel(context.Background())
 	b.pool = newPool(cfg.Workers, cfg.MaxPending, b.runJob)
 	return b, nil
@@ -244,6 +248,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer stopKeeper()
 	go b.runKeeper(keepCtx)
 	if b.events != nil {
+		// Over HTTP the bot is "connected" while it takes Slack's
+		// requests: /healthz then depends on the workers alone.
+		b.status.connected.Store(true)
 		b.serveHTTP(ctx)
 		stopTaker()
 		b.drain()
@@ -277,6 +284,7 @@ func (b *Bot) loop(ctx context.Context, sockDone <-chan error) (bool, error) {
 		case err := <-sockDone:
 			return true, err
 		case evt := <-b.sm.Events:
+			b.observeEvent(evt)
 			b.onEvent(evt)
 		}
 	}
@@ -357,6 +365,8 @@ func fatalAuthError(err error) bool {
 // drain waits for the requests in flight, at most ShutdownGrace, then
 // drops the rest and says how many.
 func (b *Bot) drain() {
+	b.status.stopping.Store(true)
+	b.status.connected.Store(false)
 	if n := b.pool.pendingCount(); n > 0 {
 		b.log.Info("stopping; finishing the requests in flight", "requests", n, "shutdown_timeout", b.cfg.ShutdownGrace)
 	}
@@ -365,6 +375,9 @@ func (b *Bot) drain() {
 	} else {
 		b.log.Warn("stopped; requests still in flight at the shutdown timeout were dropped",
 			"dropped", left, "shutdown_timeout", b.cfg.ShutdownGrace)
+		for range left {
+			b.cfg.Observer.Dropped("shutdown")
+		}
 	}
 	b.stopWork()
 	b.pool.stop(2 * time.Second)

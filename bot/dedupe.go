@@ -25,6 +25,7 @@ type dedupe struct {
 	ttl    time.Duration // of events
 	// shared, when set, replaces events and posted: see sharedIn.
 	shared *sharedDedupe
+	obs    Observer
 }
 
 func newDedupe(eventTTL, window time.Duration, now func() time.Time) *dedupe {
@@ -42,7 +43,12 @@ func newDedupe(eventTTL, window time.Duration, now func() time.Time) *dedupe {
 
 // first reports whether key is new, and remembers it. It is atomic: of two
 // callers with one key, one gets true.
-func (d *dedupe) first(key string) bool {
+func (d *dedupe) first(key string) (first bool) {
+	defer func() {
+		if !first && d.obs != nil {
+			d.obs.Deduplicated(dedupeKind(key))
+		}
+	}()
 	if d.shared != nil {
 		return d.shared.claim("seen", key, d.ttl)
 	}

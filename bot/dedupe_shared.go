@@ -21,6 +21,7 @@ type sharedDedupe struct {
 	down atomic.Bool
 	// failures counts the claims that failed open.
 	failures atomic.Int64
+	obs      Observer
 }
 
 // sharedIn makes d claim keys in st instead of remembering them in memory;
@@ -41,6 +42,9 @@ func (s *sharedDedupe) claim(kind, key string, ttl time.Duration) bool {
 	first, err := s.st.Claim(ctx, kind+":"+key, ttl)
 	if err != nil {
 		s.failures.Add(1)
+		if s.obs != nil {
+			s.obs.StoreFailed("claim")
+		}
 		if s.down.CompareAndSwap(false, true) {
 			s.log.Warn("shared store unreachable: answering without dedupe, so a redelivered request may be answered twice",
 				"error", err)

@@ -27,10 +27,12 @@ func (b *Bot) deliver(ctx context.Context, req handlers.Request, r handlers.Repl
 	r = completeReply(req, r)
 	key := threadKey(r)
 	if !again && b.seen.repeated(key) {
+		b.cfg.Observer.Deduplicated("thread")
 		b.log.Debug("same reply already in the thread; not repeated", "channel", r.ChannelID, "thread_ts", r.ThreadTS)
 		return
 	}
 	method, err := b.post(ctx, r)
+	b.cfg.Observer.ReplyPosted(method, outcome(err))
 	if err != nil {
 		b.log.Warn("reply not delivered", "method", method, "delivery", r.Delivery,
 			"channel", r.ChannelID, "thread_ts", r.ThreadTS, "user", r.UserID, "error", err)
@@ -150,6 +152,7 @@ func (b *Bot) retry(ctx context.Context, fn func() error) error {
 		switch {
 		case errors.As(err, &rl):
 			wait = max(rl.RetryAfter, 100*time.Millisecond)
+			b.cfg.Observer.RateLimited(wait)
 		case errors.As(err, &sc) && sc.Code >= 500:
 			wait = serverPause * time.Duration(attempt)
 		default:

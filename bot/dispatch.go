@@ -381,6 +381,7 @@ func laneKey(r handlers.Request) string {
 // silence.
 func (b *Bot) handle(ctx context.Context, req handlers.Request, env string) (replies []handlers.Reply) {
 	defer b.recovered("handler", "source", req.Source, "channel", req.ChannelID, "envelope_id", env)
+	defer b.observeHandled(req.Source, time.Now())
 	return b.h.Handle(ctx, req)
 }
 

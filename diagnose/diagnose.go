@@ -28,6 +28,9 @@ type Config struct {
 	CacheEntries int
 	// Log gets one line per diagnosis, without any domain or address.
 	Log *slog.Logger
+	// Observer, when set, is told of every lookup and every diagnosis,
+	// for metrics.
+	Observer Observer
 }
 
 // Diagnoser runs checks. It is safe for concurrent use.
@@ -36,6 +39,7 @@ type Diagnoser struct {
 	total time.Duration
 	dqs   string
 	log   *slog.Logger
+	obs   Observer
 }
 
 // New returns a Diagnoser.
@@ -50,7 +54,7 @@ func New(cfg Config) (*Diagnoser, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Diagnoser{res: res, total: cfg.Total, dqs: cfg.SpamhausDQSKey, log: cfg.Log}, nil
+	return &Diagnoser{res: res, total: cfg.Total, dqs: cfg.SpamhausDQSKey, log: cfg.Log, obs: cfg.Observer}, nil
 }
 
 // job runs one or more checks that depend on each other (the PTR, then
@@ -126,17 +130,20 @@ func (d *Diagnoser) Planned(plans ...Plan) int {
 // resolver when the bound is reached reports an error.
 func (d *Diagnoser) Diagnose(ctx context.Context, plans ...Plan) Report {
 	start := time.Now()
-	var cnt counter
+	cnt := counter{obs: d.obs}
 	ctx, cancel := context.WithTimeout(withCounter(ctx, &cnt), d.total)
 	defer cancel()
 	jobs := d.jobs(plans)
 	results := make([][]Check, len(jobs))
 	var wg sync.WaitGroup
 	for i, j := range jobs {
-		wg.Go(func() { results[i] = j.run(ctx) })
+		wg.Go(func() { results[i] = j.run(withCheck(ctx, j.names[0])) })
 	}
 	wg.Wait()
 	r := Report{Lookups: int(cnt.asked.Load()), Sent: int(cnt.sent.Load()), Took: time.Since(start)}
+	if d.obs != nil {
+		d.obs.Diagnosed(r.Took)
+	}
 	for _, p := range plans {
 		r.Targets = append(r.Targets, p.Targets)
 	}

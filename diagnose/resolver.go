@@ -105,8 +105,11 @@ func NewResolver(addr string, timeout time.Duration, cacheEntries int) (*Resolve
 func (r *Resolver) Addr() string { return r.addr }
 
 // counter counts the lookups of one diagnosis: all asked, and those sent
-// on the network (cache misses).
-type counter struct{ asked, sent atomic.Int32 }
+// on the network (cache misses); obs, when set, hears of each.
+type counter struct {
+	asked, sent atomic.Int32
+	obs         Observer
+}
 
 type counterKey struct{}
 
@@ -123,12 +126,14 @@ func (r *Resolver) query(ctx context.Context, name string, qtype uint16) (answer
 	}
 	key := strconv.Itoa(int(qtype)) + " " + name
 	if v, ok := r.cache.Get(key); ok {
+		c.observe(ctx, "cached")
 		return v.(answer), nil
 	}
 	if c != nil {
 		c.sent.Add(1)
 	}
 	a, ttl, err := r.exchange(ctx, name, qtype)
+	c.observe(ctx, lookupOutcome(a, err))
 	if err != nil {
 		return answer{}, err
 	}

@@ -59,7 +59,7 @@ func New() *Metrics {
 	m.reconnects = prometheus.NewCounter(prometheus.CounterOpts{Name: "smtpbot_reconnects_total",
 		Help: "Socket Mode connections opened after the first."})
 	m.lookups = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "smtpbot_diagnosis_lookups_total",
-		Help: "DNS lookups made by diagnoses, by check and outcome."}, []string{"check", "outcome"})
+		Help: "DNS lookups asked by diagnoses, by check and outcome (cached ones included)."}, []string{"check", "outcome"})
 	m.lookupTimes = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "smtpbot_diagnosis_seconds",
 		Help:    "Time of a whole diagnosis.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2, 3, 5}})
@@ -80,11 +80,11 @@ func New() *Metrics {
 // Registry returns the registry the metrics live in.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
-// QueueDepth reports the number of requests waiting for a worker, read at
-// each scrape.
+// QueueDepth reports the number of requests queued or being handled, read
+// at each scrape.
 func (m *Metrics) QueueDepth(depth func() int) {
 	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "smtpbot_queue_depth",
-		Help: "Requests waiting for a worker."}, func() float64 { return float64(depth()) }))
+		Help: "Requests queued for a worker or being handled."}, func() float64 { return float64(depth()) }))
 }
 
 // EnvelopeReceived implements bot.Observer.
@@ -130,9 +130,10 @@ func (m *Metrics) JobTakenOver() { m.takenOver.Inc() }
 // ReplyRepeated implements bot.Observer.
 func (m *Metrics) ReplyRepeated() { m.repeated.Inc() }
 
-// Lookup counts one DNS lookup of a diagnosis check ("mx", "spf", ...) and
-// its outcome ("ok", "nxdomain", "timeout", "error").
+// Lookup implements diagnose.Observer: one DNS lookup of a diagnosis check
+// ("mx", "spf", ...) and its outcome ("ok", "nodata", "nxdomain", "cached",
+// "timeout", "error").
 func (m *Metrics) Lookup(check, outcome string) { m.lookups.WithLabelValues(check, outcome).Inc() }
 
-// Diagnosed records the time of one whole diagnosis.
+// Diagnosed implements diagnose.Observer: the time of one whole diagnosis.
 func (m *Metrics) Diagnosed(d time.Duration) { m.lookupTimes.Observe(d.Seconds()) }

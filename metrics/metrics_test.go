@@ -9,6 +9,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/smtpcodes/smtpbot/bot"
+	"github.com/smtpcodes/smtpbot/diagnose"
+)
+
+// Metrics is what the bot and the diagnoser report to.
+var (
+	_ bot.Observer      = (*Metrics)(nil)
+	_ diagnose.Observer = (*Metrics)(nil)
 )
 
 func get(t *testing.T, h http.Handler, path string) (int, string) {
@@ -44,6 +53,9 @@ func TestMetricsExposed(t *testing.T) {
 	m.RateLimited(1500 * time.Millisecond)
 	m.Dropped("queue_full")
 	m.Reconnected()
+	m.StoreFailed("claim")
+	m.JobTakenOver()
+	m.ReplyRepeated()
 	m.Lookup("spf", "timeout")
 	m.Diagnosed(40 * time.Millisecond)
 	code, body := get(t, Handler(m, HealthFunc(func() string { return "" })), "/metrics")
@@ -61,6 +73,9 @@ func TestMetricsExposed(t *testing.T) {
 		`smtpbot_rate_limit_wait_seconds_total 1.5`,
 		`smtpbot_requests_dropped_total{reason="queue_full"} 1`,
 		`smtpbot_reconnects_total 1`,
+		`smtpbot_store_failures_total{op="claim"} 1`,
+		`smtpbot_jobs_taken_over_total 1`,
+		`smtpbot_replies_repeated_total 1`,
 		`smtpbot_queue_depth 3`,
 		`smtpbot_diagnosis_lookups_total{check="spf",outcome="timeout"} 1`,
 		`smtpbot_diagnosis_seconds_count 1`,

@@ -46,6 +46,8 @@ type config struct {
 	HTTP httpSettings
 	// Install turns on many workspaces (SLACK_CLIENT_ID and friends).
 	Install installSettings
+	// MetricsAddr is where /healthz and /metrics listen; empty for none.
+	MetricsAddr string
 }
 
 // withDotEnv returns a getenv that answers from the real environment first
@@ -133,6 +135,9 @@ func loadConfig(getenv func(string) string, langs *locales.Bundle) (config, erro
 		errs = append(errs, err)
 	}
 	if c.Diagnose, err = loadDiagnoseSettings(getenv); err != nil {
+		errs = append(errs, err)
+	}
+	if c.MetricsAddr, err = metricsAddr(getenv); err != nil {
 		errs = append(errs, err)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {

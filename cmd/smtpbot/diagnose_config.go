@@ -56,13 +56,15 @@ func (s diagnoseSettings) config() diagnose.Config {
 	return diagnose.Config{Resolver: s.Resolver, Timeout: s.Timeout, Total: diagnose.DefaultTotal, SpamhausDQSKey: s.DQSKey}
 }
 
-// newDiagnoser builds the bot's diagnoser, or nil when DIAGNOSE=off.
-func (s diagnoseSettings) newDiagnoser(log *slog.Logger) (*diagnose.Diagnoser, error) {
+// newDiagnoser builds the bot's diagnoser, or nil when DIAGNOSE=off. obs,
+// when not nil, is told of its lookups.
+func (s diagnoseSettings) newDiagnoser(log *slog.Logger, obs diagnose.Observer) (*diagnose.Diagnoser, error) {
 	if s.Mode == "off" {
 		return nil, nil
 	}
 	cfg := s.config()
 	cfg.Log = log
+	cfg.Observer = obs
 	d, err := diagnose.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("%w (or set DIAGNOSE=off)", err)

@@ -37,6 +37,7 @@ Usage:
   smtpbot codes   [--lang L] [--json]        list every code in the catalog
   smtpbot store copy [--team T]              copy saved language choices from DATA_DIR to REDIS_URL
   smtpbot check   [--lang L] [--json] TARGET... check DNS, SPF, DMARC, DKIM, PTR and blocklists live (a domain, an IP, or - for a bounce on stdin)
+  smtpbot healthcheck [--url URL]            ask a running bot's /healthz (METRICS_ADDR): exit 0 when healthy
   smtpbot help                               show this help
 
 Languages: %s. Run "smtpbot COMMAND --help" for a command's flags.
@@ -45,6 +46,11 @@ Languages: %s. Run "smtpbot COMMAND --help" for a command's flags.
 // run is the whole program, with its environment passed in so tests can
 // call it like a user would.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		// Before the catalog is loaded: a health check runs every few
+		// seconds and needs none of it.
+		return healthcheck(ctx, args[1:], getenv, stdout, stderr)
+	}
 	eng, err := handlers.LoadEngine()
 	if err != nil {
 		return err

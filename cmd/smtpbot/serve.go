@@ -64,6 +64,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		shared = r
 	}
 
+	obs := newObservers(cfg)
+
 	// The router needs the bot's language preferences and the bot needs a
 	// handler: the closure breaks the cycle.
 	var router *handlers.Router
@@ -85,6 +87,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxFileBytes:  cfg.MaxFileBytes,
 		Workers:       cfg.Workers,
 		Logger:        log,
+		Observer:      obs.bot(),
 
 		ShutdownGrace: cfg.ShutdownTimeout,
 		TakeoverAfter: cfg.TakeoverAfter,
@@ -98,8 +101,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	diag, err := cfg.Diagnose.newDiagnoser(log)
+	diag, err := cfg.Diagnose.newDiagnoser(log, obs.diagnose())
 	if err != nil {
+		b.Close()
 		return err
 	}
 	router = handlers.NewRouter(eng, b.Prefs(), handlers.Options{
@@ -142,6 +146,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if cfg.Install.on() {
 		where = append(where, "workspaces", "many (OAuth install pages on HTTP_ADDR)")
+	}
+	// /healthz and /metrics outlive ctx until Run returns: through the
+	// drain, health says "shutting down" and the metrics can be read.
+	mctx, stopMetrics := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopMetrics()
+	if err := obs.serve(mctx, cfg.MetricsAddr, b, log); err != nil {
+		b.Close()
+		return fmt.Errorf("cannot start the bot:\n%w", err)
 	}
 	log.Info("starting", append(where, "default_locale", cfg.DefaultLocale, "workers", cfg.Workers)...)
 	err = b.Run(ctx)
