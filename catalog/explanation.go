@@ -25,6 +25,10 @@ type Query struct {
 	// Final says the code is a recipient's final status in a delivery
 	// status notification (see Failure).
 	Final bool
+	// Facets asks for the code's facets too. Only comparisons use them, and
+	// data/facets.json is read the first time they are asked for, so a
+	// plain explanation does not pay for it.
+	Facets bool
 }
 
 // Severity is what a code says about the delivery, for picking an emoji or
@@ -89,7 +93,8 @@ type Explanation struct {
 	// more than its reply code, unless it is shown in a class it is not
 	// used in. Second is the code's other part, or not Present.
 	Lead, Second Part
-	// Facets are the structured facts a comparison is built from.
+	// Facets are the structured facts a comparison is built from, when
+	// the query asked for them; zero otherwise.
 	Facets Facets
 	// Severity, Retry and Actors are decided by the verdict for a bounced
 	// failure, and otherwise by the facts of the code in its class. Actor
@@ -143,7 +148,10 @@ func (r Ref) sameDocument(o Ref) bool {
 func (c *Catalog) Explain(q Query) Explanation {
 	code := q.Code
 	x := Explanation{Code: code, Class: code.Class(), ServerText: q.ServerText, Blocklist: q.Blocklist,
-		Final: q.Final, Facets: c.Facets(code)}
+		Final: q.Final}
+	if q.Facets {
+		x.Facets = c.Facets(code)
+	}
 	var reply, enhanced Part
 	if !code.Reply.IsZero() {
 		reply = c.replyPart(code.Reply, code.Enhanced)

@@ -47,7 +47,7 @@ func TestExplainDecisions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		x := c.Explain(Query{Code: code})
+		x := c.Explain(Query{Code: code, Facets: true})
 		if x.Code != code || x.Class != code.Class() {
 			t.Errorf("%s: code %s class %d", tt.code, x.Code, x.Class)
 		}
@@ -75,6 +75,9 @@ func TestExplainDecisions(t *testing.T) {
 		if f := c.Facets(code); !slices.Equal(x.Facets.Phases, f.Phases) || x.Facets.Scope != f.Scope || x.Facets.Cause != f.Cause {
 			t.Errorf("%s: facets %+v, want %+v", tt.code, x.Facets, f)
 		}
+		if x := c.Explain(Query{Code: code}); x.Facets.Phases != nil {
+			t.Errorf("%s: facets not asked for, yet given: %+v", tt.code, x.Facets)
+		}
 		refs := x.References()
 		if len(refs) == 0 {
 			t.Errorf("%s: no references", tt.code)
@@ -87,6 +90,23 @@ func TestExplainDecisions(t *testing.T) {
 				t.Errorf("%s: %+v is listed twice: %+v", tt.code, r, refs)
 			}
 		}
+	}
+}
+
+// TestExplainLeavesFacetsUnread checks that explaining a code does not
+// read data/facets.json: only comparisons need the facets, and the command
+// line's start-up time counts every file decoded.
+func TestExplainLeavesFacetsUnread(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Explain(Query{Code: mustParse(t, "550 5.1.1"), ServerText: "550 5.1.1 user unknown", Bounced: true})
+	if len(c.replyFacets) != 0 {
+		t.Errorf("explaining a code read the facets (%d reply codes)", len(c.replyFacets))
+	}
+	if x := c.Explain(Query{Code: mustParse(t, "550"), Facets: true}); len(c.replyFacets) == 0 || x.Facets.Scope == "" {
+		t.Errorf("facets asked for, yet not read: %+v", x.Facets)
 	}
 }
 

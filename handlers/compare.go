@@ -42,7 +42,9 @@ const maxLearnMore = 4
 
 // Compare sets a beside b in lang.
 func (e *Engine) Compare(lang *locales.Lang, a, b catalog.Code) Comparison {
-	c := Comparison{Lang: lang, A: e.Explain(lang, a, ""), B: e.Explain(lang, b, "")}
+	c := Comparison{Lang: lang,
+		A: inWords(lang, e.cat.Explain(catalog.Query{Code: a, Facets: true})),
+		B: inWords(lang, e.cat.Explain(catalog.Query{Code: b, Facets: true}))}
 	c.FacetsA, c.FacetsB = c.A.Facets, c.B.Facets
 	c.Title = lang.T("compare.title", "a", a.String(), "a_title", c.A.Title, "b", b.String(), "b_title", c.B.Title)
 	c.Note, _ = lang.Contrast(a.String(), b.String())
