@@ -106,8 +106,10 @@ type Explanation struct {
 	Actors   []Actor
 	// ServerText is the server's own words, "" for a lookup.
 	ServerText string
-	// ProviderMeaning is the provider's own meaning of the code in the
-	// server's words; its Provider is nil when no provider gives one.
+	// ProviderMeaning names the provider the text shows (Provider, nil for
+	// none) and its own meaning of the code in the server's words (Key, ""
+	// when it gives the code none: the answer still names the provider and
+	// where it documents its codes).
 	ProviderMeaning ProviderMeaning
 	// Blocklist is the blocklist the text names, or nil.
 	Blocklist *Blocklist
@@ -177,6 +179,7 @@ func (c *Catalog) Explain(q Query) Explanation {
 	x.Actor = x.Actors[0]
 	if q.Provider != nil {
 		x.ProviderMeaning, _ = c.ProviderMeaning(q.Provider, code, q.ServerText)
+		x.ProviderMeaning.Provider = q.Provider
 	}
 	if q.Bounced {
 		c.judge(&x)

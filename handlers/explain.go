@@ -24,15 +24,24 @@ type Part struct {
 }
 
 // ProviderNote is a provider's own reading of a code.
+//
+// A provider the text shows but that gives this code no meaning of its own
+// still has a note, without Key, Title, Meaning and Fix: the reply names it
+// and where it documents its codes.
 type ProviderNote struct {
-	ID string
-	// Key names the provider's meaning ("gmail/X.7.26").
+	ID   string
+	Name string
+	Docs string // the provider's page on its codes
+	// Key names the provider's meaning ("gmail/X.7.26"), or is "".
 	Key     string
-	Name    string
 	Title   string
 	Meaning string
 	Fix     string
 }
+
+// HasMeaning reports whether the provider gives the code a meaning of its
+// own.
+func (p *ProviderNote) HasMeaning() bool { return p != nil && p.Key != "" }
 
 // Explanation is one code explained in one language: the catalog's
 // language-free decisions (catalog.Explanation) and the words for them,

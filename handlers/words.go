@@ -101,15 +101,19 @@ func classFix(lang *locales.Lang, p *Part, d string) {
 	p.Steps = []string{p.Fix}
 }
 
-// providerNote puts a provider's own meaning into words, or returns nil
-// when there is none.
+// providerNote names the provider the text shows, with its own meaning of
+// the code when it gives one, or returns nil when the text shows none.
 func providerNote(lang *locales.Lang, m catalog.ProviderMeaning) *ProviderNote {
 	if m.Provider == nil {
 		return nil
 	}
 	name, _ := lang.Provider(m.Provider.ID)
-	t, _ := lang.Provider(m.Key)
-	return &ProviderNote{ID: m.Provider.ID, Key: m.Key, Name: name.Title, Title: t.Title, Meaning: t.Meaning, Fix: t.Fix}
+	note := &ProviderNote{ID: m.Provider.ID, Name: name.Title, Docs: m.Provider.Docs}
+	if m.Key != "" {
+		t, _ := lang.Provider(m.Key)
+		note.Key, note.Title, note.Meaning, note.Fix = m.Key, t.Title, t.Meaning, t.Fix
+	}
+	return note
 }
 
 // joinOr joins items as alternatives: "transient or permanent".
