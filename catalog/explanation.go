@@ -113,7 +113,8 @@ type Explanation struct {
 	ProviderMeaning ProviderMeaning
 	// Blocklist is the blocklist the text names, or nil.
 	Blocklist *Blocklist
-	Final     bool
+	// Final says the code is a recipient's final status in a DSN.
+	Final bool
 	// Verdict is the reason, the next step and hard or soft, for a bounced
 	// failure; its Reason is "" otherwise (see Judged).
 	Verdict Verdict
