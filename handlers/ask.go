@@ -136,7 +136,7 @@ func (rt *Router) chatMessage(lang *locales.Lang, cmd Command, slash bool) messa
 func (e *Engine) ExplainCodes(lang *locales.Lang, codes []catalog.Code, named *catalog.Provider) Report {
 	r := Report{Lang: lang, Lookup: true, Provider: named}
 	for _, c := range codes {
-		r.Explanations = append(r.Explanations, e.explain(lang, c, "", named))
+		r.Explanations = append(r.Explanations, e.explain(lang, catalog.Query{Code: c, Provider: named}, ""))
 	}
 	return r
 }

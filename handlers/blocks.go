@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/slack-go/slack"
+
+	"github.com/smtpcodes/smtpbot/catalog"
 )
 
 // Slack's limits on a message (api.slack.com/reference/block-kit/blocks).
@@ -21,11 +23,11 @@ const (
 	maxServerText = 600
 )
 
-var severityEmoji = map[Severity]string{
-	SeveritySuccess:      ":large_green_circle:",
-	SeverityIntermediate: ":large_blue_circle:",
-	SeveritySoft:         ":large_yellow_circle:",
-	SeverityHard:         ":red_circle:",
+var severityEmoji = map[catalog.Severity]string{
+	catalog.SeveritySuccess:      ":large_green_circle:",
+	catalog.SeverityIntermediate: ":large_blue_circle:",
+	catalog.SeveritySoft:         ":large_yellow_circle:",
+	catalog.SeverityHard:         ":red_circle:",
 }
 
 func header(text string) slack.Block {

@@ -42,8 +42,10 @@ const maxLearnMore = 4
 
 // Compare sets a beside b in lang.
 func (e *Engine) Compare(lang *locales.Lang, a, b catalog.Code) Comparison {
-	c := Comparison{Lang: lang, A: e.Explain(lang, a, ""), B: e.Explain(lang, b, ""),
-		FacetsA: e.cat.Facets(a), FacetsB: e.cat.Facets(b)}
+	c := Comparison{Lang: lang,
+		A: inWords(lang, e.cat.Explain(catalog.Query{Code: a, Facets: true})),
+		B: inWords(lang, e.cat.Explain(catalog.Query{Code: b, Facets: true}))}
+	c.FacetsA, c.FacetsB = c.A.Facets, c.B.Facets
 	c.Title = lang.T("compare.title", "a", a.String(), "a_title", c.A.Title, "b", b.String(), "b_title", c.B.Title)
 	c.Note, _ = lang.Contrast(a.String(), b.String())
 	if a == b {
@@ -177,14 +179,13 @@ func phasesText(l *locales.Lang, phases []catalog.Phase) string {
 	return strings.Join(names, l.T("list.or"))
 }
 
+// refsText names the documents of every part, each once, the leading
+// part's first.
 func refsText(l *locales.Lang, x *Explanation) string {
-	var parts []string
-	for _, p := range x.Parts() {
-		for _, r := range p.Refs {
-			if s := RefText(l, r); !slices.Contains(parts, s) {
-				parts = append(parts, s)
-			}
-		}
+	refs := x.References()
+	parts := make([]string, len(refs))
+	for i, r := range refs {
+		parts[i] = RefText(l, r)
 	}
 	return strings.Join(parts, l.T("list.separator"))
 }
@@ -196,7 +197,7 @@ func (e *Engine) related(lang *locales.Lang, a, b Explanation) []Related {
 	seen := map[string]bool{pairKey(a.Code.String(), b.Code.String()): true}
 	for _, x := range []Explanation{a, b} {
 		for _, p := range x.Parts() {
-			entry := e.entryOf(p)
+			entry := p.Entry
 			if entry == nil {
 				continue
 			}

@@ -24,7 +24,7 @@ func (e *Engine) lookup(lang *locales.Lang, text string, named *catalog.Provider
 	}
 	code, err := catalog.Parse(s)
 	if err == nil {
-		return Report{Lang: lang, Lookup: true, Provider: named, Explanations: []Explanation{e.explain(lang, code, "", named)}}, true
+		return Report{Lang: lang, Lookup: true, Provider: named, Explanations: []Explanation{e.explain(lang, catalog.Query{Code: code, Provider: named}, "")}}, true
 	}
 	var pe *catalog.ParseError
 	if !errors.As(err, &pe) || pe.Reason != catalog.ReasonClassesDiffer {

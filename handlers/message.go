@@ -134,7 +134,7 @@ func (rt *Router) actions(lang *locales.Lang, st state, main *Explanation) slack
 func (rt *Router) compareOptions(lang *locales.Lang, x *Explanation) []*slack.OptionBlockObject {
 	var opts []*slack.OptionBlockObject
 	for _, p := range x.Parts() {
-		entry := rt.eng.entryOf(p)
+		entry := p.Entry
 		if entry == nil {
 			continue
 		}

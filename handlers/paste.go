@@ -62,9 +62,8 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 	r.Provider = prov
 	r.Explanations = make([]Explanation, len(x.Findings))
 	for i, f := range x.Findings {
-		r.Explanations[i] = e.explain(lang, f.Code, f.ServerText, prov)
-		r.Explanations[i].Role, r.Explanations[i].Final, r.Explanations[i].Blocklist = f.Role, f.Final, det.Blocklist
-		e.judge(&r.Explanations[i])
+		r.Explanations[i] = e.explain(lang, catalog.Query{Code: f.Code, ServerText: f.ServerText,
+			Provider: prov, Blocklist: det.Blocklist, Final: f.Final}, f.Role)
 	}
 	return r
 }

@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/smtpcodes/smtpbot/catalog"
-	"github.com/smtpcodes/smtpbot/catalog/extract"
 	"github.com/smtpcodes/smtpbot/locales"
 )
 
@@ -21,24 +20,9 @@ type Outcome struct {
 	Why         string // "Hard bounce: ..." in one line
 }
 
-// judge adds the outcome to a failure explained from a text, and lets it
-// decide hard or soft, the retry advice and who has to act, so the card
-// never contradicts its own next step. Lookups and codes that are not
-// failures get none.
-func (e *Engine) judge(x *Explanation) {
-	if x.Role != extract.RoleFailure {
-		return
-	}
-	key := ""
-	if x.Provider != nil {
-		key = x.Provider.Key
-	}
-	v, ok := e.cat.Classify(catalog.Failure{Code: x.Code, ServerText: x.ServerText, ProviderKey: key, Final: x.Final, Blocklist: x.Blocklist})
-	if !ok {
-		return
-	}
-	l := x.Lang
-	o := &Outcome{Verdict: v}
+// outcomeInWords puts the verdict on a failure of class c into words.
+func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class) *Outcome {
+	o := &Outcome{Verdict: *v}
 	rk, ak := reasonKeys[v.Reason], actionKeys[v.Action]
 	o.ReasonTitle, o.ReasonText = l.T(rk.title), l.T(rk.text)
 	o.SourceText = l.T("reason.source." + string(v.Source))
@@ -46,30 +30,8 @@ func (e *Engine) judge(x *Explanation) {
 	if v.Action == catalog.ActionRequestDelisting && v.Blocklist != nil {
 		o.ActionText = delisting(l, v.Blocklist)
 	}
-	o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+"."+strconv.Itoa(int(x.Class)), "reason", o.ReasonTitle)
-	x.Outcome = o
-
-	x.Severity = SeverityHard
-	x.Retry = catalog.RetryAfterFix
-	if v.Bounce == catalog.BounceSoft {
-		x.Severity = SeveritySoft
-		x.Retry = catalog.RetryLater
-		if x.Class == catalog.ClassPermanentNegative {
-			x.Retry = catalog.RetryByHand
-		}
-	}
-	x.RetryText = l.T("retry." + string(x.Retry))
-	x.Actor, x.Actors = v.Actor, oneActor[v.Actor]
-	x.ActorText = l.T("actor." + string(x.Actor))
-}
-
-// oneActor holds a shared one-party list per actor, for Explanation.Actors
-// when the reason names the party; callers do not modify it.
-var oneActor = map[catalog.Actor][]catalog.Actor{
-	catalog.ActorNobody:        {catalog.ActorNobody},
-	catalog.ActorSender:        {catalog.ActorSender},
-	catalog.ActorSenderAdmin:   {catalog.ActorSenderAdmin},
-	catalog.ActorRecipientSide: {catalog.ActorRecipientSide},
+	o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+"."+strconv.Itoa(int(c)), "reason", o.ReasonTitle)
+	return o
 }
 
 // textKeys are the keys of a title and a text in package locales.

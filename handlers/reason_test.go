@@ -64,7 +64,7 @@ func TestOutcomeOnlyOnFailures(t *testing.T) {
 		t.Fatalf("no reason for a full mailbox: %+v", r.Explanations)
 	}
 	x := r.Explanations[0]
-	if x.Outcome.Reason != catalog.ReasonMailboxFull || x.Severity != SeveritySoft || x.Retry != catalog.RetryByHand || x.Actor != catalog.ActorRecipientSide {
+	if x.Outcome.Reason != catalog.ReasonMailboxFull || x.Severity != catalog.SeveritySoft || x.Retry != catalog.RetryByHand || x.Actor != catalog.ActorRecipientSide {
 		t.Errorf("552 5.2.2 mailbox full: reason %s, severity %s, retry %s, actor %s; want mailboxfull, soft, by_hand, recipient_side",
 			x.Outcome.Reason, x.Severity, x.Retry, x.Actor)
 	}

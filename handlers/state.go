@@ -107,13 +107,12 @@ func (e *Engine) explanations(st state) ([]Explanation, *catalog.Provider) {
 		if i < len(st.Texts) {
 			text = st.Texts[i]
 		}
-		x := e.explain(lang, code, text, prov)
+		var role extract.Role
 		if i < len(st.Roles) {
-			x.Role = extract.Role(st.Roles[i])
+			role = extract.Role(st.Roles[i])
 		}
-		x.Final = i < len(st.Finals) && st.Finals[i] == '1'
-		e.judge(&x)
-		out = append(out, x)
+		final := i < len(st.Finals) && st.Finals[i] == '1'
+		out = append(out, e.explain(lang, catalog.Query{Code: code, ServerText: text, Provider: prov, Final: final}, role))
 	}
 	return out, prov
 }

@@ -200,23 +200,23 @@ func TestWhoActs(t *testing.T) {
 	tests := []struct {
 		code     string
 		actors   []catalog.Actor
-		severity Severity
+		severity catalog.Severity
 		retry    catalog.Retry
 	}{
 		// Every step of 421, 450 and 4.4.1 is the sending side's first.
-		{"421", []catalog.Actor{catalog.ActorSenderAdmin}, SeveritySoft, catalog.RetryLater},
-		{"450", []catalog.Actor{catalog.ActorSenderAdmin}, SeveritySoft, catalog.RetryLater},
-		{"4.4.1", []catalog.Actor{catalog.ActorSenderAdmin, catalog.ActorRecipientSide}, SeveritySoft, catalog.RetryLater},
+		{"421", []catalog.Actor{catalog.ActorSenderAdmin}, catalog.SeveritySoft, catalog.RetryLater},
+		{"450", []catalog.Actor{catalog.ActorSenderAdmin}, catalog.SeveritySoft, catalog.RetryLater},
+		{"4.4.1", []catalog.Actor{catalog.ActorSenderAdmin, catalog.ActorRecipientSide}, catalog.SeveritySoft, catalog.RetryLater},
 		// A message too big is the sender's to shrink.
-		{"552 5.3.4", []catalog.Actor{catalog.ActorSender}, SeverityHard, catalog.RetryAfterFix},
+		{"552 5.3.4", []catalog.Actor{catalog.ActorSender}, catalog.SeverityHard, catalog.RetryAfterFix},
 		// 550's policy cases need the sender's mail admin.
-		{"550", []catalog.Actor{catalog.ActorSender, catalog.ActorSenderAdmin}, SeverityHard, catalog.RetryAfterFix},
-		{"550 5.7.26", []catalog.Actor{catalog.ActorSenderAdmin}, SeverityHard, catalog.RetryAfterFix},
+		{"550", []catalog.Actor{catalog.ActorSender, catalog.ActorSenderAdmin}, catalog.SeverityHard, catalog.RetryAfterFix},
+		{"550 5.7.26", []catalog.Actor{catalog.ActorSenderAdmin}, catalog.SeverityHard, catalog.RetryAfterFix},
 		// RFC 3463 section 3.3: X.2.2 is a persistent transient failure;
 		// bounce processors treat 5.2.2 as soft.
-		{"552 5.2.2", []catalog.Actor{catalog.ActorRecipientSide, catalog.ActorSender}, SeveritySoft, catalog.RetryByHand},
-		{"4.2.2", []catalog.Actor{catalog.ActorRecipientSide, catalog.ActorSenderAdmin}, SeveritySoft, catalog.RetryLater},
-		{"250 2.1.5", []catalog.Actor{catalog.ActorNobody}, SeveritySuccess, catalog.RetryNone},
+		{"552 5.2.2", []catalog.Actor{catalog.ActorRecipientSide, catalog.ActorSender}, catalog.SeveritySoft, catalog.RetryByHand},
+		{"4.2.2", []catalog.Actor{catalog.ActorRecipientSide, catalog.ActorSenderAdmin}, catalog.SeveritySoft, catalog.RetryLater},
+		{"250 2.1.5", []catalog.Actor{catalog.ActorNobody}, catalog.SeveritySuccess, catalog.RetryNone},
 	}
 	for _, tt := range tests {
 		code, err := catalog.Parse(tt.code)
