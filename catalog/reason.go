@@ -209,6 +209,10 @@ type Failure struct {
 	// status notification: the sending server has stopped retrying, so a
 	// transient failure there means the message expired in its queue.
 	Final bool
+	// Command is the SMTP command the reply answered when the text says
+	// ("DATA", "RCPT", "MAIL", "HELO"), or "". A refusal at DATA comes after
+	// the server accepted the recipient.
+	Command string
 }
 
 // Classify finds the verdict on a failure. It returns false for a code
@@ -242,6 +246,13 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 				v.Reason, v.Source = r.rules[i].Reason, SourceWords
 				break
 			}
+		}
+	}
+	if v.Source == SourceWords && f.Command == "DATA" {
+		// The server accepted RCPT TO, so words that deny the recipient
+		// are a filter's; a code that itself names the reason keeps it.
+		if to, ok := r.dataPhase[v.Reason]; ok && r.byCode(code) != v.Reason {
+			v.Reason = to
 		}
 	}
 	if f.Blocklist != nil {

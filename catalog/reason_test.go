@@ -28,7 +28,7 @@ func TestClassifyCases(t *testing.T) {
 		}
 		fields := strings.Split(s, " |")
 		if len(fields) < 3 {
-			t.Fatalf("reasons.txt:%d: want 'reason | code | text [| hard|soft] [| final]'", line)
+			t.Fatalf("reasons.txt:%d: want 'reason | code | text [| hard|soft] [| final] [| data]'", line)
 		}
 		want, codeText, text := Reason(fields[0]), strings.TrimSpace(fields[1]), strings.TrimPrefix(fields[2], " ")
 		code, err := Parse(codeText)
@@ -36,18 +36,20 @@ func TestClassifyCases(t *testing.T) {
 			t.Fatalf("reasons.txt:%d: %v", line, err)
 		}
 		var bounce Bounce
-		final := false
+		final, command := false, ""
 		for _, flag := range fields[3:] {
 			switch flag = strings.TrimSpace(flag); flag {
 			case "hard", "soft":
 				bounce = Bounce(flag)
 			case "final":
 				final = true
+			case "data":
+				command = "DATA"
 			default:
 				t.Fatalf("reasons.txt:%d: unknown flag %q", line, flag)
 			}
 		}
-		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final})
+		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final, Command: command})
 		if !ok {
 			t.Errorf("reasons.txt:%d: %s is not a failure", line, codeText)
 			continue

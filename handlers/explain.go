@@ -92,6 +92,9 @@ type Explanation struct {
 	Role       extract.Role
 	// Final says the code is a DSN's final status for a recipient.
 	Final bool
+	// Command is the SMTP command the reply answered, when the text says
+	// (extract.CommandDATA, ...).
+	Command string
 	// Blocklist is the blocklist the bounce names, or nil.
 	Blocklist *catalog.Blocklist
 	// Outcome is the reason, the next step and why the bounce is hard or

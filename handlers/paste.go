@@ -53,6 +53,7 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 	for i, f := range x.Findings {
 		r.Explanations[i] = e.explain(lang, f.Code, f.ServerText, prov)
 		r.Explanations[i].Role, r.Explanations[i].Final, r.Explanations[i].Blocklist = f.Role, f.Final, det.Blocklist
+		r.Explanations[i].Command = f.Command
 		e.judge(&r.Explanations[i])
 	}
 	return r

@@ -33,7 +33,7 @@ func (e *Engine) judge(x *Explanation) {
 	if x.Provider != nil {
 		key = x.Provider.Key
 	}
-	v, ok := e.cat.Classify(catalog.Failure{Code: x.Code, ServerText: x.ServerText, ProviderKey: key, Final: x.Final, Blocklist: x.Blocklist})
+	v, ok := e.cat.Classify(catalog.Failure{Code: x.Code, ServerText: x.ServerText, ProviderKey: key, Final: x.Final, Command: x.Command, Blocklist: x.Blocklist})
 	if !ok {
 		return
 	}

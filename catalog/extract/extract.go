@@ -30,6 +30,11 @@ type Finding struct {
 	// verdict after the sending server stopped retrying, not a reply seen
 	// along the way nor a log's "dsn=4.4.1, status=deferred".
 	Final bool
+	// Command is the SMTP command the reply answered, when the text says:
+	// Postfix's "(in reply to end of DATA command)", Exim's "after RCPT
+	// TO:", a transcript's last ">>> DATA". One of CommandHELO,
+	// CommandMAIL, CommandRCPT, CommandDATA, or "".
+	Command string
 }
 
 // Extraction is everything found in one text.
@@ -180,7 +185,7 @@ func (x *extractor) finish() Extraction {
 		if r == RoleQuoted {
 			text = "" // prose mentions a code; no server said it
 		}
-		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report}, order: cs.order, rank: roleRank(r),
+		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report, Command: cs.command}, order: cs.order, rank: roleRank(r),
 			dsn: cs.dsn, generic: cs.generic, rcpt: cs.rcpt})
 	}
 	slices.SortStableFunc(cands, byImportance)
@@ -198,6 +203,9 @@ func (x *extractor) finish() Extraction {
 			if d := &cands[j]; !d.dead && d.Code == c.Code {
 				d.dead = true
 				c.Final = c.Final || d.Final
+				if c.Command == "" {
+					c.Command = d.Command
+				}
 				if c.ServerText == "" {
 					c.ServerText = d.ServerText
 				}
@@ -232,6 +240,9 @@ func subsume(cands []candidate) {
 			c.dead = true
 			if g.ServerText == "" {
 				g.ServerText = c.ServerText
+			}
+			if g.Command == "" {
+				g.Command = c.Command
 			}
 			if g.rank == c.rank {
 				g.order = min(g.order, c.order)
@@ -299,6 +310,9 @@ func pair(cands []candidate) {
 				if g.ServerText == "" {
 					g.ServerText = e.ServerText
 				}
+				if g.Command == "" {
+					g.Command = e.Command
+				}
 			}
 			continue
 		}
@@ -310,6 +324,9 @@ func pair(cands []candidate) {
 		r.dead = true
 		if r.ServerText != "" {
 			e.ServerText = r.ServerText
+		}
+		if e.Command == "" {
+			e.Command = r.Command
 		}
 		e.order = min(e.order, r.order)
 		e.dsn = e.dsn || r.dsn
