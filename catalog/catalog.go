@@ -35,6 +35,9 @@ type Catalog struct {
 	reasonsErr  error
 	reasons     *reasonData
 
+	// Facets are read on first use: only comparisons need them.
+	facetsOnce     sync.Once
+	facetsErr      error
 	replyFacets    map[Reply]Facets
 	subjectFacets  [8]Facets // by subject digit, the defaults of enhanced codes
 	enhancedFacets map[subjectDetail]Facets
@@ -96,9 +99,6 @@ func Load() (*Catalog, error) {
 		c.enhanced[k] = e
 		c.byKey[e.Key] = e
 		c.ordered = append(c.ordered, e)
-	}
-	if err := c.loadFacets(); err != nil {
-		return nil, err
 	}
 	return c, nil
 }

@@ -167,7 +167,12 @@ func (c *Catalog) loadFacets() error {
 // together, the enhanced code names the cause and scope more precisely, and
 // the phases are those both allow. A code no document registers gets the
 // facets its digits imply.
+//
+// The facets are read the first time they are needed; if data/facets.json
+// could not be read, every code gets the facets its digits imply (the
+// package's tests check the embedded file loads).
 func (c *Catalog) Facets(code Code) Facets {
+	c.ensureFacets()
 	var f Facets
 	switch {
 	case code.Enhanced.IsZero():
@@ -225,4 +230,14 @@ func (c *Catalog) enhancedOnly(en Enhanced) Facets {
 		return c.subjectFacets[en.Subject]
 	}
 	return Facets{Phases: []Phase{PhaseAnyCommand}, Scope: ScopeTransaction, Cause: CauseOther}
+}
+
+// ensureFacets reads data/facets.json once and returns the error it met.
+func (c *Catalog) ensureFacets() error {
+	c.facetsOnce.Do(func() {
+		if c.facetsErr = c.loadFacets(); c.facetsErr != nil {
+			c.replyFacets, c.enhancedFacets, c.subjectFacets = map[Reply]Facets{}, map[subjectDetail]Facets{}, [8]Facets{}
+		}
+	})
+	return c.facetsErr
 }

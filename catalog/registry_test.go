@@ -86,6 +86,9 @@ func loadCatalog(t *testing.T) *Catalog {
 	if err := c.ensureProviders(); err != nil {
 		t.Fatal(err)
 	}
+	if err := c.ensureFacets(); err != nil {
+		t.Fatal(err)
+	}
 	if c.reasonRules(); c.reasonsErr != nil {
 		t.Fatal(c.reasonsErr)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Blocklist is one DNS blocklist.
@@ -32,7 +33,9 @@ type Blocklist struct {
 //go:embed data/blocklists.json
 var blocklistsJSON []byte
 
-var blocklists = mustBlocklists(blocklistsJSON)
+// blocklists are decoded on first use, not at package init, which every
+// run of the command line would pay.
+var blocklists = sync.OnceValue(func() []Blocklist { return mustBlocklists(blocklistsJSON) })
 
 func mustBlocklists(data []byte) []Blocklist {
 	var f struct {
@@ -45,13 +48,13 @@ func mustBlocklists(data []byte) []Blocklist {
 }
 
 // Blocklists returns the known lists.
-func Blocklists() []Blocklist { return blocklists }
+func Blocklists() []Blocklist { return blocklists() }
 
 // knownList finds the list a bounce names, by zone or word: "blocked using
 // zen.spamhaus.org", "listed by Barracuda".
 func knownList(name string) (Blocklist, bool) {
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
-	for _, l := range blocklists {
+	for _, l := range blocklists() {
 		if name == l.Zone || strings.HasSuffix(name, "."+l.Zone) {
 			return l, true
 		}

@@ -2,7 +2,6 @@ package diagnose
 
 import (
 	"net/netip"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -73,7 +72,7 @@ func fieldsOf(s string, yield func(name, value string)) {
 	}
 }
 
-var addrRe = regexp.MustCompile(`[A-Za-z0-9._%+'=-]*@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+var addrRe = lazyRegexp(`[A-Za-z0-9._%+'=-]*@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
 
 // daemon is true for the addresses bounces come from.
 func daemon(v string) bool {
@@ -83,7 +82,7 @@ func daemon(v string) bool {
 
 // firstDomain is the domain of the first address in v.
 func firstDomain(v string) string {
-	if m := addrRe.FindString(v); m != "" {
+	if m := addrRe().FindString(v); m != "" {
 		return domainOf(m)
 	}
 	return ""
@@ -146,9 +145,9 @@ func cmpOrStr(a, b string) string {
 	return b
 }
 
-var selectorRe = regexp.MustCompile(`^(?i)[a-z0-9_-]+(\.[a-z0-9_-]+)*$`)
+var selectorRe = lazyRegexp(`^(?i)[a-z0-9_-]+(\.[a-z0-9_-]+)*$`)
 
-func validSelector(s string) bool { return len(s) <= 63 && selectorRe.MatchString(s) }
+func validSelector(s string) bool { return len(s) <= 63 && selectorRe().MatchString(s) }
 
 // tagList parses a DKIM or DMARC tag=value list.
 func tagList(v string) map[string]string {
@@ -166,14 +165,14 @@ func tagList(v string) map[string]string {
 var (
 	// Postfix logs and transcripts: "to=<a@b>", "RCPT TO:<a@b>", "<a@b>:
 	// Recipient address rejected".
-	recipientRe = regexp.MustCompile(`(?im)(?:\bto=<|rcpt to:\s*<|^\s*<)([^<>\s@]*@[A-Za-z0-9.-]+)>`)
-	senderRe    = regexp.MustCompile(`(?i)(?:\bfrom=<|mail from:\s*<)([^<>\s@]*@[A-Za-z0-9.-]+)>`)
+	recipientRe = lazyRegexp(`(?im)(?:\bto=<|rcpt to:\s*<|^\s*<)([^<>\s@]*@[A-Za-z0-9.-]+)>`)
+	senderRe    = lazyRegexp(`(?i)(?:\bfrom=<|mail from:\s*<)([^<>\s@]*@[A-Za-z0-9.-]+)>`)
 	// Gmail: "Unauthenticated email from example.com is not accepted",
 	// "SPF check for [example.com] did not pass with ip: [192.0.2.4]".
-	gmailFromRe = regexp.MustCompile(`(?i)email from ([a-z0-9.-]+\.[a-z]{2,}) is not accepted`)
-	gmailSPFRe  = regexp.MustCompile(`(?i)spf check for \[?([a-z0-9.-]+\.[a-z]{2,})\]? did not pass with ip:? \[?([0-9a-f:.]+)\]?`)
+	gmailFromRe = lazyRegexp(`(?i)email from ([a-z0-9.-]+\.[a-z]{2,}) is not accepted`)
+	gmailSPFRe  = lazyRegexp(`(?i)spf check for \[?([a-z0-9.-]+\.[a-z]{2,})\]? did not pass with ip:? \[?([0-9a-f:.]+)\]?`)
 	// "blocked using zen.spamhaus.org", "listed on bl.example.org".
-	listRe = regexp.MustCompile(`(?i)(?:blocked using|listed (?:on|in|at|by)|rejected by) ([a-z0-9-]+(?:\.[a-z0-9-]+)+)`)
+	listRe = lazyRegexp(`(?i)(?:blocked using|listed (?:on|in|at|by)|rejected by) ([a-z0-9-]+(?:\.[a-z0-9-]+)+)`)
 )
 
 // readServerWords takes targets from what the servers said (w), and from
@@ -183,7 +182,7 @@ func readServerWords(w, text string, t *Targets) {
 		text = text[:maxFlatText]
 	}
 	if t.Recipient == "" {
-		for _, m := range recipientRe.FindAllStringSubmatch(text, 8) {
+		for _, m := range recipientRe().FindAllStringSubmatch(text, 8) {
 			if d := domainOf(m[1]); d != "" && !daemon(m[1]) {
 				t.Recipient = d
 				break
@@ -191,11 +190,11 @@ func readServerWords(w, text string, t *Targets) {
 		}
 	}
 	if t.MailFrom == "" {
-		if m := senderRe.FindStringSubmatch(text); m != nil {
+		if m := senderRe().FindStringSubmatch(text); m != nil {
 			t.MailFrom = domainOf(m[1])
 		}
 	}
-	if m := gmailSPFRe.FindStringSubmatch(w); m != nil {
+	if m := gmailSPFRe().FindStringSubmatch(w); m != nil {
 		if t.MailFrom == "" {
 			t.MailFrom = normDomain(m[1])
 		}
@@ -204,11 +203,11 @@ func readServerWords(w, text string, t *Targets) {
 		}
 	}
 	if t.From == "" {
-		if m := gmailFromRe.FindStringSubmatch(w); m != nil {
+		if m := gmailFromRe().FindStringSubmatch(w); m != nil {
 			t.From = normDomain(m[1])
 		}
 	}
-	for _, m := range listRe.FindAllStringSubmatch(w, -1) {
+	for _, m := range listRe().FindAllStringSubmatch(w, -1) {
 		zone := normDomain(m[1])
 		if zone == "" {
 			continue
@@ -219,7 +218,7 @@ func readServerWords(w, text string, t *Targets) {
 	}
 }
 
-var ipRe = regexp.MustCompile(`(?i)\[?(?:\d{1,3}\.){3}\d{1,3}\]?|\[(?:ipv6:)?[0-9a-f]*:[0-9a-f:.]+\]`)
+var ipRe = lazyRegexp(`(?i)\[?(?:\d{1,3}\.){3}\d{1,3}\]?|\[(?:ipv6:)?[0-9a-f]*:[0-9a-f:.]+\]`)
 
 // usable is false for addresses that say nothing about a sender on the
 // internet: loopback, private, link-local, unspecified.
@@ -231,7 +230,7 @@ func usable(ip netip.Addr) bool {
 // address that does not directly follow a host name, as Postfix writes the
 // remote server ("mx.example.net[192.0.2.44]").
 func serverIP(w string) netip.Addr {
-	for _, loc := range ipRe.FindAllStringIndex(w, 32) {
+	for _, loc := range ipRe().FindAllStringIndex(w, 32) {
 		raw := w[loc[0]:loc[1]]
 		if loc[0] > 0 && raw[0] == '[' {
 			if c := w[loc[0]-1]; c == '.' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
@@ -260,7 +259,7 @@ func receivedIP(secs []section) netip.Addr {
 				return
 			}
 			from, _, _ := strings.Cut(v, " by ")
-			for _, m := range ipRe.FindAllString(from, 4) {
+			for _, m := range ipRe().FindAllString(from, 4) {
 				ip, err := netip.ParseAddr(strings.TrimPrefix(strings.ToLower(strings.Trim(m, "[]")), "ipv6:"))
 				if err == nil && usable(ip) {
 					found = ip.Unmap()

@@ -13,7 +13,7 @@ import (
 // ones a bounce named that are not among them.
 func (d *Diagnoser) lists(named []string) []Blocklist {
 	var out []Blocklist
-	for _, l := range blocklists {
+	for _, l := range blocklists() {
 		if l.Default {
 			out = append(out, l)
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
@@ -51,13 +50,13 @@ var ErrTarget = errors.New("diagnose: not a domain or IP address")
 
 // hostname accepts a DNS name of letters, digits, hyphens and dots (and
 // underscores, for _domainkey names), with a dot in it.
-var hostname = regexp.MustCompile(`^(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\.?$`)
+var hostname = lazyRegexp(`^(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\.?$`)
 
 // normDomain lower-cases a domain and checks its shape; it returns "" for
 // anything else, IDNs included unless already in A-label form.
 func normDomain(s string) string {
 	s = strings.ToLower(strings.Trim(strings.TrimSpace(s), "[]<>.,;:()'\""))
-	if len(s) > 253 || !hostname.MatchString(s) {
+	if len(s) > 253 || !hostname().MatchString(s) {
 		return ""
 	}
 	return strings.TrimSuffix(s, ".")

@@ -25,6 +25,7 @@ func Language(text string) string {
 	}
 	thai, strong, weak := 0, 0, 0
 	marks, base := 0, rune(0)
+	letters := 0 // Latin letters: without any, no word can say Vietnamese
 	flush := func() {
 		if base == 0 {
 			return
@@ -59,6 +60,7 @@ func Language(text string) string {
 			flush()
 			if r < 0x250 && unicode.IsLetter(r) || r == 'đ' || r == 'Đ' {
 				base = r
+				letters++
 			}
 		}
 	}
@@ -68,10 +70,12 @@ func Language(text string) string {
 		return "th"
 	case strong >= 1 && strong+weak >= 2:
 		return "vi"
+	case letters == 0:
+		return "" // codes alone ("550"): no need to load the words
 	}
 	s := newSpaced(Clean(text))
 	hits := 0
-	for _, m := range lex.lang["vi"].Markers {
+	for _, m := range lex().lang["vi"].Markers {
 		if s.has(m) {
 			hits++
 			if strings.Contains(m, " ") {

@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 )
 
 //go:embed data/*.json
@@ -57,8 +58,10 @@ type synonym struct {
 	keys   []string
 }
 
-// lex is loaded once: the files are embedded and small.
-var lex = mustLoad()
+// lex returns the words, loaded on first use: the files are embedded and
+// small, but decoding them at package init cost a command-line run that
+// never reads a question (smtpbot explain 550) about 4 ms.
+var lex = sync.OnceValue(mustLoad)
 
 func mustLoad() *lexicon {
 	l, err := loadLexicon()
@@ -148,8 +151,8 @@ func (s spaced) has(p string) bool {
 
 // any reports whether s has a phrase of list in any language.
 func (s spaced) any(list func(*words) []string) bool {
-	for _, tag := range lex.tags {
-		for _, p := range list(lex.lang[tag]) {
+	for _, tag := range lex().tags {
+		for _, p := range list(lex().lang[tag]) {
 			if s.has(p) {
 				return true
 			}
@@ -167,7 +170,7 @@ func (s spaced) content() []string {
 	for i := 0; i < len(tokens); i++ {
 		w := tokens[i]
 		if hasThai(w) {
-			for _, p := range lex.thaiStop {
+			for _, p := range lex().thaiStop {
 				if strings.Contains(w, p) {
 					w = strings.ReplaceAll(w, p, " ")
 				}
@@ -179,11 +182,11 @@ func (s spaced) content() []string {
 			}
 			continue
 		}
-		if n := lex.multiStopAt(tokens[i:]); n > 0 {
+		if n := lex().multiStopAt(tokens[i:]); n > 0 {
 			i += n - 1
 			continue
 		}
-		if lex.stop[w] || len(w) < 2 || strings.Trim(w, "0123456789") == "" {
+		if lex().stop[w] || len(w) < 2 || strings.Trim(w, "0123456789") == "" {
 			continue
 		}
 		out = append(out, w)

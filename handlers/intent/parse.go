@@ -162,8 +162,8 @@ func connected(clean string, ms []extract.Mention, codes []catalog.Code) bool {
 	if between == "" {
 		return false
 	}
-	for _, tag := range lex.tags {
-		for _, p := range lex.lang[tag].Connect {
+	for _, tag := range lex().tags {
+		for _, p := range lex().lang[tag].Connect {
 			if between == p {
 				return true
 			}

@@ -134,7 +134,7 @@ func (ix *Index) Search(text string, limit int) []Match {
 	scores := map[int]float64{}
 	covered := map[int]float64{} // the query's weight a code's texts match
 	named := map[int]bool{}      // codes a synonym names: matched in full
-	for _, syn := range lex.synonyms {
+	for _, syn := range lex().synonyms {
 		if !s.has(syn.phrase) {
 			continue
 		}

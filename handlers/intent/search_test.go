@@ -97,7 +97,7 @@ func TestSearch(t *testing.T) {
 // they name is a code of the catalog.
 func TestSynonymsNameCatalogCodes(t *testing.T) {
 	index(t)
-	for _, s := range lex.synonyms {
+	for _, s := range lex().synonyms {
 		for _, k := range s.keys {
 			if _, ok := testCat.ByKey(k); !ok {
 				t.Errorf("%s.json: synonym %q names %q, which the catalog does not have", s.tag, s.phrase, k)
@@ -111,7 +111,7 @@ func TestSynonymsNameCatalogCodes(t *testing.T) {
 func TestEveryLanguageHasWords(t *testing.T) {
 	index(t)
 	for _, l := range testLangs.Languages() {
-		w, ok := lex.lang[l.Tag]
+		w, ok := lex().lang[l.Tag]
 		if !ok {
 			t.Errorf("no data/%s.json for %s", l.Tag, l.Name)
 			continue
