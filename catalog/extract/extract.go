@@ -216,6 +216,7 @@ func (x *extractor) finish() Extraction {
 		}
 		out = append(out, c.Finding)
 	}
+	x.addNotes(out)
 	return Extraction{Confidence: math.Round(conf*100) / 100, Findings: out}
 }
 
@@ -331,5 +332,28 @@ func pair(cands []candidate) {
 		e.order = min(e.order, r.order)
 		e.dsn = e.dsn || r.dsn
 		e.Final = e.Final || r.Final
+	}
+}
+
+// addNotes gives Exim's words under the one failed address to the one
+// failure that has no words of its own: a local delivery's Status with no
+// Diagnostic-Code.
+func (x *extractor) addNotes(out []Finding) {
+	notes := x.notes.only()
+	if len(notes) == 0 {
+		return
+	}
+	bare := -1
+	for i := range out {
+		if out[i].Role != RoleFailure {
+			continue
+		}
+		if out[i].ServerText != "" || bare >= 0 {
+			return // a failure has words, or which one the notes are about is not known
+		}
+		bare = i
+	}
+	if bare >= 0 {
+		out[bare].ServerText = x.clean(append(x.buf[:0], notes...), catalog.Code{})
 	}
 }

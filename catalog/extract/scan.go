@@ -72,6 +72,8 @@ type extractor struct {
 	// replyCmd is the command the text serverText last read says it
 	// answered: Postfix's "(in reply to end of DATA command)".
 	replyCmd string
+	// notes are Exim's words under each failed address.
+	notes eximNotes
 	// deferred are the returned message's parts, read only when the
 	// bounce itself shows no failure (a forwarded bounce, say).
 	deferred []deferredPart
@@ -232,6 +234,9 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 		pos = next
 		indent, c, command, serverLine := contentStart(line)
 		content := line[c:]
+		if !orig && kind != segHeaders {
+			x.notes.line(indent, content)
+		}
 		if len(content) == 0 {
 			x.flushDSN()
 			skipFold = false
@@ -292,6 +297,7 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 		}
 		x.remember(content)
 	}
+	x.notes.end()
 	x.flushDSN()
 }
 
