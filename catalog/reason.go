@@ -268,6 +268,11 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 			v.Reason = r.finalTransient
 		} else {
 			v.Reason = r.byCode(code)
+			// A code that says nothing more, in reply to MAIL FROM or
+			// EHLO, refuses the sender or the client host.
+			if to, ok := r.codePhase[f.Command][v.Reason]; ok {
+				v.Reason = to
+			}
 		}
 	}
 	info := r.info[v.Reason]

@@ -20,6 +20,9 @@ type reasonData struct {
 	// dataPhase turns a reason read in the words of a reply to DATA into
 	// another.
 	dataPhase map[Reason]Reason
+	// codePhase turns the reason a code alone gives into another, by the
+	// command the reply answered.
+	codePhase map[string]map[Reason]Reason
 
 	phrases *phraseSet
 	// Groups of the phrase set: rule i is group i; then the soft
@@ -46,6 +49,9 @@ type reasonFile struct {
 	// DataPhase maps a reason the words give to the reason it becomes
 	// when the reply answered DATA.
 	DataPhase map[Reason]Reason `json:"data_phase"`
+	// CodePhase maps, per SMTP command, a reason the code alone gives to
+	// the reason it becomes when the reply answered that command.
+	CodePhase map[string]map[Reason]Reason `json:"code_phase"`
 	Words     struct {
 		Soft []string `json:"soft"`
 		Hard []string `json:"hard"`
@@ -158,6 +164,22 @@ func parseReasons(b []byte) (*reasonData, error) {
 		}
 	}
 	r.dataPhase = f.DataPhase
+	for cmd, m := range f.CodePhase {
+		switch cmd {
+		case "HELO", "MAIL", "RCPT", "DATA":
+		default:
+			return nil, fmt.Errorf("code_phase: unknown command %q", cmd)
+		}
+		for from, to := range m {
+			if err := known("code_phase "+cmd, from); err != nil {
+				return nil, err
+			}
+			if err := known("code_phase "+cmd+" "+string(from), to); err != nil {
+				return nil, err
+			}
+		}
+	}
+	r.codePhase = f.CodePhase
 	for key, reason := range f.Providers {
 		if err := known("provider meaning "+key, reason); err != nil {
 			return nil, err

@@ -28,7 +28,7 @@ func TestClassifyCases(t *testing.T) {
 		}
 		fields := strings.Split(s, " |")
 		if len(fields) < 3 {
-			t.Fatalf("reasons.txt:%d: want 'reason | code | text [| hard|soft] [| final] [| data]'", line)
+			t.Fatalf("reasons.txt:%d: want 'reason | code | text [| hard|soft] [| final] [| data|mail|helo|rcpt]'", line)
 		}
 		want, codeText, text := Reason(fields[0]), strings.TrimSpace(fields[1]), strings.TrimPrefix(fields[2], " ")
 		code, err := Parse(codeText)
@@ -43,8 +43,8 @@ func TestClassifyCases(t *testing.T) {
 				bounce = Bounce(flag)
 			case "final":
 				final = true
-			case "data":
-				command = "DATA"
+			case "data", "mail", "helo", "rcpt":
+				command = strings.ToUpper(flag)
 			default:
 				t.Fatalf("reasons.txt:%d: unknown flag %q", line, flag)
 			}

@@ -26,10 +26,10 @@ type state struct {
 	// Finals has a '1' for each code that is a DSN's final status, which
 	// the reason depends on ("timed out" in a final report is expired).
 	Finals string `json:"f,omitempty"`
-	// Data has a '1' for each code that answered DATA, which the reason
-	// depends on too ("user unknown" there is a filter's); empty when none
-	// did.
-	Data string `json:"d,omitempty"`
+	// Commands has, for each code, the first letter of the SMTP command
+	// it answered (H, M, R, D) or '-', which the reason depends on too
+	// ("user unknown" at DATA is a filter's); empty when no code says.
+	Commands string `json:"x,omitempty"`
 	// Check is what a bounce lets one check live in DNS: domains and IPs
 	// only, never an address.
 	Check *checkPlan `json:"k,omitempty"`
@@ -60,16 +60,16 @@ func (st *state) fromReport(r Report, mask bool) {
 			st.Finals += "0"
 		}
 	}
-	data := make([]byte, len(r.Explanations))
-	anyData := false
+	cmds := make([]byte, len(r.Explanations))
+	anyCmd := false
 	for i, x := range r.Explanations {
-		data[i] = '0'
-		if x.Command == extract.CommandDATA {
-			data[i], anyData = '1', true
+		cmds[i] = '-'
+		if x.Command != "" {
+			cmds[i], anyCmd = x.Command[0], true
 		}
 	}
-	if anyData {
-		st.Data = string(data)
+	if anyCmd {
+		st.Commands = string(cmds)
 	}
 	if r.Provider != nil {
 		st.Provider = r.Provider.ID
@@ -97,7 +97,7 @@ func (st state) encode() string {
 	s.Texts = nil
 	s.Codes, s.Roles = s.Codes[:min(len(s.Codes), 20)], s.Roles[:min(len(s.Roles), 20)]
 	s.Finals = s.Finals[:min(len(s.Finals), 20)]
-	s.Data = s.Data[:min(len(s.Data), 20)]
+	s.Commands = s.Commands[:min(len(s.Commands), 20)]
 	b, _ := json.Marshal(s)
 	return string(b)
 }
@@ -128,11 +128,17 @@ func (e *Engine) explanations(st state) ([]Explanation, *catalog.Provider) {
 			x.Role = extract.Role(st.Roles[i])
 		}
 		x.Final = i < len(st.Finals) && st.Finals[i] == '1'
-		if i < len(st.Data) && st.Data[i] == '1' {
-			x.Command = extract.CommandDATA
+		if i < len(st.Commands) {
+			x.Command = commandNamed[st.Commands[i]]
 		}
 		e.judge(&x)
 		out = append(out, x)
 	}
 	return out, prov
+}
+
+// commandNamed reads back a command's letter in state.Commands; a letter
+// it does not know (a hand-made payload) names none.
+var commandNamed = map[byte]string{
+	'H': extract.CommandHELO, 'M': extract.CommandMAIL, 'R': extract.CommandRCPT, 'D': extract.CommandDATA,
 }
