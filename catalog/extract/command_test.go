@@ -86,3 +86,13 @@ func TestEximNotes(t *testing.T) {
 		})
 	}
 }
+
+// TestUnixDiagnostic: a DSN's "X-Unix; 77" keeps its type as its words,
+// since the type is what says a delivery program failed.
+func TestUnixDiagnostic(t *testing.T) {
+	text := "Final-Recipient: RFC822; jdoe@example.or.jp\nAction: failed\nStatus: 5.3.0\nDiagnostic-Code: X-Unix; 77\n"
+	fs := Extract(text).Findings
+	if len(fs) == 0 || fs[0].ServerText != "X-Unix; 77" {
+		t.Errorf("findings %+v, want the words %q", fs, "X-Unix; 77")
+	}
+}
