@@ -1,6 +1,9 @@
 package extract
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // The SMTP commands a reply can answer, as Finding.Command names them.
 // "DATA" covers both the DATA verb and the end of the message data: a
@@ -48,13 +51,20 @@ func clientCommand(content string) string {
 // repliedTo names the command in Postfix's "(in reply to end of DATA
 // command)" at the end of raw, or "".
 func repliedTo(raw []byte) string {
-	const p = "(in reply to "
+	p := []byte("(in reply to ")
 	tail := raw[max(0, len(raw)-64):]
-	i := strings.LastIndex(string(tail), p) // tail is short: the copy is cheap
+	i := bytes.LastIndex(tail, p)
 	if i < 0 {
 		return ""
 	}
-	return commandAt(string(tail[i+len(p):]))
+	rest := tail[i+len(p):]
+	for _, v := range commandVerbs {
+		if len(rest) >= len(v.prefix) && bytes.EqualFold(rest[:len(v.prefix)], []byte(v.prefix)) &&
+			(len(rest) == len(v.prefix) || !isAlnum(rest[len(v.prefix)])) {
+			return v.name
+		}
+	}
+	return ""
 }
 
 // eximAfter names the command in Exim's "SMTP error from remote mail

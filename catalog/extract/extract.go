@@ -339,8 +339,7 @@ func pair(cands []candidate) {
 // failure that has no words of its own: a local delivery's Status with no
 // Diagnostic-Code.
 func (x *extractor) addNotes(out []Finding) {
-	notes := x.notes.only()
-	if len(notes) == 0 {
+	if x.notes.blocks != 1 {
 		return
 	}
 	bare := -1
@@ -353,7 +352,11 @@ func (x *extractor) addNotes(out []Finding) {
 		}
 		bare = i
 	}
-	if bare >= 0 {
-		out[bare].ServerText = x.clean(append(x.buf[:0], notes...), catalog.Code{})
+	if bare < 0 {
+		return
+	}
+	if b, ok := x.notes.only(x.buf[:0]); ok {
+		out[bare].ServerText = x.clean(b, catalog.Code{})
+		x.buf = b
 	}
 }

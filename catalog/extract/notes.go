@@ -12,7 +12,10 @@ package extract
 type eximNotes struct {
 	state  uint8 // 0 before the list, 1 between blocks, 2 in a block, 3 past the list
 	blocks int
-	text   []byte // the first block, lines joined by a space
+	// lines are the first block's lines, as parts of the text: kept
+	// without a copy, joined only when a failure needs them.
+	lines [6]string
+	n     int
 }
 
 const (
@@ -47,15 +50,12 @@ func (n *eximNotes) line(indent int, content string) {
 	}
 }
 
-// add appends a line of the first block, bounded like a server's text.
+// add keeps a line of the first block.
 func (n *eximNotes) add(content string) {
-	if n.blocks != 1 || len(n.text) >= maxServerText {
-		return
+	if n.blocks == 1 && n.n < len(n.lines) {
+		n.lines[n.n] = content
+		n.n++
 	}
-	if len(n.text) > 0 {
-		n.text = append(n.text, ' ')
-	}
-	n.text = append(n.text, content[:min(len(content), maxServerText)]...)
 }
 
 // end closes the list at the end of a text part.
@@ -65,12 +65,18 @@ func (n *eximNotes) end() {
 	}
 }
 
-// only returns the words of the one address the list names, or nil when
-// it names none or several: then which failure they belong to is not
-// known.
-func (n *eximNotes) only() []byte {
-	if n.blocks != 1 {
-		return nil
+// only appends to dst the words of the one address the list names, lines
+// joined by a space, and returns false when it names none or several: then
+// which failure they belong to is not known.
+func (n *eximNotes) only(dst []byte) ([]byte, bool) {
+	if n.blocks != 1 || n.n == 0 {
+		return dst, false
 	}
-	return n.text
+	for i, l := range n.lines[:n.n] {
+		if i > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, l[:min(len(l), maxServerText)]...)
+	}
+	return dst, true
 }
