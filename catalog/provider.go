@@ -2,6 +2,8 @@ package catalog
 
 import (
 	"strings"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 // Provider is a mail provider that gives some codes its own meaning.
@@ -32,6 +34,11 @@ type Provider struct {
 	// evidence: a recipient address at gmail.com says nothing about which
 	// server wrote the reply.
 	Domains []string
+	// Names are what people call the provider when they ask about it
+	// ("from gmail", "outlook says"), lowercase. A person's words name the
+	// provider they mean; they are never evidence of which server wrote a
+	// pasted text.
+	Names []string
 
 	rules []rule
 }
@@ -120,7 +127,7 @@ func (r *rule) matches(code Code, text string) bool {
 		return false
 	}
 	for _, t := range r.text {
-		if indexFold(text, t) < 0 {
+		if ascii.IndexFold(text, t) < 0 {
 			return false
 		}
 	}
@@ -173,13 +180,13 @@ func (c *Catalog) ProviderMeaning(p *Provider, code Code, serverText string) (Pr
 // "[TSS04]" but not in "TSS041".
 func containsWordFold(s, word string) bool {
 	for off := 0; off < len(s); {
-		i := indexFold(s[off:], word)
+		i := ascii.IndexFold(s[off:], word)
 		if i < 0 {
 			return false
 		}
 		i += off
 		end := i + len(word)
-		if (i == 0 || !isAlnum(s[i-1])) && (end == len(s) || !isAlnum(s[end])) {
+		if (i == 0 || !ascii.IsAlnum(s[i-1])) && (end == len(s) || !ascii.IsAlnum(s[end])) {
 			return true
 		}
 		off = i + 1
@@ -188,7 +195,7 @@ func containsWordFold(s, word string) bool {
 }
 
 // isHostByte reports whether b can be part of a host name label.
-func isHostByte(b byte) bool { return isAlnum(b) || b == '-' || b == '_' }
+func isHostByte(b byte) bool { return ascii.IsAlnum(b) || b == '-' || b == '_' }
 
 // containsHostFold reports whether domain occurs in s as a host name or the
 // tail of one ("gmail.com", "alt1.gmail.com"), ignoring ASCII case, but not
@@ -196,7 +203,7 @@ func isHostByte(b byte) bool { return isAlnum(b) || b == '-' || b == '_' }
 // ("acme.com" does not contain "me.com", "gmail.com.example" not "gmail.com").
 func containsHostFold(s, domain string) bool {
 	for off := 0; off < len(s); {
-		i := indexFold(s[off:], domain)
+		i := ascii.IndexFold(s[off:], domain)
 		if i < 0 {
 			return false
 		}
@@ -244,7 +251,7 @@ var traceHeaders = [...]string{
 // isTraceHeader reports whether a logical line is a trace header field.
 func isTraceHeader(line string) bool {
 	for _, h := range traceHeaders {
-		if len(line) >= len(h) && indexFold(line[:len(h)], h) == 0 {
+		if len(line) >= len(h) && ascii.IndexFold(line[:len(h)], h) == 0 {
 			return true
 		}
 	}
@@ -263,7 +270,7 @@ func hasReplyCode(s string) bool {
 			continue
 		}
 		if i > 0 {
-			if p := s[i-1]; isAlnum(p) || p == '.' || p == ':' || p == '-' {
+			if p := s[i-1]; ascii.IsAlnum(p) || p == '.' || p == ':' || p == '-' {
 				continue
 			}
 		}

@@ -3,6 +3,7 @@ package catalog
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"strings"
 )
 
@@ -25,7 +26,39 @@ type Blocklist struct {
 	// Docs is the public page that explains the list.
 	Docs string
 
+	// Zone is the list's public DNS zone, queried as <reversed IP>.<zone>
+	// to see whether an IP is listed; empty when it has none that anyone
+	// may query.
+	Zone string
+	// DQSZone is the zone of Spamhaus's Data Query Service, queried as
+	// <reversed IP>.<key>.<zone> with a DQS key.
+	DQSZone string
+	// Check says the IP of every reputation bounce is looked up on the
+	// list, whether or not the bounce names it.
+	Check bool
+	// Refused are answers that mean "I will not answer you" rather than a
+	// listing, such as Spamhaus's 127.255.255.254 to a public resolver.
+	Refused []string
+	// Answers say what a listing's answer means: "127.0.0.4" is "XBL".
+	Answers map[string]string
+
 	markers []string
+}
+
+// Names reports whether name (a DNS zone or a word from a bounce, such as
+// "zen.spamhaus.org") is this list's: its zone, a name under its zone, or a
+// name holding one of its markers.
+func (b *Blocklist) Names(name string) bool {
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	if b.Zone != "" && (name == b.Zone || strings.HasSuffix(name, "."+b.Zone)) {
+		return true
+	}
+	for _, m := range b.markers {
+		if strings.Contains(name, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxBlocklists bounds the data, so a detection keeps its scores on the
@@ -39,6 +72,12 @@ type blocklistJSON struct {
 	Delist  string   `json:"delist"`
 	Docs    string   `json:"docs"`
 	Markers []string `json:"markers"`
+
+	Zone    string            `json:"zone"`
+	DQSZone string            `json:"dqs_zone"`
+	Check   bool              `json:"check"`
+	Refused []string          `json:"refused"`
+	Answers map[string]string `json:"answers"`
 }
 
 // Blocklists returns every blocklist in the order of the data file, for
@@ -87,7 +126,26 @@ func parseBlocklists(data []byte) ([]*Blocklist, error) {
 				return nil, fmt.Errorf("blocklist %s: marker %w", rb.ID, err)
 			}
 		}
-		out = append(out, &Blocklist{ID: rb.ID, Name: rb.Name, Delist: rb.Delist, Docs: rb.Docs, markers: rb.Markers})
+		if rb.Check && rb.Zone == "" {
+			return nil, fmt.Errorf("blocklist %s: check needs a zone to query", rb.ID)
+		}
+		for _, z := range []string{rb.Zone, rb.DQSZone} {
+			if z != "" && (z != strings.ToLower(z) || !strings.Contains(z, ".") || strings.ContainsAny(z, " /")) {
+				return nil, fmt.Errorf("blocklist %s: zone %q: a lowercase DNS name", rb.ID, z)
+			}
+		}
+		for _, ip := range rb.Refused {
+			if _, err := netip.ParseAddr(ip); err != nil {
+				return nil, fmt.Errorf("blocklist %s: refused answer %q: %w", rb.ID, ip, err)
+			}
+		}
+		for ip := range rb.Answers {
+			if _, err := netip.ParseAddr(ip); err != nil {
+				return nil, fmt.Errorf("blocklist %s: answer %q: %w", rb.ID, ip, err)
+			}
+		}
+		out = append(out, &Blocklist{ID: rb.ID, Name: rb.Name, Delist: rb.Delist, Docs: rb.Docs, Zone: rb.Zone,
+			DQSZone: rb.DQSZone, Check: rb.Check, Refused: rb.Refused, Answers: rb.Answers, markers: rb.Markers})
 	}
 	return out, nil
 }

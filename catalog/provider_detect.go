@@ -3,7 +3,11 @@ package catalog
 // Finding the provider and the blocklist a text names, in one pass of the
 // automaton over every mark.
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
+)
 
 // markKind says how a mark must stand in the text to count.
 type markKind uint8
@@ -277,7 +281,7 @@ func hostEndsAt(text string, end int) bool {
 // hasLetter reports whether s holds an ASCII letter.
 func hasLetter(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if isAlpha(s[i]) {
+		if ascii.IsAlpha(s[i]) {
 			return true
 		}
 	}

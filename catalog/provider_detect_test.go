@@ -3,6 +3,8 @@ package catalog
 import (
 	"strings"
 	"testing"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 // detectMultiPass is the detection as it was before the automaton: one
@@ -24,7 +26,7 @@ func (c *Catalog) detectMultiPass(text string) Detection {
 func findEvidenceMultiPass(text string, m *mark) evidence {
 	found := absent
 	for off := 0; off < len(text); {
-		i := indexFold(text[off:], m.needle)
+		i := ascii.IndexFold(text[off:], m.needle)
 		if i < 0 {
 			break
 		}

@@ -8,12 +8,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 // providerJSON is the form of one provider in data/providers.json.
 type providerJSON struct {
 	ID         string     `json:"id"`
 	Name       string     `json:"name"`
+	Names      []string   `json:"names"`
 	Docs       string     `json:"docs"`
 	Markers    []string   `json:"markers"`
 	Words      []string   `json:"words"`
@@ -70,8 +73,13 @@ func parseProviders(data []byte) ([]*Provider, error) {
 				}
 			}
 		}
+		for _, n := range rp.Names {
+			if n == "" || n != strings.ToLower(n) || strings.TrimSpace(n) != n {
+				return nil, fmt.Errorf("provider %s: name %q: lowercase, no outer spaces", rp.ID, n)
+			}
+		}
 		p := &Provider{ID: rp.ID, Name: rp.Name, Docs: rp.Docs, Markers: rp.Markers, Words: rp.Words,
-			Subdomains: rp.Subdomains, Domains: rp.Domains}
+			Subdomains: rp.Subdomains, Domains: rp.Domains, Names: rp.Names}
 		for _, rr := range rp.Meanings {
 			r, err := parseRule(rr)
 			if err != nil {
@@ -131,7 +139,7 @@ func parseRule(rr ruleJSON) (rule, error) {
 	}
 	if rr.Tag != "" {
 		for i := 0; i < len(rr.Tag); i++ {
-			if !isAlnum(rr.Tag[i]) {
+			if !ascii.IsAlnum(rr.Tag[i]) {
 				return r, fmt.Errorf("tag %q: letters and digits only, without brackets", rr.Tag)
 			}
 		}
@@ -186,7 +194,7 @@ func checkMark(s string) error {
 		if s[i] < ' ' || s[i] == 0x7f {
 			return fmt.Errorf("%q: no control characters", s)
 		}
-		letter = letter || isAlpha(s[i])
+		letter = letter || ascii.IsAlpha(s[i])
 	}
 	if !letter {
 		return fmt.Errorf("%q: a mark needs a letter (Detect skips texts without one)", s)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 func mustDefault(tb testing.TB) *Catalog {
@@ -677,28 +679,6 @@ func TestParseProvidersRejectsBadData(t *testing.T) {
 	}
 }
 
-func TestIndexFold(t *testing.T) {
-	tests := []struct {
-		s, needle string
-		want      int
-	}{
-		{"", "", 0},
-		{"abc", "", 0},
-		{"", "a", -1},
-		{"- GSMTP", "gsmtp", 2},
-		{"[TSS04]", "[tss", 0},
-		{"x.Prod.Outlook.COM", "prod.outlook.com", 2},
-		{"gsmt", "gsmtp", -1},
-		{"@[`{", "[", 1}, // bytes next to the letters in ASCII are not folded
-		{"@", "`", -1},
-	}
-	for _, tt := range tests {
-		if got := indexFold(tt.s, tt.needle); got != tt.want {
-			t.Errorf("indexFold(%q, %q) = %d, want %d", tt.s, tt.needle, got, tt.want)
-		}
-	}
-}
-
 func TestContainsHostFold(t *testing.T) {
 	tests := []struct {
 		s    string
@@ -851,18 +831,18 @@ func FuzzDetectProvider(f *testing.F) {
 			}
 		}
 		// The folding search must agree with lowercasing, for ASCII text.
-		ascii := true
+		plain := true
 		for i := 0; i < len(text); i++ {
 			if text[i] >= 0x80 {
-				ascii = false
+				plain = false
 				break
 			}
 		}
-		if ascii {
+		if plain {
 			lower := strings.ToLower(text)
 			for _, needle := range []string{"gsmtp", "[tss", "a", "5.7.", "@"} {
-				if got, want := indexFold(text, needle), strings.Index(lower, needle); got != want {
-					t.Fatalf("indexFold(%q, %q) = %d, want %d", text, needle, got, want)
+				if got, want := ascii.IndexFold(text, needle), strings.Index(lower, needle); got != want {
+					t.Fatalf("ascii.IndexFold(%q, %q) = %d, want %d", text, needle, got, want)
 				}
 			}
 		}

@@ -212,7 +212,7 @@ func readServerWords(w, text string, t *Targets) {
 		if zone == "" {
 			continue
 		}
-		if _, known := knownList(zone); !known && !slices.Contains(t.Lists, zone) && len(t.Lists) < 3 {
+		if !slices.Contains(t.Lists, zone) && len(t.Lists) < 3 {
 			t.Lists = append(t.Lists, zone)
 		}
 	}

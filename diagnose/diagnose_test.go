@@ -34,7 +34,7 @@ func TestBounceDiagnoses(t *testing.T) {
 		{"dkim-missing.txt", nil, "", CheckDKIM, Fail, "dkim.missing", [2]string{"selector", "gone"}, "summary.dkim_missing"},
 		{"no-ptr.txt", nil, "", CheckPTR, Fail, "ptr.none", [2]string{"ip", "192.0.2.66"}, "summary.ptr_none"},
 		{"dnsbl-listed.txt", nil, "", CheckDNSBL, Fail, "dnsbl.listed", [2]string{"list", "bl.fake-dnsbl.test"}, "summary.listed"},
-		{"spamhaus-refused.txt", []string{"spamhaus-refused.zone"}, "", CheckDNSBL, Error, "dnsbl.refused", [2]string{"list", "Spamhaus ZEN"}, "summary.dnsbl_refused"},
+		{"spamhaus-refused.txt", []string{"spamhaus-refused.zone"}, "", CheckDNSBL, Error, "dnsbl.refused", [2]string{"list", "Spamhaus"}, "summary.dnsbl_refused"},
 		{"spamhaus-refused.txt", []string{"spamhaus-listed.zone"}, "", CheckDNSBL, Fail, "dnsbl.listed_delist", [2]string{"code", "127.0.0.2 (SBL)"}, "summary.listed_delist"},
 		{"tls.txt", nil, "", CheckMTASTS, Pass, "mta_sts.found", [2]string{"id", "20260101T000000"}, "summary.clean"},
 	}
@@ -76,7 +76,7 @@ func TestSpamhausDQS(t *testing.T) {
 	r := d.Diagnose(context.Background(), Plan{Targets: Targets{IP: netip.MustParseAddr("192.0.2.9")}, Needs: NeedReputation})
 	var spamhaus *Check
 	for i, c := range r.Checks {
-		if c.Name == CheckDNSBL && c.Detail.Arg("list") == "Spamhaus ZEN" {
+		if c.Name == CheckDNSBL && c.Detail.Arg("list") == "Spamhaus" {
 			spamhaus = &r.Checks[i]
 		}
 		if strings.Contains(c.Target+strings.Join(c.Detail.Args, " "), "testkey") {

@@ -7,19 +7,25 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+	"github.com/smtpcodes/smtpbot/catalog"
 )
 
-// lists returns the blocklists to query: the known default lists, and the
-// ones a bounce named that are not among them.
-func (d *Diagnoser) lists(named []string) []Blocklist {
-	var out []Blocklist
-	for _, l := range blocklists() {
-		if l.Default {
-			out = append(out, l)
-		}
-	}
+// lists returns the blocklists to query: the lists checked for every
+// reputation bounce, and the ones the bounce names. A named list the catalog
+// knows is queried on its own zone (one without a public zone, such as a
+// provider's own list, is not queried); an unknown name is queried as a
+// zone.
+func (d *Diagnoser) lists(named []string) []*catalog.Blocklist {
+	out := checkedLists()
 	for _, z := range named {
-		out = append(out, Blocklist{ID: z, Name: z, Zone: z})
+		l, known := knownList(z)
+		switch {
+		case !known:
+			l = &catalog.Blocklist{ID: z, Name: z, Zone: z}
+		case l.Zone == "" || slices.Contains(out, l):
+			continue
+		}
+		out = append(out, l)
 	}
 	return out
 }
@@ -36,7 +42,7 @@ func reversed(ip netip.Addr) string {
 // resolvers with answers in 127.255.255.0/24; those say the list could not
 // be queried, never that the IP is not listed. With a DQS key, Spamhaus is
 // asked through its Data Query Service, which answers any resolver.
-func (d *Diagnoser) dnsbl(ctx context.Context, ip netip.Addr, l Blocklist) []Check {
+func (d *Diagnoser) dnsbl(ctx context.Context, ip netip.Addr, l *catalog.Blocklist) []Check {
 	target := ip.String()
 	name := reversed(ip) + "." + l.Zone
 	if l.DQSZone != "" && d.dqs != "" {
@@ -58,7 +64,7 @@ func (d *Diagnoser) dnsbl(ctx context.Context, ip netip.Addr, l Blocklist) []Che
 		if slices.Contains(l.Refused, v) {
 			refused = true
 		}
-		if m := l.Codes[v]; m != "" && !slices.Contains(meanings, m) {
+		if m := l.Answers[v]; m != "" && !slices.Contains(meanings, m) {
 			meanings = append(meanings, m)
 		}
 	}

@@ -3,6 +3,7 @@ package diagnose
 import (
 	"strings"
 
+	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/catalog/extract"
 )
 
@@ -22,9 +23,20 @@ const (
 	NeedTLS
 )
 
-// This file is the one place that says which checks a code or the
-// server's words call for. When bounce reason ids land in the catalog,
-// the reasons map here too.
+// This file is the one place that says which checks a code, the bounce
+// reason the catalog reads from the server's words, or the words
+// themselves call for.
+
+// reasonNeeds maps bounce reasons (catalog.Classify) to checks.
+var reasonNeeds = map[catalog.Reason]Need{
+	catalog.ReasonHostUnknown:    NeedRouting,
+	catalog.ReasonNotAccept:      NeedRouting,
+	catalog.ReasonAuthFailure:    NeedAuth,
+	catalog.ReasonRequirePTR:     NeedAuth,
+	catalog.ReasonBlocked:        NeedReputation,
+	catalog.ReasonBadReputation:  NeedReputation,
+	catalog.ReasonFailedSTARTTLS: NeedTLS,
+}
 
 // codeNeeds maps reply and enhanced codes (as catalog.Code prints them)
 // to checks.
@@ -32,7 +44,7 @@ var codeNeeds = map[string]Need{
 	"556":    NeedRouting, // RFC 7504: the domain does not accept mail
 	"5.1.2":  NeedRouting, // bad destination system address
 	"5.4.4":  NeedRouting, // unable to route
-	"5.1.10": NeedRouting, // Microsoft: recipient's domain has a null MX
+	"5.1.10": NeedRouting, // registry: the recipient's domain has a null MX (Microsoft 365 also sends it for an unknown recipient)
 	"4.4.4":  NeedRouting,
 	"5.7.23": NeedAuth, // SPF validation failed
 	"5.7.24": NeedAuth, // SPF validation error
@@ -118,6 +130,11 @@ func needsOf(findings []extract.Finding, words string) Need {
 	for _, f := range findings {
 		if f.Role == extract.RoleQuoted {
 			continue
+		}
+		if c, err := catalog.Default(); err == nil {
+			if v, ok := c.Classify(catalog.Failure{Code: f.Code, ServerText: f.ServerText, Final: f.Final}); ok {
+				n |= reasonNeeds[v.Reason]
+			}
 		}
 		for _, k := range []string{f.Code.String(), f.Code.Enhanced.String(), f.Code.Reply.String()} {
 			n |= codeNeeds[k]

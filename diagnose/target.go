@@ -24,8 +24,8 @@ type Targets struct {
 	IP netip.Addr
 	// DKIMDomain and DKIMSelector come from a returned DKIM-Signature.
 	DKIMDomain, DKIMSelector string
-	// Lists are DNSBL zones the bounce names ("blocked using ...") that
-	// are not among the known lists.
+	// Lists are DNSBL zones the bounce names ("blocked using ..."), at
+	// most three; a known list is queried on its own zone (see lists).
 	Lists []string
 }
 

@@ -33,7 +33,7 @@ func TestFromBounce(t *testing.T) {
 		// "Client host [192.0.2.7]" is the sender.
 		{"dnsbl-listed.txt", Targets{Recipient: "corp.test", IP: ip("192.0.2.7"), Lists: []string{"bl.fake-dnsbl.test"}}, NeedReputation},
 		// A known list is not repeated among the named ones.
-		{"spamhaus-refused.txt", Targets{Recipient: "corp.test", IP: ip("192.0.2.8")}, NeedReputation},
+		{"spamhaus-refused.txt", Targets{Recipient: "corp.test", IP: ip("192.0.2.8"), Lists: []string{"zen.spamhaus.org"}}, NeedReputation},
 		{"tls.txt", Targets{Recipient: "tls.test"}, NeedTLS},
 	}
 	for _, tt := range tests {
@@ -66,6 +66,9 @@ func TestNeeds(t *testing.T) {
 		{"556 5.1.10 Recipient domain has a null MX", NeedRouting},
 		{"550 5.4.4 Unable to route", NeedRouting},
 		{"530 5.7.10 Must issue a STARTTLS command first", NeedTLS},
+		// Words that only the catalog's bounce reasons know.
+		{"450 4.7.1 Client host rejected: cannot find your hostname, [192.0.2.4]", NeedAuth},
+		{"554 5.7.1 Service unavailable; Client host [192.0.2.4] blocked by the receiving site", NeedReputation},
 	}
 	for _, tt := range tests {
 		if got := FromBounce(tt.text).Needs; got != tt.want {

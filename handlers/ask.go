@@ -133,12 +133,26 @@ func (rt *Router) chatMessage(lang *locales.Lang, cmd Command, slash bool) messa
 
 // ExplainCodes explains codes asked about in a question, with no server's
 // words: "what does 550 5.7.1 mean?".
-func (e *Engine) ExplainCodes(lang *locales.Lang, codes []catalog.Code) Report {
-	r := Report{Lang: lang}
+func (e *Engine) ExplainCodes(lang *locales.Lang, codes []catalog.Code, named *catalog.Provider) Report {
+	r := Report{Lang: lang, Lookup: true, Provider: named}
 	for _, c := range codes {
-		r.Explanations = append(r.Explanations, e.Explain(lang, c, ""))
+		r.Explanations = append(r.Explanations, e.explain(lang, c, "", named))
 	}
 	return r
+}
+
+// NamedProvider returns the provider a person's own words name around what
+// they asked or pasted ("why am I getting 5.7.26 from gmail", "got this from
+// outlook: <bounce>"), or nil. Words inside a pasted bounce do not count:
+// they may quote anyone.
+func (e *Engine) NamedProvider(text string, cmd Command) *catalog.Provider {
+	words := text
+	if cmd.Verb == VerbPaste && cmd.Text != "" {
+		if words = strings.Replace(text, cmd.Text, " ", 1); words == text {
+			return nil // the paste is not in the text as typed: no telling words from paste
+		}
+	}
+	return e.cat.ProviderNamed(words)
 }
 
 // FoundJSON is the JSON shape of a search by meaning.

@@ -83,7 +83,7 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 	// A provider's own meaning is what the server meant, so it leads. The
 	// registry's meaning follows, marked as general; its examples and fix
 	// may not apply to what this server meant, so they are left out.
-	if p := x.Provider; p != nil {
+	if p := x.Provider; p.HasMeaning() {
 		blocks = append(blocks,
 			section(bold(l.T("heading.provider", "provider", p.Name))+"\n"+escape(p.Meaning)),
 			section(bold(l.T("heading.provider_fix", "provider", p.Name))+"\n"+escape(p.Fix)),
@@ -95,6 +95,9 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 			section(bold(l.T("heading.when"))+"\n"+escape(x.When)),
 			section(bold(l.T("heading.fix"))+"\n"+fixText(x)),
 		)
+		if p := x.Provider; p != nil {
+			blocks = append(blocks, contextText(":incoming_envelope: "+escape(l.T("heading.provider_seen", "provider", p.Name, "url", p.Docs))))
+		}
 	}
 	main := x.mainPart()
 	var notes []string

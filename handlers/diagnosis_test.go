@@ -50,7 +50,7 @@ func TestDescribe(t *testing.T) {
 				Detail:  diagnose.Message{Key: "spf.fail", Args: []string{"domain", "example.com", "ip", "192.0.2.4", "mechanism", "-all", "count", "3"}},
 				Records: []string{"v=spf1 include:_spf.example.net -all"}},
 			{Name: diagnose.CheckDNSBL, Target: "192.0.2.4", Verdict: diagnose.Error,
-				Detail: diagnose.Message{Key: "dnsbl.refused", Args: []string{"list", "Spamhaus ZEN"}}},
+				Detail: diagnose.Message{Key: "dnsbl.refused", Args: []string{"list", "Spamhaus"}}},
 		},
 		Summary: diagnose.Message{Key: "summary.spf_fail", Args: []string{"domain", "example.com", "ip", "192.0.2.4"}},
 		Lookups: 9, Took: 12 * time.Millisecond,

@@ -50,15 +50,24 @@ type Part struct {
 }
 
 // ProviderNote is a provider's own reading of a code.
+//
+// A provider the text shows but that gives this code no meaning of its own
+// still has a note, without Key, Title, Meaning and Fix: the reply names it
+// and where it documents its codes.
 type ProviderNote struct {
-	ID string
-	// Key names the provider's meaning ("gmail/X.7.26").
+	ID   string
+	Name string
+	Docs string // the provider's page on its codes
+	// Key names the provider's meaning ("gmail/X.7.26"), or is "".
 	Key     string
-	Name    string
 	Title   string
 	Meaning string
 	Fix     string
 }
+
+// HasMeaning reports whether the provider gives the code a meaning of its
+// own.
+func (p *ProviderNote) HasMeaning() bool { return p != nil && p.Key != "" }
 
 // Explanation is one code explained in one language. The most specific part
 // (the enhanced code when it is registered) supplies the headline texts.
@@ -309,13 +318,13 @@ func (e *Engine) providerNote(lang *locales.Lang, prov *catalog.Provider, code c
 	if prov == nil {
 		return nil
 	}
-	m, ok := e.cat.ProviderMeaning(prov, code, serverText)
-	if !ok {
-		return nil
-	}
 	name, _ := lang.Provider(prov.ID)
-	t, _ := lang.Provider(m.Key)
-	return &ProviderNote{ID: prov.ID, Key: m.Key, Name: name.Title, Title: t.Title, Meaning: t.Meaning, Fix: t.Fix}
+	note := &ProviderNote{ID: prov.ID, Name: name.Title, Docs: prov.Docs}
+	if m, ok := e.cat.ProviderMeaning(prov, code, serverText); ok {
+		t, _ := lang.Provider(m.Key)
+		note.Key, note.Title, note.Meaning, note.Fix = m.Key, t.Title, t.Meaning, t.Fix
+	}
+	return note
 }
 
 // actorsOf returns who has to act: the parties the fix's steps address.

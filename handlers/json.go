@@ -97,10 +97,14 @@ type JSONAction struct {
 	BlocklistURL string `json:"blocklist_url,omitempty"`
 }
 
-// JSONProvider is a provider's own meaning of the code.
+// JSONProvider is the provider whose servers wrote the text, with its own
+// meaning of the code when it gives one (key, title, meaning and fix are
+// empty otherwise).
 type JSONProvider struct {
 	ID      string `json:"id"`
 	Name    string `json:"name"`
+	Docs    string `json:"docs"`
+	Key     string `json:"key"`
 	Title   string `json:"title"`
 	Meaning string `json:"meaning"`
 	Fix     string `json:"fix"`
@@ -221,7 +225,7 @@ func (x *Explanation) JSON() JSONExplanation {
 		j.BounceWhy = o.Why
 	}
 	if p := x.Provider; p != nil {
-		j.Provider = &JSONProvider{ID: p.ID, Name: p.Name, Title: p.Title, Meaning: p.Meaning, Fix: p.Fix}
+		j.Provider = &JSONProvider{ID: p.ID, Name: p.Name, Docs: p.Docs, Key: p.Key, Title: p.Title, Meaning: p.Meaning, Fix: p.Fix}
 	}
 	for _, p := range x.Parts() {
 		jp := JSONPart{Code: p.Code, Kind: string(p.Kind), Registered: p.Registered,

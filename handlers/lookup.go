@@ -17,14 +17,14 @@ const maxLookup = 24
 // confidence and no roles. A reply code and an enhanced code of different
 // classes ("450 5.1.1") are a server's mistake: the report says so and
 // explains each code on its own. It returns false for any other text.
-func (e *Engine) lookup(lang *locales.Lang, text string) (Report, bool) {
+func (e *Engine) lookup(lang *locales.Lang, text string, named *catalog.Provider) (Report, bool) {
 	s := strings.TrimSpace(text)
 	if s == "" || len(s) > maxLookup || strings.ContainsAny(s, "\r\n") {
 		return Report{}, false
 	}
 	code, err := catalog.Parse(s)
 	if err == nil {
-		return Report{Lang: lang, Lookup: true, Explanations: []Explanation{e.Explain(lang, code, "")}}, true
+		return Report{Lang: lang, Lookup: true, Provider: named, Explanations: []Explanation{e.explain(lang, code, "", named)}}, true
 	}
 	var pe *catalog.ParseError
 	if !errors.As(err, &pe) || pe.Reason != catalog.ReasonClassesDiffer {

@@ -33,21 +33,32 @@ type Report struct {
 // ExplainText finds the codes in text (a bounce, a DSN, a transcript, a log
 // line) and explains each in lang.
 func (e *Engine) ExplainText(lang *locales.Lang, text string) Report {
-	if r, ok := e.lookup(lang, text); ok {
+	return e.ExplainTextNamed(lang, text, nil)
+}
+
+// ExplainTextNamed is ExplainText for a text that the person who pasted it
+// says came from named ("got this from outlook: …", see
+// catalog.ProviderNamed). The provider the text's own marks show wins; named
+// only stands in when they show none.
+func (e *Engine) ExplainTextNamed(lang *locales.Lang, text string, named *catalog.Provider) Report {
+	if r, ok := e.lookup(lang, text, named); ok {
 		return r
 	}
-	return e.explainExtraction(lang, text, extract.Extract(text))
+	return e.explainExtraction(lang, text, extract.Extract(text), named)
 }
 
 // explainExtraction explains what Extract already found in text, for
 // callers that looked at the extraction first.
-func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Extraction) Report {
+func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Extraction, named *catalog.Provider) Report {
 	r := Report{Lang: lang, Confidence: x.Confidence, text: text, found: x}
 	if len(x.Findings) == 0 {
 		return r
 	}
 	det := e.cat.Detect(text)
 	prov := det.Provider
+	if prov == nil {
+		prov = named
+	}
 	r.Provider = prov
 	r.Explanations = make([]Explanation, len(x.Findings))
 	for i, f := range x.Findings {

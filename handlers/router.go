@@ -151,9 +151,12 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 		return rt.checkCommand(ctx, cmd.Text, lang, slash)
 	case VerbExplain, VerbCompare:
 		st.fromCommand(cmd)
+		if p := rt.eng.NamedProvider(req.Text, cmd); p != nil && cmd.Verb == VerbExplain {
+			st.Provider = p.ID
+		}
 		return rt.render(lang, st)
 	case VerbPaste:
-		report := rt.eng.ExplainText(lang, cmd.Text)
+		report := rt.eng.ExplainTextNamed(lang, cmd.Text, rt.eng.NamedProvider(req.Text, cmd))
 		if len(report.Explanations) == 0 {
 			return rt.usageMessage(lang, lang.T("slack.no_codes"), slash)
 		}
@@ -177,7 +180,7 @@ func (rt *Router) paste(ctx context.Context, req Request) []Reply {
 		return nil
 	}
 	lang := rt.language(ctx, req, "")
-	report := rt.eng.explainExtraction(lang, req.Text, x)
+	report := rt.eng.explainExtraction(lang, req.Text, x, nil)
 	return []Reply{rt.reply(req, DeliverThread, rt.renderReport(lang, state{Lang: lang.Tag}, report))}
 }
 

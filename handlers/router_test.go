@@ -372,3 +372,29 @@ func TestPanicIsAnsweredNotLost(t *testing.T) {
 		t.Errorf("a panic left the user without an answer: %+v", rs)
 	}
 }
+
+// TestProviderNamedInQuestion: a provider the person names ("from gmail")
+// gives the code that provider's meaning, whether they ask about a code or
+// paste a bounce after their words; words inside a bounce do not count.
+func TestProviderNamedInQuestion(t *testing.T) {
+	rt, _ := newRouter(t)
+	ctx := context.Background()
+	tests := []struct {
+		text, want, not string
+	}{
+		{"why am I getting 5.7.26 from gmail", "What Gmail means by it", ""},
+		{"lỗi 5.7.26 từ gmail là sao", "Gmail", "Multiple Authentication Checks Failed"},
+		{"got this from outlook:\n550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup\nwhat do I do", "Microsoft", ""},
+		{"what does 5.7.26 mean", "", "What Gmail means by it"},
+	}
+	for _, tt := range tests {
+		rs := rt.Handle(ctx, Request{Source: SourceDM, UserID: "U1", ChannelID: "D1", Text: tt.text})
+		got := rendered(t, rs)
+		if tt.want != "" && !strings.Contains(got, tt.want) {
+			t.Errorf("%q: reply lacks %q:\n%.800s", tt.text, tt.want, got)
+		}
+		if tt.not != "" && strings.Contains(got, tt.not) {
+			t.Errorf("%q: reply has %q:\n%.800s", tt.text, tt.not, got)
+		}
+	}
+}

@@ -100,7 +100,7 @@ func writeExplanation(t *textWriter, x *Explanation) {
 	// A provider's own meaning is what the server meant, so it leads. The
 	// registry's meaning follows, marked as general; its examples and fix
 	// may not apply to what this server meant, so they are left out.
-	if p := x.Provider; p != nil {
+	if p := x.Provider; p.HasMeaning() {
 		t.section(l.T("heading.provider", "provider", p.Name), p.Meaning)
 		t.section(l.T("heading.provider_fix", "provider", p.Name), p.Fix)
 		t.printf("\n-- %s: %s %s --\n", l.T("heading.registry"), x.Code, x.Title)
@@ -109,6 +109,9 @@ func writeExplanation(t *textWriter, x *Explanation) {
 		t.section(l.T("heading.meaning"), x.Meaning)
 		t.section(l.T("heading.when"), x.When)
 		writeFix(t, x)
+		if p := x.Provider; p != nil {
+			t.printf("\n%s\n", l.T("heading.provider_seen", "provider", p.Name, "url", p.Docs))
+		}
 	}
 	main := x.mainPart()
 	for _, p := range x.Parts() {

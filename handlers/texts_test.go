@@ -406,7 +406,7 @@ func FuzzLookup(f *testing.F) {
 	e := engine(f)
 	en := e.Languages().Fallback()
 	f.Fuzz(func(t *testing.T, s string) {
-		r, ok := e.lookup(en, s)
+		r, ok := e.lookup(en, s, nil)
 		if !ok {
 			return
 		}

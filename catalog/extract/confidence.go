@@ -1,6 +1,10 @@
 package extract
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
+)
 
 // features is the evidence that a text is a bounce, a DSN, a transcript or a
 // log line. It is gathered while scanning: from header fields, from lines
@@ -40,7 +44,7 @@ type phraseTable [26][]string
 func newPhraseTable(phrases []string) *phraseTable {
 	var t phraseTable
 	for _, p := range phrases {
-		i := lowerASCII(p[0]) - 'a'
+		i := ascii.Lower(p[0]) - 'a'
 		t[i] = append(t[i], p)
 	}
 	return &t
@@ -51,7 +55,7 @@ func (t *phraseTable) at(s string) bool {
 	if s == "" {
 		return false
 	}
-	c := lowerASCII(s[0])
+	c := ascii.Lower(s[0])
 	if c < 'a' || c > 'z' {
 		return false
 	}
@@ -66,8 +70,8 @@ func (t *phraseTable) at(s string) bool {
 // in reports whether a phrase of t starts at a word of s, ignoring case.
 func (t *phraseTable) in(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := lowerASCII(s[i])
-		if c < 'a' || c > 'z' || (i > 0 && isAlpha(s[i-1])) {
+		c := ascii.Lower(s[i])
+		if c < 'a' || c > 'z' || (i > 0 && ascii.IsAlpha(s[i-1])) {
 			continue
 		}
 		for _, p := range t[c-'a'] {

@@ -1,6 +1,9 @@
 package extract
 
-import "github.com/smtpcodes/smtpbot/catalog"
+import (
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/internal/ascii"
+)
 
 // This file judges where a code-shaped token stands. A server's reply is
 // found where mail software puts one: at the start of a line, after "said:",
@@ -36,7 +39,7 @@ func anchorOf(line string, content int, t codeToken) anchor {
 	if key := jsonKey(line, content, k); key != "" {
 		return anchorStrong
 	}
-	if !t.code.Enhanced.IsZero() && t.code.Reply.IsZero() && k-3 >= content && isDigit(line[k-1]) && isDigit(line[k-2]) && isDigit(line[k-3]) && k < t.start && (k-3 == content || !isAlnum(line[k-4])) {
+	if !t.code.Enhanced.IsZero() && t.code.Reply.IsZero() && k-3 >= content && ascii.IsDigit(line[k-1]) && ascii.IsDigit(line[k-2]) && ascii.IsDigit(line[k-3]) && k < t.start && (k-3 == content || !ascii.IsAlnum(line[k-4])) {
 		// "550 4.2.2 ...": an enhanced code right after a reply code
 		// stands where the reply does.
 		return anchorOf(line, content, codeToken{start: k - 3, code: catalog.Code{Reply: 200}})
@@ -59,7 +62,7 @@ func anchorOf(line string, content int, t codeToken) anchor {
 	case '\'', '"', '`', '(', '[', '<':
 		return bracketAnchor(line, content, k-1)
 	}
-	if isAlpha(line[k-1]) && k < t.start {
+	if ascii.IsAlpha(line[k-1]) && k < t.start {
 		w, _ := wordBefore(line, k)
 		if inWords(w, replyWords[:]) {
 			return anchorWord
@@ -124,7 +127,7 @@ func jsonKey(line string, content, k int) string {
 	}
 	e := j - 1
 	b := e
-	for b > content && (isAlnum(line[b-1]) || line[b-1] == '_' || line[b-1] == '-') {
+	for b > content && (ascii.IsAlnum(line[b-1]) || line[b-1] == '_' || line[b-1] == '-') {
 		b--
 	}
 	if b <= content || line[b-1] != '"' || !inWords(line[b:e], jsonKeys[:]) {
@@ -185,7 +188,7 @@ func notACode(line string, content int, t codeToken) bool {
 	for k > content && isBlank(line[k-1]) {
 		k--
 	}
-	if k > content && k < t.start && isAlpha(line[k-1]) {
+	if k > content && k < t.start && ascii.IsAlpha(line[k-1]) {
 		w, at := wordBefore(line, k)
 		if inWords(w, versionWords[:]) {
 			return true
@@ -195,7 +198,7 @@ func notACode(line string, content int, t codeToken) bool {
 			for j > content && isBlank(line[j-1]) {
 				j--
 			}
-			if j > content && j < at && isAlpha(line[j-1]) {
+			if j > content && j < at && ascii.IsAlpha(line[j-1]) {
 				if w2, _ := wordBefore(line, j); inWords(w2, versionWords[:]) {
 					return true
 				}
@@ -249,7 +252,7 @@ func proseOK(line string, content int, t codeToken) bool {
 		for k > content && isBlank(line[k-1]) {
 			k--
 		}
-		if k <= content || !isAlpha(line[k-1]) {
+		if k <= content || !ascii.IsAlpha(line[k-1]) {
 			break
 		}
 		w, at := wordBefore(line, k)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 // This file reads the fields of a delivery status notification
@@ -76,7 +77,7 @@ func kindOf(name string) fieldKind {
 		return fieldOther
 	}
 	for i := 0; i < len(name); i++ {
-		low[i] = lowerASCII(name[i])
+		low[i] = ascii.Lower(name[i])
 	}
 	if k, ok := fieldKinds[string(low[:len(name)])]; ok {
 		return k
@@ -125,7 +126,7 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 	case fieldFrom:
 		if !x.inOrig {
 			l := content[v:]
-			if indexFold(l, "mailer-daemon") >= 0 || indexFold(l, "postmaster") >= 0 || indexFold(l, "mail delivery") >= 0 {
+			if ascii.IndexFold(l, "mailer-daemon") >= 0 || ascii.IndexFold(l, "postmaster") >= 0 || ascii.IndexFold(l, "mail delivery") >= 0 {
 				x.feat.ndrHeader = true
 			}
 		}
@@ -156,7 +157,7 @@ func bounceSubject(v string) bool {
 		"not delivered", "delivery failed", "could not be delivered", "rejected", "bounce",
 		"nondeliverable", "non-deliverable", "mail system error", "warning: could not send",
 	} {
-		if indexFold(v, p) >= 0 {
+		if ascii.IndexFold(v, p) >= 0 {
 			return true
 		}
 	}

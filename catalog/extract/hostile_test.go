@@ -2,7 +2,6 @@ package extract
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +10,11 @@ import (
 )
 
 // hostileLimit is a generous bound on one extraction of a hostile input of
-// 10 MB, even under -race on a loaded machine: linear extraction takes tens
-// of milliseconds, the quadratic scan this guards against took minutes.
-const hostileLimit = 5 * time.Second
+// 10 MB, even under -race on a machine shared by many jobs: linear
+// extraction takes tens of milliseconds, the quadratic scan this guards
+// against took minutes. (5 s was seen to fail under -race at a load average
+// of 20 on 2 cores.)
+const hostileLimit = 15 * time.Second
 
 // issueShapes are the inputs issue 11 measured as quadratic; they are
 // checked at 10 MB, the other shapes at 2 MB.
@@ -72,45 +73,6 @@ func TestOpaque(t *testing.T) {
 	} {
 		if got := opaque(tt.line); got != tt.want {
 			t.Errorf("opaque(%.30q…) = %v, want %v", tt.line, got, tt.want)
-		}
-	}
-}
-
-// TestIndexFold checks indexFold against strings.Index on lower-cased text,
-// on texts made of few letters in both cases, where candidates for the
-// first byte abound.
-func TestIndexFold(t *testing.T) {
-	for _, tt := range []struct {
-		s, needle string
-		want      int
-	}{
-		{"", "a", -1},
-		{"abc", "", 0},
-		{"Status=x", "status=", 0},
-		{"xx STATUS=", "status=", 3},
-		{"AAAAAAAB", "aab", 5},
-		{"aAaAaAb", "aab", 4},
-		{"AB", "abc", -1},
-		{"ÀA", "a", 2},
-	} {
-		if got := indexFold(tt.s, tt.needle); got != tt.want {
-			t.Errorf("indexFold(%q, %q) = %d, want %d", tt.s, tt.needle, got, tt.want)
-		}
-	}
-	r := rand.New(rand.NewPCG(1, 2))
-	const letters = "aAbB-"
-	for range 5000 {
-		s := make([]byte, r.IntN(40))
-		for i := range s {
-			s[i] = letters[r.IntN(len(letters))]
-		}
-		needle := make([]byte, 1+r.IntN(4))
-		for i := range needle {
-			needle[i] = "ab-"[r.IntN(3)]
-		}
-		want := strings.Index(strings.ToLower(string(s)), string(needle))
-		if got := indexFold(string(s), string(needle)); got != want {
-			t.Fatalf("indexFold(%q, %q) = %d, want %d", s, needle, got, want)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package extract
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
+)
 
 // stripHTML turns an HTML part into text good enough to scan: tags go, block
 // tags become line breaks (so a reply at the start of a paragraph is at the
@@ -24,7 +28,7 @@ func stripHTML(s string) string {
 			if tag != "" && tag[0] != '/' && (equalFold(name, "style") || equalFold(name, "script")) {
 				// Skip to the closing tag; without one, the rest is
 				// style or script.
-				j := indexFold(s[i:], "</"+strings.ToLower(name))
+				j := ascii.IndexFold(s[i:], "</"+strings.ToLower(name))
 				if j < 0 {
 					return b.String()
 				}
@@ -49,7 +53,7 @@ func stripHTML(s string) string {
 func tagName(tag string) string {
 	tag = strings.TrimPrefix(tag, "/")
 	e := 0
-	for e < len(tag) && isAlnum(tag[e]) {
+	for e < len(tag) && ascii.IsAlnum(tag[e]) {
 		e++
 	}
 	return tag[:e]

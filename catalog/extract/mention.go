@@ -1,6 +1,9 @@
 package extract
 
-import "github.com/smtpcodes/smtpbot/catalog"
+import (
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/internal/ascii"
+)
 
 // Mention is a code written somewhere in a text, found by the token rules
 // alone: it may stand in a question ("what does 550 mean?") where Extract,
@@ -70,7 +73,7 @@ func countNounAfter(line string, k int) bool {
 		return false
 	}
 	e := k
-	for e < len(line) && (isAlpha(line[e]) || line[e] >= 0x80) {
+	for e < len(line) && (ascii.IsAlpha(line[e]) || line[e] >= 0x80) {
 		e++
 	}
 	w := line[k:e]

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"mime/multipart"
 	"strings"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 // This file takes a raw message apart: a bounce pasted as source is a
@@ -320,10 +322,10 @@ func decodeQP(s string) string {
 	return string(b)
 }
 
-func isHex(c byte) bool { return isDigit(c) || ('a' <= c|0x20 && c|0x20 <= 'f') }
+func isHex(c byte) bool { return ascii.IsDigit(c) || ('a' <= c|0x20 && c|0x20 <= 'f') }
 
 func unhex(c byte) byte {
-	if isDigit(c) {
+	if ascii.IsDigit(c) {
 		return c - '0'
 	}
 	return c | 0x20 - 'a' + 10
@@ -335,7 +337,7 @@ func decodeBase64(body string) string {
 	clean := make([]byte, 0, len(body))
 	for i := 0; i < len(body); i++ {
 		c := body[i]
-		if isAlnum(c) || c == '+' || c == '/' {
+		if ascii.IsAlnum(c) || c == '+' || c == '/' {
 			clean = append(clean, c)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 // This file walks a decoded text line by line. Lines are found with
@@ -177,7 +178,7 @@ func contentStart(line string) (indent, content int, command, serverLine bool) {
 // fieldName returns the name of a header field starting the line ("Status"
 // in "Status: 5.1.1") and where its value starts.
 func fieldName(content string) (string, int, bool) {
-	if content == "" || !isAlpha(content[0]) {
+	if content == "" || !ascii.IsAlpha(content[0]) {
 		return "", 0, false
 	}
 	for i := 1; i < len(content) && i < 64; i++ {
@@ -189,7 +190,7 @@ func fieldName(content string) (string, int, bool) {
 				v++
 			}
 			return content[:i], v, true
-		case isAlnum(c) || c == '-' || c == '_':
+		case ascii.IsAlnum(c) || c == '-' || c == '_':
 		default:
 			return "", 0, false
 		}
@@ -215,7 +216,7 @@ func smtpCommand(content string) bool {
 
 func hasDigit(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if isDigit(s[i]) {
+		if ascii.IsDigit(s[i]) {
 			return true
 		}
 	}
@@ -314,7 +315,7 @@ func opaque(content string) bool {
 		return false
 	}
 	for i := 0; i < len(content); i++ {
-		if c := content[i]; !isAlnum(c) && c != '+' && c != '/' && c != '=' {
+		if c := content[i]; !ascii.IsAlnum(c) && c != '+' && c != '/' && c != '=' {
 			return false
 		}
 	}

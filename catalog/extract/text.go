@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 // maxServerText bounds Finding.ServerText: enough for any real reply, small
@@ -51,7 +52,7 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		// Postfix's "dsn=4.4.1, status=deferred (connect to ...)": the
 		// words are in the parentheses after status=.
 		rest, wrap = "", false
-		if i := indexFold(tail, "status="); i >= 0 {
+		if i := ascii.IndexFold(tail, "status="); i >= 0 {
 			if j := strings.IndexByte(tail[i:], '('); j >= 0 {
 				rest, closer = tail[i+j+1:], ')'
 			}
@@ -93,7 +94,7 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		// Zoho: "bob@example.com Invalid Address, ERROR_CODE :550,
 		// ERROR_CODE :5.2.1": the words come before the first code.
 		from := max(content, k-4*maxServerText) // bounded, however long the line
-		if i := indexFold(line[from:k], "error_code"); i > 0 {
+		if i := ascii.IndexFold(line[from:k], "error_code"); i > 0 {
 			before := strings.TrimRight(line[from:from+i], " \t,;")
 			out = x.clean(append(b[:0], before...), catalog.Code{})
 		}

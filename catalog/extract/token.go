@@ -1,6 +1,9 @@
 package extract
 
-import "github.com/smtpcodes/smtpbot/catalog"
+import (
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/internal/ascii"
+)
 
 // This file recognises the shape of a code inside one line: three digits for
 // a reply, d.ddd.ddd for an enhanced code, or both side by side. It looks at
@@ -23,13 +26,11 @@ type codeToken struct {
 	enhStart int
 }
 
-func isAlpha(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
-
 func isBlank(b byte) bool { return b == ' ' || b == '\t' }
 
 // digitRun returns the end of the run of digits starting at i.
 func digitRun(s string, i int) int {
-	for i < len(s) && isDigit(s[i]) {
+	for i < len(s) && ascii.IsDigit(s[i]) {
 		i++
 	}
 	return i
@@ -55,8 +56,8 @@ func leftOK(s string, i int) bool {
 		for k >= 0 && isBlank(s[k]) {
 			k--
 		}
-		for ; k >= 0 && isAlnum(s[k]); k-- {
-			if l := lowerASCII(s[k]); l > 'f' && l <= 'z' {
+		for ; k >= 0 && ascii.IsAlnum(s[k]); k-- {
+			if l := ascii.Lower(s[k]); l > 'f' && l <= 'z' {
 				return true
 			}
 		}
@@ -97,10 +98,10 @@ func rightOK(s string, i int) bool {
 	}
 	c := s[i]
 	switch {
-	case isAlnum(c), c == '_', c == '/', c == '\\', c == '@', c == '%', c == '+', c == '$':
+	case ascii.IsAlnum(c), c == '_', c == '/', c == '\\', c == '@', c == '%', c == '+', c == '$':
 		return false
 	case c == '.' || c == ':' || c == ',' || c == '-':
-		return i+1 >= len(s) || !isAlnum(s[i+1])
+		return i+1 >= len(s) || !ascii.IsAlnum(s[i+1])
 	}
 	return true
 }
@@ -121,7 +122,7 @@ func replyDigits(s string, i int) (catalog.Reply, bool) {
 func nextToken(line string, i int) (codeToken, bool) {
 	for i < len(line) {
 		c := line[i]
-		if !isDigit(c) {
+		if !ascii.IsDigit(c) {
 			i++
 			continue
 		}
@@ -131,7 +132,7 @@ func nextToken(line string, i int) (codeToken, bool) {
 		}
 		// Skip the rest of a dotted or dashed number so that its inner
 		// groups (the 4.5.1 in 10.4.5.1) are not tried on their own.
-		for j < len(line) && (isDigit(line[j]) || ((line[j] == '.' || line[j] == '-' || line[j] == ':') && j+1 < len(line) && isDigit(line[j+1]))) {
+		for j < len(line) && (ascii.IsDigit(line[j]) || ((line[j] == '.' || line[j] == '-' || line[j] == ':') && j+1 < len(line) && ascii.IsDigit(line[j+1]))) {
 			j++
 		}
 		i = j
@@ -161,7 +162,7 @@ func numberBefore(s string, i int) bool {
 	for k > 0 && isBlank(s[k-1]) {
 		k--
 	}
-	return k < i && k > 0 && isDigit(s[k-1])
+	return k < i && k > 0 && ascii.IsDigit(s[k-1])
 }
 
 // shapeAt checks the shape of a code starting with the digit run line[i:j].
@@ -200,7 +201,7 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 			t.code.Enhanced, t.end, t.cont, t.enhStart = e, end, true, j+1
 			return t, true
 		}
-		if j+1 < len(line) && isDigit(line[j+1]) {
+		if j+1 < len(line) && ascii.IsDigit(line[j+1]) {
 			return codeToken{}, false
 		}
 		t.cont = true
@@ -222,7 +223,7 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 			k++
 		}
 		k = skipVendorTag(line, k)
-		if k < len(line) && isDigit(line[k]) {
+		if k < len(line) && ascii.IsDigit(line[k]) {
 			e, end, ok := enhancedAt(line, k)
 			switch {
 			case ok && catalog.Class(e.Class) == r.Class():
@@ -253,7 +254,7 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 	case c == ')':
 		// "(reason: 255)": an exit status or a count closing a remark.
 		return codeToken{}, false
-	case c == 's' && (j+1 == len(line) || !isAlnum(line[j+1])):
+	case c == 's' && (j+1 == len(line) || !ascii.IsAlnum(line[j+1])):
 		t.plural = true
 		t.end = j + 1
 		return t, true
@@ -273,7 +274,7 @@ func skipVendorTag(line string, k int) int {
 		return k
 	}
 	e := k + len("cuda_")
-	for e < len(line) && isAlpha(line[e]) {
+	for e < len(line) && ascii.IsAlpha(line[e]) {
 		e++
 	}
 	if e == k+len("cuda_") || e == len(line) || !isBlank(line[e]) {
@@ -311,7 +312,7 @@ func unitAfter(line string, k int) bool {
 // wordAt returns the run of letters starting at k.
 func wordAt(s string, k int) string {
 	e := k
-	for e < len(s) && isAlpha(s[e]) {
+	for e < len(s) && ascii.IsAlpha(s[e]) {
 		e++
 	}
 	return s[k:e]
@@ -324,7 +325,7 @@ func wordBefore(s string, k int) (string, int) {
 		k--
 	}
 	e := k
-	for k > 0 && isAlpha(s[k-1]) {
+	for k > 0 && ascii.IsAlpha(s[k-1]) {
 		k--
 	}
 	return s[k:e], k
@@ -337,7 +338,7 @@ func equalFold(s, t string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if lowerASCII(s[i]) != t[i] {
+		if ascii.Lower(s[i]) != t[i] {
 			return false
 		}
 	}

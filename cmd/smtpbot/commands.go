@@ -85,9 +85,10 @@ func (c *cli) question(lang *locales.Lang, text string, asJSON bool) (bool, erro
 		}
 		return true, handlers.WriteComparison(c.stdout, &cmp)
 	case handlers.VerbExplain:
-		report := c.eng.ExplainText(lang, text)
+		named := c.eng.NamedProvider(text, cmd) // "5.7.26 from gmail"
+		report := c.eng.ExplainTextNamed(lang, text, named)
 		if !sameCodes(report, cmd.Codes) {
-			report = c.eng.ExplainCodes(lang, cmd.Codes)
+			report = c.eng.ExplainCodes(lang, cmd.Codes, named)
 		}
 		if asJSON {
 			return true, writeJSON(c.stdout, report.JSON())

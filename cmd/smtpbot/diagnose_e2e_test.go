@@ -62,7 +62,7 @@ func TestCheckDNSEphemeralEndToEnd(t *testing.T) {
 	if !strings.Contains(visible(progress), "Đang kiểm tra") {
 		t.Errorf("progress not in Vietnamese:\n%s", visible(progress))
 	}
-	if !strings.Contains(visible(result), "192.0.2.66, IP đã gửi thư này, không có DNS ngược") {
+	if !strings.Contains(visible(result), "192.0.2.66, IP đã gửi email này, không có reverse DNS") {
 		t.Errorf("result lacks the Vietnamese summary:\n%s", visible(result))
 	}
 }

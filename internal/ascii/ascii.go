@@ -1,21 +1,25 @@
-package extract
+// Package ascii holds the byte-level ASCII helpers of the extractor and the
+// provider matcher: bounces are mostly ASCII, and working on bytes keeps both
+// free of allocations.
+package ascii
 
 import "strings"
 
-// Byte-level ASCII helpers shared by the extractor and provider matching:
-// bounces are mostly ASCII, and working on bytes keeps both free of
-// allocations.
+// IsAlnum reports whether b is an ASCII letter or digit.
+func IsAlnum(b byte) bool { return IsDigit(b) || IsAlpha(b) }
 
-func isAlnum(b byte) bool { return isDigit(b) || isAlpha(b) }
+// IsDigit reports whether b is an ASCII digit.
+func IsDigit(b byte) bool { return '0' <= b && b <= '9' }
 
-func lowerASCII(b byte) byte {
+// Lower returns b lowercased when it is an ASCII capital letter.
+func Lower(b byte) byte {
 	if 'A' <= b && b <= 'Z' {
 		return b + 'a' - 'A'
 	}
 	return b
 }
 
-// indexFold returns the index of the first instance of needle in s, ignoring
+// IndexFold returns the index of the first instance of needle in s, ignoring
 // ASCII case, or -1. needle must be lowercase ASCII.
 //
 // It remembers where the next lower-case and the next upper-case first byte
@@ -24,7 +28,7 @@ func lowerASCII(b byte) byte {
 // worst. (An earlier version searched the rest of s for the missing case at
 // every candidate, which made "AAAA…" against a needle starting with "a"
 // quadratic.)
-func indexFold(s, needle string) int {
+func IndexFold(s, needle string) int {
 	n := len(needle)
 	if n == 0 {
 		return 0
@@ -75,7 +79,7 @@ func indexFold(s, needle string) int {
 			i = min(nextLower, nextUpper)
 		}
 		k := 1
-		for k < n && lowerASCII(s[i+k]) == needle[k] {
+		for k < n && Lower(s[i+k]) == needle[k] {
 			k++
 		}
 		if k == n {
@@ -86,24 +90,10 @@ func indexFold(s, needle string) int {
 	return -1
 }
 
-func isDigit(b byte) bool { return '0' <= b && b <= '9' }
+// IsAlpha reports whether b is an ASCII letter.
+func IsAlpha(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
 
-// parseNumber reads one to three digits without allocating.
-func parseNumber(s string) (uint16, bool) {
-	if len(s) == 0 || len(s) > 3 {
-		return 0, false
-	}
-	var n uint16
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
-			return 0, false
-		}
-		n = n*10 + uint16(s[i]-'0')
-	}
-	return n, true
-}
-
-// indexAt is indexFold for a needle whose byte at a is not a letter: the
+// indexAt is IndexFold for a needle whose byte at a is not a letter: the
 // candidates are where that byte is.
 func indexAt(s, needle string, a int) int {
 	n := len(needle)
@@ -114,7 +104,7 @@ func indexAt(s, needle string, a int) int {
 		}
 		start := i + j - a
 		k := 0
-		for k < n && lowerASCII(s[start+k]) == needle[k] {
+		for k < n && Lower(s[start+k]) == needle[k] {
 			k++
 		}
 		if k == n {

@@ -1,0 +1,30 @@
+package catalog
+
+import "testing"
+
+func TestProviderNamed(t *testing.T) {
+	c := loadCatalog(t)
+	tests := []struct{ words, want string }{
+		{"why am I getting 5.7.26 from gmail", "gmail"},
+		{"got this from Outlook: 550 5.7.708, what do I do", "microsoft"},
+		{"Yahoo says 421 4.7.0", "yahoo"},
+		{"bounce from an aol address", "yahoo"},
+		{"lỗi 5.7.26 từ gmail là sao", "gmail"},
+		{"gmail ตอบ 550 5.7.26", "gmail"},
+		{"ได้ 550 5.7.26 จากgmail", "gmail"},
+		{"gmail or outlook, which is stricter?", ""},
+		{"what does 550 mean", ""},
+		{"googled it and found nothing", ""}, // not a whole word
+		{"my gmailbox", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got := ""
+		if p := c.ProviderNamed(tt.words); p != nil {
+			got = p.ID
+		}
+		if got != tt.want {
+			t.Errorf("ProviderNamed(%q) = %q, want %q", tt.words, got, tt.want)
+		}
+	}
+}

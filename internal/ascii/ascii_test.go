@@ -1,0 +1,69 @@
+package ascii
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestIndexFold checks IndexFold against strings.Index on lower-cased text,
+// on texts made of few letters in both cases, where candidates for the
+// first byte abound.
+func TestIndexFold(t *testing.T) {
+	for _, tt := range []struct {
+		s, needle string
+		want      int
+	}{
+		{"", "a", -1},
+		{"abc", "", 0},
+		{"Status=x", "status=", 0},
+		{"xx STATUS=", "status=", 3},
+		{"AAAAAAAB", "aab", 5},
+		{"aAaAaAb", "aab", 4},
+		{"AB", "abc", -1},
+		{"ÀA", "a", 2},
+	} {
+		if got := IndexFold(tt.s, tt.needle); got != tt.want {
+			t.Errorf("IndexFold(%q, %q) = %d, want %d", tt.s, tt.needle, got, tt.want)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	const letters = "aAbB-"
+	for range 5000 {
+		s := make([]byte, r.IntN(40))
+		for i := range s {
+			s[i] = letters[r.IntN(len(letters))]
+		}
+		needle := make([]byte, 1+r.IntN(4))
+		for i := range needle {
+			needle[i] = "ab-"[r.IntN(3)]
+		}
+		want := strings.Index(strings.ToLower(string(s)), string(needle))
+		if got := IndexFold(string(s), string(needle)); got != want {
+			t.Fatalf("IndexFold(%q, %q) = %d, want %d", s, needle, got, want)
+		}
+	}
+}
+
+// TestIndexFoldMarks: provider marks, and the bytes next to the letters.
+func TestIndexFoldMarks(t *testing.T) {
+	tests := []struct {
+		s, needle string
+		want      int
+	}{
+		{"", "", 0},
+		{"abc", "", 0},
+		{"", "a", -1},
+		{"- GSMTP", "gsmtp", 2},
+		{"[TSS04]", "[tss", 0},
+		{"x.Prod.Outlook.COM", "prod.outlook.com", 2},
+		{"gsmt", "gsmtp", -1},
+		{"@[`{", "[", 1}, // bytes next to the letters in ASCII are not folded
+		{"@", "`", -1},
+	}
+	for _, tt := range tests {
+		if got := IndexFold(tt.s, tt.needle); got != tt.want {
+			t.Errorf("IndexFold(%q, %q) = %d, want %d", tt.s, tt.needle, got, tt.want)
+		}
+	}
+}
