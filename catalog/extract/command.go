@@ -3,6 +3,8 @@ package extract
 import (
 	"bytes"
 	"strings"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 // The SMTP commands a reply can answer, as Finding.Command names them.
@@ -35,7 +37,7 @@ var commandVerbs = [...]struct{ prefix, name string }{
 // there: "data" is not "database".
 func commandAt(s string) string {
 	for _, v := range commandVerbs {
-		if hasPrefixFold(s, v.prefix) && (len(s) == len(v.prefix) || !isAlnum(s[len(v.prefix)])) {
+		if hasPrefixFold(s, v.prefix) && (len(s) == len(v.prefix) || !ascii.IsAlnum(s[len(v.prefix)])) {
 			return v.name
 		}
 	}
@@ -60,7 +62,7 @@ func repliedTo(raw []byte) string {
 	rest := tail[i+len(p):]
 	for _, v := range commandVerbs {
 		if len(rest) >= len(v.prefix) && bytes.EqualFold(rest[:len(v.prefix)], []byte(v.prefix)) &&
-			(len(rest) == len(v.prefix) || !isAlnum(rest[len(v.prefix)])) {
+			(len(rest) == len(v.prefix) || !ascii.IsAlnum(rest[len(v.prefix)])) {
 			return v.name
 		}
 	}
@@ -71,8 +73,8 @@ func repliedTo(raw []byte) string {
 // server after RCPT TO:<bob@example.com>:" or "after end of data:", the
 // line that introduces a reply, or "".
 func eximAfter(line string) string {
-	i := indexFold(line, " after ")
-	if i < 0 || indexFold(line[:i], "error") < 0 {
+	i := ascii.IndexFold(line, " after ")
+	if i < 0 || ascii.IndexFold(line[:i], "error") < 0 {
 		return ""
 	}
 	return commandAt(line[i+len(" after "):])

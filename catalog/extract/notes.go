@@ -1,5 +1,7 @@
 package extract
 
+import "github.com/smtpcodes/smtpbot/internal/ascii"
+
 // Exim lists each failed address in the bounce's text, with its own words
 // on the failure indented under it ("mailbox is full: retry timeout
 // exceeded", "pipe to |/usr/bin/procmail ..."), and writes a delivery
@@ -35,7 +37,7 @@ func (n *eximNotes) line(indent int, content string) {
 			n.state = notesBetween
 		}
 	case n.state == notesBefore:
-		if indexFold(content, "address(es) failed:") >= 0 {
+		if ascii.IndexFold(content, "address(es) failed:") >= 0 {
 			n.state = notesBetween
 		}
 	case indent == 0:
