@@ -329,16 +329,17 @@ func FuzzClassify(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add("550 5.7.1", "blocked using zen.spamhaus.org", false)
-	f.Add("452 4.2.2", "over quota", false)
-	f.Add("550", "<a@b>... User unknown", true)
-	f.Add("4.4.1", "Connection timed out", true)
-	f.Fuzz(func(t *testing.T, codeText, text string, final bool) {
+	f.Add("550 5.7.1", "blocked using zen.spamhaus.org", false, "")
+	f.Add("452 4.2.2", "over quota", false, "RCPT")
+	f.Add("550", "<a@b>... User unknown", true, "DATA")
+	f.Add("4.4.1", "Connection timed out", true, "")
+	f.Add("550 5.7.1", "Access denied", false, "MAIL")
+	f.Fuzz(func(t *testing.T, codeText, text string, final bool, command string) {
 		code, err := Parse(codeText)
 		if err != nil {
 			return
 		}
-		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final})
+		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final, Command: command})
 		if !ok {
 			return
 		}
