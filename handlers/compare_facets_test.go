@@ -41,7 +41,7 @@ func TestCompareContrasts(t *testing.T) {
 			differs: []string{"What it stops"}, same: []string{"Class —", "Retry —"}, wantNote: true,
 			summaryLacks: "who has to act"},
 		// One enhanced code in both classes: the transient and the permanent form.
-		{a: "4.2.2", b: "5.2.2", summaryHas: []string{"4.2.2 is a transient failure", "5.2.2 is a permanent failure"},
+		{a: "4.2.2", b: "5.2.2", summaryHas: []string{"4.2.2 is a transient failure", "5.2.2 is reported as a permanent failure"},
 			differs: []string{"Class —"}, same: []string{"What it stops", "Kind of cause"}, wantNote: true},
 		{a: "5.7.26", b: "5.7.1", summaryHas: []string{"5.7.26 refuses the message itself", "5.7.1 refuses the whole transaction"},
 			differs: []string{"Kind of cause"}, wantNote: true},
