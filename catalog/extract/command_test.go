@@ -96,3 +96,32 @@ func TestUnixDiagnostic(t *testing.T) {
 		t.Errorf("findings %+v, want the words %q", fs, "X-Unix; 77")
 	}
 }
+
+// TestAgentLine: Sendmail's generic line for a delivery agent's exit status
+// takes the agent's own words from the line before; other lines before a
+// reply, and replies with words of their own, are left alone.
+func TestAgentLine(t *testing.T) {
+	tests := []struct{ name, text, code, want string }{
+		{"mail.local", "   ----- Transcript of session follows -----\nmail.local: unknown user: jdoe\n554 <jdoe@example.net>... Service unavailable\n",
+			"554", "mail.local: unknown user: jdoe <jdoe@example.net>... Service unavailable"},
+		{"maildrop", "   ----- Transcript of session follows -----\nmaildrop: maildir over quota.\n550 5.0.0 <jdoe@example.jp>... Insufficient permission\n",
+			"550 5.0.0", "maildrop: maildir over quota. <jdoe@example.jp>... Insufficient permission"},
+		{"a header is not an agent", "Date: Thu, 29 Apr 2021 23:34:45 +0900\n554 5.0.0 Service unavailable\n",
+			"554 5.0.0", "Service unavailable"},
+		{"words of its own", "   ----- Transcript of session follows -----\nmail.local: unknown user: jdoe\n550 5.1.1 <jdoe@example.net>... User unknown\n",
+			"550 5.1.1", "<jdoe@example.net>... User unknown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, f := range Extract(tt.text).Findings {
+				if f.Code.String() == tt.code {
+					if f.ServerText != tt.want {
+						t.Errorf("server text %q, want %q", f.ServerText, tt.want)
+					}
+					return
+				}
+			}
+			t.Errorf("no finding %s in %+v", tt.code, Extract(tt.text).Findings)
+		})
+	}
+}

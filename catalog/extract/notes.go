@@ -1,6 +1,10 @@
 package extract
 
-import "github.com/smtpcodes/smtpbot/internal/ascii"
+import (
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
+)
 
 // Exim lists each failed address in the bounce's text, with its own words
 // on the failure indented under it ("mailbox is full: retry timeout
@@ -81,4 +85,47 @@ func (n *eximNotes) only(dst []byte) ([]byte, bool) {
 		dst = append(dst, l[:min(len(l), maxServerText)]...)
 	}
 	return dst, true
+}
+
+// Sendmail reports a local delivery agent's failure with a generic line of
+// its own, named after the agent's exit status ("Service unavailable" for
+// EX_UNAVAILABLE, "Insufficient permission" for EX_NOPERM), and the agent's
+// own words on the line before it: "mail.local: unknown user: jdoe", then
+// "554 <jdoe@example.com>... Service unavailable". The agent's words are the
+// cause.
+var sendmailGeneric = [...]string{
+	"service unavailable", "insufficient permission", "can't create output",
+	"cannot create output", "operating system error",
+}
+
+// withAgentLine puts the line before a reply in front of the reply's words
+// when those are only Sendmail's generic line for an exit status and the
+// line before is a delivery agent's message ("maildrop: maildir over
+// quota."), a program's name in lower case: a header ("Date: ...") is not
+// one.
+func (x *extractor) withAgentLine(text string) string {
+	generic := false
+	for _, g := range sendmailGeneric {
+		if len(text) >= len(g) && ascii.IndexFold(text[len(text)-len(g):], g) == 0 {
+			generic = true
+			break
+		}
+	}
+	if !generic {
+		return text
+	}
+	prev := x.prev[1]
+	colon := strings.IndexByte(prev, ':')
+	if colon <= 0 || colon > 24 || colon+2 >= len(prev) || prev[colon+1] != ' ' || hasDigit(prev[:colon]) {
+		return text
+	}
+	for i := 0; i < colon; i++ {
+		if c := prev[i]; !(c >= 'a' && c <= 'z' || ascii.IsDigit(c)) && c != '.' && c != '-' && c != '_' {
+			return text // not a program's name
+		}
+	}
+	if len(prev) > maxServerText/2 {
+		prev = prev[:maxServerText/2]
+	}
+	return prev + " " + text
 }

@@ -402,6 +402,7 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		if after > resume {
 			resume = after
 		}
+		text = x.withAgentLine(text)
 		// A JSON notification's "status" or "smtpResponse" is the final
 		// word on a recipient, as a DSN's Status is.
 		final := a == anchorStrong && inWords(jsonKey(line, content, t.start), finalKeys[:])
