@@ -56,7 +56,7 @@ func TestCheck(t *testing.T) {
 		{"a domain and its sending IP", env, "", []string{"check", "spf-omit.test", "192.0.2.4"}, 0, []string{"✗ SPF · spf-omit.test / 192.0.2.4 · fail", "✓ PTR · 192.0.2.4", "SPF for spf-omit.test does not include 192.0.2.4"}, nil},
 		{"a bounce on stdin", env, fixtureBounce(t, "dnsbl-listed.txt"), []string{"check", "-"}, 0, []string{"192.0.2.7 is listed on bl.fake-dnsbl.test (127.0.0.2)"}, nil},
 		{"in Vietnamese", env, "", []string{"check", "--lang", "vi", "nullmx.test"}, 0, []string{"Kiểm tra DNS", "hoàn toàn không nhận mail"}, nil},
-		{"in Thai", env, fixtureBounce(t, "no-ptr.txt"), []string{"check", "--lang", "th", "-"}, 0, []string{"ไม่มีระเบียน PTR"}, nil},
+		{"in Thai", env, fixtureBounce(t, "no-ptr.txt"), []string{"check", "--lang", "th", "-"}, 0, []string{"ไม่มี PTR record"}, nil},
 		{"a resolver that never answers", dead, "", []string{"check", "sender.test"}, 1, []string{"? MX · sender.test · could not check", "timed out"}, nil},
 		{"nothing to check", env, "550 5.1.1 <a@example.com>: Recipient address rejected: User unknown", []string{"check", "-"}, 1, []string{"Nothing in this text can be checked"}, nil},
 		{"not a target", env, "", []string{"check", "not_a_domain"}, 2, nil, []string{"not a domain or IP address: not_a_domain"}},
