@@ -25,6 +25,9 @@ type Query struct {
 	// Final says the code is a recipient's final status in a delivery
 	// status notification (see Failure).
 	Final bool
+	// Command is the SMTP command the reply answered, when the text says
+	// (see Failure).
+	Command string
 	// Facets asks for the code's facets too. Only comparisons use them, and
 	// data/facets.json is read the first time they are asked for, so a
 	// plain explanation does not pay for it.
@@ -115,6 +118,8 @@ type Explanation struct {
 	Blocklist *Blocklist
 	// Final says the code is a recipient's final status in a DSN.
 	Final bool
+	// Command is the SMTP command the reply answered, or "".
+	Command string
 	// Verdict is the reason, the next step and hard or soft, for a bounced
 	// failure; its Reason is "" otherwise (see Judged).
 	Verdict Verdict
@@ -151,7 +156,7 @@ func (r Ref) sameDocument(o Ref) bool {
 func (c *Catalog) Explain(q Query) Explanation {
 	code := q.Code
 	x := Explanation{Code: code, Class: code.Class(), ServerText: q.ServerText, Blocklist: q.Blocklist,
-		Final: q.Final}
+		Final: q.Final, Command: q.Command}
 	if q.Facets {
 		x.Facets = c.Facets(code)
 	}
@@ -193,7 +198,7 @@ func (c *Catalog) Explain(q Query) Explanation {
 // contradicts its own next step. Codes that are not failures get none.
 func (c *Catalog) judge(x *Explanation) {
 	v, ok := c.Classify(Failure{Code: x.Code, ServerText: x.ServerText, ProviderKey: x.ProviderMeaning.Key,
-		Final: x.Final, Blocklist: x.Blocklist})
+		Final: x.Final, Command: x.Command, Blocklist: x.Blocklist})
 	if !ok {
 		return
 	}

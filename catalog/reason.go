@@ -209,6 +209,10 @@ type Failure struct {
 	// status notification: the sending server has stopped retrying, so a
 	// transient failure there means the message expired in its queue.
 	Final bool
+	// Command is the SMTP command the reply answered when the text says
+	// ("DATA", "RCPT", "MAIL", "HELO"), or "". A refusal at DATA comes after
+	// the server accepted the recipient.
+	Command string
 }
 
 // Classify finds the verdict on a failure. It returns false for a code
@@ -244,6 +248,13 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 			}
 		}
 	}
+	if v.Source == SourceWords && f.Command == "DATA" {
+		// The server accepted RCPT TO, so words that deny the recipient
+		// are a filter's; a code that itself names the reason keeps it.
+		if to, ok := r.dataPhase[v.Reason]; ok && r.byCode(code) != v.Reason {
+			v.Reason = to
+		}
+	}
 	if f.Blocklist != nil {
 		v.Blocklist = f.Blocklist
 		if v.Source != SourceWords {
@@ -257,6 +268,11 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 			v.Reason = r.finalTransient
 		} else {
 			v.Reason = r.byCode(code)
+			// A code that says nothing more, in reply to MAIL FROM or
+			// EHLO, refuses the sender or the client host.
+			if to, ok := r.codePhase[f.Command][v.Reason]; ok {
+				v.Reason = to
+			}
 		}
 	}
 	info := r.info[v.Reason]

@@ -17,6 +17,12 @@ type reasonData struct {
 	// finalTransient is the reason of a transient code that is a DSN's
 	// final status, when no words say more.
 	finalTransient Reason
+	// dataPhase turns a reason read in the words of a reply to DATA into
+	// another.
+	dataPhase map[Reason]Reason
+	// codePhase turns the reason a code alone gives into another, by the
+	// command the reply answered.
+	codePhase map[string]map[Reason]Reason
 
 	phrases *phraseSet
 	// Groups of the phrase set: rule i is group i; then the soft
@@ -40,7 +46,13 @@ type reasonFile struct {
 	// FinalTransient is the reason of a 4.x.x final status with no telling
 	// words: the sending server gave up retrying.
 	FinalTransient Reason `json:"final_transient"`
-	Words          struct {
+	// DataPhase maps a reason the words give to the reason it becomes
+	// when the reply answered DATA.
+	DataPhase map[Reason]Reason `json:"data_phase"`
+	// CodePhase maps, per SMTP command, a reason the code alone gives to
+	// the reason it becomes when the reply answered that command.
+	CodePhase map[string]map[Reason]Reason `json:"code_phase"`
+	Words     struct {
 		Soft []string `json:"soft"`
 		Hard []string `json:"hard"`
 	} `json:"words"`
@@ -142,6 +154,32 @@ func parseReasons(b []byte) (*reasonData, error) {
 		}
 		r.finalTransient = f.FinalTransient
 	}
+	delete(f.DataPhase, "_doc") // the file's own note
+	for from, to := range f.DataPhase {
+		if err := known("data_phase", from); err != nil {
+			return nil, err
+		}
+		if err := known("data_phase "+string(from), to); err != nil {
+			return nil, err
+		}
+	}
+	r.dataPhase = f.DataPhase
+	for cmd, m := range f.CodePhase {
+		switch cmd {
+		case "HELO", "MAIL", "RCPT", "DATA":
+		default:
+			return nil, fmt.Errorf("code_phase: unknown command %q", cmd)
+		}
+		for from, to := range m {
+			if err := known("code_phase "+cmd, from); err != nil {
+				return nil, err
+			}
+			if err := known("code_phase "+cmd+" "+string(from), to); err != nil {
+				return nil, err
+			}
+		}
+	}
+	r.codePhase = f.CodePhase
 	for key, reason := range f.Providers {
 		if err := known("provider meaning "+key, reason); err != nil {
 			return nil, err

@@ -28,7 +28,7 @@ func TestClassifyCases(t *testing.T) {
 		}
 		fields := strings.Split(s, " |")
 		if len(fields) < 3 {
-			t.Fatalf("reasons.txt:%d: want 'reason | code | text [| hard|soft] [| final]'", line)
+			t.Fatalf("reasons.txt:%d: want 'reason | code | text [| hard|soft] [| final] [| data|mail|helo|rcpt]'", line)
 		}
 		want, codeText, text := Reason(fields[0]), strings.TrimSpace(fields[1]), strings.TrimPrefix(fields[2], " ")
 		code, err := Parse(codeText)
@@ -36,18 +36,20 @@ func TestClassifyCases(t *testing.T) {
 			t.Fatalf("reasons.txt:%d: %v", line, err)
 		}
 		var bounce Bounce
-		final := false
+		final, command := false, ""
 		for _, flag := range fields[3:] {
 			switch flag = strings.TrimSpace(flag); flag {
 			case "hard", "soft":
 				bounce = Bounce(flag)
 			case "final":
 				final = true
+			case "data", "mail", "helo", "rcpt":
+				command = strings.ToUpper(flag)
 			default:
 				t.Fatalf("reasons.txt:%d: unknown flag %q", line, flag)
 			}
 		}
-		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final})
+		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final, Command: command})
 		if !ok {
 			t.Errorf("reasons.txt:%d: %s is not a failure", line, codeText)
 			continue
@@ -327,16 +329,17 @@ func FuzzClassify(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add("550 5.7.1", "blocked using zen.spamhaus.org", false)
-	f.Add("452 4.2.2", "over quota", false)
-	f.Add("550", "<a@b>... User unknown", true)
-	f.Add("4.4.1", "Connection timed out", true)
-	f.Fuzz(func(t *testing.T, codeText, text string, final bool) {
+	f.Add("550 5.7.1", "blocked using zen.spamhaus.org", false, "")
+	f.Add("452 4.2.2", "over quota", false, "RCPT")
+	f.Add("550", "<a@b>... User unknown", true, "DATA")
+	f.Add("4.4.1", "Connection timed out", true, "")
+	f.Add("550 5.7.1", "Access denied", false, "MAIL")
+	f.Fuzz(func(t *testing.T, codeText, text string, final bool, command string) {
 		code, err := Parse(codeText)
 		if err != nil {
 			return
 		}
-		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final})
+		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final, Command: command})
 		if !ok {
 			return
 		}

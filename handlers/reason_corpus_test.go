@@ -22,12 +22,12 @@ func corpusDir() string {
 }
 
 // The bars for agreement with sisimai's reasons. The issue asks for 90% on
-// bounces the rules were not written against; the rules reach about 82%
+// bounces the rules were not written against; the rules reach about 84%
 // there (see BENCHMARKS.md for why the rest differ), so the bars sit just
 // under what they reach, to catch a change that loses ground.
 const (
-	heldOutBar = 0.80
-	wholeBar   = 0.84
+	heldOutBar = 0.83
+	wholeBar   = 0.88
 )
 
 // heldOut splits the corpus in two halves by a hash of the file name, so

@@ -135,6 +135,49 @@ func TestReasonSurvivesButtons(t *testing.T) {
 	}
 }
 
+// TestCommandSurvivesButtons: "User unknown" in reply to end of DATA is a
+// filter's refusal, and a bare "Access denied" at MAIL FROM refuses the
+// sender; both stay so when a button re-renders the card. The same words
+// at RCPT TO are an unknown user.
+func TestCommandSurvivesButtons(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	data := "<jdoe@example.ne.jp>: host mx.example.ne.jp[192.0.2.1] said: 550\n    : User unknown (in reply to end of DATA command)\n"
+	r := e.ExplainText(en, data)
+	if len(r.Explanations) == 0 || r.Explanations[0].Outcome == nil || r.Explanations[0].Outcome.Reason != catalog.ReasonFiltered {
+		t.Fatalf("user unknown at DATA: %+v", r.Explanations)
+	}
+	var st state
+	st.fromReport(r, true)
+	back, err := decodeState(st.encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	back.Lang = "th"
+	xs, _ := e.explanations(back)
+	if len(xs) == 0 || xs[0].Outcome == nil || xs[0].Outcome.Reason != catalog.ReasonFiltered {
+		t.Errorf("after a language switch: %+v", xs)
+	}
+	rcpt := e.ExplainText(en, "<jdoe@example.ne.jp>: host mx.example.ne.jp[192.0.2.1] said: 550\n    : User unknown (in reply to RCPT TO command)\n")
+	if len(rcpt.Explanations) == 0 || rcpt.Explanations[0].Outcome == nil || rcpt.Explanations[0].Outcome.Reason != catalog.ReasonUserUnknown {
+		t.Errorf("user unknown at RCPT TO: %+v", rcpt.Explanations)
+	}
+	// "Access denied" at MAIL FROM refuses the sender, after a switch too.
+	mail := e.ExplainText(en, "<jdoe@example.com>: host mx.example.com[192.0.2.1] said: 550 5.7.1\n    Access denied (in reply to MAIL FROM command)\n")
+	if len(mail.Explanations) == 0 || mail.Explanations[0].Outcome == nil || mail.Explanations[0].Outcome.Reason != catalog.ReasonRejected {
+		t.Fatalf("access denied at MAIL FROM: %+v", mail.Explanations)
+	}
+	st = state{}
+	st.fromReport(mail, true)
+	if back, err = decodeState(st.encode()); err != nil {
+		t.Fatal(err)
+	}
+	back.Lang = "vi"
+	if xs, _ := e.explanations(back); len(xs) == 0 || xs[0].Outcome == nil || xs[0].Outcome.Reason != catalog.ReasonRejected {
+		t.Errorf("access denied at MAIL FROM, after a language switch: %+v", xs)
+	}
+}
+
 // TestEveryFailureHasReason: whatever the text, every failure finding gets
 // a reason and every other finding none.
 func TestEveryFailureHasReason(t *testing.T) {

@@ -26,6 +26,10 @@ type state struct {
 	// Finals has a '1' for each code that is a DSN's final status, which
 	// the reason depends on ("timed out" in a final report is expired).
 	Finals string `json:"f,omitempty"`
+	// Commands has, for each code, the first letter of the SMTP command
+	// it answered (H, M, R, D) or '-', which the reason depends on too
+	// ("user unknown" at DATA is a filter's); empty when no code says.
+	Commands string `json:"x,omitempty"`
 	// Check is what a bounce lets one check live in DNS: domains and IPs
 	// only, never an address.
 	Check *checkPlan `json:"k,omitempty"`
@@ -56,6 +60,17 @@ func (st *state) fromReport(r Report, mask bool) {
 			st.Finals += "0"
 		}
 	}
+	cmds := make([]byte, len(r.Explanations))
+	anyCmd := false
+	for i, x := range r.Explanations {
+		cmds[i] = '-'
+		if x.Command != "" {
+			cmds[i], anyCmd = x.Command[0], true
+		}
+	}
+	if anyCmd {
+		st.Commands = string(cmds)
+	}
 	if r.Provider != nil {
 		st.Provider = r.Provider.ID
 	}
@@ -82,6 +97,7 @@ func (st state) encode() string {
 	s.Texts = nil
 	s.Codes, s.Roles = s.Codes[:min(len(s.Codes), 20)], s.Roles[:min(len(s.Roles), 20)]
 	s.Finals = s.Finals[:min(len(s.Finals), 20)]
+	s.Commands = s.Commands[:min(len(s.Commands), 20)]
 	b, _ := json.Marshal(s)
 	return string(b)
 }
@@ -112,7 +128,17 @@ func (e *Engine) explanations(st state) ([]Explanation, *catalog.Provider) {
 			role = extract.Role(st.Roles[i])
 		}
 		final := i < len(st.Finals) && st.Finals[i] == '1'
-		out = append(out, e.explain(lang, catalog.Query{Code: code, ServerText: text, Provider: prov, Final: final}, role))
+		command := ""
+		if i < len(st.Commands) {
+			command = commandNamed[st.Commands[i]]
+		}
+		out = append(out, e.explain(lang, catalog.Query{Code: code, ServerText: text, Provider: prov, Final: final, Command: command}, role))
 	}
 	return out, prov
+}
+
+// commandNamed reads back a command's letter in state.Commands; a letter
+// it does not know (a hand-made payload) names none.
+var commandNamed = map[byte]string{
+	'H': extract.CommandHELO, 'M': extract.CommandMAIL, 'R': extract.CommandRCPT, 'D': extract.CommandDATA,
 }

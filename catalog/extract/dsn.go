@@ -200,10 +200,11 @@ func unfold(s string, pos int, first string, buf *[]byte) (string, int) {
 // diagnostic reads a Diagnostic-Code value, "smtp; 550 5.1.1 <a@b>: ...",
 // returning its code, if any, and the server's words.
 func (x *extractor) diagnostic(value string) (catalog.Code, string) {
-	rest, smtp := value, true
+	rest, smtp, unix := value, true, false
 	if i := strings.IndexByte(value, ';'); i > 0 && i < 24 && !strings.ContainsAny(value[:i], " <@") {
 		rest = value[i+1:] // the diagnostic type: smtp, X-Postfix, X-Unix
 		smtp = equalFold(strings.TrimSpace(value[:i]), "smtp")
+		unix = equalFold(strings.TrimSpace(value[:i]), "x-unix")
 	}
 	c := 0
 	for c < len(rest) && isBlank(rest[c]) {
@@ -248,6 +249,11 @@ func (x *extractor) diagnostic(value string) (catalog.Code, string) {
 		first, found = pairTok, true
 	}
 	if !found {
+		if unix {
+			// "X-Unix; 77": a local delivery program's exit status; the
+			// type is what says so.
+			rest = value
+		}
 		return catalog.Code{}, x.clean(append(x.buf[:0], rest...), catalog.Code{})
 	}
 	return first.code, x.textAfter(rest, c, first)

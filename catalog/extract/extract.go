@@ -30,6 +30,11 @@ type Finding struct {
 	// verdict after the sending server stopped retrying, not a reply seen
 	// along the way nor a log's "dsn=4.4.1, status=deferred".
 	Final bool
+	// Command is the SMTP command the reply answered, when the text says:
+	// Postfix's "(in reply to end of DATA command)", Exim's "after RCPT
+	// TO:", a transcript's last ">>> DATA". One of CommandHELO,
+	// CommandMAIL, CommandRCPT, CommandDATA, or "".
+	Command string
 }
 
 // Extraction is everything found in one text.
@@ -180,7 +185,7 @@ func (x *extractor) finish() Extraction {
 		if r == RoleQuoted {
 			text = "" // prose mentions a code; no server said it
 		}
-		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report}, order: cs.order, rank: roleRank(r),
+		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report, Command: cs.command}, order: cs.order, rank: roleRank(r),
 			dsn: cs.dsn, generic: cs.generic, rcpt: cs.rcpt})
 	}
 	slices.SortStableFunc(cands, byImportance)
@@ -198,6 +203,9 @@ func (x *extractor) finish() Extraction {
 			if d := &cands[j]; !d.dead && d.Code == c.Code {
 				d.dead = true
 				c.Final = c.Final || d.Final
+				if c.Command == "" {
+					c.Command = d.Command
+				}
 				if c.ServerText == "" {
 					c.ServerText = d.ServerText
 				}
@@ -208,6 +216,7 @@ func (x *extractor) finish() Extraction {
 		}
 		out = append(out, c.Finding)
 	}
+	x.addNotes(out)
 	return Extraction{Confidence: math.Round(conf*100) / 100, Findings: out}
 }
 
@@ -232,6 +241,9 @@ func subsume(cands []candidate) {
 			c.dead = true
 			if g.ServerText == "" {
 				g.ServerText = c.ServerText
+			}
+			if g.Command == "" {
+				g.Command = c.Command
 			}
 			if g.rank == c.rank {
 				g.order = min(g.order, c.order)
@@ -299,6 +311,9 @@ func pair(cands []candidate) {
 				if g.ServerText == "" {
 					g.ServerText = e.ServerText
 				}
+				if g.Command == "" {
+					g.Command = e.Command
+				}
 			}
 			continue
 		}
@@ -311,8 +326,37 @@ func pair(cands []candidate) {
 		if r.ServerText != "" {
 			e.ServerText = r.ServerText
 		}
+		if e.Command == "" {
+			e.Command = r.Command
+		}
 		e.order = min(e.order, r.order)
 		e.dsn = e.dsn || r.dsn
 		e.Final = e.Final || r.Final
+	}
+}
+
+// addNotes gives Exim's words under the one failed address to the one
+// failure that has no words of its own: a local delivery's Status with no
+// Diagnostic-Code.
+func (x *extractor) addNotes(out []Finding) {
+	if x.notes.blocks != 1 {
+		return
+	}
+	bare := -1
+	for i := range out {
+		if out[i].Role != RoleFailure {
+			continue
+		}
+		if out[i].ServerText != "" || bare >= 0 {
+			return // a failure has words, or which one the notes are about is not known
+		}
+		bare = i
+	}
+	if bare < 0 {
+		return
+	}
+	if b, ok := x.notes.only(x.buf[:0]); ok {
+		out[bare].ServerText = x.clean(b, catalog.Code{})
+		x.buf = b
 	}
 }

@@ -39,6 +39,9 @@ type codeSite struct {
 	// rcpt is the recipient the code is about, when the text says: the
 	// transcript's last RCPT TO, or the DSN block's Final-Recipient.
 	rcpt string
+	// command is the SMTP command the reply answered, when the text says
+	// (CommandDATA, ...), or "".
+	command string
 }
 
 // dsnBlock is one per-recipient block of a delivery-status part
@@ -66,6 +69,12 @@ type extractor struct {
 	inOrig  bool      // in the returned message, or past "copy of the message follows"
 	quit    bool      // the line before was a transcript's QUIT
 	rcpt    string    // the address of the transcript's last RCPT TO
+	cmd     string    // the transcript's last client command (CommandDATA, ...)
+	// replyCmd is the command the text serverText last read says it
+	// answered: Postfix's "(in reply to end of DATA command)".
+	replyCmd string
+	// notes are Exim's words under each failed address.
+	notes eximNotes
 	// deferred are the returned message's parts, read only when the
 	// bounce itself shows no failure (a forwarded bounce, say).
 	deferred []deferredPart
@@ -219,13 +228,16 @@ func hasDigit(s string) bool {
 func (x *extractor) scanText(s string, kind segKind, orig bool) {
 	x.inOrig = orig
 	x.prev = [2]string{}
-	x.quit, x.rcpt = false, ""
+	x.quit, x.rcpt, x.cmd = false, "", ""
 	skipFold := false
 	for pos := 0; pos < len(s); {
 		line, next := lineAt(s, pos)
 		pos = next
 		indent, c, command, serverLine := contentStart(line)
 		content := line[c:]
+		if !orig && kind != segHeaders {
+			x.notes.line(indent, content)
+		}
 		if len(content) == 0 {
 			x.flushDSN()
 			skipFold = false
@@ -286,6 +298,7 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 		}
 		x.remember(content)
 	}
+	x.notes.end()
 	x.flushDSN()
 }
 
@@ -314,6 +327,7 @@ func opaque(content string) bool {
 func (x *extractor) command(content string) {
 	c := strings.TrimLeft(content, "><-~*CS: \t")
 	x.quit = hasPrefixFold(c, "quit")
+	x.cmd = clientCommand(c)
 	if hasPrefixFold(c, "rcpt to:") {
 		x.rcpt = address(c[len("rcpt to:"):])
 	}
@@ -388,6 +402,7 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		if after > resume {
 			resume = after
 		}
+		text = x.withAgentLine(text)
 		// A JSON notification's "status" or "smtpResponse" is the final
 		// word on a recipient, as a DSN's Status is.
 		final := a == anchorStrong && inWords(jsonKey(line, content, t.start), finalKeys[:])
@@ -400,8 +415,20 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 				final = final || t.code.Class() >= catalog.ClassTransientNegative
 			}
 		}
+		// The command the reply answered: the text's own words, then
+		// Exim's line before it, then the transcript's last command.
+		cmd := x.replyCmd
+		if cmd == "" {
+			cmd = eximAfter(line[content:t.start])
+		}
+		if cmd == "" {
+			cmd = eximAfter(x.prev[1])
+		}
+		if cmd == "" {
+			cmd = x.cmd
+		}
 		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final, report: report, quit: quit && a == anchorStrong,
-			generic: expired(t.code) || (t.code.Enhanced.IsZero() && expiredAfter(line, t.end)), rcpt: x.rcpt})
+			generic: expired(t.code) || (t.code.Enhanced.IsZero() && expiredAfter(line, t.end)), rcpt: x.rcpt, command: cmd})
 	}
 	return resume
 }

@@ -88,6 +88,7 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		same := indent > 0 && len(line) >= 60
 		b, next = appendWrapped(b, s, pos, indent, same)
 	}
+	x.replyCmd = repliedTo(b)
 	out := x.clean(b, t.code)
 	if opener == ':' {
 		// Zoho: "bob@example.com Invalid Address, ERROR_CODE :550,

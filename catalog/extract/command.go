@@ -1,0 +1,81 @@
+package extract
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
+)
+
+// The SMTP commands a reply can answer, as Finding.Command names them.
+// "DATA" covers both the DATA verb and the end of the message data: a
+// refusal there comes after the server accepted the recipient.
+const (
+	CommandHELO = "HELO"
+	CommandMAIL = "MAIL"
+	CommandRCPT = "RCPT"
+	CommandDATA = "DATA"
+)
+
+// commandVerbs maps what a text writes for a command to its name: a
+// transcript's client line (">>> RCPT To:<...>"), Postfix's "(in reply to
+// RCPT TO command)", Exim's "after RCPT TO:<...>:".
+var commandVerbs = [...]struct{ prefix, name string }{
+	{"end of data", CommandDATA},
+	{"data", CommandDATA},
+	{"bdat", CommandDATA},
+	{"rcpt to", CommandRCPT},
+	{"pipelined rcpt to", CommandRCPT},
+	{"mail from", CommandMAIL},
+	{"pipelined mail from", CommandMAIL},
+	{"ehlo", CommandHELO},
+	{"helo", CommandHELO},
+	{"lhlo", CommandHELO},
+}
+
+// commandAt names the command s starts with, or "". The verb must end
+// there: "data" is not "database".
+func commandAt(s string) string {
+	for _, v := range commandVerbs {
+		if hasPrefixFold(s, v.prefix) && (len(s) == len(v.prefix) || !ascii.IsAlnum(s[len(v.prefix)])) {
+			return v.name
+		}
+	}
+	return ""
+}
+
+// clientCommand names the command of a transcript's client line
+// (">>> DATA", "C: RCPT TO:<bob@example.com>").
+func clientCommand(content string) string {
+	return commandAt(strings.TrimLeft(content, "><-~*CS: \t"))
+}
+
+// repliedTo names the command in Postfix's "(in reply to end of DATA
+// command)" at the end of raw, or "".
+func repliedTo(raw []byte) string {
+	p := []byte("(in reply to ")
+	tail := raw[max(0, len(raw)-64):]
+	i := bytes.LastIndex(tail, p)
+	if i < 0 {
+		return ""
+	}
+	rest := tail[i+len(p):]
+	for _, v := range commandVerbs {
+		if len(rest) >= len(v.prefix) && bytes.EqualFold(rest[:len(v.prefix)], []byte(v.prefix)) &&
+			(len(rest) == len(v.prefix) || !ascii.IsAlnum(rest[len(v.prefix)])) {
+			return v.name
+		}
+	}
+	return ""
+}
+
+// eximAfter names the command in Exim's "SMTP error from remote mail
+// server after RCPT TO:<bob@example.com>:" or "after end of data:", the
+// line that introduces a reply, or "".
+func eximAfter(line string) string {
+	i := ascii.IndexFold(line, " after ")
+	if i < 0 || ascii.IndexFold(line[:i], "error") < 0 {
+		return ""
+	}
+	return commandAt(line[i+len(" after "):])
+}
