@@ -118,7 +118,7 @@ func TestClassifyVerdict(t *testing.T) {
 		// A timeout in a final report means the message expired in the
 		// queue; in a live deferral it is a network error, still retried.
 		{"4.4.1", "connect to mx.example.net[192.0.2.1]:25: Connection timed out", "",
-			Verdict{Reason: ReasonNetworkError, Source: SourceWords, Action: ActionWaitServerRetries, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisReason}, ""},
+			Verdict{Reason: ReasonNetworkError, Source: SourceWords, Action: ActionWaitServerRetries, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisReason}, ""},
 		// An address's local part says nothing: "filtered@" is not a filter.
 		{"550 5.1.1", "<filtered@example.com>... User Unknown", "",
 			Verdict{Reason: ReasonUserUnknown, Source: SourceWords, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
