@@ -217,7 +217,12 @@ func readContrasts(fsys fs.FS, dir string) (map[string]string, error) {
 		if !ok {
 			return nil, fmt.Errorf("locales: %s/contrasts.json: key %q is not of the form \"550 vs 554\"", dir, k)
 		}
-		contrasts[pairKey(a, b)] = v
+		key := pairKey(a, b)
+		if _, dup := contrasts[key]; dup {
+			// Which note wins would depend on the map's order.
+			return nil, fmt.Errorf("locales: %s/contrasts.json: the pair %q is there twice (in either order); keep one note", dir, k)
+		}
+		contrasts[key] = v
 	}
 	return contrasts, nil
 }

@@ -356,3 +356,19 @@ func TestReasonsFileMerged(t *testing.T) {
 		t.Error("a key in both ui.json and reasons.json was accepted")
 	}
 }
+
+// TestContrastPairOnce: a pair listed twice, in either order, is refused,
+// rather than one note winning by the map's order.
+func TestContrastPairOnce(t *testing.T) {
+	fsys := fstest.MapFS{"en/contrasts.json": {Data: []byte(`{"421 vs 554": "a", "554 vs 421": "b"}`)}}
+	if _, err := readContrasts(fsys, "en"); err == nil {
+		t.Error("a pair listed twice was accepted")
+	}
+	b, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.LoadAll(); err != nil {
+		t.Fatal(err)
+	}
+}
