@@ -162,8 +162,13 @@ func goroutines() string {
 	return string(buf[:runtime.Stack(buf, true)])
 }
 
+// waitCtx bounds a wait for something that must happen. It is generous
+// because it costs nothing when the thing happens: under -race on two busy
+// cores, a burst of a thousand envelopes once took longer than 20 s to be
+// acked (each ack waits until its request is written to the bbolt work
+// queue), which is slowness, not loss.
 func waitCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
