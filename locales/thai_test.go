@@ -87,14 +87,15 @@ func TestThaiAuthentication(t *testing.T) {
 
 // TestThaiSpacing fails when a Latin letter touches a Thai one
 // ("ในtransaction"): the files put a space between the two scripts, and
-// without it a reader cannot see where the English term ends.
+// without it a reader cannot see where the English term ends. A closing
+// parenthesis counts as the end of a word too ("(EAI)ต้อง relay").
 func TestThaiSpacing(t *testing.T) {
 	isThai := func(r rune) bool { return unicode.Is(unicode.Thai, r) }
 	isLatin := func(r rune) bool { return r < unicode.MaxASCII && unicode.IsLetter(r) }
 	for where, s := range thaiTexts(t) {
 		var prev rune
 		for _, r := range s {
-			if isThai(prev) && isLatin(r) || isLatin(prev) && isThai(r) {
+			if isThai(prev) && isLatin(r) || (isLatin(prev) || prev == ')') && isThai(r) {
 				t.Errorf("th %s: %q touches %q with no space: %q", where, prev, r, s)
 				break
 			}
