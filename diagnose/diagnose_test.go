@@ -31,6 +31,8 @@ func TestBounceDiagnoses(t *testing.T) {
 		{"spf-fail.txt", nil, "", CheckSPF, Fail, "spf.fail", [2]string{"mechanism", "-all"}, "summary.spf_fail"},
 		{"spf-lookups.txt", nil, "", CheckSPF, Fail, "spf.too_many_lookups", [2]string{"count", "11"}, "summary.spf_lookups"},
 		{"dmarc-misaligned.txt", nil, "", CheckDMARC, Fail, "dmarc.misaligned", [2]string{"identities", "SPF: bounces.esp-mailer.test, DKIM: esp-mailer.test"}, "summary.dmarc_misaligned"},
+		{"dmarc-misaligned-spf.txt", nil, "", CheckDMARC, Fail, "dmarc.misaligned_spf", [2]string{"identities", "SPF: bounces.esp-mailer.test"}, "summary.dmarc_misaligned_spf"},
+		{"dmarc-misaligned-dkim.txt", nil, "", CheckDMARC, Fail, "dmarc.misaligned_dkim", [2]string{"identities", "DKIM: esp-mailer.test"}, "summary.dmarc_misaligned_dkim"},
 		{"dkim-missing.txt", nil, "", CheckDKIM, Fail, "dkim.missing", [2]string{"selector", "gone"}, "summary.dkim_missing"},
 		{"no-ptr.txt", nil, "", CheckPTR, Fail, "ptr.none", [2]string{"ip", "192.0.2.66"}, "summary.ptr_none"},
 		{"dnsbl-listed.txt", nil, "", CheckDNSBL, Fail, "dnsbl.listed", [2]string{"list", "bl.fake-dnsbl.test"}, "summary.listed"},

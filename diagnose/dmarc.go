@@ -68,7 +68,16 @@ func (d *Diagnoser) dmarc(ctx context.Context, t Targets) []Check {
 		if enforcing {
 			c.Verdict = Fail
 		}
-		c.Detail = msg("dmarc.misaligned", "domain", from, "policy", string(policy), "identities", strings.Join(misaligned, ", "))
+		// Say only what the bounce shows: a bounce often carries just one
+		// of the two identities, and the text must not claim the other.
+		key := "dmarc.misaligned"
+		switch {
+		case t.DKIMDomain == "":
+			key = "dmarc.misaligned_spf"
+		case t.MailFrom == "":
+			key = "dmarc.misaligned_dkim"
+		}
+		c.Detail = msg(key, "domain", from, "policy", string(policy), "identities", strings.Join(misaligned, ", "))
 	case !enforcing:
 		c.Verdict, c.Detail = Warn, msg("dmarc.monitor", "domain", from)
 	case len(aligned) > 0:

@@ -20,6 +20,8 @@ var causes = []struct {
 	{"spf.multiple", "summary.spf_permerror", []string{"domain"}},
 	{"spf.permerror", "summary.spf_permerror", []string{"domain"}},
 	{"dmarc.misaligned", "summary.dmarc_misaligned", []string{"domain", "policy", "identities"}},
+	{"dmarc.misaligned_spf", "summary.dmarc_misaligned_spf", []string{"domain", "policy", "identities"}},
+	{"dmarc.misaligned_dkim", "summary.dmarc_misaligned_dkim", []string{"domain", "policy", "identities"}},
 	{"dkim.missing", "summary.dkim_missing", []string{"selector", "domain"}},
 	{"dkim.revoked", "summary.dkim_revoked", []string{"selector", "domain"}},
 	{"dkim.invalid", "summary.dkim_invalid", []string{"name"}},
