@@ -27,6 +27,11 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class) *Outco
 	o.ReasonTitle, o.ReasonText = l.T(rk.title), l.T(rk.text)
 	o.SourceText = l.T("reason.source." + string(v.Source))
 	o.ActionTitle, o.ActionText = l.T(ak.title), l.T(ak.text)
+	if c == 4 && v.Action == catalog.ActionFixSendingConfig {
+		// After a 4xx the sender's server keeps retrying: the fix is what
+		// lets a retry through, not a condition for sending again.
+		o.ActionText = l.T("action.fix_sending_config.text_transient")
+	}
 	if v.Action == catalog.ActionRequestDelisting && v.Blocklist != nil {
 		o.ActionText = delisting(l, v.Blocklist)
 	}
