@@ -206,14 +206,16 @@ func (in *Installations) stale(inst store.Installation, err error) (store.Instal
 	return store.Installation{}, fmt.Errorf("install: the bot token of team %q expired and was not refreshed: %w", id.TeamID, err)
 }
 
-// Uninstall forgets an installation (a workspace's, or an org-wide one
-// when id.TeamID is empty) and the language choices of the workspace's
-// users. Package bot calls it on app_uninstalled, and on tokens_revoked
-// for the bot's token.
+// Uninstall forgets an installation and the language choices made under
+// it: a workspace's users' choices, or for an org-wide install (id.TeamID
+// empty) those of every workspace of the org it served. Package bot calls
+// it on app_uninstalled, and on tokens_revoked for the bot's token; it may
+// be called again for the same installation (a redelivered or taken-over
+// uninstall), which deletes nothing more.
 func (in *Installations) Uninstall(ctx context.Context, id store.InstallationID) error {
 	err := in.st.DeleteInstallation(ctx, id)
 	if id.TeamID != "" {
-		err = errors.Join(err, in.st.DeleteTeamLanguages(ctx, id.TeamID))
+		return errors.Join(err, in.st.DeleteTeamLanguages(ctx, id.TeamID))
 	}
-	return err
+	return errors.Join(err, in.st.DeleteEnterpriseLanguages(ctx, id.EnterpriseID))
 }
