@@ -73,7 +73,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.Install.on() {
 		installs = install.NewInstallations(shared, cfg.Install.Sealer, install.App{
 			ClientID: cfg.Install.ClientID, ClientSecret: cfg.Install.ClientSecret, APIURL: cfg.APIURL,
+			RefreshMargin: cfg.Install.RefreshMargin, Observer: obs.install(),
 		}, log, nil)
+		// Rotating tokens are refreshed before they expire whether or not
+		// a request comes. Deferred after the store's Close, so it runs
+		// first: the store outlives the sweep under way.
+		rctx, stopRefresher := context.WithCancel(ctx)
+		refresherDone := make(chan struct{})
+		go func() {
+			defer close(refresherDone)
+			installs.RunRefresher(rctx, cfg.Install.RefreshEvery)
+		}()
+		defer func() { stopRefresher(); <-refresherDone }()
 	}
 	bcfg := bot.Config{
 		AppToken:      cfg.AppToken,
