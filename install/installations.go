@@ -175,7 +175,9 @@ func (in *Installations) renew(ctx context.Context, inst store.Installation, tri
 	id := inst.ID()
 	unlock, err := in.st.Lock(ctx, "token-refresh:"+aad(id), refreshLockTTL)
 	if err != nil {
-		in.app.Observer.TokenRefreshed(trigger, OutcomeError)
+		if ctx.Err() == nil { // a wait cut short by a shutdown is no failed refresh
+			in.app.Observer.TokenRefreshed(trigger, OutcomeError)
+		}
 		inst, err = in.stale(inst, fmt.Errorf("lock for a token refresh: %w", err))
 		return inst, false, err
 	}

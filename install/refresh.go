@@ -54,6 +54,8 @@ func (in *Installations) RefreshExpiring(ctx context.Context) (refreshed, failed
 		}
 		_, did, err := in.renew(ctx, inst, TriggerSweep)
 		switch {
+		case err != nil && ctx.Err() != nil:
+			// Stopped while waiting for the lock: not a failure.
 		case err != nil:
 			failed++
 			id := inst.ID()
