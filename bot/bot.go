@@ -35,7 +35,9 @@
 // answered with that workspace's token: the one bot token in
 // single-workspace mode, or, with Config.Installations, the token the
 // workspace's install saved (a workspace with none is acked and not
-// answered). app_uninstalled and tokens_revoked forget the workspace.
+// answered). app_uninstalled and tokens_revoked forget the workspace:
+// they are queued and acked like requests, and a worker carries them out
+// (forget.go).
 //
 // Requests are handled in lanes, one per channel (one per user for the
 // Home tab): replies to one channel are posted in order, and a channel that

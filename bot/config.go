@@ -30,7 +30,8 @@ type Config struct {
 	// was installed in through the OAuth pages: each request is answered
 	// with its workspace's token, the bot token (if any) answers its own
 	// workspace, and a request from a workspace with neither is acked and
-	// dropped. app_uninstalled and tokens_revoked forget the workspace.
+	// dropped. app_uninstalled and tokens_revoked forget the workspace
+	// (queued like a request, so that a replica's death does not lose them).
 	Installations Installations
 	// APIURL replaces Slack's Web API base (https://slack.com/api/), e.g.
 	// with fakeslack.Server.URL(). A missing final slash is added.

@@ -33,6 +33,9 @@ type task struct {
 	Files    []slack.File     `json:"files,omitempty"`  // attached files; text ones are appended to Text
 	Parent   bool             `json:"parent,omitempty"` // fetch the thread parent's text into ParentText
 	Envelope string           `json:"envelope,omitempty"`
+	// Forget, when set, makes the task an uninstall (forget.go) rather
+	// than a request to answer.
+	Forget *forgetOrder `json:"forget,omitempty"`
 }
 
 // batch is what one inbound request asks for: the tasks (a block_actions
@@ -229,10 +232,10 @@ func (b *Bot) onEventsAPI(bt *batch, ev slackevents.EventsAPIEvent, env string) 
 			UserID: e.User, ChannelID: e.Channel,
 		}})
 	case *slackevents.AppUninstalledEvent:
-		b.forget(o, "app_uninstalled", env)
+		bt.add(forgetTask(o, "app_uninstalled", env))
 	case *slackevents.TokensRevokedEvent:
 		if len(e.Tokens.Bot) > 0 {
-			b.forget(o, "tokens_revoked", env)
+			bt.add(forgetTask(o, "tokens_revoked", env))
 		}
 	default:
 		b.log.Debug("event ignored", "event", ev.InnerEvent.Type, "envelope_id", env)
@@ -369,8 +372,13 @@ func (b *Bot) onInteraction(bt *batch, cb slack.InteractionCallback, env string)
 }
 
 // laneKey puts the requests of one channel in one lane; Home tab visits,
-// which have no channel to post in, go in the user's lane.
-func laneKey(r handlers.Request) string {
+// which have no channel to post in, go in the user's lane; uninstalls in
+// their workspace's.
+func laneKey(t task) string {
+	if f := t.Forget; f != nil {
+		return "forget/" + f.Enterprise + "/" + f.Team
+	}
+	r := t.Req
 	if r.Source == handlers.SourceHome || r.ChannelID == "" {
 		return "user/" + r.UserID
 	}

@@ -63,7 +63,7 @@ func (b *Bot) receive(in inbound) {
 		// without one is at least not queued twice per envelope.
 		bt.keys = []string{"envelope/" + in.id}
 	}
-	if b.backlogFull() {
+	if b.backlogFull() && !bt.forgets() {
 		b.cfg.Observer.Dropped("queue_full")
 		b.log.Warn("too many requests waiting; request dropped", "source", bt.tasks[0].Req.Source, "envelope_id", in.id)
 		return

@@ -83,8 +83,16 @@ func (p *prefs) saveSharedLanguage(ctx context.Context, userID, tag string) erro
 	if team == "" {
 		return errors.New("save language: the bot's workspace is not known yet")
 	}
+	ws := workspaceFrom(ctx)
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
+	if ws != nil && ws.orgWide && ws.enterprise != "" {
+		// Linked first: a choice the org's uninstall could not find would
+		// outlive it.
+		if err := p.shared.st.LinkTeam(ctx, ws.enterprise, team); err != nil {
+			return err
+		}
+	}
 	if err := p.shared.st.SetLanguage(ctx, team, userID, tag); err != nil {
 		return err
 	}

@@ -156,7 +156,7 @@ func (b *Bot) accept(sj store.Job) {
 
 // submit hands j to the pool, in its channel's lane.
 func (b *Bot) submit(j job) {
-	if !b.pool.submit(laneKey(j.tasks[0].Req), j) {
+	if !b.pool.submit(laneKey(j.tasks[0]), j) {
 		// The job stays this replica's in the queue; once it stops
 		// touching it (at shutdown) another replica takes it over.
 		b.log.Warn("pool closed; job left in the queue", "job", j.id)
@@ -172,6 +172,12 @@ func (b *Bot) runJob(j job) {
 	defer cancel()
 	c := &cursor{job: &j}
 	for _, t := range j.tasks {
+		if t.Forget != nil {
+			if !b.forget(ctx, *t.Forget, t.Envelope) {
+				return // shutting down: left in the queue for another replica
+			}
+			continue
+		}
 		ws, err := b.workspaceFor(ctx, t.Req)
 		if err != nil {
 			b.notAnswered(t, err)

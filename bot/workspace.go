@@ -35,6 +35,10 @@ type workspace struct {
 	team      string // the key of language choices
 	api       *slack.Client
 	botUserID string
+	// orgWide: answered through the org-wide install of enterprise, whose
+	// removal forgets the team's choices too (store.Languages.LinkTeam).
+	enterprise string
+	orgWide    bool
 }
 
 type workspaceKey struct{}
@@ -89,7 +93,8 @@ func (b *Bot) workspaceFor(ctx context.Context, req handlers.Request) (*workspac
 	if team == "" {
 		team = inst.EnterpriseID
 	}
-	return &workspace{team: team, api: slack.New(inst.BotToken, b.apiOptions...), botUserID: inst.BotUserID}, nil
+	return &workspace{team: team, api: slack.New(inst.BotToken, b.apiOptions...), botUserID: inst.BotUserID,
+		enterprise: inst.EnterpriseID, orgWide: inst.EnterpriseInstall}, nil
 }
 
 // origin is the workspace an event came from, as the event says it.
@@ -141,45 +146,4 @@ func selfIn(ctx context.Context) origin {
 		return origin{botUser: ws.botUserID}
 	}
 	return origin{}
-}
-
-// forgetTimeout bounds the deletion of an installation and its choices.
-const forgetTimeout = 30 * time.Second
-
-// forget handles app_uninstalled, and tokens_revoked for the bot's
-// token: the workspace's installation and its users' language choices are
-// deleted. It runs beside the event loop, which must not wait on the
-// store.
-func (b *Bot) forget(o origin, why, env string) {
-	id := store.InstallationID{EnterpriseID: o.enterprise, TeamID: o.team}
-	if o.orgWide {
-		id.TeamID = ""
-	}
-	own := b.cfg.BotToken != "" && o.team == b.team
-	go func() {
-		defer b.recovered("uninstall", "team", o.team, "envelope_id", env)
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(b.workCtx), forgetTimeout)
-		defer cancel()
-		var err error
-		switch {
-		case b.cfg.Installations != nil && !own:
-			err = b.cfg.Installations.Uninstall(ctx, id)
-		case b.cfg.Store != nil && o.team != "":
-			err = b.cfg.Store.DeleteTeamLanguages(ctx, o.team)
-		case own:
-			// Single workspace on DATA_DIR: every saved choice is its.
-			err = b.prefs.deleteAll()
-		}
-		if err != nil {
-			b.log.Error("workspace not forgotten", "event", why, "team", o.team, "enterprise", o.enterprise, "error", err)
-			return
-		}
-		b.prefs.forgetTeam(o.team)
-		if own {
-			b.log.Error("the app was removed from the workspace of SLACK_BOT_TOKEN: the token no longer works; "+
-				"its users' language choices were deleted", "event", why, "team", o.team)
-			return
-		}
-		b.log.Info("workspace forgotten: installation and language choices deleted", "event", why, "team", o.team, "enterprise", o.enterprise)
-	}()
 }

@@ -44,8 +44,11 @@ type App struct {
 	// HTTPClient calls oauth.v2.access; http.DefaultClient when nil.
 	HTTPClient *http.Client
 	// RefreshMargin: a rotating token that expires within it is refreshed
-	// before use. 2h when zero, as Bolt does (tokens live 12h).
+	// before use, and by the background refresh (RunRefresher). 2h when
+	// zero, as Bolt does (tokens live 12h).
 	RefreshMargin time.Duration
+	// Observer counts token refreshes; none when nil.
+	Observer RefreshObserver
 }
 
 // NewInstallations keeps installations in st, sealing tokens with seal.
@@ -56,6 +59,9 @@ func NewInstallations(st State, seal *Sealer, app App, log *slog.Logger, now fun
 	}
 	if app.RefreshMargin <= 0 {
 		app.RefreshMargin = 2 * time.Hour
+	}
+	if app.Observer == nil {
+		app.Observer = noObserver{}
 	}
 	if app.APIURL != "" && !strings.HasSuffix(app.APIURL, "/") {
 		app.APIURL += "/"
@@ -148,18 +154,32 @@ func (in *Installations) needsRefresh(inst store.Installation) bool {
 // longer.
 const refreshLockTTL = 30 * time.Second
 
-// fresh refreshes inst's token when it is close to expiry. One replica
-// refreshes; the others wait for the lock, then read the token it saved:
-// Slack invalidates a refresh token once used, so two refreshes at once
-// would leave one replica with a token that no longer works.
+// fresh refreshes inst's token when it is close to expiry, before a
+// request uses it.
 func (in *Installations) fresh(ctx context.Context, inst store.Installation) (store.Installation, error) {
 	if !in.needsRefresh(inst) {
 		return inst, nil
 	}
+	inst, _, err := in.renew(ctx, inst, TriggerRequest)
+	return inst, err
+}
+
+// renew refreshes inst's token under the store's lock of the installation.
+// One replica refreshes; the others wait for the lock, then read the token
+// it saved: Slack invalidates a refresh token once used, so two refreshes
+// at once would leave one replica with a token that no longer works. It
+// returns the installation with its tokens open, and whether this call
+// refreshed it (false when another replica did meanwhile, or when the
+// refresh failed and the old token still works).
+func (in *Installations) renew(ctx context.Context, inst store.Installation, trigger string) (store.Installation, bool, error) {
 	id := inst.ID()
 	unlock, err := in.st.Lock(ctx, "token-refresh:"+aad(id), refreshLockTTL)
 	if err != nil {
-		return in.stale(inst, fmt.Errorf("lock for a token refresh: %w", err))
+		if ctx.Err() == nil { // a wait cut short by a shutdown is no failed refresh
+			in.app.Observer.TokenRefreshed(trigger, OutcomeError)
+		}
+		inst, err = in.stale(inst, fmt.Errorf("lock for a token refresh: %w", err))
+		return inst, false, err
 	}
 	defer func() {
 		if err := unlock(context.WithoutCancel(ctx)); err != nil {
@@ -168,30 +188,40 @@ func (in *Installations) fresh(ctx context.Context, inst store.Installation) (st
 	}()
 	// Another replica may have refreshed it while this one waited.
 	if inst, err = in.load(ctx, id); err != nil {
-		return inst, err
+		return inst, false, err
 	}
 	if !in.needsRefresh(inst) {
-		return inst, nil
+		return inst, false, nil
 	}
-	res, err := slack.RefreshOAuthV2TokenContext(ctx, in.app.HTTPClient, in.app.ClientID, in.app.ClientSecret,
+	// Once Slack has the refresh token it is spent: the call and the save
+	// of its answer are not cut short by a shutdown, only by the lock's
+	// ttl.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshLockTTL)
+	defer cancel()
+	res, err := slack.RefreshOAuthV2TokenContext(rctx, in.app.HTTPClient, in.app.ClientID, in.app.ClientSecret,
 		inst.RefreshToken, in.oauthOptions()...)
 	if err != nil {
-		return in.stale(inst, fmt.Errorf("oauth.v2.access (refresh): %w", err))
+		in.app.Observer.TokenRefreshed(trigger, OutcomeError)
+		inst, err = in.stale(inst, fmt.Errorf("oauth.v2.access (refresh): %w", err))
+		return inst, false, err
 	}
 	inst.BotToken = res.AccessToken
 	if res.RefreshToken != "" {
 		inst.RefreshToken = res.RefreshToken
 	}
 	inst.ExpiresAt = in.now().Add(time.Duration(res.ExpiresIn) * time.Second)
-	if err := in.Save(ctx, inst); err != nil {
+	if err := in.Save(rctx, inst); err != nil {
 		// The new token works; the saved refresh token is spent. Say so:
 		// the next refresh will fail and the workspace must reinstall.
+		in.app.Observer.TokenRefreshed(trigger, OutcomeUnsaved)
 		in.log.Error("refreshed token not saved; the workspace may have to reinstall the app once it expires",
 			"team", id.TeamID, "enterprise", id.EnterpriseID, "error", err)
-		return inst, nil
+		return inst, true, nil
 	}
-	in.log.Info("bot token refreshed", "team", id.TeamID, "enterprise", id.EnterpriseID, "expires_at", inst.ExpiresAt)
-	return inst, nil
+	in.app.Observer.TokenRefreshed(trigger, OutcomeOK)
+	in.log.Info("bot token refreshed", "team", id.TeamID, "enterprise", id.EnterpriseID,
+		"expires_at", inst.ExpiresAt, "trigger", trigger)
+	return inst, true, nil
 }
 
 // stale is what a failed refresh leaves: the old token while it works,
@@ -206,14 +236,16 @@ func (in *Installations) stale(inst store.Installation, err error) (store.Instal
 	return store.Installation{}, fmt.Errorf("install: the bot token of team %q expired and was not refreshed: %w", id.TeamID, err)
 }
 
-// Uninstall forgets an installation (a workspace's, or an org-wide one
-// when id.TeamID is empty) and the language choices of the workspace's
-// users. Package bot calls it on app_uninstalled, and on tokens_revoked
-// for the bot's token.
+// Uninstall forgets an installation and the language choices made under
+// it: a workspace's users' choices, or for an org-wide install (id.TeamID
+// empty) those of every workspace of the org it served. Package bot calls
+// it on app_uninstalled, and on tokens_revoked for the bot's token; it may
+// be called again for the same installation (a redelivered or taken-over
+// uninstall), which deletes nothing more.
 func (in *Installations) Uninstall(ctx context.Context, id store.InstallationID) error {
 	err := in.st.DeleteInstallation(ctx, id)
 	if id.TeamID != "" {
-		err = errors.Join(err, in.st.DeleteTeamLanguages(ctx, id.TeamID))
+		return errors.Join(err, in.st.DeleteTeamLanguages(ctx, id.TeamID))
 	}
-	return err
+	return errors.Join(err, in.st.DeleteEnterpriseLanguages(ctx, id.EnterpriseID))
 }

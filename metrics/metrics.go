@@ -27,6 +27,7 @@ type Metrics struct {
 	storeFails  *prometheus.CounterVec
 	takenOver   prometheus.Counter
 	repeated    prometheus.Counter
+	refreshes   *prometheus.CounterVec
 }
 
 // New builds the metrics, with the Go runtime's and the process's own.
@@ -69,9 +70,12 @@ func New() *Metrics {
 		Help: "Requests taken over from a replica that held them and stopped working on them."})
 	m.repeated = prometheus.NewCounter(prometheus.CounterOpts{Name: "smtpbot_replies_repeated_total",
 		Help: "Replies posted again after a takeover because the replica that held them died while posting: possible duplicates."})
+	m.refreshes = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "smtpbot_token_refreshes_total",
+		Help: "Rotating bot tokens refreshed, by what started the refresh (sweep, request) and outcome (ok, error, unsaved)."},
+		[]string{"trigger", "outcome"})
 	for _, c := range []prometheus.Collector{m.envelopes, m.acks, m.ackLatency, m.dedupes, m.handle, m.replies,
 		m.limited, m.limitWait, m.dropped, m.reconnects, m.lookups, m.lookupTimes,
-		m.storeFails, m.takenOver, m.repeated} {
+		m.storeFails, m.takenOver, m.repeated, m.refreshes} {
 		f(c)
 	}
 	return m
@@ -129,6 +133,11 @@ func (m *Metrics) JobTakenOver() { m.takenOver.Inc() }
 
 // ReplyRepeated implements bot.Observer.
 func (m *Metrics) ReplyRepeated() { m.repeated.Inc() }
+
+// TokenRefreshed implements install.RefreshObserver.
+func (m *Metrics) TokenRefreshed(trigger, outcome string) {
+	m.refreshes.WithLabelValues(trigger, outcome).Inc()
+}
 
 // Lookup implements diagnose.Observer: one DNS lookup of a diagnosis check
 // ("mx", "spf", ...) and its outcome ("ok", "nodata", "nxdomain", "cached",

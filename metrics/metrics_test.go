@@ -56,6 +56,7 @@ func TestMetricsExposed(t *testing.T) {
 	m.StoreFailed("claim")
 	m.JobTakenOver()
 	m.ReplyRepeated()
+	m.TokenRefreshed("sweep", "ok")
 	m.Lookup("spf", "timeout")
 	m.Diagnosed(40 * time.Millisecond)
 	code, body := get(t, Handler(m, HealthFunc(func() string { return "" })), "/metrics")
@@ -76,6 +77,7 @@ func TestMetricsExposed(t *testing.T) {
 		`smtpbot_store_failures_total{op="claim"} 1`,
 		`smtpbot_jobs_taken_over_total 1`,
 		`smtpbot_replies_repeated_total 1`,
+		`smtpbot_token_refreshes_total{outcome="ok",trigger="sweep"} 1`,
 		`smtpbot_queue_depth 3`,
 		`smtpbot_diagnosis_lookups_total{check="spf",outcome="timeout"} 1`,
 		`smtpbot_diagnosis_seconds_count 1`,

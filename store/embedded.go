@@ -29,6 +29,7 @@ type Embedded struct {
 	closed    bool
 	langs     map[string]map[string]string // team → user → tag, without db
 	installs  map[string][]byte            // InstallationID.key() → JSON, without db
+	orgTeams  map[string]map[string]bool   // enterprise → linked teams, without db
 	claims    map[string]time.Time         // key → expiry
 	locks     map[string]heldLock
 	lastSweep time.Time
@@ -45,6 +46,7 @@ type heldLock struct {
 var (
 	langBucket    = []byte("store.languages")     // team → (user → tag)
 	installBucket = []byte("store.installations") // InstallationID.key() → JSON
+	orgBucket     = []byte("store.enterprises")   // enterprise → (team → "")
 )
 
 // sweepEvery is how often (by the store's clock) expired claims and locks
@@ -74,6 +76,7 @@ func OpenEmbedded(opts EmbeddedOptions) (*Embedded, error) {
 	if opts.Path == "" {
 		e.langs = map[string]map[string]string{}
 		e.installs = map[string][]byte{}
+		e.orgTeams = map[string]map[string]bool{}
 		return e, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(opts.Path), 0o700); err != nil {
@@ -87,7 +90,7 @@ func OpenEmbedded(opts EmbeddedOptions) (*Embedded, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{langBucket, installBucket} {
+		for _, b := range [][]byte{langBucket, installBucket, orgBucket} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

@@ -23,11 +23,17 @@ import (
 //	{T:<team>}:lang       hash user → tag, the team's language choices
 //	{T:<team>}:install    JSON of the workspace's installation
 //	{E:<enterprise>}:install  JSON of an org-wide installation
+//	{E:<enterprise>}:teams    set of the teams served through the org-wide
+//	                      install (LinkTeam), whose choices go with it
+//	install-expiry        sorted set of installation keys (T:<team>,
+//	                      E:<enterprise>) with a rotating token, scored by
+//	                      expiry in Unix milliseconds (Expiring)
 //	claim:<key>           "1" with the claim's ttl (SET NX PX)
 //	lock:<name>           the holder's random token with the lock's ttl
 //	{queue}:…             the work queue (see queue_redis.go)
 //
-// Every command touches one key, so each works in a Redis Cluster whatever
+// Every command touches one key (a write of an installation and its
+// entry in install-expiry are two commands, sent together), so each works in a Redis Cluster whatever
 // slot its key hashes to. The braces are a hash tag all the same: a team's
 // keys share one slot, so a later change can read or delete them together
 // in one MULTI or script (in a Cluster, all keys of such a command must be
@@ -265,15 +271,37 @@ func (r *Redis) PutInstallation(ctx context.Context, inst Installation) error {
 	if err != nil {
 		return fmt.Errorf("store: put installation: %w", err)
 	}
-	return r.wrap("put installation", r.c.Set(ctx, r.installKey(id), raw, 0).Err())
+	// Two keys in two slots (under Cluster): one pipeline, not one
+	// transaction. A crash between them leaves an index entry for a record
+	// that changed, which Expiring checks against the record itself.
+	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, r.installKey(id), raw, 0)
+		if expiresBefore(inst, maxTime) {
+			p.ZAdd(ctx, r.expiryKey(), redis.Z{Score: float64(inst.ExpiresAt.UnixMilli()), Member: id.key()})
+		} else {
+			p.ZRem(ctx, r.expiryKey(), id.key())
+		}
+		return nil
+	})
+	return r.wrap("put installation", err)
 }
+
+// maxTime is later than any token's expiry.
+var maxTime = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func (r *Redis) expiryKey() string { return r.prefix + "install-expiry" }
 
 // DeleteInstallation implements Installations.
 func (r *Redis) DeleteInstallation(ctx context.Context, id InstallationID) error {
 	if id.key() == "" {
 		return fmt.Errorf("%w: delete installation: empty id", ErrInvalid)
 	}
-	return r.wrap("delete installation", r.c.Del(ctx, r.installKey(id)).Err())
+	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, r.installKey(id))
+		p.ZRem(ctx, r.expiryKey(), id.key())
+		return nil
+	})
+	return r.wrap("delete installation", err)
 }
 
 // Claim implements Claimer with SET key 1 NX PX ttl: the server decides

@@ -42,6 +42,16 @@ type Languages interface {
 	// DeleteTeamLanguages forgets every choice made in the team, for a
 	// workspace that uninstalled the app.
 	DeleteTeamLanguages(ctx context.Context, team string) error
+	// LinkTeam records that the team is served through the org-wide
+	// install of the Enterprise Grid org enterprise, so that
+	// DeleteEnterpriseLanguages forgets the team's choices with the org.
+	// Choices stay keyed by team (user ids are per workspace); the link is
+	// what finds them. Linking again is not an error.
+	LinkTeam(ctx context.Context, enterprise, team string) error
+	// DeleteEnterpriseLanguages forgets the choices of every team linked
+	// to the org, and the links, for an org-wide install that was removed.
+	// Deleting again, or for an org without links, is not an error.
+	DeleteEnterpriseLanguages(ctx context.Context, enterprise string) error
 }
 
 // Claimer gives at-most-once handling of a request that may arrive more
@@ -71,6 +81,10 @@ type Installations interface {
 	// DeleteInstallation removes the installation; deleting one that does
 	// not exist is not an error.
 	DeleteInstallation(ctx context.Context, id InstallationID) error
+	// Expiring returns the installations with a rotating token
+	// (RefreshToken set) whose ExpiresAt is before t, soonest first, at
+	// most max of them: the ones a background refresh must renew.
+	Expiring(ctx context.Context, before time.Time, max int) ([]Installation, error)
 }
 
 // Locker serializes work that one process at a time must do across every

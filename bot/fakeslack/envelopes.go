@@ -216,7 +216,7 @@ func (s *Server) sendEventFor(team string, inner any) string {
 		"event_time":    now.Unix(),
 		"authorizations": []map[string]any{{
 			"enterprise_id": enterpriseOrNil(t), "team_id": t.ID, "user_id": t.BotUserID,
-			"is_bot": true, "is_enterprise_install": false,
+			"is_bot": true, "is_enterprise_install": t.OrgWide && t.EnterpriseID != "",
 		}},
 		"is_ext_shared_channel": false,
 		"event_context":         "4-fake",
@@ -326,7 +326,7 @@ func (s *Server) SendSlash(c Slash) string {
 		"channel_id": or(c.Channel, DefaultChannel), "channel_name": "bounces",
 		"user_id": or(c.User, DefaultUser), "user_name": "user",
 		"command": or(c.Command, "/smtp"), "text": c.Text,
-		"api_app_id": s.opts.AppID, "is_enterprise_install": "false",
+		"api_app_id": s.opts.AppID, "is_enterprise_install": strconv.FormatBool(s.teamOf(c.Team).OrgWide),
 		"response_url": s.ResponseURLFor(id), "trigger_id": s.newID("trigger."),
 		"enterprise_id": s.teamOf(c.Team).EnterpriseID,
 	}

@@ -20,6 +20,10 @@ type Team struct {
 	BotUserID string
 	// Installer is the user who clicks "Allow"; DefaultUser when empty.
 	Installer string
+	// OrgWide makes the install an org-wide one of EnterpriseID's org
+	// (Enterprise Grid): oauth.v2.access answers without a team, and the
+	// workspace's events say is_enterprise_install.
+	OrgWide bool
 }
 
 // grant is what the fake knows of one token it issued.
@@ -49,6 +53,18 @@ func (s *Server) NextInstall(t Team) {
 	s.stateMu.Lock()
 	s.teams[t.ID] = t
 	s.installing = t.ID
+	s.stateMu.Unlock()
+}
+
+// AddTeam makes a workspace known to the fake without installing the app
+// in it: a workspace of an org whose org-wide install serves it, whose
+// events then carry the org's ids.
+func (s *Server) AddTeam(t Team) {
+	if t.BotUserID == "" {
+		t.BotUserID = "UB" + strings.TrimPrefix(t.ID, "T")
+	}
+	s.stateMu.Lock()
+	s.teams[t.ID] = t
 	s.stateMu.Unlock()
 }
 
@@ -129,6 +145,10 @@ func (s *Server) oauthAccess(w http.ResponseWriter, c Call) {
 	}
 	if t.EnterpriseID != "" {
 		res["enterprise"] = map[string]any{"id": t.EnterpriseID, "name": t.EnterpriseID}
+	}
+	if t.OrgWide && t.EnterpriseID != "" {
+		// As Slack answers an org-wide install: the org, no workspace.
+		res["team"], res["is_enterprise_install"] = nil, true
 	}
 	prefix := "xoxb-"
 	if s.opts.TokenLifetime > 0 {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/smtpcodes/smtpbot/install"
 )
@@ -22,7 +23,16 @@ type installSettings struct {
 	// Sealer encrypts tokens at rest (TOKEN_ENCRYPTION_KEY); the key itself
 	// is not kept here.
 	Sealer *install.Sealer
+	// RefreshEvery is how often the background refresh looks for rotating
+	// tokens that expire within RefreshMargin (TOKEN_REFRESH_INTERVAL,
+	// TOKEN_REFRESH_MARGIN).
+	RefreshEvery, RefreshMargin time.Duration
 }
+
+// maxRefreshMargin keeps TOKEN_REFRESH_MARGIN under half of the 12 hours
+// a rotating token lives: with a margin as long as the token's life, every
+// sweep would refresh every token.
+const maxRefreshMargin = 6 * time.Hour
 
 // on tells multi-workspace mode: SLACK_CLIENT_ID is set.
 func (s installSettings) on() bool { return s.ClientID != "" }
@@ -66,10 +76,24 @@ func loadInstallSettings(getenv func(string) string, httpAddr string) (installSe
 			errs = append(errs, fmt.Errorf("SLACK_REDIRECT_URL: %q is not a URL like https://bot.example.com%s", s.RedirectURL, install.RedirectPath))
 		}
 	}
+	var err error
+	if s.RefreshEvery, err = parseDuration(getenv, "TOKEN_REFRESH_INTERVAL", time.Minute); err == nil && s.RefreshEvery <= 0 {
+		err = fmt.Errorf("TOKEN_REFRESH_INTERVAL: %q must be a positive duration like 1m", getenv("TOKEN_REFRESH_INTERVAL"))
+	}
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if s.RefreshMargin, err = parseDuration(getenv, "TOKEN_REFRESH_MARGIN", 2*time.Hour); err == nil &&
+		(s.RefreshMargin <= 0 || s.RefreshMargin > maxRefreshMargin) {
+		err = fmt.Errorf("TOKEN_REFRESH_MARGIN: %q must be a positive duration of at most 6h (Slack's rotating tokens live 12h), like 2h",
+			getenv("TOKEN_REFRESH_MARGIN"))
+	}
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if strings.TrimSpace(key) == "" {
 		errs = append(errs, errors.New("TOKEN_ENCRYPTION_KEY is empty; installs in many workspaces keep each workspace's token encrypted with it: "+install.KeyHelp))
 	} else {
-		var err error
 		if s.Sealer, err = install.NewSealer(key); err != nil {
 			errs = append(errs, err)
 		}

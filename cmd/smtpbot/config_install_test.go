@@ -39,6 +39,12 @@ func TestInstallConfigRefused(t *testing.T) {
 		{"secret without id", with("SLACK_CLIENT_ID", "", "SLACK_BOT_TOKEN", goodBotToken), []string{"SLACK_CLIENT_SECRET or SLACK_REDIRECT_URL is set without SLACK_CLIENT_ID"}},
 		{"bad bot token beside", with("SLACK_BOT_TOKEN", "xoxb-..."), []string{"SLACK_BOT_TOKEN still holds the example value"}},
 		{"neither mode", map[string]string{"SLACK_APP_TOKEN": goodAppToken}, []string{"SLACK_BOT_TOKEN is empty", "SLACK_CLIENT_ID"}},
+		{"refresh interval zero", with("TOKEN_REFRESH_INTERVAL", "0s"), []string{`TOKEN_REFRESH_INTERVAL: "0s" must be a positive duration`}},
+		{"refresh interval not a duration", with("TOKEN_REFRESH_INTERVAL", "1 minute"), []string{`TOKEN_REFRESH_INTERVAL: "1 minute" is not a duration`}},
+		// A margin as long as a token's life would refresh every token at
+		// every sweep.
+		{"refresh margin too long", with("TOKEN_REFRESH_MARGIN", "12h"), []string{`TOKEN_REFRESH_MARGIN: "12h" must be a positive duration of at most 6h`}},
+		{"refresh margin zero", with("TOKEN_REFRESH_MARGIN", "0"), []string{`TOKEN_REFRESH_MARGIN: "0" must be a positive duration`}},
 	} {
 		tc.env["DATA_DIR"] = t.TempDir()
 		_, errOut, code := call(t, "", tc.env, "--env-file", "testdata/empty.env")

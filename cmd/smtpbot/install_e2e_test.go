@@ -246,3 +246,66 @@ func TestInstallEmbeddedWithBotToken(t *testing.T) {
 		t.Errorf("%s holds no installation of %s", workspacesFile, one.ID)
 	}
 }
+
+// An org-wide (Enterprise Grid) install serves every workspace of the
+// org; their users' choices are kept per workspace, and removing the
+// org's install forgets them all, and no other workspace's.
+func TestOrgWideUninstallForgetsItsWorkspaces(t *testing.T) {
+	srv := storetest.StartRedis(t, storetest.RedisOptions{})
+	fake := fakeslack.New(fakeslack.Options{ClientID: e2eClientID, ClientSecret: e2eClientSecret})
+	t.Cleanup(fake.Close)
+	_, base := startMulti(t, fake, t.TempDir(), "REDIS_URL", srv.URL)
+	st, err := store.OpenRedis(store.RedisOptions{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	const org = "E0ORG00001"
+	first := fakeslack.Team{ID: "T0ORGA0001", Name: "Org A", EnterpriseID: org, OrgWide: true}
+	second := fakeslack.Team{ID: "T0ORGB0002", Name: "Org B", EnterpriseID: org, OrgWide: true}
+	outside := fakeslack.Team{ID: "T0OUT00003", Name: "Outside Co"}
+	fake.AddTeam(second)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	m := addToSlack.FindStringSubmatch(fetch(t, c, base+install.InstallPath, http.StatusOK))
+	if m == nil {
+		t.Fatal("no Add to Slack link")
+	}
+	fake.NextInstall(first) // an org admin installs it for the whole org
+	if body := fetch(t, c, html.UnescapeString(m[1]), http.StatusOK); !strings.Contains(body, "installed in "+org) {
+		t.Fatalf("org-wide install: redirect page says:\n%s", body)
+	}
+	if _, err := st.Installation(ctx, store.InstallationID{EnterpriseID: org}); err != nil {
+		t.Fatalf("org-wide install not saved under the org: %v", err)
+	}
+	installIn(t, fake, base, outside)
+
+	// Users of both workspaces of the org, and of the one outside it,
+	// choose a language.
+	for team, tag := range map[string]string{first.ID: "th", second.ID: "vi", outside.ID: "th"} {
+		fake.SendSlash(fakeslack.Slash{Team: team, Text: "lang " + tag})
+		eventually(t, team+"'s choice saved", func() bool {
+			got, _ := st.Language(ctx, team, fakeslack.DefaultUser)
+			return got == tag
+		})
+	}
+
+	// The org removes the app: its install and both workspaces' choices
+	// go; the workspace outside the org keeps its own.
+	fake.SendUninstall(first.ID)
+	eventually(t, "the org forgotten", func() bool {
+		_, err := st.Installation(ctx, store.InstallationID{EnterpriseID: org})
+		a, _ := st.Language(ctx, first.ID, fakeslack.DefaultUser)
+		b, _ := st.Language(ctx, second.ID, fakeslack.DefaultUser)
+		return errors.Is(err, store.ErrNotFound) && a == "" && b == ""
+	})
+	if got, _ := st.Language(ctx, outside.ID, fakeslack.DefaultUser); got != "th" {
+		t.Errorf("the choice of a workspace outside the org: %q after the org's uninstall; want th", got)
+	}
+	if _, err := st.Installation(ctx, store.InstallationID{TeamID: outside.ID}); err != nil {
+		t.Errorf("the install of a workspace outside the org: %v after the org's uninstall", err)
+	}
+}

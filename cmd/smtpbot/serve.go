@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -48,7 +51,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if cfg.Install.on() {
 			// Installations and per-workspace choices need a store.Store;
 			// the embedded one keeps them in a file beside smtpbot.db.
-			e, err := store.OpenEmbedded(store.EmbeddedOptions{Path: filepath.Join(dataDir, workspacesFile)})
+			file := filepath.Join(dataDir, workspacesFile)
+			hintCopy(file, dataDir, log)
+			e, err := store.OpenEmbedded(store.EmbeddedOptions{Path: file})
 			if err != nil {
 				return fmt.Errorf("cannot start the bot:\n%w", err)
 			}
@@ -73,7 +78,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.Install.on() {
 		installs = install.NewInstallations(shared, cfg.Install.Sealer, install.App{
 			ClientID: cfg.Install.ClientID, ClientSecret: cfg.Install.ClientSecret, APIURL: cfg.APIURL,
+			RefreshMargin: cfg.Install.RefreshMargin, Observer: obs.install(),
 		}, log, nil)
+		// Rotating tokens are refreshed before they expire whether or not
+		// a request comes. Deferred after the store's Close, so it runs
+		// first: the store outlives the sweep under way.
+		rctx, stopRefresher := context.WithCancel(ctx)
+		refresherDone := make(chan struct{})
+		go func() {
+			defer close(refresherDone)
+			installs.RunRefresher(rctx, cfg.Install.RefreshEvery)
+		}()
+		defer func() { stopRefresher(); <-refresherDone }()
 	}
 	bcfg := bot.Config{
 		AppToken:      cfg.AppToken,
@@ -167,6 +183,24 @@ func newLogger(w io.Writer, cfg config) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// hintCopy says, on the first start with many workspaces in DATA_DIR
+// (file does not exist yet), that the choices saved in single-workspace
+// mode are not read here until "smtpbot store copy" copies them. The copy
+// is left to the operator: only they know whether those choices are the
+// users' of the bot token's workspace.
+func hintCopy(file, dataDir string, log *slog.Logger) {
+	if _, err := os.Stat(file); !errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, bot.StoreFile)); err != nil {
+		return
+	}
+	if saved, err := bot.SavedLanguages(dataDir); err == nil && len(saved) > 0 {
+		log.Warn("language choices saved in single-workspace mode are not read with many workspaces until copied: "+
+			"stop the bot and run `smtpbot store copy`", "choices", len(saved), "from", bot.StoreFile, "to", workspacesFile)
+	}
 }
 
 // workspacesFile holds installations and per-workspace language choices in

@@ -6,6 +6,7 @@ import (
 
 	"github.com/smtpcodes/smtpbot/bot"
 	"github.com/smtpcodes/smtpbot/diagnose"
+	"github.com/smtpcodes/smtpbot/install"
 	"github.com/smtpcodes/smtpbot/metrics"
 )
 
@@ -33,6 +34,14 @@ func (o observers) bot() bot.Observer {
 
 // diagnose is the diagnoser's Observer, nil without metrics.
 func (o observers) diagnose() diagnose.Observer {
+	if o.m == nil {
+		return nil
+	}
+	return o.m
+}
+
+// install is the token refreshes' observer, nil without metrics.
+func (o observers) install() install.RefreshObserver {
 	if o.m == nil {
 		return nil
 	}

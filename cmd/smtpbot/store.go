@@ -46,11 +46,13 @@ func openShared(ctx context.Context, o store.RedisOptions, log *slog.Logger) (*s
 
 const storeUsage = `Usage: smtpbot store copy [--env-file FILE] [--team T…] [--data-dir DIR]
 
-Copies the language choices saved in DATA_DIR/%s (the single-process
-store) into the shared store at REDIS_URL, for the users of the workspace
-the bot token belongs to (auth.test) or of --team. Choices already in the
-shared store are kept: they were made after the move. Stop the bot that
-uses the file first.
+Copies the language choices saved in DATA_DIR/%s (the single-workspace
+store) to where the bot reads them once it serves many workspaces or runs
+as several replicas: the shared store at REDIS_URL when it is set, or else,
+with SLACK_CLIENT_ID set, DATA_DIR/%s (many workspaces in one process).
+The choices are the users' of the workspace the bot token belongs to
+(auth.test), or of --team. Choices already there are kept: they were made
+after the move. Stop the bot that uses the files first.
 
 Flags:
 `
@@ -59,10 +61,10 @@ Flags:
 func (c *cli) store(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "copy" {
 		if len(args) > 0 && isHelp(args[0]) {
-			fmt.Fprintf(c.stdout, storeUsage, bot.StoreFile)
+			fmt.Fprintf(c.stdout, storeUsage, bot.StoreFile, workspacesFile)
 			return nil
 		}
-		fmt.Fprintf(c.stderr, storeUsage, bot.StoreFile)
+		fmt.Fprintf(c.stderr, storeUsage, bot.StoreFile, workspacesFile)
 		return usagef("smtpbot store takes one subcommand: copy")
 	}
 	fs := flag.NewFlagSet("store copy", flag.ContinueOnError)
@@ -70,7 +72,7 @@ func (c *cli) store(ctx context.Context, args []string) error {
 	team := fs.String("team", "", "the workspace (team id, T…) whose users made the choices; default: the bot token's, from auth.test")
 	dataDir := fs.String("data-dir", "", "the folder of the file to copy from; default: $DATA_DIR, then data")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), storeUsage, bot.StoreFile)
+		fmt.Fprintf(fs.Output(), storeUsage, bot.StoreFile, workspacesFile)
 		fs.PrintDefaults()
 	}
 	if done, err := c.parse(fs, args[1:]); done {
@@ -89,8 +91,10 @@ func (c *cli) store(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if ro.URL == "" {
-		return usagef("store copy copies into the shared store: set REDIS_URL (see .env.example)")
+	multi := strings.TrimSpace(getenv("SLACK_CLIENT_ID")) != ""
+	if ro.URL == "" && !multi {
+		return usagef("store copy copies to where the bot reads choices once it serves many workspaces: "+
+			"set REDIS_URL (a shared store), or SLACK_CLIENT_ID (many workspaces, kept in DATA_DIR/%s); see .env.example", workspacesFile)
 	}
 	dir := or(*dataDir, or(getenv("DATA_DIR"), "data"))
 	if *team == "" {
@@ -102,7 +106,7 @@ func (c *cli) store(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	dst, err := store.OpenRedis(ro)
+	dst, where, err := copyTarget(ro, dir)
 	if err != nil {
 		return err
 	}
@@ -111,9 +115,22 @@ func (c *cli) store(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("copied %d language choices, then: %w", copied, err)
 	}
-	fmt.Fprintf(c.stdout, "copied %d language choices from %s to the shared store (team %s); %d already there kept\n",
-		copied, filepath.Join(dir, bot.StoreFile), *team, kept)
+	fmt.Fprintf(c.stdout, "copied %d language choices from %s to %s (team %s); %d already there kept\n",
+		copied, filepath.Join(dir, bot.StoreFile), where, *team, kept)
 	return nil
+}
+
+// copyTarget opens the store choices are copied to: the shared store at
+// REDIS_URL, or else the file the bot keeps many workspaces in without
+// one. It names it for the report.
+func copyTarget(ro store.RedisOptions, dir string) (store.Store, string, error) {
+	if ro.URL != "" {
+		r, err := store.OpenRedis(ro)
+		return r, "the shared store", err
+	}
+	file := filepath.Join(dir, workspacesFile)
+	e, err := store.OpenEmbedded(store.EmbeddedOptions{Path: file})
+	return e, file, err
 }
 
 // copyLanguages writes every choice the shared store does not have yet.

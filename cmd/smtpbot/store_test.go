@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"path/filepath"
@@ -169,4 +170,62 @@ func TestRedisConfig(t *testing.T) {
 			t.Errorf("%v: %v; want an error saying %q", c.env, err, c.want)
 		}
 	}
+}
+
+// TestMoveToManyWorkspacesWithoutRedis is the move from one workspace to
+// many in one process, without a shared store, as the README tells it: a
+// user saves Vietnamese in single-workspace mode (DATA_DIR/smtpbot.db),
+// "smtpbot store copy" copies it into DATA_DIR/workspaces.db, and the bot
+// restarted with SLACK_CLIENT_ID answers that user in Vietnamese.
+func TestMoveToManyWorkspacesWithoutRedis(t *testing.T) {
+	fake := fakeslack.New(fakeslack.Options{ClientID: e2eClientID, ClientSecret: e2eClientSecret})
+	t.Cleanup(fake.Close)
+	dir := t.TempDir()
+	a := start(t, fake, dir)
+	fake.SendSlash(fakeslack.Slash{Text: "lang vi"})
+	wait(t, fake, 1, "response_url")
+	a.stop()
+
+	// The first start with many workspaces says the choice is not read
+	// until copied.
+	var logs bytes.Buffer
+	hintCopy(filepath.Join(dir, workspacesFile), dir, slog.New(slog.NewTextHandler(&logs, nil)))
+	if !strings.Contains(logs.String(), "smtpbot store copy") || !strings.Contains(logs.String(), "choices=1") {
+		t.Errorf("no hint to copy the saved choice:\n%s", logs.String())
+	}
+
+	env := map[string]string{
+		"DATA_DIR":        dir,
+		"SLACK_CLIENT_ID": e2eClientID,
+		"SLACK_BOT_TOKEN": "xoxb-1-2-0123456789abcdef",
+		"SLACK_API_URL":   fake.URL(),
+	}
+	out, errOut, code := call(t, "", env, "store", "copy", "--env-file", "testdata/empty.env")
+	if code != 0 || !strings.Contains(out, "copied 1 language choices") || !strings.Contains(out, workspacesFile) {
+		t.Fatalf("store copy: exit %d\n%s%s", code, out, errOut)
+	}
+	out, _, _ = call(t, "", env, "store", "copy", "--env-file", "testdata/empty.env")
+	if !strings.Contains(out, "copied 0 language choices") || !strings.Contains(out, "1 already there kept") {
+		t.Errorf("second store copy: %s", out)
+	}
+
+	fake.Reset()
+	b, _ := startMulti(t, fake, dir, "SLACK_BOT_TOKEN", "xoxb-1-2-0123456789abcdef")
+	fake.SendSlash(fakeslack.Slash{Text: "550"})
+	c := wait(t, fake, 1, "response_url")[0]
+	if !strings.Contains(visible(c), "Cách xử lý") {
+		t.Errorf("many workspaces without REDIS_URL after store copy: the saved Vietnamese was lost:\n%s", visible(c))
+	}
+	// Once the file exists, no more hint.
+	logs.Reset()
+	hintCopy(filepath.Join(dir, workspacesFile), dir, slog.New(slog.NewTextHandler(&logs, nil)))
+	if logs.Len() > 0 {
+		t.Errorf("a hint to copy beside %s: %s", workspacesFile, logs.String())
+	}
+	// While the bot holds the file, a copy says to stop it.
+	_, errOut, code = call(t, "", env, "store", "copy", "--env-file", "testdata/empty.env")
+	if code != 1 || !strings.Contains(errOut, "another smtpbot") {
+		t.Errorf("store copy beside a running bot: exit %d\n%s", code, errOut)
+	}
+	b.stop()
 }

@@ -38,7 +38,9 @@ type Harness struct {
 // Exercise runs the whole contract of store.Store against h's stores.
 func Exercise(t *testing.T, h Harness) {
 	t.Run("Languages", func(t *testing.T) { languages(t, h) })
+	t.Run("EnterpriseLanguages", func(t *testing.T) { enterpriseLanguages(t, h) })
 	t.Run("Installations", func(t *testing.T) { installations(t, h) })
+	t.Run("Expiring", func(t *testing.T) { expiring(t, h) })
 	t.Run("Claim", func(t *testing.T) { claim(t, h) })
 	t.Run("Lock", func(t *testing.T) { lock(t, h) })
 	t.Run("Queue", func(t *testing.T) { queue(t, h) })
@@ -387,6 +389,9 @@ func invalid(t *testing.T, h Harness) {
 	_, checks["Language no user"] = s.Language(ctx, "T1", "")
 	checks["SetLanguage no user"] = s.SetLanguage(ctx, "T1", "", "vi")
 	checks["DeleteTeamLanguages no team"] = s.DeleteTeamLanguages(ctx, "")
+	checks["LinkTeam no enterprise"] = s.LinkTeam(ctx, "", "T1")
+	checks["LinkTeam no team"] = s.LinkTeam(ctx, "E1", "")
+	checks["DeleteEnterpriseLanguages no enterprise"] = s.DeleteEnterpriseLanguages(ctx, "")
 	_, checks["Installation no id"] = s.Installation(ctx, store.InstallationID{})
 	checks["PutInstallation no id"] = s.PutInstallation(ctx, store.Installation{BotToken: "xoxb-1"})
 	checks["DeleteInstallation no id"] = s.DeleteInstallation(ctx, store.InstallationID{})
