@@ -369,10 +369,23 @@ func fatalAuthError(err error) bool {
 func (b *Bot) drain() {
 	b.status.stopping.Store(true)
 	b.status.connected.Store(false)
-	if n := b.pool.pendingCount(); n > 0 {
+	if n := b.inFlight(); n > 0 {
 		b.log.Info("stopping; finishing the requests in flight", "requests", n, "shutdown_timeout", b.cfg.ShutdownGrace)
 	}
-	if left := b.pool.wait(b.cfg.ShutdownGrace); left == 0 {
+	deadline := time.Now().Add(b.cfg.ShutdownGrace)
+	if b.ownQueue != nil {
+		// The in-memory queue ends with the process: every request it
+		// holds was acked, so finish those the taker has not handed to a
+		// worker yet too, before the pool closes to new work.
+		for b.backlog.Load() > int64(b.pool.pendingCount()) && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	left := b.pool.wait(time.Until(deadline))
+	if b.ownQueue != nil {
+		left = max(left, int(b.backlog.Load()))
+	}
+	if left == 0 {
 		b.log.Info("stopped; all replies delivered")
 	} else {
 		b.log.Warn("stopped; requests still in flight at the shutdown timeout were dropped",
@@ -383,6 +396,16 @@ func (b *Bot) drain() {
 	}
 	b.stopWork()
 	b.pool.stop(2 * time.Second)
+}
+
+// inFlight is how many acked requests this replica has yet to finish: its
+// in-memory queue's backlog, or the jobs its workers hold from a shared
+// queue (the rest of a shared queue is any replica's).
+func (b *Bot) inFlight() int {
+	if b.ownQueue != nil {
+		return int(b.backlog.Load())
+	}
+	return b.pool.pendingCount()
 }
 
 // sleep waits d or until ctx is done; it reports whether d elapsed.

@@ -78,7 +78,9 @@ func TestObserverCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	hs.fake.DropConnection()
-	eventually(t, "reconnect", func() bool { return rec.get("reconnect") == 1 })
+	// The reconnect is counted when the client reconnects, the new
+	// socket's hello a moment later: wait for both.
+	eventually(t, "reconnect", func() bool { return rec.get("reconnect") == 1 && rec.get("envelope hello") == 2 })
 
 	for key, want := range map[string]int{
 		"envelope events_api":       4,
