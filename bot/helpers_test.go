@@ -129,12 +129,25 @@ func start(t *testing.T, opts fakeslack.Options, configure func(*bot.Config)) *h
 	if err != nil {
 		t.Fatal(err)
 	}
+	stop := run(t, b, h.Release)
+	if err := fake.WaitConnections(waitCtx(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, fake: fake, h: h, bot: b, stop: stop}
+}
+
+// run runs b until the test ends (or stop is called), and returns stop,
+// which cancels Run and returns its result, once however often it is
+// called. At the end of the test release, if any, is called first, so that
+// Run's drain does not wait on a request the test's handler holds.
+func run(t *testing.T, b *bot.Bot, release func()) (stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
 	var once sync.Once
 	var runErr error
-	stop := func() error {
+	stop = func() error {
 		once.Do(func() {
 			cancel()
 			select {
@@ -146,15 +159,14 @@ func start(t *testing.T, opts fakeslack.Options, configure func(*bot.Config)) *h
 		return runErr
 	}
 	t.Cleanup(func() {
-		h.Release()
+		if release != nil {
+			release()
+		}
 		if err := stop(); err != nil {
 			t.Errorf("Run: %v", err)
 		}
 	})
-	if err := fake.WaitConnections(waitCtx(t), 1); err != nil {
-		t.Fatal(err)
-	}
-	return &harness{t: t, fake: fake, h: h, bot: b, stop: stop}
+	return stop
 }
 
 func goroutines() string {

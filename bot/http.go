@@ -119,6 +119,7 @@ func (h *eventsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.max))
+	read := time.Now()
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -142,12 +143,16 @@ func (h *eventsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
 	}
+	obs := h.b.status.obs
 	evt, id, challenge, err := decodeHTTP(r.Header.Get("Content-Type"), body)
 	if err != nil {
 		h.log.Warn("request from Slack skipped", "error", redactQuoted(err.Error()), "bytes", len(body))
 		// 200: the body was signed, so Slack sent it; it would fail the
-		// same way every time it was sent again.
+		// same way every time it was sent again. It counts as socket
+		// mode counts an envelope it cannot decode, acked all the same.
+		obs.EnvelopeReceived(string(socketmode.EventTypeErrorBadMessage))
 		w.WriteHeader(http.StatusOK)
+		obs.Acked(time.Since(read))
 		return
 	}
 	if challenge != "" {
@@ -161,6 +166,10 @@ func (h *eventsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer h.inflight.Done()
+	// Counted as socket mode counts the same request's envelope, and its
+	// 200 as the ack; one refused with 503 above is not taken, and comes
+	// again.
+	obs.EnvelopeReceived(string(evt.Type))
 	if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
 		h.log.Debug("request sent again by Slack", "id", id, "retry_num", n,
 			"retry_reason", r.Header.Get("X-Slack-Retry-Reason"))
@@ -179,6 +188,7 @@ func (h *eventsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+	obs.Acked(time.Since(read))
 }
 
 // decodeHTTP turns a signed body into the event socketmode would have

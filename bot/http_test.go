@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -57,29 +56,7 @@ func startHTTP(t *testing.T, opts fakeslack.Options, configure func(*bot.Config)
 	t.Cleanup(hh.srv.Close)
 	fake.SetEventsURL(hh.srv.URL + "/slack/events")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx) }()
-	var once sync.Once
-	var runErr error
-	stop := func() error {
-		once.Do(func() {
-			cancel()
-			select {
-			case runErr = <-done:
-			case <-time.After(20 * time.Second):
-				runErr = fmt.Errorf("Run did not return; goroutines:\n%s", goroutines())
-			}
-		})
-		return runErr
-	}
-	t.Cleanup(func() {
-		h.Release()
-		if err := stop(); err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
-	hh.harness = &harness{t: t, fake: fake, h: h, bot: b, stop: stop}
+	hh.harness = &harness{t: t, fake: fake, h: h, bot: b, stop: run(t, b, h.Release)}
 	waitServing(t, hh.srv.URL)
 	return hh
 }

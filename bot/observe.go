@@ -17,11 +17,13 @@ import (
 // use. Every string argument is one of a few fixed words (an envelope type,
 // a Web API method, an outcome): never user text, a channel or an address.
 type Observer interface {
-	// EnvelopeReceived counts one Socket Mode envelope of a type:
-	// events_api, slash_commands, interactive, hello, error_bad_message.
+	// EnvelopeReceived counts one request from Slack of a type: a Socket
+	// Mode envelope, or in HTTP mode a signed request taken at
+	// /slack/events, typed as the same payload's envelope would be
+	// (events_api, slash_commands, interactive, hello, error_bad_message).
 	EnvelopeReceived(kind string)
-	// Acked records one ack and how long after the envelope was read it
-	// was handed to the socket.
+	// Acked records one ack and how long after the request was read it
+	// was handed to the socket, or its 200 written.
 	Acked(latency time.Duration)
 	// Deduplicated counts a request or reply not handled again because it
 	// was seen before: "event" (a redelivered event_id), "trigger" (a

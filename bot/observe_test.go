@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -136,5 +137,36 @@ func TestReady(t *testing.T) {
 	}
 	if got := hs.bot.Ready(); got != "shutting down" {
 		t.Errorf("after Run: Ready = %q", got)
+	}
+}
+
+// Over HTTP, each request Slack sends is counted as the same envelope type
+// socket mode counts, and its 200 as its ack; what is not a request
+// (url_verification, an unsigned body) is not counted.
+func TestHTTPObserverCounts(t *testing.T) {
+	rec := &recorder{}
+	hs := startHTTP(t, fakeslack.Options{}, func(c *bot.Config) { c.Observer = rec })
+	f := hs.fake
+	if err := f.VerifyURL(waitCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	served := rec.get("envelope events_api") // waitServing's requests
+	hs.waitAcks(
+		f.SendMessage(fakeslack.Message{Channel: "C1", Text: "550 over http"}),
+		f.SendSlash(fakeslack.Slash{Channel: "C1", Text: "421"}),
+		f.SendAction(fakeslack.Action{Channel: "C1", ActionID: "smtp_lang:th", Value: "550|th", Ephemeral: true}),
+	)
+	if status := signed(t, hs.srv.URL, "not the secret", time.Now(), "application/json", ignoredEvent); status != http.StatusUnauthorized {
+		t.Fatalf("unsigned request: %d", status)
+	}
+	for key, want := range map[string]int{
+		"envelope events_api":     served + 1,
+		"envelope slash_commands": 1,
+		"envelope interactive":    1,
+		"ack":                     served + 3,
+	} {
+		if got := rec.get(key); got != want {
+			t.Errorf("%s = %d, want %d (all: %v)", key, got, want, rec.counts)
+		}
 	}
 }

@@ -31,15 +31,7 @@ func runReplica(t *testing.T, fake *fakeslack.Server, h bot.Handler, url string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
+	run(t, b, nil)
 	if err := fake.WaitConnections(waitCtx(t), conns); err != nil {
 		t.Fatal(err)
 	}

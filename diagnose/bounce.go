@@ -171,8 +171,11 @@ var (
 	// "SPF check for [example.com] did not pass with ip: [192.0.2.4]".
 	gmailFromRe = lazyRegexp(`(?i)email from ([a-z0-9.-]+\.[a-z]{2,}) is not accepted`)
 	gmailSPFRe  = lazyRegexp(`(?i)spf check for \[?([a-z0-9.-]+\.[a-z]{2,})\]? did not pass with ip:? \[?([0-9a-f:.]+)\]?`)
-	// "blocked using zen.spamhaus.org", "listed on bl.example.org".
-	listRe = lazyRegexp(`(?i)(?:blocked using|listed (?:on|in|at|by)|rejected by) ([a-z0-9-]+(?:\.[a-z0-9-]+)+)`)
+	// "blocked using zen.spamhaus.org", "listed on bl.example.org": the
+	// words say the sender is on the list, so the name is a zone. After
+	// "rejected by" comes the list or, as often, the server that rejected
+	// the message: only a list the catalog knows is taken there.
+	listRe = lazyRegexp(`(?i)(blocked using|listed (?:on|in|at|by)|rejected by) ([a-z0-9-]+(?:\.[a-z0-9-]+)+)`)
 )
 
 // readServerWords takes targets from what the servers said (w), and from
@@ -208,8 +211,11 @@ func readServerWords(w, text string, t *Targets) {
 		}
 	}
 	for _, m := range listRe().FindAllStringSubmatch(w, -1) {
-		zone := normDomain(m[1])
+		zone := normDomain(m[2])
 		if zone == "" {
+			continue
+		}
+		if _, known := knownList(zone); !known && strings.EqualFold(m[1], "rejected by") {
 			continue
 		}
 		if !slices.Contains(t.Lists, zone) && len(t.Lists) < 3 {

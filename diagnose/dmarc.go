@@ -29,13 +29,8 @@ func (d *Diagnoser) dmarc(ctx context.Context, t Targets) []Check {
 		inherited = true
 	}
 	c := Check{Name: CheckDMARC, Target: from, Records: recs}
-	switch {
-	case len(recs) == 0:
-		c.Verdict, c.Detail = None, msg("dmarc.none", "domain", from)
-		return []Check{c}
-	case len(recs) > 1:
-		c.Verdict, c.Detail = Fail, msg("dmarc.multiple", "domain", from)
-		return []Check{c}
+	if v, one := oneRecord(c, from, "dmarc.none", "dmarc.multiple"); !one {
+		return []Check{v}
 	}
 	rec, err := dmarc.Parse(recs[0])
 	if err != nil {

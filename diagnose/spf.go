@@ -26,13 +26,8 @@ func (d *Diagnoser) spf(ctx context.Context, domain string, ip netip.Addr) []Che
 		return []Check{failed(CheckSPF, domain, domain, err)}
 	}
 	c := Check{Name: CheckSPF, Target: domain, Records: recs}
-	switch {
-	case len(recs) == 0:
-		c.Verdict, c.Detail = None, msg("spf.none", "domain", domain)
-		return []Check{c}
-	case len(recs) > 1:
-		c.Verdict, c.Detail = Fail, msg("spf.multiple", "domain", domain)
-		return []Check{c}
+	if v, one := oneRecord(c, domain, "spf.none", "spf.multiple"); !one {
+		return []Check{v}
 	}
 	lookups, werr := d.spfLookups(ctx, recs[0], map[string]bool{domain: true}, 0)
 	count := strconv.Itoa(lookups)

@@ -108,3 +108,35 @@ func TestParseTargets(t *testing.T) {
 		}
 	}
 }
+
+// The blocklists a server's words name. Only a real blocklist is taken: a
+// zone in a phrase that says the sender is listed on it, or the catalog's
+// known list after looser words ("rejected by"); a host that merely
+// rejected the message is no zone to query.
+func TestNamedLists(t *testing.T) {
+	tests := []struct {
+		words string
+		want  []string
+	}{
+		// Postfix's reject_rbl_client.
+		{"554 5.7.1 Service unavailable; Client host [192.0.2.4] blocked using zen.spamhaus.org", []string{"zen.spamhaus.org"}},
+		{"550 5.7.1 Your IP 192.0.2.4 is listed in bl.spamcop.net", []string{"bl.spamcop.net"}},
+		{"550 5.7.1 192.0.2.4 listed at dnsbl.example.org", []string{"dnsbl.example.org"}},
+		{"550 5.7.1 192.0.2.4 is listed on bl.example.org; see its site", []string{"bl.example.org"}},
+		// The server that rejected the message is not a list.
+		{"550 5.7.1 Message rejected by mx.example.com", nil},
+		{"554 5.7.1 <a@example.com>: Relay access denied, rejected by mail.example.net.", nil},
+		// ... unless it is a list the catalog knows.
+		{"554 5.7.1 Service unavailable, rejected by b.barracudacentral.org", []string{"b.barracudacentral.org"}},
+		{"550 5.7.1 rejected by cbl.abuseat.org", []string{"cbl.abuseat.org"}},
+		// No zone at all.
+		{"550 5.7.1 rejected by Spamhaus", nil},
+	}
+	for _, tt := range tests {
+		var got Targets
+		readServerWords(tt.words, tt.words, &got)
+		if !slices.Equal(got.Lists, tt.want) {
+			t.Errorf("%q: lists %q, want %q", tt.words, got.Lists, tt.want)
+		}
+	}
+}

@@ -88,10 +88,12 @@ func (c *Comparison) args() []string {
 }
 
 // side says in a phrase what one code does: accepts, defers or refuses what,
-// and when in the dialogue.
+// and when in the dialogue. It names every usual phase: 554 comes at the
+// greeting and after DATA, and naming only the first would send the reader
+// to the wrong step.
 func side(l *locales.Lang, x *Explanation, f catalog.Facets) string {
 	return l.T("compare.side."+strconv.Itoa(int(x.Class)), "code", x.Code.String(),
-		"scope", l.T("scope."+string(f.Scope)), "phase", l.T("phase."+string(f.Phases[0])))
+		"scope", l.T("scope."+string(f.Scope)), "phase", phasesText(l, f.Phases))
 }
 
 // summary states the real difference in one sentence: what each code
@@ -170,13 +172,31 @@ const maxPhases = 2
 
 func usualPhases(f catalog.Facets) []catalog.Phase { return f.Phases[:min(len(f.Phases), maxPhases)] }
 
-// phasesText names the usual phases, the most usual first.
+// phasesText names the usual phases, the most usual first. The words a
+// later name shares with the first at its start are said once ("in reply to
+// RCPT TO or MAIL FROM", "khi trả lời RCPT TO hoặc MAIL FROM"), as a person
+// would say it.
 func phasesText(l *locales.Lang, phases []catalog.Phase) string {
 	names := make([]string, 0, maxPhases)
-	for _, p := range phases[:min(len(phases), maxPhases)] {
-		names = append(names, l.T("phase."+string(p)))
+	for i, p := range phases[:min(len(phases), maxPhases)] {
+		name := l.T("phase." + string(p))
+		if i > 0 {
+			name = dropSharedLead(names[0], name)
+		}
+		names = append(names, name)
 	}
 	return strings.Join(names, l.T("list.or"))
+}
+
+// dropSharedLead returns next without the whole words it begins with that
+// first begins with too, keeping at least one word of its own.
+func dropSharedLead(first, next string) string {
+	fw, nw := strings.Fields(first), strings.Fields(next)
+	n := 0
+	for n < len(fw) && n < len(nw)-1 && fw[n] == nw[n] {
+		n++
+	}
+	return strings.Join(nw[n:], " ")
 }
 
 // refsText names the documents of every part, each once, the leading

@@ -107,3 +107,56 @@ func TestContrastNotesNameCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareSummaryNamesUsualPhases checks, for every registered reply code
+// in every language, that a summary telling the two codes apart by when they
+// are sent names each usual phase of a code, not only the first: 554 comes
+// at the greeting and after DATA, and a summary naming one of them sends the
+// reader to the wrong step of the dialogue.
+func TestCompareSummaryNamesUsualPhases(t *testing.T) {
+	e := engine(t)
+	for _, l := range e.Languages().Languages() {
+		for _, entry := range e.cat.Entries() {
+			if entry.Kind != catalog.KindReply {
+				continue
+			}
+			code := mustCode(t, entry.Key)
+			// A partner of another class, so the summary sets out each side.
+			other := mustCode(t, "250")
+			if code.Class() == catalog.ClassPositiveCompletion {
+				other = mustCode(t, "550")
+			}
+			c := e.Compare(l, code, other)
+			if want := phasesText(l, c.FacetsA.Phases); !strings.Contains(c.Summary, want) {
+				t.Errorf("%s: %s vs %s: summary %q does not name the usual phases %q", l.Tag, code, other, c.Summary, want)
+			}
+		}
+	}
+}
+
+// TestPhasesText checks how the usual phases are named together: the words
+// both names start with are said once, never cut inside a word.
+func TestPhasesText(t *testing.T) {
+	e := engine(t)
+	tests := []struct {
+		lang   string
+		phases []catalog.Phase
+		want   string
+	}{
+		{"en", []catalog.Phase{catalog.PhaseRcpt}, "in reply to RCPT TO"},
+		{"en", []catalog.Phase{catalog.PhaseRcpt, catalog.PhaseMail, catalog.PhaseEndOfData}, "in reply to RCPT TO or MAIL FROM"},
+		{"en", []catalog.Phase{catalog.PhaseConnection, catalog.PhaseEndOfData, catalog.PhaseRcpt},
+			"at the greeting (before any command) or after the message data (end of DATA)"},
+		{"vi", []catalog.Phase{catalog.PhaseRcpt, catalog.PhaseMail}, "khi trả lời RCPT TO hoặc MAIL FROM"},
+		{"vi", []catalog.Phase{catalog.PhaseConnection, catalog.PhaseEndOfData}, "ngay ở greeting (trước mọi lệnh) hoặc sau khi gửi xong email (cuối DATA)"},
+		{"th", []catalog.Phase{catalog.PhaseAuth, catalog.PhaseSTARTTLS}, "ตอนตอบ AUTH (การล็อกอินเข้า server) หรือ STARTTLS"},
+		// "ตอนตอบคำสั่ง DATA" and "ตอนตอบ RCPT TO" share no whole word.
+		{"th", []catalog.Phase{catalog.PhaseData, catalog.PhaseRcpt}, "ตอนตอบคำสั่ง DATA หรือ ตอนตอบ RCPT TO"},
+	}
+	for _, tt := range tests {
+		l := e.Languages().Match(tt.lang)
+		if got := phasesText(l, tt.phases); got != tt.want {
+			t.Errorf("%s %v: %q, want %q", tt.lang, tt.phases, got, tt.want)
+		}
+	}
+}

@@ -13,13 +13,17 @@ import (
 // message again in another language or share it, with no server-side
 // session to lose on a restart.
 type state struct {
-	Lang      string   `json:"l"`
-	Compare   bool     `json:"cmp,omitempty"`
-	Codes     []string `json:"c"`
-	Texts     []string `json:"t,omitempty"` // server texts, already masked
-	Roles     []string `json:"r,omitempty"`
-	Provider  string   `json:"p,omitempty"`
-	Shareable bool     `json:"s,omitempty"` // ephemeral, so offer "Share in channel"
+	Lang     string   `json:"l"`
+	Compare  bool     `json:"cmp,omitempty"`
+	Codes    []string `json:"c"`
+	Texts    []string `json:"t,omitempty"` // server texts, already masked
+	Roles    []string `json:"r,omitempty"`
+	Provider string   `json:"p,omitempty"`
+	// Blocklist is the ID of the blocklist the bounce names anywhere in
+	// it, which the next step depends on (its removal page): the server
+	// texts kept here may be cut short, or not name it at all.
+	Blocklist string `json:"b,omitempty"`
+	Shareable bool   `json:"s,omitempty"` // ephemeral, so offer "Share in channel"
 	// Mismatch is a looked-up "450 5.1.1" whose classes differ, so that a
 	// click renders its notes again in another language.
 	Mismatch string `json:"m,omitempty"`
@@ -74,6 +78,12 @@ func (st *state) fromReport(r Report, mask bool) {
 	if r.Provider != nil {
 		st.Provider = r.Provider.ID
 	}
+	for _, x := range r.Explanations {
+		if x.Blocklist != nil {
+			st.Blocklist = x.Blocklist.ID
+			break
+		}
+	}
 	st.Mismatch = r.Mismatch
 }
 
@@ -113,6 +123,7 @@ func decodeState(v string) (state, error) {
 func (e *Engine) explanations(st state) ([]Explanation, *catalog.Provider) {
 	lang := e.langs.Match(st.Lang)
 	prov, _ := e.cat.Provider(st.Provider)
+	bl, _ := e.cat.Blocklist(st.Blocklist)
 	var out []Explanation
 	for i, s := range st.Codes {
 		code, err := catalog.Parse(s)
@@ -132,7 +143,7 @@ func (e *Engine) explanations(st state) ([]Explanation, *catalog.Provider) {
 		if i < len(st.Commands) {
 			command = commandNamed[st.Commands[i]]
 		}
-		out = append(out, e.explain(lang, catalog.Query{Code: code, ServerText: text, Provider: prov, Final: final, Command: command}, role))
+		out = append(out, e.explain(lang, catalog.Query{Code: code, ServerText: text, Provider: prov, Blocklist: bl, Final: final, Command: command}, role))
 	}
 	return out, prov
 }

@@ -38,11 +38,11 @@ func New() *Metrics {
 	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	m.envelopes = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "smtpbot_envelopes_received_total",
-		Help: "Socket Mode envelopes received, by type."}, []string{"type"})
+		Help: "Requests received from Slack (Socket Mode envelopes, or requests in HTTP mode), by type."}, []string{"type"})
 	m.acks = prometheus.NewCounter(prometheus.CounterOpts{Name: "smtpbot_acks_total",
-		Help: "Envelopes acknowledged."})
+		Help: "Requests acknowledged (ack frames, or HTTP 200s)."})
 	m.ackLatency = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "smtpbot_ack_latency_seconds",
-		Help:    "Time from reading an envelope to writing its ack.",
+		Help:    "Time from reading a request to writing its ack.",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}})
 	m.dedupes = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "smtpbot_redeliveries_deduplicated_total",
 		Help: "Requests not answered again because they were redelivered, by what identified them."}, []string{"kind"})

@@ -23,12 +23,13 @@ type goldenFinding struct {
 	Code       string `json:"code"`
 	Role       Role   `json:"role"`
 	ServerText string `json:"server_text"`
+	Command    string `json:"command,omitempty"`
 }
 
 func toGolden(ex Extraction) []byte {
 	g := goldenExtraction{Confidence: ex.Confidence, Findings: []goldenFinding{}}
 	for _, f := range ex.Findings {
-		g.Findings = append(g.Findings, goldenFinding{Code: f.Code.String(), Role: f.Role, ServerText: f.ServerText})
+		g.Findings = append(g.Findings, goldenFinding{Code: f.Code.String(), Role: f.Role, ServerText: f.ServerText, Command: f.Command})
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

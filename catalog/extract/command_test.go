@@ -2,6 +2,14 @@ package extract
 
 import "testing"
 
+// pipelined is a Sendmail transcript of a pipelined transaction: the
+// three commands, then their replies in the order sent, with Sendmail's own
+// line repeating the refusal of the recipient.
+const pipelined = "   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n" +
+	">>> MAIL From:<alice@example.net> SIZE=1234\n>>> RCPT To:<bob@example.com>\n>>> DATA\n" +
+	"<<< 250 2.1.0 Ok\n<<< 550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown\n" +
+	"550 5.1.1 <bob@example.com>... User unknown\n<<< 554 5.5.1 Error: no valid recipients\n"
+
 // TestCommand checks that a failure carries the SMTP command its reply
 // answered, as each kind of bounce writes it, and none where the text
 // does not say.
@@ -16,6 +24,17 @@ func TestCommand(t *testing.T) {
 		{"exim after end of data", "  jdoe@example.com\n    SMTP error from remote mail server after end of data:\n    host mx.example.com [192.0.2.1]: 550 5.7.1 Message rejected as spam\n", "550 5.7.1", CommandDATA},
 		{"sendmail transcript", "   ----- Transcript of session follows -----\n... while talking to mx.example.jp.:\n>>> DATA\n<<< 550 Unknown user jdoe@example.jp\n554 5.0.0 Service unavailable\n", "550", CommandDATA},
 		{"transcript rcpt", ">>> RCPT To:<jdoe@example.jp>\n<<< 550 5.1.1 <jdoe@example.jp>... User unknown\n", "550 5.1.1", CommandRCPT},
+		// RFC 2920 section 3.1: with PIPELINING the client sends MAIL, RCPT
+		// and DATA together and the server answers them in the order sent.
+		{"pipelined rcpt", pipelined, "550 5.1.1", CommandRCPT},
+		{"pipelined data", pipelined, "554 5.5.1", CommandDATA},
+		{"pipelined mail", pipelined, "250 2.1.0", CommandMAIL},
+		// A multi-line reply answers one command: EHLO's does not use up
+		// the MAIL that follows it.
+		{"pipelined after a multi-line reply", ">>> EHLO client.example.net\n<<< 250-mx.example.com\n<<< 250-PIPELINING\n<<< 250 8BITMIME\n" +
+			">>> MAIL From:<a@example.net>\n>>> RCPT To:<b@example.com>\n<<< 250 2.1.0 Ok\n<<< 550 5.1.1 <b@example.com>: User unknown\n", "550 5.1.1", CommandRCPT},
+		// Unmarked lines, one command and its reply after another.
+		{"unmarked transcript", "MAIL FROM:<a@example.net>\n250 2.1.0 Ok\nRCPT TO:<b@example.com>\n550 5.1.1 User unknown\n", "550 5.1.1", CommandRCPT},
 		{"a bare reply", "550 5.1.1 <jdoe@example.com>: Recipient address rejected: User unknown\n", "550 5.1.1", ""},
 		{"a database is not DATA", "Error: database is down\n451 4.3.0 Temporary lookup failure\n", "451 4.3.0", ""},
 	}
@@ -123,5 +142,25 @@ func TestAgentLine(t *testing.T) {
 			}
 			t.Errorf("no finding %s in %+v", tt.code, Extract(tt.text).Findings)
 		})
+	}
+}
+
+// TestPipelinedRecipient checks that each reply of a pipelined group is
+// about the recipient of the RCPT TO it answered, and that a later
+// command's reply is about the last recipient sent before it.
+func TestPipelinedRecipient(t *testing.T) {
+	text := ">>> MAIL From:<a@example.net>\n>>> RCPT To:<b@example.com>\n>>> RCPT To:<c@example.com>\n>>> DATA\n" +
+		"<<< 250 2.1.0 Ok\n<<< 550 5.1.1 <b@example.com>: User unknown\n<<< 452 4.2.2 <c@example.com>: Mailbox full\n" +
+		"<<< 554 5.5.1 Error: no valid recipients\n"
+	want := map[string]string{"250 2.1.0": "", "550 5.1.1": "b@example.com", "452 4.2.2": "c@example.com", "554 5.5.1": "c@example.com"}
+	x := extractor{}
+	x.scanText(text, segBody, false)
+	if len(x.sites) != len(want) {
+		t.Fatalf("%d sites, want %d: %+v", len(x.sites), len(want), x.sites)
+	}
+	for _, cs := range x.sites {
+		if w, ok := want[cs.code.String()]; !ok || cs.rcpt != w {
+			t.Errorf("%s: recipient %q, want %q", cs.code, cs.rcpt, w)
+		}
 	}
 }

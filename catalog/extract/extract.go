@@ -32,7 +32,8 @@ type Finding struct {
 	Final bool
 	// Command is the SMTP command the reply answered, when the text says:
 	// Postfix's "(in reply to end of DATA command)", Exim's "after RCPT
-	// TO:", a transcript's last ">>> DATA". One of CommandHELO,
+	// TO:", a transcript's ">>> DATA" (with PIPELINING, the replies answer
+	// the commands sent together in their order). One of CommandHELO,
 	// CommandMAIL, CommandRCPT, CommandDATA, or "".
 	Command string
 }

@@ -37,7 +37,8 @@ type codeSite struct {
 	// retries ran out, not why they failed.
 	generic bool
 	// rcpt is the recipient the code is about, when the text says: the
-	// transcript's last RCPT TO, or the DSN block's Final-Recipient.
+	// last RCPT TO sent up to the command the reply answered, or the DSN
+	// block's Final-Recipient.
 	rcpt string
 	// command is the SMTP command the reply answered, when the text says
 	// (CommandDATA, ...), or "".
@@ -67,9 +68,8 @@ type extractor struct {
 	cueLine string    // the line noteCues last looked at
 	parts   int       // MIME parts walked, to bound the work on hostile input
 	inOrig  bool      // in the returned message, or past "copy of the message follows"
-	quit    bool      // the line before was a transcript's QUIT
-	rcpt    string    // the address of the transcript's last RCPT TO
-	cmd     string    // the transcript's last client command (CommandDATA, ...)
+	talk    dialogue  // a transcript's commands and the replies they got
+	about   sent      // the command the line being read answers, or is about
 	// replyCmd is the command the text serverText last read says it
 	// answered: Postfix's "(in reply to end of DATA command)".
 	replyCmd string
@@ -228,7 +228,7 @@ func hasDigit(s string) bool {
 func (x *extractor) scanText(s string, kind segKind, orig bool) {
 	x.inOrig = orig
 	x.prev = [2]string{}
-	x.quit, x.rcpt, x.cmd = false, "", ""
+	x.talk.reset()
 	skipFold := false
 	for pos := 0; pos < len(s); {
 		line, next := lineAt(s, pos)
@@ -257,14 +257,14 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 		if command || smtpCommand(content) {
 			x.feat.transcript++
 			x.remember(content)
-			x.command(content)
+			x.talk.send(content)
 			continue
 		}
-		quit := x.quit
-		x.quit = false
 		if serverLine {
 			x.feat.transcript++
 		}
+		var quit bool
+		x.about, quit = x.talk.other(content, serverLine)
 		if name, v, ok := fieldName(content); ok && !serverLine {
 			var handled bool
 			handled, pos = x.field(s, pos, name, content, v, kind)
@@ -294,7 +294,10 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 			continue // a line of base64 or a hash: no code stands in it
 		}
 		if hasDigit(content) {
-			pos = x.scanLine(s, pos, line, c, indent, quit)
+			if resume := x.scanLine(s, pos, line, c, indent, quit); resume > pos {
+				pos = resume
+				x.talk.closed() // a multi-line reply's lines were read with its first
+			}
 		}
 		x.remember(content)
 	}
@@ -320,17 +323,6 @@ func opaque(content string) bool {
 		}
 	}
 	return true
-}
-
-// command notes what a transcript's client line sent: QUIT, whose reply
-// is context, or RCPT TO, whose address the replies after it are about.
-func (x *extractor) command(content string) {
-	c := strings.TrimLeft(content, "><-~*CS: \t")
-	x.quit = hasPrefixFold(c, "quit")
-	x.cmd = clientCommand(c)
-	if hasPrefixFold(c, "rcpt to:") {
-		x.rcpt = address(c[len("rcpt to:"):])
-	}
 }
 
 // address returns the address in "<bob@example.com>" or "rfc822;
@@ -416,7 +408,7 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 			}
 		}
 		// The command the reply answered: the text's own words, then
-		// Exim's line before it, then the transcript's last command.
+		// Exim's line before it, then the transcript's command it answered.
 		cmd := x.replyCmd
 		if cmd == "" {
 			cmd = eximAfter(line[content:t.start])
@@ -425,10 +417,10 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 			cmd = eximAfter(x.prev[1])
 		}
 		if cmd == "" {
-			cmd = x.cmd
+			cmd = x.about.cmd
 		}
 		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final, report: report, quit: quit && a == anchorStrong,
-			generic: expired(t.code) || (t.code.Enhanced.IsZero() && expiredAfter(line, t.end)), rcpt: x.rcpt, command: cmd})
+			generic: expired(t.code) || (t.code.Enhanced.IsZero() && expiredAfter(line, t.end)), rcpt: x.about.rcpt, command: cmd})
 	}
 	return resume
 }

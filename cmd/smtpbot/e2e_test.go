@@ -236,6 +236,28 @@ func buttonValue(t *testing.T, blocks json.RawMessage, actionID string) string {
 	return ""
 }
 
+// TestLanguageButtonKeepsTheBlocklist: a bounce that names Spamhaus gets
+// its removal page as the next step, and still does once a language
+// button has rendered the answer again from the button's value, over both
+// transports.
+func TestLanguageButtonKeepsTheBlocklist(t *testing.T) {
+	eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
+		start(t, fake, t.TempDir())
+		const delist = "https://check.spamhaus.org/"
+		fake.SendSlash(fakeslack.Slash{Text: "Status: 5.7.1\nDiagnostic-Code: smtp; 554 5.7.1 Service unavailable; " +
+			"Client host [198.51.100.23] blocked using zen.spamhaus.org"})
+		c := wait(t, fake, 1, "response_url")[0]
+		if !strings.Contains(visible(c), delist) {
+			t.Fatalf("the answer does not name Spamhaus's removal page:\n%s", visible(c))
+		}
+		fake.SendAction(fakeslack.Action{ActionID: "smtp_lang:vi", Value: buttonValue(t, c.Blocks, "smtp_lang:vi"), Ephemeral: true})
+		c = wait(t, fake, 2, "response_url")[1]
+		if !c.ReplaceOriginal || !strings.Contains(visible(c), delist) {
+			t.Errorf("after the language button the answer lost the removal page (replace=%v):\n%s", c.ReplaceOriginal, visible(c))
+		}
+	})
+}
+
 // TestSnippetAndShare: a long paste that Slack turned into a snippet file is
 // read and explained in the thread, and "Share in channel" on an ephemeral
 // answer posts it for everyone.

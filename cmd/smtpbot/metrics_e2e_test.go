@@ -8,10 +8,8 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -36,31 +34,13 @@ func TestHealthAndMetricsEndToEnd(t *testing.T) {
 	fake := fakeslack.New(fakeslack.Options{RateLimitPerChannel: 1, RateInterval: 500 * time.Millisecond, RetryAfter: time.Second})
 	t.Cleanup(fake.Close)
 	dns := fixtureDNS(t)
-	envFile, err := filepath.Abs("testdata/empty.env")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr syncBuffer
-	cmd := exec.Command(bin, "--env-file", envFile)
-	cmd.Env = []string{
-		"SLACK_APP_TOKEN=" + goodAppToken, "SLACK_BOT_TOKEN=" + goodBotToken,
-		"SLACK_API_URL=" + fake.URL(), "DATA_DIR=" + t.TempDir(),
-		"LOG_FORMAT=json", "METRICS_ADDR=127.0.0.1:0",
-		"DIAGNOSE=auto", "DNS_RESOLVER=" + dns.Addr,
-	}
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	p := startBot(t, bin, fake, "METRICS_ADDR=127.0.0.1:0", "DIAGNOSE=auto", "DNS_RESOLVER="+dns.Addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	if err := fake.WaitConnections(ctx, 1); err != nil {
-		t.Fatalf("%v\n%s", err, stderr.String())
+		t.Fatalf("%v\n%s", err, p.stderr.String())
 	}
-	base := "http://" + logged(t, ctx, &stderr, "serving health and metrics", "addr")
+	base := "http://" + logged(t, ctx, p.stderr, "serving health and metrics", "addr")
 
 	eventuallyHealth(t, ctx, base, http.StatusOK, "ok")
 	if out, err := exec.Command(bin, "healthcheck", "--url", base+"/healthz").CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "ok" {
@@ -83,7 +63,7 @@ func TestHealthAndMetricsEndToEnd(t *testing.T) {
 	fake.SendSlash(fakeslack.Slash{Text: "550 5.1.1"})
 	fake.SendHomeOpened(fakeslack.DefaultUser)
 	if _, err := fake.WaitCalls(ctx, 4, "chat.postMessage"); err != nil {
-		t.Fatalf("%v\n%s", err, stderr.String())
+		t.Fatalf("%v\n%s", err, p.stderr.String())
 	}
 	if _, err := fake.WaitCalls(ctx, 2, "response_url", "views.publish"); err != nil {
 		t.Fatal(err)
@@ -158,17 +138,7 @@ func TestHealthAndMetricsEndToEnd(t *testing.T) {
 		t.Errorf("smtpbot healthcheck without Slack: %v %q, want exit 1 with the reason", err, out)
 	}
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("exit: %v\n%s", err, stderr.String())
-		}
-	case <-ctx.Done():
-		t.Fatalf("no exit after SIGTERM\n%s", stderr.String())
-	}
+	p.terminate(t, 15*time.Second)
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Error("/healthz still answers after the bot exited")
 	}

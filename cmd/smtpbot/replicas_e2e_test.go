@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,37 +15,15 @@ import (
 	"github.com/smtpcodes/smtpbot/store/storetest"
 )
 
-// replica is one smtpbot process of several sharing a Redis server.
-type replica struct {
-	cmd    *exec.Cmd
-	stderr *syncBuffer
-	exited chan error
-}
-
-func startReplica(t *testing.T, bin string, fake *fakeslack.Server, redisURL string, extra ...string) *replica {
+// startReplica runs one smtpbot process of several sharing the Redis
+// server at redisURL.
+func startReplica(t *testing.T, bin string, fake *fakeslack.Server, redisURL string, extra ...string) *botProcess {
 	t.Helper()
-	envFile, err := filepath.Abs("testdata/empty.env")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "--env-file", envFile)
-	cmd.Env = append([]string{
-		"SLACK_APP_TOKEN=" + goodAppToken, "SLACK_BOT_TOKEN=" + goodBotToken,
-		"SLACK_API_URL=" + fake.URL(), "DATA_DIR=" + t.TempDir(), "REDIS_URL=" + redisURL,
-		"LOG_FORMAT=json", "LOG_LEVEL=info",
-	}, extra...)
-	r := &replica{cmd: cmd, stderr: &syncBuffer{}, exited: make(chan error, 1)}
-	cmd.Stderr = r.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { r.exited <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill(); <-r.exited })
-	return r
+	return startBot(t, bin, fake, append([]string{"REDIS_URL=" + redisURL, "LOG_LEVEL=info"}, extra...)...)
 }
 
-// logged counts the replica's JSON log lines with the message msg.
-func (r *replica) logged(msg string) int {
+// logged counts the process's JSON log lines with the message msg.
+func (r *botProcess) logged(msg string) int {
 	n := 0
 	for line := range strings.Lines(r.stderr.String()) {
 		var rec map[string]any
@@ -90,7 +66,7 @@ func TestReplicasSIGKILL(t *testing.T) {
 	bin := builtBot(t)
 	fake := fakeslack.New(fakeslack.Options{RedeliverAfter: 2 * time.Second, DuplicateEvery: 10})
 	t.Cleanup(fake.Close)
-	var reps []*replica
+	var reps []*botProcess
 	for range 3 {
 		reps = append(reps, startReplica(t, bin, fake, redis.URL, "TAKEOVER_AFTER=2s"))
 	}
@@ -201,8 +177,8 @@ func TestReplicasSIGKILL(t *testing.T) {
 			continue
 		}
 		select {
-		case err := <-r.exited:
-			t.Errorf("replica %d exited: %v\n%s", i+1, err, tail(r.stderr.String()))
+		case <-r.exited:
+			t.Errorf("replica %d exited: %v\n%s", i+1, r.err, tail(r.stderr.String()))
 		default:
 		}
 	}

@@ -1,68 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/smtpcodes/smtpbot/bot/fakeslack"
 	"github.com/smtpcodes/smtpbot/locales"
 )
-
-var (
-	builtOnce sync.Once
-	builtBin  string
-	builtErr  error
-)
-
-// builtBot builds the real program once for the tests that signal it.
-func builtBot(t *testing.T) string {
-	t.Helper()
-	builtOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "smtpbot-sigterm-")
-		if err != nil {
-			builtErr = err
-			return
-		}
-		builtBin = filepath.Join(dir, "smtpbot")
-		cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", builtBin, ".")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			builtErr = err
-			t.Logf("go build: %s", out)
-		}
-	})
-	if builtErr != nil {
-		t.Fatalf("building smtpbot: %v", builtErr)
-	}
-	return builtBin
-}
-
-// syncBuffer is a bytes.Buffer the child's stderr and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // SIGTERM while a reply is in flight: the bot finishes it within
 // SHUTDOWN_TIMEOUT and exits 0, or, when the reply outlasts the timeout,
@@ -89,28 +36,11 @@ func TestSIGTERMDrainsRepliesInFlight(t *testing.T) {
 			t.Parallel()
 			fake := fakeslack.New(fakeslack.Options{RateLimitPerChannel: 1, RateInterval: tc.retryAfter, RetryAfter: tc.retryAfter})
 			t.Cleanup(fake.Close)
-			var stderr syncBuffer
-			envFile, err := filepath.Abs("testdata/empty.env")
-			if err != nil {
-				t.Fatal(err)
-			}
-			cmd := exec.Command(bin, "--env-file", envFile)
-			cmd.Env = []string{
-				"SLACK_APP_TOKEN=" + goodAppToken, "SLACK_BOT_TOKEN=" + goodBotToken,
-				"SLACK_API_URL=" + fake.URL(), "DATA_DIR=" + t.TempDir(),
-				"LOG_FORMAT=json", "SHUTDOWN_TIMEOUT=" + tc.timeout,
-			}
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			t.Cleanup(func() { _ = cmd.Process.Kill() })
+			p := startBot(t, bin, fake, "SHUTDOWN_TIMEOUT="+tc.timeout)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			if err := fake.WaitConnections(ctx, 1); err != nil {
-				t.Fatalf("%v\n%s", err, stderr.String())
+				t.Fatalf("%v\n%s", err, p.stderr.String())
 			}
 
 			// Two bounces in one channel: the second reply gets a 429
@@ -130,24 +60,13 @@ func TestSIGTERMDrainsRepliesInFlight(t *testing.T) {
 				time.Sleep(10 * time.Millisecond)
 			}
 
-			begin := time.Now()
-			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case err := <-exited:
-				if err != nil {
-					t.Fatalf("exit: %v\n%s", err, stderr.String())
-				}
-			case <-time.After(15 * time.Second):
-				t.Fatalf("no exit 15s after SIGTERM\n%s", stderr.String())
-			}
-			t.Logf("exited %v after SIGTERM", time.Since(begin).Round(time.Millisecond))
+			took := p.terminate(t, 15*time.Second)
+			t.Logf("exited %v after SIGTERM", took.Round(time.Millisecond))
 			if n := fake.Count("chat.postMessage"); n != tc.replies {
 				t.Errorf("%d replies delivered, want %d", n, tc.replies)
 			}
 			var found bool
-			for line := range strings.Lines(stderr.String()) {
+			for line := range strings.Lines(p.stderr.String()) {
 				var rec map[string]any
 				if json.Unmarshal([]byte(line), &rec) != nil || rec["msg"] != tc.log {
 					continue
@@ -158,7 +77,7 @@ func TestSIGTERMDrainsRepliesInFlight(t *testing.T) {
 				}
 			}
 			if !found {
-				t.Errorf("no log line %q:\n%s", tc.log, stderr.String())
+				t.Errorf("no log line %q:\n%s", tc.log, p.stderr.String())
 			}
 		})
 	}
