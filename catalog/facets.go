@@ -44,6 +44,29 @@ const (
 	ScopeNone        Scope = "none"        // nothing is refused
 )
 
+// PhasesOfScope returns the phases among phases at which a code refuses
+// what scope names. A code's usual phases are listed apart from its scope,
+// and one scope does not hold at all of them: 550 refuses one recipient at
+// RCPT TO but the sender at MAIL FROM. A sentence that says "refuses one
+// recipient" names only the phases where that is true; when none is, the
+// phases are returned unchanged.
+func PhasesOfScope(scope Scope, phases []Phase) []Phase {
+	if scope != ScopeRecipient {
+		return phases
+	}
+	var fit []Phase
+	for _, p := range phases {
+		switch p {
+		case PhaseRcpt, PhaseRelay, PhaseVRFY:
+			fit = append(fit, p)
+		}
+	}
+	if len(fit) == 0 {
+		return phases
+	}
+	return fit
+}
+
 // Cause is the family of cause behind a code.
 type Cause string
 

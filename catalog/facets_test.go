@@ -73,3 +73,23 @@ func TestEveryCodeHasFacets(t *testing.T) {
 		}
 	}
 }
+
+// A sentence that says a code refuses one recipient names only the phases
+// where it does.
+func TestPhasesOfScope(t *testing.T) {
+	tests := []struct {
+		scope  Scope
+		phases []Phase
+		want   []Phase
+	}{
+		{ScopeRecipient, []Phase{PhaseRcpt, PhaseMail, PhaseEndOfData}, []Phase{PhaseRcpt}},
+		{ScopeRecipient, []Phase{PhaseMail, PhaseRcpt}, []Phase{PhaseRcpt}},
+		{ScopeRecipient, []Phase{PhaseMail}, []Phase{PhaseMail}},
+		{ScopeTransaction, []Phase{PhaseConnection, PhaseEndOfData}, []Phase{PhaseConnection, PhaseEndOfData}},
+	}
+	for _, tt := range tests {
+		if got := PhasesOfScope(tt.scope, tt.phases); !slices.Equal(got, tt.want) {
+			t.Errorf("PhasesOfScope(%s, %v) = %v, want %v", tt.scope, tt.phases, got, tt.want)
+		}
+	}
+}

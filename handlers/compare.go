@@ -88,12 +88,14 @@ func (c *Comparison) args() []string {
 }
 
 // side says in a phrase what one code does: accepts, defers or refuses what,
-// and when in the dialogue. It names every usual phase: 554 comes at the
-// greeting and after DATA, and naming only the first would send the reader
-// to the wrong step.
+// and when in the dialogue. It names every usual phase at which the scope
+// holds: 554 comes at the greeting and after DATA, and naming only the
+// first would send the reader to the wrong step; 550 refuses a recipient
+// at RCPT TO, and its MAIL FROM (where it refuses the sender) is left to
+// the "when it is sent" line.
 func side(l *locales.Lang, x *Explanation, f catalog.Facets) string {
 	return l.T("compare.side."+strconv.Itoa(int(x.Class)), "code", x.Code.String(),
-		"scope", l.T("scope."+string(f.Scope)), "phase", phasesText(l, f.Phases))
+		"scope", l.T("scope."+string(f.Scope)), "phase", phasesText(l, catalog.PhasesOfScope(f.Scope, f.Phases)))
 }
 
 // summary states the real difference in one sentence: what each code

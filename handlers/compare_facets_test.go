@@ -127,7 +127,7 @@ func TestCompareSummaryNamesUsualPhases(t *testing.T) {
 				other = mustCode(t, "550")
 			}
 			c := e.Compare(l, code, other)
-			if want := phasesText(l, c.FacetsA.Phases); !strings.Contains(c.Summary, want) {
+			if want := phasesText(l, catalog.PhasesOfScope(c.FacetsA.Scope, c.FacetsA.Phases)); !strings.Contains(c.Summary, want) {
 				t.Errorf("%s: %s vs %s: summary %q does not name the usual phases %q", l.Tag, code, other, c.Summary, want)
 			}
 		}
