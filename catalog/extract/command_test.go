@@ -16,6 +16,11 @@ func TestCommand(t *testing.T) {
 		{"exim after end of data", "  jdoe@example.com\n    SMTP error from remote mail server after end of data:\n    host mx.example.com [192.0.2.1]: 550 5.7.1 Message rejected as spam\n", "550 5.7.1", CommandDATA},
 		{"sendmail transcript", "   ----- Transcript of session follows -----\n... while talking to mx.example.jp.:\n>>> DATA\n<<< 550 Unknown user jdoe@example.jp\n554 5.0.0 Service unavailable\n", "550", CommandDATA},
 		{"transcript rcpt", ">>> RCPT To:<jdoe@example.jp>\n<<< 550 5.1.1 <jdoe@example.jp>... User unknown\n", "550 5.1.1", CommandRCPT},
+		{"qmail rcpt", "<jdoe@example.com>:\n192.0.2.1 does not like recipient.\nRemote host said: 550 5.1.1 <jdoe@example.com>... User unknown\nGiving up on 192.0.2.1.\n", "550 5.1.1", CommandRCPT},
+		{"qmail sender", "<jdoe@example.com>:\nConnected to 192.0.2.1 but sender was rejected.\nRemote host said: 553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)\n", "553 5.7.1", CommandMAIL},
+		{"qmail helo", "<jdoe@example.com>:\nConnected to 192.0.2.1 but my name was rejected.\nRemote host said: 550 Access denied\n", "550", CommandHELO},
+		{"qmail data", "<jdoe@example.com>:\n192.0.2.1 failed after I sent the message.\nRemote host said: 554 5.7.1 Message rejected\n", "554 5.7.1", CommandDATA},
+		{"postfix refused greeting", "<jdoe@example.org>: host mx.example.org[198.51.100.18] refused to talk to me:\n    554 5.7.1 Service unavailable\n", "554 5.7.1", CommandHELO},
 		{"a bare reply", "550 5.1.1 <jdoe@example.com>: Recipient address rejected: User unknown\n", "550 5.1.1", ""},
 		{"a database is not DATA", "Error: database is down\n451 4.3.0 Temporary lookup failure\n", "451 4.3.0", ""},
 	}

@@ -416,13 +416,20 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 			}
 		}
 		// The command the reply answered: the text's own words, then
-		// Exim's line before it, then the transcript's last command.
+		// Exim's, qmail's or Postfix's line before it, then the
+		// transcript's last command.
 		cmd := x.replyCmd
 		if cmd == "" {
 			cmd = eximAfter(line[content:t.start])
 		}
 		if cmd == "" {
 			cmd = eximAfter(x.prev[1])
+		}
+		if cmd == "" {
+			cmd = sessionStep(line[content:t.start])
+		}
+		if cmd == "" {
+			cmd = sessionStep(x.prev[1])
 		}
 		if cmd == "" {
 			cmd = x.cmd
