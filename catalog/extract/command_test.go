@@ -21,6 +21,8 @@ func TestCommand(t *testing.T) {
 		{"qmail helo", "<jdoe@example.com>:\nConnected to 192.0.2.1 but my name was rejected.\nRemote host said: 550 Access denied\n", "550", CommandHELO},
 		{"qmail data", "<jdoe@example.com>:\n192.0.2.1 failed after I sent the message.\nRemote host said: 554 5.7.1 Message rejected\n", "554 5.7.1", CommandDATA},
 		{"postfix refused greeting", "<jdoe@example.org>: host mx.example.org[198.51.100.18] refused to talk to me:\n    554 5.7.1 Service unavailable\n", "554 5.7.1", CommandHELO},
+		{"gmx after rcpt", "\"jdoe@example.jp\":\nSMTP error from remote server after RCPT command:\nhost: mx.example.jp\n550 5.1.1 <jdoe@example.jp>... User unknown\n", "550 5.1.1", CommandRCPT},
+		{"1&1 text command", "jdoe@example.fr:\nSMTP error from remote server for TEXT command, host: smtp-in.example.fr (192.0.2.1) reason: 550 5.2.0 Mail rejected\n", "550 5.2.0", CommandDATA},
 		{"a bare reply", "550 5.1.1 <jdoe@example.com>: Recipient address rejected: User unknown\n", "550 5.1.1", ""},
 		{"a database is not DATA", "Error: database is down\n451 4.3.0 Temporary lookup failure\n", "451 4.3.0", ""},
 	}

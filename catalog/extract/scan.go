@@ -425,6 +425,10 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		if cmd == "" {
 			cmd = eximAfter(x.prev[1])
 		}
+		if cmd == "" && hasPrefixFold(x.prev[1], "host") {
+			// GMX puts the host on a line of its own between them.
+			cmd = eximAfter(x.prev[0])
+		}
 		if cmd == "" {
 			cmd = sessionStep(line[content:t.start])
 		}
