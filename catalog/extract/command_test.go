@@ -132,3 +132,30 @@ func TestAgentLine(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyAddress: the colon a server writes after an address it left out
+// ("550 : User unknown", au's filter) stays in the words, set apart; a
+// colon that follows the code directly, or an address, is punctuation.
+func TestEmptyAddress(t *testing.T) {
+	tests := []struct{ text, code, want string }{
+		{"The response was:\n\n550 : User unknown\n", "550", ": User unknown"},
+		{"<jdoe@example.ne.jp>: host mx.example.ne.jp[192.0.2.1] said: 550\n    : User unknown (in reply to end of DATA command)\n", "550", ": User unknown"},
+		{"550 5.1.1: User unknown\n", "550 5.1.1", "User unknown"},
+		{"550 5.1.1 <jdoe@example.jp>: User unknown\n", "550 5.1.1", "<jdoe@example.jp>: User unknown"},
+	}
+	for _, tt := range tests {
+		found := false
+		for _, f := range Extract(tt.text).Findings {
+			if f.Code.String() != tt.code {
+				continue
+			}
+			found = true
+			if f.ServerText != tt.want {
+				t.Errorf("%q: server text %q, want %q", tt.text, f.ServerText, tt.want)
+			}
+		}
+		if !found {
+			t.Errorf("%q: no finding %s", tt.text, tt.code)
+		}
+	}
+}
