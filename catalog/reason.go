@@ -1,6 +1,9 @@
 package catalog
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Reason is why a delivery failed, named with the bounce-reason vocabulary
 // of the sisimai project (libsisimai.org/en/reason), so that results compare
@@ -168,12 +171,23 @@ type phraseRule struct {
 	// Final, when set, requires the code to be (true) or not to be (false)
 	// a DSN's final status.
 	Final *bool `json:"final"`
+	// AtStart requires a phrase to open the server's words, not merely to
+	// occur in them: au's filter answers "550 : User unknown", with no
+	// address before the colon.
+	AtStart bool `json:"at_start"`
+	// Commands, when set, lists the SMTP commands the reply must have
+	// answered for the rule to apply; "" stands for a command the text
+	// does not name.
+	Commands []string `json:"commands"`
 
 	enhanced []Enhanced // parsed; Class 0 for "X"
 }
 
-func (r *phraseRule) matches(code Code, final bool) bool {
+func (r *phraseRule) matches(code Code, final bool, command string) bool {
 	if r.Class != 0 && code.Class() != r.Class {
+		return false
+	}
+	if r.Commands != nil && !slices.Contains(r.Commands, command) {
 		return false
 	}
 	if r.Final != nil && *r.Final != final {
@@ -239,10 +253,15 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	} else {
 		scan(r.phrases, serverText, &found)
 	}
+	for _, i := range r.atStart {
+		if opensWith(serverText, r.rules[i].Text) {
+			found.add(uint8(i))
+		}
+	}
 	v := Verdict{Reason: ReasonUndefined, Source: SourceCode}
 	if !found.empty() {
 		for i := range r.rules {
-			if found.has(i) && r.rules[i].matches(code, f.Final) {
+			if found.has(i) && r.rules[i].matches(code, f.Final, f.Command) {
 				v.Reason, v.Source = r.rules[i].Reason, SourceWords
 				break
 			}
@@ -322,6 +341,20 @@ func (r *reasonData) byCode(code Code) Reason {
 		}
 	}
 	return ReasonUndefined
+}
+
+// opensWith reports whether s, past leading blanks, starts with one of the
+// lowercase phrases, in any case.
+func opensWith(s string, phrases []string) bool {
+	for len(s) > 0 && isSpace(s[0]) {
+		s = s[1:]
+	}
+	for _, p := range phrases {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+			return true
+		}
+	}
+	return false
 }
 
 // blankAddresses appends s to dst with every e-mail address made one

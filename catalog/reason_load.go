@@ -25,6 +25,9 @@ type reasonData struct {
 	codePhase map[string]map[Reason]Reason
 
 	phrases *phraseSet
+	// atStart lists the rules whose phrases must open the text; they are
+	// checked apart from the phrase set.
+	atStart []int
 	// Groups of the phrase set: rule i is group i; then the soft
 	// and the hard words.
 	softGroup, hardGroup int
@@ -126,6 +129,13 @@ func parseReasons(b []byte) (*reasonData, error) {
 		if rule.Class != 0 && rule.Class != ClassTransientNegative && rule.Class != ClassPermanentNegative {
 			return nil, fmt.Errorf("phrase rule %d (%s): class %d is not 4 or 5", i+1, rule.Reason, rule.Class)
 		}
+		for _, c := range rule.Commands {
+			switch c {
+			case "", "HELO", "MAIL", "RCPT", "DATA":
+			default:
+				return nil, fmt.Errorf("phrase rule %d (%s): unknown command %q", i+1, rule.Reason, c)
+			}
+		}
 		for _, k := range rule.Enhanced {
 			en, err := parseEnhancedKey(k)
 			if err != nil {
@@ -133,7 +143,19 @@ func parseReasons(b []byte) (*reasonData, error) {
 			}
 			rule.enhanced = append(rule.enhanced, en)
 		}
-		if _, err := addGroup(rule.Text); err != nil {
+		words := rule.Text
+		if rule.AtStart {
+			// Checked by Classify against the text's start; the group
+			// keeps the rule's index.
+			r.atStart = append(r.atStart, i)
+			words = nil
+			for _, w := range rule.Text {
+				if w != strings.ToLower(w) {
+					return nil, fmt.Errorf("phrase rule %d (%s): %q is not lowercase", i+1, rule.Reason, w)
+				}
+			}
+		}
+		if _, err := addGroup(words); err != nil {
 			return nil, err
 		}
 	}

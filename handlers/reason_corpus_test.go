@@ -22,12 +22,12 @@ func corpusDir() string {
 }
 
 // The bars for agreement with sisimai's reasons. The issue asks for 90% on
-// bounces the rules were not written against; the rules reach about 84%
+// bounces the rules were not written against; the rules reach 84.3%
 // there (see BENCHMARKS.md for why the rest differ), so the bars sit just
 // under what they reach, to catch a change that loses ground.
 const (
-	heldOutBar = 0.83
-	wholeBar   = 0.88
+	heldOutBar = 0.84
+	wholeBar   = 0.89
 )
 
 // heldOut splits the corpus in two halves by a hash of the file name, so
@@ -72,14 +72,14 @@ func TestCorpusReasons(t *testing.T) {
 			t.Fatal(err)
 		}
 		j := e.ExplainText(en, string(raw)).JSON()
+		half, name := 0, l.File
+		if heldOut(l.File) {
+			half, name = 1, "a held-out file"
+		}
 		for _, x := range j.Findings {
 			if x.Role == string(extract.RoleFailure) && x.Class.Digit >= 4 && x.Reason == nil {
-				t.Errorf("%s: failure %s %s has no reason", l.File, x.Reply, x.Enhanced)
+				t.Errorf("%s: failure %s %s has no reason", name, x.Reply, x.Enhanced)
 			}
-		}
-		half := 0
-		if heldOut(l.File) {
-			half = 1
 		}
 		for _, want := range l.Expected {
 			total[half]++
@@ -100,7 +100,9 @@ func TestCorpusReasons(t *testing.T) {
 			}
 			if got == want.Reason {
 				agree[half]++
-			} else {
+			} else if half == 0 {
+				// Only the tuning half's misses are shown: the
+				// held-out half is measured, never read.
 				t.Logf("%s %s %s: reason %s, sisimai says %s", l.File, want.Reply, want.Status, got, want.Reason)
 			}
 		}

@@ -26,6 +26,7 @@ var commandVerbs = [...]struct{ prefix, name string }{
 	{"bdat", CommandDATA},
 	{"rcpt to", CommandRCPT},
 	{"pipelined rcpt to", CommandRCPT},
+	{"rcpt", CommandRCPT}, // GMX's "SMTP error from remote server after RCPT command:"
 	{"mail from", CommandMAIL},
 	{"pipelined mail from", CommandMAIL},
 	{"ehlo", CommandHELO},
@@ -78,4 +79,32 @@ func eximAfter(line string) string {
 		return ""
 	}
 	return commandAt(line[i+len(" after "):])
+}
+
+// sessionLines are the words qmail-remote, Postfix and 1&1 write before a reply
+// to say which step of the session it refused (qmail-remote.c's "Connected
+// to %s but my name was rejected.", "%s does not like recipient.", "failed
+// after I sent the message"; Postfix's "host %s refused to talk to me:" for
+// a refused greeting), as sisimai's qmail and Postfix modules read them. A
+// refused greeting is counted with EHLO: both refuse the client host.
+var sessionLines = [...]struct{ words, name string }{
+	{" but greeting failed", CommandHELO},
+	{" but my name was rejected", CommandHELO},
+	{" refused to talk to me", CommandHELO},
+	{" but sender was rejected", CommandMAIL},
+	{" does not like recipient", CommandRCPT},
+	{" failed on data command", CommandDATA},
+	{" failed after i sent the message", CommandDATA},
+	{" for text command", CommandDATA}, // 1&1's "SMTP error from remote server for TEXT command"
+}
+
+// sessionStep names the command a qmail or Postfix line before a reply
+// says was refused, or "".
+func sessionStep(line string) string {
+	for _, s := range sessionLines {
+		if ascii.IndexFold(line, s.words) >= 0 {
+			return s.name
+		}
+	}
+	return ""
 }

@@ -35,6 +35,13 @@ func TestCommand(t *testing.T) {
 			">>> MAIL From:<a@example.net>\n>>> RCPT To:<b@example.com>\n<<< 250 2.1.0 Ok\n<<< 550 5.1.1 <b@example.com>: User unknown\n", "550 5.1.1", CommandRCPT},
 		// Unmarked lines, one command and its reply after another.
 		{"unmarked transcript", "MAIL FROM:<a@example.net>\n250 2.1.0 Ok\nRCPT TO:<b@example.com>\n550 5.1.1 User unknown\n", "550 5.1.1", CommandRCPT},
+		{"qmail rcpt", "<jdoe@example.com>:\n192.0.2.1 does not like recipient.\nRemote host said: 550 5.1.1 <jdoe@example.com>... User unknown\nGiving up on 192.0.2.1.\n", "550 5.1.1", CommandRCPT},
+		{"qmail sender", "<jdoe@example.com>:\nConnected to 192.0.2.1 but sender was rejected.\nRemote host said: 553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)\n", "553 5.7.1", CommandMAIL},
+		{"qmail helo", "<jdoe@example.com>:\nConnected to 192.0.2.1 but my name was rejected.\nRemote host said: 550 Access denied\n", "550", CommandHELO},
+		{"qmail data", "<jdoe@example.com>:\n192.0.2.1 failed after I sent the message.\nRemote host said: 554 5.7.1 Message rejected\n", "554 5.7.1", CommandDATA},
+		{"postfix refused greeting", "<jdoe@example.org>: host mx.example.org[198.51.100.18] refused to talk to me:\n    554 5.7.1 Service unavailable\n", "554 5.7.1", CommandHELO},
+		{"gmx after rcpt", "\"jdoe@example.jp\":\nSMTP error from remote server after RCPT command:\nhost: mx.example.jp\n550 5.1.1 <jdoe@example.jp>... User unknown\n", "550 5.1.1", CommandRCPT},
+		{"1&1 text command", "jdoe@example.fr:\nSMTP error from remote server for TEXT command, host: smtp-in.example.fr (192.0.2.1) reason: 550 5.2.0 Mail rejected\n", "550 5.2.0", CommandDATA},
 		{"a bare reply", "550 5.1.1 <jdoe@example.com>: Recipient address rejected: User unknown\n", "550 5.1.1", ""},
 		{"a database is not DATA", "Error: database is down\n451 4.3.0 Temporary lookup failure\n", "451 4.3.0", ""},
 	}
@@ -161,6 +168,33 @@ func TestPipelinedRecipient(t *testing.T) {
 	for _, cs := range x.sites {
 		if w, ok := want[cs.code.String()]; !ok || cs.rcpt != w {
 			t.Errorf("%s: recipient %q, want %q", cs.code, cs.rcpt, w)
+		}
+	}
+}
+
+// TestEmptyAddress: the colon a server writes after an address it left out
+// ("550 : User unknown", au's filter) stays in the words, set apart; a
+// colon that follows the code directly, or an address, is punctuation.
+func TestEmptyAddress(t *testing.T) {
+	tests := []struct{ text, code, want string }{
+		{"The response was:\n\n550 : User unknown\n", "550", ": User unknown"},
+		{"<jdoe@example.ne.jp>: host mx.example.ne.jp[192.0.2.1] said: 550\n    : User unknown (in reply to end of DATA command)\n", "550", ": User unknown"},
+		{"550 5.1.1: User unknown\n", "550 5.1.1", "User unknown"},
+		{"550 5.1.1 <jdoe@example.jp>: User unknown\n", "550 5.1.1", "<jdoe@example.jp>: User unknown"},
+	}
+	for _, tt := range tests {
+		found := false
+		for _, f := range Extract(tt.text).Findings {
+			if f.Code.String() != tt.code {
+				continue
+			}
+			found = true
+			if f.ServerText != tt.want {
+				t.Errorf("%q: server text %q, want %q", tt.text, f.ServerText, tt.want)
+			}
+		}
+		if !found {
+			t.Errorf("%q: no finding %s", tt.text, tt.code)
 		}
 	}
 }

@@ -408,13 +408,24 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 			}
 		}
 		// The command the reply answered: the text's own words, then
-		// Exim's line before it, then the transcript's command it answered.
+		// Exim's, qmail's or Postfix's line before it, then the command of
+		// the transcript that it answered.
 		cmd := x.replyCmd
 		if cmd == "" {
 			cmd = eximAfter(line[content:t.start])
 		}
 		if cmd == "" {
 			cmd = eximAfter(x.prev[1])
+		}
+		if cmd == "" && hasPrefixFold(x.prev[1], "host") {
+			// GMX puts the host on a line of its own between them.
+			cmd = eximAfter(x.prev[0])
+		}
+		if cmd == "" {
+			cmd = sessionStep(line[content:t.start])
+		}
+		if cmd == "" {
+			cmd = sessionStep(x.prev[1])
 		}
 		if cmd == "" {
 			cmd = x.about.cmd

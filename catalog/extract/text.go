@@ -90,6 +90,11 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 	}
 	x.replyCmd = repliedTo(b)
 	out := x.clean(b, t.code)
+	if emptyAddress(b) && out != "" {
+		// "550 : User unknown": the colon after an address the server
+		// left out is part of what it said (au's filter answers so).
+		out = ": " + out
+	}
 	if opener == ':' {
 		// Zoho: "bob@example.com Invalid Address, ERROR_CODE :550,
 		// ERROR_CODE :5.2.1": the words come before the first code.
@@ -110,6 +115,13 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 	}
 	x.buf = b
 	return out, next
+}
+
+// emptyAddress reports whether a reply's words open with a colon set apart
+// by blanks, " : User unknown", where a server's template had an address
+// before it and this one has none.
+func emptyAddress(b []byte) bool {
+	return len(b) >= 3 && isBlank(b[0]) && b[1] == ':' && isBlank(b[2])
 }
 
 // onlyPunct reports whether s holds nothing but closing punctuation.
