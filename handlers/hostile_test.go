@@ -13,7 +13,9 @@ import (
 // returns a base64 attachment of zero bytes) inside a generous bound, even
 // under -race: the whole path a paste takes, provider detection included,
 // where the scan that restarted at every "A" was. Linear, each takes well
-// under a second; the quadratic scan took minutes.
+// under a second; the quadratic scan took minutes. The bound only tells a
+// stall from slowness: it failed at 5 s under -race on two busy cores, so
+// it is 30 s (the speed itself is BenchmarkExplainTextHostile's).
 func TestExplainTextHostileInput(t *testing.T) {
 	e := engine(t)
 	lang := e.Languages().Fallback()
@@ -26,7 +28,7 @@ func TestExplainTextHostileInput(t *testing.T) {
 		text := s.Make(10 << 20)
 		start := time.Now()
 		r := e.ExplainText(lang, text)
-		if d := time.Since(start); d > 5*time.Second {
+		if d := time.Since(start); d > 30*time.Second {
 			t.Errorf("%s: %d bytes took %v", s.Name, len(text), d)
 		}
 		if len(r.Explanations) == 0 || r.Explanations[0].Code.String() != "550 5.1.1" {
