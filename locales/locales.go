@@ -240,6 +240,9 @@ func readJSON(fsys fs.FS, name string, v any) error {
 	if err != nil {
 		return fmt.Errorf("locales: %w", err)
 	}
+	if readFast(string(data), v) {
+		return nil
+	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("locales: %s: %w", name, err)
 	}
