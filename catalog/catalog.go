@@ -60,11 +60,12 @@ func Default() (*Catalog, error) {
 func Load() (*Catalog, error) {
 	c := &Catalog{enhanced: map[subjectDetail]*Entry{}, byKey: map[string]*Entry{},
 		replyFacets: map[Reply]Facets{}, enhancedFacets: map[subjectDetail]Facets{}}
-	var replies, enhanced []*Entry
-	if err := readJSON("data/replies.json", &replies); err != nil {
+	replies, err := readEntryFile("data/replies.json")
+	if err != nil {
 		return nil, err
 	}
-	if err := readJSON("data/enhanced.json", &enhanced); err != nil {
+	enhanced, err := readEntryFile("data/enhanced.json")
+	if err != nil {
 		return nil, err
 	}
 	for _, e := range replies {
@@ -138,6 +139,23 @@ func (e *Entry) check() error {
 	f, _ := e.In(used[len(used)-1])
 	e.Actor = f.Actors()[0]
 	return nil
+}
+
+// readEntryFile decodes a file of entries, without reflection when it can
+// (entry_read.go).
+func readEntryFile(name string) ([]*Entry, error) {
+	b, err := dataFS.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	if entries, ok := readEntries(string(b)); ok {
+		return entries, nil
+	}
+	var entries []*Entry
+	if err := json.Unmarshal(b, &entries); err != nil {
+		return nil, fmt.Errorf("catalog: %s: %w", name, err)
+	}
+	return entries, nil
 }
 
 func readJSON(name string, v any) error {
