@@ -3,6 +3,8 @@ package locales
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"sync"
@@ -40,8 +42,12 @@ func (f *lazyFile[T]) load(read func(*map[string]T) error) map[string]T {
 
 // langFiles are the files of one language that are read on first use.
 type langFiles struct {
-	fsys      fs.FS
-	dir       string
+	fsys fs.FS
+	dir  string
+	// labels holds ui.json, reasons.json and diagnose.json, each read
+	// when a key is not in the files before it: explaining a code needs
+	// only ui.json. ui merges all three, for LoadAll and the tests.
+	labels    [len(labelFiles)]lazyFile[string]
 	ui        lazyFile[string]
 	replies   lazyFile[CodeText]
 	enhanced  lazyFile[CodeText]
@@ -59,18 +65,58 @@ func (l *Lang) contrasts() map[string]string {
 	return f.contrasts
 }
 
-// ui returns the labels: ui.json, with reasons.json and diagnose.json
-// merged in.
+// labelFiles are the files of labels, in the order a key is looked for:
+// reasons.json and diagnose.json keep the texts of bounce reasons and next
+// steps, and of live DNS checks, apart from ui.json for translators, but
+// they are looked up like any label. Only ui.json must exist.
+var labelFiles = [...]string{"ui.json", "reasons.json", "diagnose.json"}
+
+// label returns the label under key, reading the label files in turn until
+// one has it. A file that does not parse holds no labels (LoadAll reports
+// it).
+func (l *Lang) label(key string) (string, bool) {
+	for i := range labelFiles {
+		if s, ok := l.labelFile(i)[key]; ok {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// labelFile returns the labels of labelFiles[i], read on first use.
+func (l *Lang) labelFile(i int) map[string]string {
+	f := l.files
+	return f.labels[i].load(func(m *map[string]string) error {
+		err := readJSON(f.fsys, path.Join(f.dir, labelFiles[i]), m)
+		if i > 0 && errors.Is(err, fs.ErrNotExist) {
+			*m = map[string]string{}
+			return nil
+		}
+		return err
+	})
+}
+
+// ui returns every label of the language: the label files merged. A key in
+// two of them is an error, since which text shows would depend on the
+// order of the files.
 func (l *Lang) ui() map[string]string {
 	f := l.files
 	return f.ui.load(func(ui *map[string]string) error {
-		if err := readJSON(f.fsys, path.Join(f.dir, "ui.json"), ui); err != nil {
-			return err
+		merged := map[string]string{}
+		for i, name := range labelFiles {
+			labels := l.labelFile(i)
+			if err := f.labels[i].err; err != nil {
+				return err
+			}
+			for k, v := range labels {
+				if _, dup := merged[k]; dup {
+					return fmt.Errorf("locales: %s/%s: %s is also in another file of labels", f.dir, name, k)
+				}
+				merged[k] = v
+			}
 		}
-		if err := mergeUI(f.fsys, path.Join(f.dir, "reasons.json"), *ui); err != nil {
-			return err
-		}
-		return mergeUI(f.fsys, path.Join(f.dir, "diagnose.json"), *ui)
+		*ui = merged
+		return nil
 	})
 }
 

@@ -176,29 +176,6 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 	return b, nil
 }
 
-// mergeUI adds the labels of another file to ui: reasons.json and
-// diagnose.json keep the texts of bounce reasons and next steps, and of live
-// DNS checks, apart from ui.json, for translators, but they are looked up
-// like any label. A missing file adds
-// nothing (the completeness test reports the missing texts); a key in both
-// files is an error.
-func mergeUI(fsys fs.FS, name string, ui map[string]string) error {
-	if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	var more map[string]string
-	if err := readJSON(fsys, name, &more); err != nil {
-		return err
-	}
-	for k, v := range more {
-		if _, dup := ui[k]; dup {
-			return fmt.Errorf("locales: %s: %s is also in ui.json", name, k)
-		}
-		ui[k] = v
-	}
-	return nil
-}
-
 // readContrasts reads the hand-written notes on pairs of codes people
 // confuse, keyed by pairKey. The file is optional: a language without it
 // shows none.
