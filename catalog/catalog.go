@@ -148,7 +148,7 @@ func readEntryFile(name string) ([]*Entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	if entries, ok := readEntries(string(b)); ok {
+	if entries, ok := readEntries(b); ok {
 		return entries, nil
 	}
 	var entries []*Entry

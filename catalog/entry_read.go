@@ -8,8 +8,9 @@ import (
 // every run of the command line does, and reports whether it could: on
 // any JSON it does not read as encoding/json would (null, an unknown key, a
 // key twice) it gives up, and the caller decodes with encoding/json.
-func readEntries(data string) ([]*Entry, bool) {
-	r := jsonread.NewReader(data)
+// The strings read share data's memory: data must not change afterwards.
+func readEntries(data []byte) ([]*Entry, bool) {
+	r := jsonread.NewReaderBytes(data)
 	out := []*Entry{}
 	r.Array(func() { out = append(out, readEntry(r)) })
 	if r.End() != nil {

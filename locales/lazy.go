@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sync"
@@ -164,32 +165,34 @@ func (b *Bundle) LoadAll() error {
 // without decoding the rest, or "" when it is not there. It finds the key as
 // a quoted name followed by a colon, which inside a string value would have
 // its quotes escaped; a test checks it against a full decode of every
-// ui.json.
-func topLevelString(data []byte, key string) string {
+// ui.json. When data may be the start of a file, complete reports whether
+// the answer holds whatever follows: false when the search ran into the
+// end of data.
+func topLevelString(data []byte, key string) (v string, complete bool) {
 	needle := []byte(`"` + key + `"`)
 	for off := 0; ; {
 		i := bytes.Index(data[off:], needle)
 		if i < 0 {
-			return ""
+			return "", false
 		}
 		i += off
 		off = i + len(needle)
 		if i > 0 && data[i-1] == '\\' {
 			continue
 		}
-		j := off
-		for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
-			j++
+		j := skipSpace(data, off)
+		if j == len(data) {
+			return "", false
 		}
-		if j == len(data) || data[j] != ':' {
+		if data[j] != ':' {
 			continue
 		}
-		j++
-		for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
-			j++
+		j = skipSpace(data, j+1)
+		if j == len(data) {
+			return "", false
 		}
-		if j == len(data) || data[j] != '"' {
-			return ""
+		if data[j] != '"' {
+			return "", true
 		}
 		end := j + 1
 		for end < len(data) && data[end] != '"' {
@@ -198,10 +201,54 @@ func topLevelString(data []byte, key string) string {
 			}
 			end++
 		}
-		var v string
-		if end >= len(data) || json.Unmarshal(data[j:end+1], &v) != nil {
-			return ""
+		if end >= len(data) {
+			return "", false
 		}
-		return v
+		if json.Unmarshal(data[j:end+1], &v) != nil {
+			return "", true
+		}
+		return v, true
 	}
+}
+
+func skipSpace(data []byte, j int) int {
+	for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
+		j++
+	}
+	return j
+}
+
+// headSize is how much of a ui.json LoadFS reads first: the language's
+// name and letters are kept at its top.
+const headSize = 2048
+
+// nameAndLetters reads the language's name and distinctive letters from
+// its ui.json at name: from the file's first headSize bytes when they are
+// there, so that loading does not copy every language's labels, else from
+// the whole file.
+func nameAndLetters(fsys fs.FS, name string) (langName, letters string, err error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return "", "", err
+	}
+	head := make([]byte, headSize)
+	n, err := io.ReadFull(f, head)
+	f.Close()
+	whole := err == io.EOF || err == io.ErrUnexpectedEOF
+	if err != nil && !whole {
+		return "", "", err
+	}
+	head = head[:n]
+	langName, ok1 := topLevelString(head, "language.name")
+	letters, ok2 := topLevelString(head, "language.letters")
+	if whole || ok1 && ok2 {
+		return langName, letters, nil
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return "", "", err
+	}
+	langName, _ = topLevelString(data, "language.name")
+	letters, _ = topLevelString(data, "language.letters")
+	return langName, letters, nil
 }

@@ -1,6 +1,7 @@
 package locales
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -77,9 +78,41 @@ func TestTopLevelString(t *testing.T) {
 		{`{}`, ""},
 	}
 	for _, tt := range tests {
-		if got := topLevelString([]byte(tt.data), "k"); got != tt.want {
+		if got, _ := topLevelString([]byte(tt.data), "k"); got != tt.want {
 			t.Errorf("topLevelString(%s) = %q, want %q", tt.data, got, tt.want)
 		}
+		// Read from a start of the data, the answer is the same or
+		// not complete.
+		for n := range len(tt.data) {
+			if got, complete := topLevelString([]byte(tt.data[:n]), "k"); complete && got != tt.want {
+				t.Errorf("topLevelString(%s) = %q, complete; the whole data says %q", tt.data[:n], got, tt.want)
+			}
+		}
+	}
+}
+
+// TestNameAndLettersPastTheHead checks that a name and letters kept after
+// the first headSize bytes of ui.json are still found.
+func TestNameAndLettersPastTheHead(t *testing.T) {
+	pad := `"a":"` + strings.Repeat("x", headSize) + `",`
+	fsys := fstest.MapFS{
+		"late.json":  {Data: []byte(`{` + pad + `"language.name":"Late","language.letters":"ă"}`)},
+		"split.json": {Data: []byte(`{` + pad[:headSize-20] + `","language.name":"Split","language.letters":"` + strings.Repeat("ạ", 20) + `"}`)},
+		"short.json": {Data: []byte(`{"language.name":"Short"}`)},
+	}
+	tests := []struct{ file, name, letters string }{
+		{"late.json", "Late", "ă"},
+		{"split.json", "Split", strings.Repeat("ạ", 20)},
+		{"short.json", "Short", ""},
+	}
+	for _, tt := range tests {
+		name, letters, err := nameAndLetters(fsys, tt.file)
+		if err != nil || name != tt.name || letters != tt.letters {
+			t.Errorf("%s: %q, %q, %v; want %q, %q", tt.file, name, letters, err, tt.name, tt.letters)
+		}
+	}
+	if _, _, err := nameAndLetters(fsys, "missing.json"); err == nil {
+		t.Error("a missing file gave no error")
 	}
 }
 

@@ -134,12 +134,9 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 			return nil, fmt.Errorf("locales: directory %q is not a language tag: %w", d.Name(), err)
 		}
 		l := &Lang{Tag: tag.String()}
-		ui, err := fs.ReadFile(fsys, path.Join(d.Name(), "ui.json"))
-		if err != nil {
+		if l.Name, l.letters, err = nameAndLetters(fsys, path.Join(d.Name(), "ui.json")); err != nil {
 			return nil, fmt.Errorf("locales: %w", err)
 		}
-		l.Name = topLevelString(ui, "language.name")
-		l.letters = topLevelString(ui, "language.letters")
 		for _, f := range []string{"replies.json", "enhanced.json", "providers.json"} {
 			if _, err := fs.Stat(fsys, path.Join(d.Name(), f)); err != nil {
 				return nil, fmt.Errorf("locales: %w", err)
@@ -217,7 +214,7 @@ func readJSON(fsys fs.FS, name string, v any) error {
 	if err != nil {
 		return fmt.Errorf("locales: %w", err)
 	}
-	if readFast(string(data), v) {
+	if readFast(data, v) {
 		return nil
 	}
 	if err := json.Unmarshal(data, v); err != nil {

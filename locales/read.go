@@ -8,9 +8,10 @@ import (
 // shapes of the language files, without reflection, and reports whether it
 // did. It does not when data has another shape or is not JSON;
 // encoding/json then decodes it, so the result is the same either way (see
-// package jsonread and the tests).
-func readFast(data string, v any) bool {
-	r := jsonread.NewReader(data)
+// package jsonread and the tests). The strings read share data's memory:
+// data must not change afterwards.
+func readFast(data []byte, v any) bool {
+	r := jsonread.NewReaderBytes(data)
 	switch p := v.(type) {
 	case *map[string]string:
 		if *p != nil {

@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // ErrUnsupported is the error of a Reader that gave up: the input is not
@@ -32,6 +33,13 @@ type Reader struct {
 
 // NewReader returns a reader of s.
 func NewReader(s string) *Reader { return &Reader{s: s} }
+
+// NewReaderBytes returns a reader of b without copying it: the strings it
+// reads share b's memory, so b must never change afterwards. It is for a
+// file just read, which would otherwise be copied once more to be read.
+func NewReaderBytes(b []byte) *Reader {
+	return &Reader{s: unsafe.String(unsafe.SliceData(b), len(b))}
+}
 
 // Err returns ErrUnsupported once the reader has given up, else nil.
 func (r *Reader) Err() error { return r.err }
