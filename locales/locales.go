@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 )
@@ -101,7 +102,7 @@ type Lang struct {
 type Bundle struct {
 	langs    []*Lang // Fallback first, then by tag
 	byTag    map[string]*Lang
-	matcher  language.Matcher
+	matcher  func() language.Matcher // built on first use: an exact tag needs none
 	fallback *Lang
 	letters  map[rune]int // distinctive letter → index in langs
 }
@@ -168,7 +169,7 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 	for i, l := range b.langs {
 		tags[i] = language.MustParse(l.Tag)
 	}
-	b.matcher = language.NewMatcher(tags)
+	b.matcher = sync.OnceValue(func() language.Matcher { return language.NewMatcher(tags) })
 	b.indexLetters()
 	return b, nil
 }
@@ -235,11 +236,14 @@ func (b *Bundle) Get(tag string) (*Lang, bool) {
 	if tag = strings.TrimSpace(tag); tag == "" {
 		return nil, false
 	}
+	if l, ok := b.byTag[tag]; ok {
+		return l, true // what matching an exact tag finds
+	}
 	t, err := language.Parse(tag)
 	if err != nil {
 		return nil, false
 	}
-	_, i, conf := b.matcher.Match(t)
+	_, i, conf := b.matcher().Match(t)
 	if conf < language.High {
 		return nil, false
 	}
@@ -259,7 +263,7 @@ func (b *Bundle) Match(prefs ...string) *Lang {
 		if err != nil || len(tags) == 0 {
 			continue
 		}
-		_, i, conf := b.matcher.Match(tags...)
+		_, i, conf := b.matcher().Match(tags...)
 		if conf >= language.High {
 			return b.langs[i]
 		}
