@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"path"
 	"sync"
+
+	"github.com/smtpcodes/smtpbot/internal/jsonread"
 )
 
 // Texts are read when first needed: a run of the command line explains a
@@ -203,6 +205,10 @@ func topLevelString(data []byte, key string) (v string, complete bool) {
 		}
 		if end >= len(data) {
 			return "", false
+		}
+		r := jsonread.NewReader(string(data[j : end+1]))
+		if v = r.String(); r.End() == nil {
+			return v, true
 		}
 		if json.Unmarshal(data[j:end+1], &v) != nil {
 			return "", true

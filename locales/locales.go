@@ -104,7 +104,7 @@ type Bundle struct {
 	byTag    map[string]*Lang
 	matcher  func() language.Matcher // built on first use: an exact tag needs none
 	fallback *Lang
-	letters  map[rune]int // distinctive letter → index in langs
+	letters  func() map[rune]int // distinctive letter → index in langs, built on first use
 }
 
 // Load reads the embedded languages.
@@ -170,7 +170,7 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 		tags[i] = language.MustParse(l.Tag)
 	}
 	b.matcher = sync.OnceValue(func() language.Matcher { return language.NewMatcher(tags) })
-	b.indexLetters()
+	b.letters = sync.OnceValue(b.indexLetters)
 	return b, nil
 }
 
