@@ -3,6 +3,7 @@ package catalog
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -45,4 +46,54 @@ func FuzzReadEntries(f *testing.F) {
 			t.Fatalf("read %q as %+v, encoding/json as %+v (%v)", in, fast, std, err)
 		}
 	})
+}
+
+// TestEntriesReadOnFirstUse checks that explaining a reply code reads no
+// enhanced code and the reverse, and that Entries lists both files in
+// their order.
+func TestEntriesReadOnFirstUse(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := c.Explain(Query{Code: mustParse(t, "550")}); !x.Lead.Registered {
+		t.Fatalf("550 not registered: %+v", x.Lead)
+	}
+	if c.replies.list == nil || c.enhanced.list != nil {
+		t.Errorf("explaining 550 read %d reply and %d enhanced entries", len(c.replies.list), len(c.enhanced.list))
+	}
+	c, _ = Load()
+	if x := c.Explain(Query{Code: mustParse(t, "5.1.1")}); !x.Lead.Registered {
+		t.Fatalf("5.1.1 not registered: %+v", x.Lead)
+	}
+	if c.replies.list != nil || c.enhanced.list == nil {
+		t.Errorf("explaining 5.1.1 read %d reply and %d enhanced entries", len(c.replies.list), len(c.enhanced.list))
+	}
+	var want []string
+	for _, name := range []string{"data/replies.json", "data/enhanced.json"} {
+		entries, err := readEntryFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			want = append(want, e.Key)
+		}
+	}
+	var got []string
+	for _, e := range c.Entries() {
+		got = append(got, e.Key)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Entries lists %q, want %q", got, want)
+	}
+	for _, key := range []string{"550", "X.1.1"} {
+		if e, ok := c.ByKey(key); !ok || e.Key != key {
+			t.Errorf("ByKey(%s) = %v, %v", key, e, ok)
+		}
+	}
+	for _, key := range []string{"", "X", "999", "X.99.99", "0550"} {
+		if e, ok := c.ByKey(key); ok {
+			t.Errorf("ByKey(%q) = %s", key, e.Key)
+		}
+	}
 }
