@@ -16,8 +16,9 @@ import (
 // Texts are read when first needed: a run of the command line explains a
 // code in one language, and decoding every language's files at start-up
 // took most of its time. At load, only each language's name and distinctive
-// letters are picked out of its ui.json; its labels, code and provider texts
-// are decoded on first use, once, whichever goroutine asks first.
+// letters are picked out of the top of its ui.json; its labels, code and
+// provider texts are decoded on first use, once, whichever goroutine asks
+// first, and the files of labels only as far as a key needs.
 
 // lazyFile is one JSON file of one language, decoded on first use.
 type lazyFile[T any] struct {
