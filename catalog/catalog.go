@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -18,10 +19,13 @@ type subjectDetail struct{ subject, detail uint16 }
 // Catalog is the set of registered codes. It is read-only once loaded and
 // safe for concurrent use.
 type Catalog struct {
-	replies  [600]*Entry
-	enhanced map[subjectDetail]*Entry
-	byKey    map[string]*Entry
-	ordered  []*Entry // replies by number, then enhanced codes by subject and detail
+	// The entries are read on first use, each file on its own: explaining
+	// 550 reads no enhanced code, and 5.1.1 no reply code.
+	replies  entryFile[[600]*Entry]
+	enhanced entryFile[map[subjectDetail]*Entry]
+
+	orderedOnce sync.Once
+	ordered     []*Entry // replies by number, then enhanced codes by subject and detail
 
 	// Providers and blocklists are read on first use (provider_load.go).
 	provOnce   sync.Once
@@ -56,51 +60,97 @@ func Default() (*Catalog, error) {
 	return defaultCatalog, defaultErr
 }
 
-// Load parses the embedded data files.
+// Load returns the catalog of the embedded data files. Each file is read
+// on first use; an error reading one leaves its codes unregistered. The
+// package's tests check every file loads.
 func Load() (*Catalog, error) {
-	c := &Catalog{enhanced: map[subjectDetail]*Entry{}, byKey: map[string]*Entry{},
-		replyFacets: map[Reply]Facets{}, enhancedFacets: map[subjectDetail]Facets{}}
-	var replies, enhanced []*Entry
-	if err := readJSON("data/replies.json", &replies); err != nil {
-		return nil, err
+	return &Catalog{replyFacets: map[Reply]Facets{}, enhancedFacets: map[subjectDetail]Facets{}}, nil
+}
+
+// entryFile is one file of entries, read on first use: index finds an
+// entry by its code, byKey by its key, list keeps the file's order.
+type entryFile[T any] struct {
+	once  sync.Once
+	err   error
+	index T
+	byKey map[string]*Entry
+	list  []*Entry
+}
+
+// replyFile reads replies.json the first time.
+func (c *Catalog) replyFile() *entryFile[[600]*Entry] {
+	f := &c.replies
+	f.once.Do(func() { f.load("data/replies.json") })
+	return f
+}
+
+// load reads the file at name; after an error the file registers no code.
+func (f *entryFile[T]) load(name string) {
+	if f.err = f.read(name); f.err != nil {
+		var zero T
+		f.index, f.byKey, f.list = zero, nil, nil
 	}
-	if err := readJSON("data/enhanced.json", &enhanced); err != nil {
-		return nil, err
+}
+
+func (f *entryFile[T]) read(name string) error {
+	entries, err := readEntryFile(name)
+	if err != nil {
+		return err
 	}
-	for _, e := range replies {
-		r, err := ParseReply(e.Key)
-		if err != nil {
-			return nil, fmt.Errorf("catalog: data/replies.json: %w", err)
+	f.byKey = make(map[string]*Entry, len(entries))
+	f.list = entries
+	switch index := any(&f.index).(type) {
+	case *[600]*Entry:
+		for _, e := range entries {
+			r, err := ParseReply(e.Key)
+			if err != nil {
+				return fmt.Errorf("catalog: %s: %w", name, err)
+			}
+			if index[r] != nil {
+				return fmt.Errorf("catalog: %s: %s listed twice", name, e.Key)
+			}
+			e.Kind = KindReply
+			if err := e.check(); err != nil {
+				return fmt.Errorf("catalog: %s: %w", name, err)
+			}
+			index[r] = e
+			f.byKey[e.Key] = e
 		}
-		if c.replies[r] != nil {
-			return nil, fmt.Errorf("catalog: data/replies.json: %s listed twice", e.Key)
+	case *map[subjectDetail]*Entry:
+		*index = make(map[subjectDetail]*Entry, len(entries))
+		for _, e := range entries {
+			en, err := ParseEnhanced("2" + e.Key[min(1, len(e.Key)):])
+			if err != nil || len(e.Key) < 2 || e.Key[0] != 'X' {
+				return fmt.Errorf("catalog: %s: %q is not of the form X.s.d", name, e.Key)
+			}
+			k := subjectDetail{en.Subject, en.Detail}
+			if (*index)[k] != nil {
+				return fmt.Errorf("catalog: %s: %s listed twice", name, e.Key)
+			}
+			e.Kind = KindEnhanced
+			if err := e.check(); err != nil {
+				return fmt.Errorf("catalog: %s: %w", name, err)
+			}
+			(*index)[k] = e
+			f.byKey[e.Key] = e
 		}
-		e.Kind = KindReply
-		if err := e.check(); err != nil {
-			return nil, fmt.Errorf("catalog: data/replies.json: %w", err)
-		}
-		c.replies[r] = e
-		c.byKey[e.Key] = e
-		c.ordered = append(c.ordered, e)
 	}
-	for _, e := range enhanced {
-		en, err := ParseEnhanced("2" + e.Key[min(1, len(e.Key)):])
-		if err != nil || len(e.Key) < 2 || e.Key[0] != 'X' {
-			return nil, fmt.Errorf("catalog: data/enhanced.json: %q is not of the form X.s.d", e.Key)
-		}
-		k := subjectDetail{en.Subject, en.Detail}
-		if c.enhanced[k] != nil {
-			return nil, fmt.Errorf("catalog: data/enhanced.json: %s listed twice", e.Key)
-		}
-		e.Kind = KindEnhanced
-		if err := e.check(); err != nil {
-			return nil, fmt.Errorf("catalog: data/enhanced.json: %w", err)
-		}
-		c.enhanced[k] = e
-		c.byKey[e.Key] = e
-		c.ordered = append(c.ordered, e)
+	return nil
+}
+
+// enhancedFile reads enhanced.json the first time.
+func (c *Catalog) enhancedFile() *entryFile[map[subjectDetail]*Entry] {
+	f := &c.enhanced
+	f.once.Do(func() { f.load("data/enhanced.json") })
+	return f
+}
+
+// ensureEntries reads both files of entries and returns the first error.
+func (c *Catalog) ensureEntries() error {
+	if err := c.replyFile().err; err != nil {
+		return err
 	}
-	return c, nil
+	return c.enhancedFile().err
 }
 
 // check validates an entry's facts and derives its actor from the steps of
@@ -140,6 +190,23 @@ func (e *Entry) check() error {
 	return nil
 }
 
+// readEntryFile decodes a file of entries, without reflection when it can
+// (entry_read.go).
+func readEntryFile(name string) ([]*Entry, error) {
+	b, err := dataFS.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	if entries, ok := readEntries(b); ok {
+		return entries, nil
+	}
+	var entries []*Entry
+	if err := json.Unmarshal(b, &entries); err != nil {
+		return nil, fmt.Errorf("catalog: %s: %w", name, err)
+	}
+	return entries, nil
+}
+
 func readJSON(name string, v any) error {
 	b, err := dataFS.ReadFile(name)
 	if err != nil {
@@ -153,26 +220,37 @@ func readJSON(name string, v any) error {
 
 // Reply returns the entry of a registered reply code.
 func (c *Catalog) Reply(r Reply) (*Entry, bool) {
-	if int(r) >= len(c.replies) {
+	if int(r) >= len(c.replies.index) {
 		return nil, false
 	}
-	e := c.replies[r]
+	e := c.replyFile().index[r]
 	return e, e != nil
 }
 
 // Enhanced returns the entry of a registered enhanced code, whatever its
 // class.
 func (c *Catalog) Enhanced(en Enhanced) (*Entry, bool) {
-	e, ok := c.enhanced[subjectDetail{en.Subject, en.Detail}]
+	e, ok := c.enhancedFile().index[subjectDetail{en.Subject, en.Detail}]
 	return e, ok
 }
 
 // ByKey returns the entry registered under "550" or "X.1.1".
 func (c *Catalog) ByKey(key string) (*Entry, bool) {
-	e, ok := c.byKey[key]
-	return e, ok
+	var e *Entry
+	if strings.HasPrefix(key, "X") {
+		e = c.enhancedFile().byKey[key]
+	} else {
+		e = c.replyFile().byKey[key]
+	}
+	return e, e != nil
 }
 
 // Entries returns every entry: reply codes in numeric order, then enhanced
 // codes by subject and detail. The slice must not be modified.
-func (c *Catalog) Entries() []*Entry { return c.ordered }
+func (c *Catalog) Entries() []*Entry {
+	c.orderedOnce.Do(func() {
+		replies, enhanced := c.replyFile().list, c.enhancedFile().list
+		c.ordered = append(slices.Clip(replies), enhanced...)
+	})
+	return c.ordered
+}

@@ -157,7 +157,7 @@ func (c *Catalog) loadFacets() error {
 		}
 		c.replyFacets[r] = f
 	}
-	for _, e := range c.ordered {
+	for _, e := range c.Entries() {
 		if e.Kind == KindReply && len(d.Replies[e.Key].Phases) == 0 {
 			return fmt.Errorf("catalog: data/facets.json: no facets for %s", e.Key)
 		}
@@ -173,7 +173,7 @@ func (c *Catalog) loadFacets() error {
 		c.subjectFacets[s] = f
 	}
 	for key, f := range d.Codes {
-		e, ok := c.byKey[key]
+		e, ok := c.ByKey(key)
 		if !ok || e.Kind != KindEnhanced {
 			return fmt.Errorf("catalog: data/facets.json: %s is not a registered enhanced code", key)
 		}

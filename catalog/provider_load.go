@@ -77,6 +77,10 @@ func parseProviders(data []byte) ([]*Provider, error) {
 			if n == "" || n != strings.ToLower(n) || strings.TrimSpace(n) != n {
 				return nil, fmt.Errorf("provider %s: name %q: lowercase, no outer spaces", rp.ID, n)
 			}
+			if !hasASCIILetter(n) {
+				// ProviderNamed skips texts without one.
+				return nil, fmt.Errorf("provider %s: name %q has no letter a to z", rp.ID, n)
+			}
 		}
 		p := &Provider{ID: rp.ID, Name: rp.Name, Docs: rp.Docs, Markers: rp.Markers, Words: rp.Words,
 			Subdomains: rp.Subdomains, Domains: rp.Domains, Names: rp.Names}

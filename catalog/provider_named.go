@@ -13,6 +13,11 @@ func (c *Catalog) ProviderNamed(words string) *Provider {
 	if len(words) > maxNamedText {
 		words = words[:maxNamedText]
 	}
+	if !hasASCIILetter(words) {
+		// Every name has a letter a to z (the loader checks it), so "550"
+		// or "5.1.1" names none: the providers are not read for it.
+		return nil
+	}
 	lower := strings.ToLower(words)
 	var found *Provider
 	for _, p := range c.Providers() {
@@ -50,4 +55,14 @@ func containsWord(s, word string) bool {
 // letters end a name: Thai writes "จากgmail" without a space.
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_'
+}
+
+// hasASCIILetter reports whether s holds a letter a to z, in either case.
+func hasASCIILetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i] | 0x20; b >= 'a' && b <= 'z' {
+			return true
+		}
+	}
+	return false
 }

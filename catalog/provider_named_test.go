@@ -28,3 +28,21 @@ func TestProviderNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderNamedLeavesProvidersUnread checks that words without a letter
+// a to z, such as "550" on the command line, do not read the providers:
+// no name could match them.
+func TestProviderNamedLeavesProvidersUnread(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, words := range []string{"550", "550 5.1.1??", "รหัส 550 หมายถึงอะไร"} {
+		if p := c.ProviderNamed(words); p != nil || c.providers != nil {
+			t.Errorf("ProviderNamed(%q) = %v and read %d providers", words, p, len(c.providers))
+		}
+	}
+	if p := c.ProviderNamed("550 from GMAIL"); p == nil || p.ID != "gmail" {
+		t.Errorf("ProviderNamed(\"550 from GMAIL\") = %v, want gmail", p)
+	}
+}

@@ -652,6 +652,7 @@ func TestParseProvidersRejectsBadData(t *testing.T) {
 		"duplicate id":     `[{"id":"x","name":"X","docs":"https://x","markers":["x"]},{"id":"x","name":"X","docs":"https://x","markers":["x"]}]`,
 		"no markers":       `[{"id":"x","name":"X","docs":"https://x"}]`,
 		"uppercase marker": `[{"id":"x","name":"X","docs":"https://x","markers":["Gsmtp"]}]`,
+		"name no letter":   `[{"id":"x","name":"X","docs":"https://x","markers":["x"],"names":["365"]}]`,
 		"non-ASCII text":   `[{"id":"x","name":"X","docs":"https://x","markers":["x"],"meanings":[{"key":"x/a","text":["café"]}]}]`,
 		"key prefix":       `[{"id":"x","name":"X","docs":"https://x","markers":["x"],"meanings":[{"key":"y/a","enhanced":"5.7.1"}]}]`,
 		"bare key":         `[{"id":"x","name":"X","docs":"https://x","markers":["x"],"meanings":[{"key":"x/","enhanced":"5.7.1"}]}]`,

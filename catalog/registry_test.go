@@ -83,6 +83,9 @@ func loadCatalog(t *testing.T) *Catalog {
 		t.Fatal(err)
 	}
 	// The files read on first use must load too.
+	if err := c.ensureEntries(); err != nil {
+		t.Fatal(err)
+	}
 	if err := c.ensureProviders(); err != nil {
 		t.Fatal(err)
 	}

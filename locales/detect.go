@@ -7,17 +7,18 @@ const minDistinctive = 2
 
 // indexLetters maps each distinctive letter (the "language.letters" text of
 // each ui.json: Thai script for Thai, the letters only Vietnamese uses for
-// Vietnamese) to the index of its language, once at load, so Detect reads a
-// text in one pass.
-func (b *Bundle) indexLetters() {
-	b.letters = map[rune]int{}
+// Vietnamese) to the index of its language, so Detect reads a text in one
+// pass. It runs on the first Detect: the command line never calls it.
+func (b *Bundle) indexLetters() map[rune]int {
+	letters := map[rune]int{}
 	for i, l := range b.langs {
 		for _, r := range l.letters {
 			if r >= 0x80 {
-				b.letters[r] = i
+				letters[r] = i
 			}
 		}
 	}
+	return letters
 }
 
 // Detect returns the language whose distinctive letters appear most in
@@ -25,7 +26,8 @@ func (b *Bundle) indexLetters() {
 // no Vietnamese or Thai interface, so the words people write are the best
 // hint there is.
 func (b *Bundle) Detect(text string) *Lang {
-	if len(b.letters) == 0 {
+	letters := b.letters()
+	if len(letters) == 0 {
 		return nil
 	}
 	counts := make([]int, len(b.langs))
@@ -34,7 +36,7 @@ func (b *Bundle) Detect(text string) *Lang {
 		if r < 0x80 {
 			continue
 		}
-		if i, ok := b.letters[r]; ok {
+		if i, ok := letters[r]; ok {
 			counts[i]++
 			if best < 0 || counts[i] > counts[best] {
 				best = i

@@ -12,8 +12,12 @@
 //     "provider/code", and what each provider and blocklist is, keyed by its
 //     id ("gmail", "spamhaus").
 //
-// Only each language's name and distinctive letters are read at load; the
-// texts are decoded on first use, and Bundle.LoadAll decodes them all.
+// Only each language's name and distinctive letters are read at load, from
+// the top of its ui.json; the texts are decoded on first use, each file when
+// a text it holds is first asked for, and Bundle.LoadAll decodes them all.
+// The files are read without reflection where they can be (package
+// internal/jsonread), and with encoding/json where not, with the same
+// result.
 //
 // Templates name their blanks in braces, like "{code}"; every language must
 // use the same blanks as English, which the package's tests check.

@@ -3,16 +3,22 @@ package locales
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sync"
+
+	"github.com/smtpcodes/smtpbot/internal/jsonread"
 )
 
 // Texts are read when first needed: a run of the command line explains a
 // code in one language, and decoding every language's files at start-up
 // took most of its time. At load, only each language's name and distinctive
-// letters are picked out of its ui.json; its labels, code and provider texts
-// are decoded on first use, once, whichever goroutine asks first.
+// letters are picked out of the top of its ui.json; its labels, code and
+// provider texts are decoded on first use, once, whichever goroutine asks
+// first, and the files of labels only as far as a key needs.
 
 // lazyFile is one JSON file of one language, decoded on first use.
 type lazyFile[T any] struct {
@@ -40,8 +46,12 @@ func (f *lazyFile[T]) load(read func(*map[string]T) error) map[string]T {
 
 // langFiles are the files of one language that are read on first use.
 type langFiles struct {
-	fsys      fs.FS
-	dir       string
+	fsys fs.FS
+	dir  string
+	// labels holds ui.json, reasons.json and diagnose.json, each read
+	// when a key is not in the files before it: explaining a code needs
+	// only ui.json. ui merges all three, for LoadAll and the tests.
+	labels    [len(labelFiles)]lazyFile[string]
 	ui        lazyFile[string]
 	replies   lazyFile[CodeText]
 	enhanced  lazyFile[CodeText]
@@ -59,18 +69,58 @@ func (l *Lang) contrasts() map[string]string {
 	return f.contrasts
 }
 
-// ui returns the labels: ui.json, with reasons.json and diagnose.json
-// merged in.
+// labelFiles are the files of labels, in the order a key is looked for:
+// reasons.json and diagnose.json keep the texts of bounce reasons and next
+// steps, and of live DNS checks, apart from ui.json for translators, but
+// they are looked up like any label. Only ui.json must exist.
+var labelFiles = [...]string{"ui.json", "reasons.json", "diagnose.json"}
+
+// label returns the label under key, reading the label files in turn until
+// one has it. A file that does not parse holds no labels (LoadAll reports
+// it).
+func (l *Lang) label(key string) (string, bool) {
+	for i := range labelFiles {
+		if s, ok := l.labelFile(i)[key]; ok {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// labelFile returns the labels of labelFiles[i], read on first use.
+func (l *Lang) labelFile(i int) map[string]string {
+	f := l.files
+	return f.labels[i].load(func(m *map[string]string) error {
+		err := readJSON(f.fsys, path.Join(f.dir, labelFiles[i]), m)
+		if i > 0 && errors.Is(err, fs.ErrNotExist) {
+			*m = map[string]string{}
+			return nil
+		}
+		return err
+	})
+}
+
+// ui returns every label of the language: the label files merged. A key in
+// two of them is an error, since which text shows would depend on the
+// order of the files.
 func (l *Lang) ui() map[string]string {
 	f := l.files
 	return f.ui.load(func(ui *map[string]string) error {
-		if err := readJSON(f.fsys, path.Join(f.dir, "ui.json"), ui); err != nil {
-			return err
+		merged := map[string]string{}
+		for i, name := range labelFiles {
+			labels := l.labelFile(i)
+			if err := f.labels[i].err; err != nil {
+				return err
+			}
+			for k, v := range labels {
+				if _, dup := merged[k]; dup {
+					return fmt.Errorf("locales: %s/%s: %s is also in another file of labels", f.dir, name, k)
+				}
+				merged[k] = v
+			}
 		}
-		if err := mergeUI(f.fsys, path.Join(f.dir, "reasons.json"), *ui); err != nil {
-			return err
-		}
-		return mergeUI(f.fsys, path.Join(f.dir, "diagnose.json"), *ui)
+		*ui = merged
+		return nil
 	})
 }
 
@@ -118,32 +168,34 @@ func (b *Bundle) LoadAll() error {
 // without decoding the rest, or "" when it is not there. It finds the key as
 // a quoted name followed by a colon, which inside a string value would have
 // its quotes escaped; a test checks it against a full decode of every
-// ui.json.
-func topLevelString(data []byte, key string) string {
+// ui.json. When data may be the start of a file, complete reports whether
+// the answer holds whatever follows: false when the search ran into the
+// end of data.
+func topLevelString(data []byte, key string) (v string, complete bool) {
 	needle := []byte(`"` + key + `"`)
 	for off := 0; ; {
 		i := bytes.Index(data[off:], needle)
 		if i < 0 {
-			return ""
+			return "", false
 		}
 		i += off
 		off = i + len(needle)
 		if i > 0 && data[i-1] == '\\' {
 			continue
 		}
-		j := off
-		for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
-			j++
+		j := skipSpace(data, off)
+		if j == len(data) {
+			return "", false
 		}
-		if j == len(data) || data[j] != ':' {
+		if data[j] != ':' {
 			continue
 		}
-		j++
-		for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
-			j++
+		j = skipSpace(data, j+1)
+		if j == len(data) {
+			return "", false
 		}
-		if j == len(data) || data[j] != '"' {
-			return ""
+		if data[j] != '"' {
+			return "", true
 		}
 		end := j + 1
 		for end < len(data) && data[end] != '"' {
@@ -152,10 +204,58 @@ func topLevelString(data []byte, key string) string {
 			}
 			end++
 		}
-		var v string
-		if end >= len(data) || json.Unmarshal(data[j:end+1], &v) != nil {
-			return ""
+		if end >= len(data) {
+			return "", false
 		}
-		return v
+		r := jsonread.NewReader(string(data[j : end+1]))
+		if v = r.String(); r.End() == nil {
+			return v, true
+		}
+		if json.Unmarshal(data[j:end+1], &v) != nil {
+			return "", true
+		}
+		return v, true
 	}
+}
+
+func skipSpace(data []byte, j int) int {
+	for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
+		j++
+	}
+	return j
+}
+
+// headSize is how much of a ui.json LoadFS reads first: the language's
+// name and letters are kept at its top.
+const headSize = 2048
+
+// nameAndLetters reads the language's name and distinctive letters from
+// its ui.json at name: from the file's first headSize bytes when they are
+// there, so that loading does not copy every language's labels, else from
+// the whole file.
+func nameAndLetters(fsys fs.FS, name string) (langName, letters string, err error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return "", "", err
+	}
+	head := make([]byte, headSize)
+	n, err := io.ReadFull(f, head)
+	f.Close()
+	whole := err == io.EOF || err == io.ErrUnexpectedEOF
+	if err != nil && !whole {
+		return "", "", err
+	}
+	head = head[:n]
+	langName, ok1 := topLevelString(head, "language.name")
+	letters, ok2 := topLevelString(head, "language.letters")
+	if whole || ok1 && ok2 {
+		return langName, letters, nil
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return "", "", err
+	}
+	langName, _ = topLevelString(data, "language.name")
+	letters, _ = topLevelString(data, "language.letters")
+	return langName, letters, nil
 }

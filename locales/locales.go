@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/language"
 )
@@ -101,9 +102,9 @@ type Lang struct {
 type Bundle struct {
 	langs    []*Lang // Fallback first, then by tag
 	byTag    map[string]*Lang
-	matcher  language.Matcher
+	matcher  func() language.Matcher // built on first use: an exact tag needs none
 	fallback *Lang
-	letters  map[rune]int // distinctive letter → index in langs
+	letters  func() map[rune]int // distinctive letter → index in langs, built on first use
 }
 
 // Load reads the embedded languages.
@@ -134,12 +135,9 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 			return nil, fmt.Errorf("locales: directory %q is not a language tag: %w", d.Name(), err)
 		}
 		l := &Lang{Tag: tag.String()}
-		ui, err := fs.ReadFile(fsys, path.Join(d.Name(), "ui.json"))
-		if err != nil {
+		if l.Name, l.letters, err = nameAndLetters(fsys, path.Join(d.Name(), "ui.json")); err != nil {
 			return nil, fmt.Errorf("locales: %w", err)
 		}
-		l.Name = topLevelString(ui, "language.name")
-		l.letters = topLevelString(ui, "language.letters")
 		for _, f := range []string{"replies.json", "enhanced.json", "providers.json"} {
 			if _, err := fs.Stat(fsys, path.Join(d.Name(), f)); err != nil {
 				return nil, fmt.Errorf("locales: %w", err)
@@ -171,32 +169,9 @@ func LoadFS(fsys fs.FS) (*Bundle, error) {
 	for i, l := range b.langs {
 		tags[i] = language.MustParse(l.Tag)
 	}
-	b.matcher = language.NewMatcher(tags)
-	b.indexLetters()
+	b.matcher = sync.OnceValue(func() language.Matcher { return language.NewMatcher(tags) })
+	b.letters = sync.OnceValue(b.indexLetters)
 	return b, nil
-}
-
-// mergeUI adds the labels of another file to ui: reasons.json and
-// diagnose.json keep the texts of bounce reasons and next steps, and of live
-// DNS checks, apart from ui.json, for translators, but they are looked up
-// like any label. A missing file adds
-// nothing (the completeness test reports the missing texts); a key in both
-// files is an error.
-func mergeUI(fsys fs.FS, name string, ui map[string]string) error {
-	if _, err := fs.Stat(fsys, name); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	var more map[string]string
-	if err := readJSON(fsys, name, &more); err != nil {
-		return err
-	}
-	for k, v := range more {
-		if _, dup := ui[k]; dup {
-			return fmt.Errorf("locales: %s: %s is also in ui.json", name, k)
-		}
-		ui[k] = v
-	}
-	return nil
 }
 
 // readContrasts reads the hand-written notes on pairs of codes people
@@ -240,6 +215,9 @@ func readJSON(fsys fs.FS, name string, v any) error {
 	if err != nil {
 		return fmt.Errorf("locales: %w", err)
 	}
+	if readFast(data, v) {
+		return nil
+	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("locales: %s: %w", name, err)
 	}
@@ -258,11 +236,14 @@ func (b *Bundle) Get(tag string) (*Lang, bool) {
 	if tag = strings.TrimSpace(tag); tag == "" {
 		return nil, false
 	}
+	if l, ok := b.byTag[tag]; ok {
+		return l, true // what matching an exact tag finds
+	}
 	t, err := language.Parse(tag)
 	if err != nil {
 		return nil, false
 	}
-	_, i, conf := b.matcher.Match(t)
+	_, i, conf := b.matcher().Match(t)
 	if conf < language.High {
 		return nil, false
 	}
@@ -282,7 +263,7 @@ func (b *Bundle) Match(prefs ...string) *Lang {
 		if err != nil || len(tags) == 0 {
 			continue
 		}
-		_, i, conf := b.matcher.Match(tags...)
+		_, i, conf := b.matcher().Match(tags...)
 		if conf >= language.High {
 			return b.langs[i]
 		}

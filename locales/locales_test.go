@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode"
+
+	"golang.org/x/text/language"
 )
 
 func load(t *testing.T) *Bundle {
@@ -59,6 +61,14 @@ func TestMatch(t *testing.T) {
 	}
 	if _, ok := b.Get("fr"); ok {
 		t.Error("Get(fr) found a language that is not there")
+	}
+	// Get finds a bundle's own tag without the matcher: the matcher must
+	// agree.
+	for _, l := range b.Languages() {
+		_, i, conf := b.matcher().Match(language.MustParse(l.Tag))
+		if got, ok := b.Get(l.Tag); !ok || got != l || b.Languages()[i] != l || conf < language.High {
+			t.Errorf("Get(%s) = %v, %v; the matcher finds %s (%v)", l.Tag, got, ok, b.Languages()[i].Tag, conf)
+		}
 	}
 	if b.Languages()[0].Tag != Fallback {
 		t.Errorf("first language is %s, want %s", b.Languages()[0].Tag, Fallback)

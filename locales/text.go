@@ -8,9 +8,9 @@ import "strings"
 // language has comes back as itself, so a gap shows instead of vanishing;
 // the package's tests make sure neither happens in a release.
 func (l *Lang) T(key string, pairs ...string) string {
-	s, ok := l.ui()[key]
+	s, ok := l.label(key)
 	if !ok && l.fallback != nil {
-		s, ok = l.fallback.ui()[key]
+		s, ok = l.fallback.label(key)
 	}
 	if !ok {
 		s = key
