@@ -122,9 +122,13 @@ func TestRepliesRetry(t *testing.T) {
 	if got := RetryFor(ClassPermanentNegative, f); got != RetryAfterFix {
 		t.Errorf("RetryFor(5, 552) = %q; want %q", got, RetryAfterFix)
 	}
+	// The overrides a defining document backs: RFC 4954 section 6 says a
+	// 432 is cleared by authenticating once with another mechanism
+	// (typically PLAIN), so retrying the same AUTH fails the same way.
+	allowed := map[string]Retry{"432": RetryAfterFix}
 	for key, e := range byKey {
-		if e.Retry != "" {
-			t.Errorf("%s overrides retry with %q; only codes whose defining document says so may", key, e.Retry)
+		if e.Retry != allowed[key] {
+			t.Errorf("%s overrides retry with %q, want %q; only codes whose defining document says so may", key, e.Retry, allowed[key])
 		}
 	}
 }
