@@ -69,71 +69,73 @@ func newPhraseSet(phrases []string, groups []uint8) (*phraseSet, error) {
 	}
 	p.columns = cols
 
-	// The trie, with -1 for "no edge yet"; built in int32, kept in uint16.
-	var next []int32
-	newState := func() int32 {
-		for range cols {
-			next = append(next, -1)
-		}
-		p.out = append(p.out, nil)
-		return int32(len(p.out) - 1)
-	}
-	newState()
 	if len(groups) != len(phrases) {
 		return nil, fmt.Errorf("%d phrases, %d groups", len(phrases), len(groups))
 	}
+	// The trie, built in place in the final table: a trie edge never leads
+	// back to the root, so 0 means "no edge yet". The table is sized once
+	// for the most states the phrases can make (one per byte, and the
+	// root): growing it state by state copied it over and over, which made
+	// building the automaton the costliest step of a command-line run.
+	bound := 1
+	for _, ph := range phrases {
+		bound += len(ph)
+	}
+	bound = min(bound, maxPhraseStates+1)
+	next := make([]uint16, bound*cols)
+	p.out = make([][]uint8, 1, bound)
 	for id, ph := range phrases {
-		s := int32(0)
+		s := 0
 		for i := 0; i < len(ph); i++ {
 			c := int(p.class[ph[i]])
-			if next[int(s)*cols+c] < 0 {
+			if next[s*cols+c] == 0 {
 				if len(p.out) >= maxPhraseStates {
 					return nil, fmt.Errorf("phrases too long: more than %d states", maxPhraseStates)
 				}
-				ns := newState()
-				next[int(s)*cols+c] = ns
+				p.out = append(p.out, nil)
+				next[s*cols+c] = uint16(len(p.out) - 1)
 			}
-			s = next[int(s)*cols+c]
+			s = int(next[s*cols+c])
 		}
 		if !slices.Contains(p.out[s], groups[id]) {
 			p.out[s] = append(p.out[s], groups[id])
 		}
 	}
+	states := len(p.out)
 
 	// Failure links, breadth first, folded into the table so that matching
-	// follows one edge per byte.
-	fail := make([]int32, len(p.out))
-	queue := make([]int32, 0, len(p.out))
+	// follows one edge per byte. A row is completed when its state leaves
+	// the queue, after the rows of every shorter state, so a 0 still in it
+	// is a missing edge, and the failure state's row is already complete.
+	fail := make([]uint16, states)
+	queue := make([]uint16, 0, states)
 	for c := range cols {
-		if t := next[c]; t > 0 {
-			fail[t] = 0
-			queue = append(queue, t)
-		} else {
-			next[c] = 0
+		if t := next[c]; t != 0 {
+			queue = append(queue, t) // fail[t] = 0: the root
 		}
 	}
 	for len(queue) > 0 {
-		s := queue[0]
+		s := int(queue[0])
 		queue = queue[1:]
-		for _, g := range p.out[fail[s]] {
+		f := int(fail[s])
+		for _, g := range p.out[f] {
 			if !slices.Contains(p.out[s], g) {
 				p.out[s] = append(p.out[s], g)
 			}
 		}
 		for c := range cols {
-			i := int(s)*cols + c
-			if t := next[i]; t >= 0 {
-				fail[t] = next[int(fail[s])*cols+c]
+			i := s*cols + c
+			if t := next[i]; t != 0 {
+				fail[t] = next[f*cols+c]
 				queue = append(queue, t)
 			} else {
-				next[i] = next[int(fail[s])*cols+c]
+				next[i] = next[f*cols+c]
 			}
 		}
 	}
-	p.next = make([]uint16, len(next))
-	for i, t := range next {
-		p.next[i] = uint16(t)
-	}
+	// Shared prefixes leave part of the table unused: keep only the rows
+	// of real states.
+	p.next = append([]uint16(nil), next[:states*cols]...)
 	p.hasOut = make([]bool, len(p.out))
 	for i := range p.out {
 		p.hasOut[i] = len(p.out[i]) > 0
