@@ -32,7 +32,8 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class) *Outco
 		// lets a retry through, not a condition for sending again.
 		o.ActionText = l.T("action.fix_sending_config.text_transient")
 	}
-	if v.Action == catalog.ActionRequestDelisting && v.Blocklist != nil {
+	if v.Blocklist != nil && (v.Action == catalog.ActionRequestDelisting ||
+		v.Action == catalog.ActionContactRecipient && v.Blocklist.Delist == "") {
 		o.ActionText = delisting(l, v.Blocklist)
 	}
 	o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+"."+strconv.Itoa(int(c)), "reason", o.ReasonTitle)
