@@ -59,16 +59,19 @@ func init() {
 	}
 }
 
-// delisting is the next step for a sender on bl: its removal page, or,
-// for a list without one (SORBS has shut down), the list's own advice.
+// delisting is the next step for a sender on bl, in the list's own words
+// where it has them: lists end a listing differently (SpamCop and
+// UCEPROTECT's first level let it expire, PSBL lets you remove it yourself,
+// SORBS has shut down), so one template cannot say it truly for all. The
+// template, with the list's removal page, is for a list without texts.
 func delisting(l *locales.Lang, bl *catalog.Blocklist) string {
 	t, ok := l.Provider(bl.ID)
+	if ok && t.Fix != "" {
+		return t.Fix
+	}
 	name := bl.Name
 	if ok && t.Title != "" {
 		name = t.Title
-	}
-	if bl.Delist == "" && ok {
-		return t.Fix
 	}
 	return l.T("action.request_delisting.list", "list", name, "url", bl.Delist)
 }
