@@ -547,6 +547,10 @@ func TestProviderMeaningCodeOnly(t *testing.T) {
 		{"microsoft", "5.2.121", "microsoft/receive-limits"},
 		{"microsoft", "5.2.2", ""},
 		{"microsoft", "5.4.1", "microsoft/5.4.1"},
+		{"gmail", "421 4.4.5", ""}, // Google: "Server busy, try again later", not a sending limit
+		{"gmail", "550 5.4.5", "gmail/X.4.5"},
+		{"microsoft", "4.4.1", ""}, // a timeout, not edge blocking: Directory-Based Edge Blocking is a 5.4.1
+		{"microsoft", "5.7.504", "microsoft/5.4.1"},
 		{"yahoo", "421 4.7.0", ""},
 		{"proofpoint", "554 5.7.0", ""},
 		{"mimecast", "550", ""},

@@ -301,6 +301,11 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	}
 	if v.Blocklist != nil && v.Actor == ActorSenderAdmin {
 		v.Action = ActionRequestDelisting
+		if v.Blocklist.Delist == "" {
+			// A list that has shut down (SORBS) delists nobody: only the
+			// receiving server's admin can stop querying it.
+			v.Action, v.Actor = ActionContactRecipient, ActorRecipientSide
+		}
 	}
 	switch info.Bounce {
 	case "hard":

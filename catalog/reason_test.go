@@ -115,6 +115,10 @@ func TestClassifyVerdict(t *testing.T) {
 		{"450 4.7.1", "Client host rejected: see https://ipcheck.proofpoint.com/?ip=192.0.2.1 (dnsbl-lookup)", "",
 			Verdict{Reason: ReasonBlocked, Source: SourceWords, Action: ActionRequestDelisting, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisClass},
 			"https://ipcheck.proofpoint.com/"},
+		// SORBS has shut down: nobody can delist, so the recipient's admin
+		// must stop querying it, and the sender cannot fix it alone.
+		{"554 5.7.1", "Service unavailable; Client host [192.0.2.1] blocked using dnsbl.sorbs.net", "",
+			Verdict{Reason: ReasonBlocked, Source: SourceWords, Action: ActionContactRecipient, Actor: ActorRecipientSide, Bounce: BounceHard, Basis: BasisClass}, ""},
 		// A timeout in a final report means the message expired in the
 		// queue; in a live deferral it is a network error, still retried.
 		{"4.4.1", "connect to mx.example.net[192.0.2.1]:25: Connection timed out", "",

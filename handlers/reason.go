@@ -32,7 +32,8 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class) *Outco
 		// lets a retry through, not a condition for sending again.
 		o.ActionText = l.T("action.fix_sending_config.text_transient")
 	}
-	if v.Action == catalog.ActionRequestDelisting && v.Blocklist != nil {
+	if v.Blocklist != nil && (v.Action == catalog.ActionRequestDelisting ||
+		v.Action == catalog.ActionContactRecipient && v.Blocklist.Delist == "") {
 		o.ActionText = delisting(l, v.Blocklist)
 	}
 	o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+"."+strconv.Itoa(int(c)), "reason", o.ReasonTitle)
@@ -58,16 +59,19 @@ func init() {
 	}
 }
 
-// delisting is the next step for a sender on bl: its removal page, or,
-// for a list without one (SORBS has shut down), the list's own advice.
+// delisting is the next step for a sender on bl, in the list's own words
+// where it has them: lists end a listing differently (SpamCop and
+// UCEPROTECT's first level let it expire, PSBL lets you remove it yourself,
+// SORBS has shut down), so one template cannot say it truly for all. The
+// template, with the list's removal page, is for a list without texts.
 func delisting(l *locales.Lang, bl *catalog.Blocklist) string {
 	t, ok := l.Provider(bl.ID)
+	if ok && t.Fix != "" {
+		return t.Fix
+	}
 	name := bl.Name
 	if ok && t.Title != "" {
 		name = t.Title
-	}
-	if bl.Delist == "" && ok {
-		return t.Fix
 	}
 	return l.T("action.request_delisting.list", "list", name, "url", bl.Delist)
 }

@@ -106,6 +106,36 @@ func TestReasonLeadsTheCard(t *testing.T) {
 	}
 }
 
+// TestDelistingInTheListsWords: each blocklist ends a listing its own way,
+// so the next step is the list's own procedure, and a list that has shut
+// down makes the recipient's side act.
+func TestDelistingInTheListsWords(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	tests := []struct {
+		text, want string
+		actor      catalog.Actor
+	}{
+		// SpamCop delists by itself once reports stop: nobody to ask.
+		{"554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using bl.spamcop.net", "let the listing expire", catalog.ActorSenderAdmin},
+		// Spamhaus: its lookup page, and what an unlisted IP means.
+		{"550 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", "public DNS resolvers", catalog.ActorSenderAdmin},
+		// SORBS has shut down: the recipient's server must stop asking it.
+		{"554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using dnsbl.sorbs.net", "SORBS is gone", catalog.ActorRecipientSide},
+	}
+	for _, tt := range tests {
+		r := e.ExplainText(en, tt.text)
+		if len(r.Explanations) == 0 || r.Explanations[0].Outcome == nil {
+			t.Errorf("%q: no reason", tt.text)
+			continue
+		}
+		o := r.Explanations[0].Outcome
+		if !strings.Contains(o.ActionText, tt.want) || o.Actor != tt.actor {
+			t.Errorf("%q: next step %q by %s, want one saying %q by %s", tt.text, o.ActionText, o.Actor, tt.want, tt.actor)
+		}
+	}
+}
+
 // TestReasonSurvivesButtons: a language switch re-renders from the button's
 // state and keeps the reason, including one that depends on the code being
 // a DSN's final status.
