@@ -99,12 +99,32 @@ var sessionLines = [...]struct{ words, name string }{
 }
 
 // sessionStep names the command a qmail or Postfix line before a reply
-// says was refused, or "".
+// says was refused, or "". It runs for most replies a text holds, so it
+// reads the line once: every phrase starts at a space, and only the spaces
+// followed by a phrase's first letter are tried.
 func sessionStep(line string) string {
-	for _, s := range sessionLines {
-		if ascii.IndexFold(line, s.words) >= 0 {
-			return s.name
+	for i := strings.IndexByte(line, ' '); i >= 0; {
+		if i+1 < len(line) && sessionFirst[ascii.Lower(line[i+1])] {
+			rest := line[i:]
+			for _, s := range sessionLines {
+				if hasPrefixFold(rest, s.words) {
+					return s.name
+				}
+			}
 		}
+		j := strings.IndexByte(line[i+1:], ' ')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
 	}
 	return ""
 }
+
+// sessionFirst marks the first letters of sessionLines' words.
+var sessionFirst = func() (first [256]bool) {
+	for _, s := range sessionLines {
+		first[s.words[1]] = true
+	}
+	return first
+}()

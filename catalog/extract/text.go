@@ -149,10 +149,19 @@ func (x *extractor) textAfter(line string, content int, t codeToken) string {
 func trimUnbalanced(s string) string {
 	var opens, closes [3]int // <>, (), []
 	for i := 0; i < len(s); i++ {
-		if k := strings.IndexByte("<([", s[i]); k >= 0 {
-			opens[k]++
-		} else if k := strings.IndexByte(">)]", s[i]); k >= 0 {
-			closes[k]++
+		switch s[i] {
+		case '<':
+			opens[0]++
+		case '(':
+			opens[1]++
+		case '[':
+			opens[2]++
+		case '>':
+			closes[0]++
+		case ')':
+			closes[1]++
+		case ']':
+			closes[2]++
 		}
 	}
 	for {
