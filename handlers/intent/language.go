@@ -7,8 +7,14 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// maxLanguageBytes is how much of a text Language reads.
-const maxLanguageBytes = 4096
+// maxLanguageBytes is how much of a text Language reads for letters, and
+// maxMarkerBytes how much it reads for the words of unaccented Vietnamese:
+// people write their question before what they paste, and a bounce pasted
+// after it says nothing of their language.
+const (
+	maxLanguageBytes = 4096
+	maxMarkerBytes   = 512
+)
 
 // Language returns the language a question is written in, "th" or "vi",
 // or "" when its letters and words do not tell (English, or codes alone).
@@ -22,6 +28,15 @@ func Language(text string) string {
 		// People write their words before what they paste; a long
 		// bounce after them says nothing of their language.
 		text = strings.ToValidUTF8(text[:maxLanguageBytes], "")
+	}
+	if ascii(text) {
+		// No Thai, no Vietnamese letter: only the words can tell, and only
+		// if there are letters at all. Most pastes are ASCII; this spares
+		// them the decomposition below.
+		if !hasASCIILetter(text) {
+			return ""
+		}
+		return markerLanguage(text, 0)
 	}
 	thai, strong, weak := 0, 0, 0
 	marks, base := 0, rune(0)
@@ -73,6 +88,16 @@ func Language(text string) string {
 	case letters == 0:
 		return "" // codes alone ("550"): no need to load the words
 	}
+	return markerLanguage(text, strong+weak)
+}
+
+// markerLanguage returns "vi" when the words at the start of text are
+// Vietnamese typed without its marks ("nghia la gi", "khac nhau"), helped
+// by accented letters seen elsewhere, or "".
+func markerLanguage(text string, accented int) string {
+	if len(text) > maxMarkerBytes {
+		text = strings.ToValidUTF8(text[:maxMarkerBytes], "")
+	}
 	s := newSpaced(Clean(text))
 	hits := 0
 	for _, m := range lex().lang["vi"].Markers {
@@ -83,8 +108,17 @@ func Language(text string) string {
 			}
 		}
 	}
-	if hits >= 2 || hits >= 1 && strong+weak >= 1 {
+	if hits >= 2 || hits >= 1 && accented >= 1 {
 		return "vi"
 	}
 	return ""
+}
+
+func hasASCIILetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i] | 0x20; 'a' <= b && b <= 'z' {
+			return true
+		}
+	}
+	return false
 }

@@ -134,7 +134,24 @@ func foldPhrase(p string) string { return strings.Join(strings.Fields(fold(p)), 
 type spaced string
 
 func newSpaced(clean string) spaced {
-	return spaced(" " + strings.Join(strings.Fields(fold(clean)), " ") + " ")
+	// One pass: the folded words, one space between them and at each end.
+	f := fold(clean)
+	b := make([]byte, 0, len(f)+2)
+	b = append(b, ' ')
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
+			if b[len(b)-1] != ' ' {
+				b = append(b, ' ')
+			}
+			continue
+		}
+		b = append(b, c)
+	}
+	if b[len(b)-1] != ' ' {
+		b = append(b, ' ')
+	}
+	return spaced(b)
 }
 
 // has reports whether the folded phrase p is in s: as whole words for
@@ -146,7 +163,19 @@ func (s spaced) has(p string) bool {
 	if hasThai(p) {
 		return strings.Contains(string(s), p)
 	}
-	return strings.Contains(string(s), " "+p+" ")
+	// As " "+p+" " without building that string: s starts and ends with a
+	// space, so every occurrence has a byte on each side to check.
+	for rest, off := string(s), 0; ; {
+		i := strings.Index(rest[off:], p)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if i > 0 && rest[i-1] == ' ' && i+len(p) < len(rest) && rest[i+len(p)] == ' ' {
+			return true
+		}
+		off = i + 1
+	}
 }
 
 // any reports whether s has a phrase of list in any language.
