@@ -56,7 +56,12 @@ func clientCommand(content string) string {
 func repliedTo(raw []byte) string {
 	p := []byte("(in reply to ")
 	tail := raw[max(0, len(raw)-64):]
-	i := bytes.LastIndex(tail, p)
+	// The last "(" that opens the phrase: most tails have no "(" at all,
+	// which a byte search tells at once.
+	i := bytes.LastIndexByte(tail, '(')
+	for i >= 0 && !bytes.HasPrefix(tail[i:], p) {
+		i = bytes.LastIndexByte(tail[:i], '(')
+	}
 	if i < 0 {
 		return ""
 	}
