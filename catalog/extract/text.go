@@ -89,8 +89,9 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		b, next = appendWrapped(b, s, pos, indent, same)
 	}
 	x.replyCmd = repliedTo(b)
+	empty := emptyAddress(b) // before clean, which reuses b
 	out := x.clean(b, t.code)
-	if emptyAddress(b) && out != "" {
+	if empty && out != "" {
 		// "550 : User unknown": the colon after an address the server
 		// left out is part of what it said (au's filter answers so).
 		out = ": " + out
@@ -290,13 +291,17 @@ func appendWrapped(b []byte, s string, pos, indent int, same bool) ([]byte, int)
 // clean makes raw into one line: blanks and line breaks collapse into one
 // space, the "550-5.1.1" prefixes of folded continuation lines go, as does
 // Postfix's "(in reply to RCPT TO command)", and the result is cut to
-// maxServerText bytes of valid UTF-8.
+// maxServerText bytes of valid UTF-8. It works in raw's storage, which
+// holds no longer what it held: the words only ever move towards the
+// start, so each call costs one allocation, the string it returns.
 func (x *extractor) clean(raw []byte, c catalog.Code) string {
 	i := 0
 	for i < len(raw) && (raw[i] <= ' ' || raw[i] == '-' || raw[i] == ':' || raw[i] == ',' || raw[i] == ';') {
 		i++
 	}
-	out := make([]byte, 0, min(len(raw)-i, maxServerText+4))
+	// The bytes written never pass the byte read: a run of blanks gives
+	// at most one space, and the other steps drop bytes.
+	out := raw[:0]
 	space := false
 	for i < len(raw) && len(out) < maxServerText {
 		if raw[i] <= ' ' || raw[i] == 0x7f {
