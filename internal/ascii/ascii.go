@@ -19,6 +19,17 @@ func Lower(b byte) byte {
 	return b
 }
 
+// AppendLower appends s to b with its ASCII capital letters lowercased and
+// every other byte as it is, so that positions in s and in the result
+// match: a text lowered once can then be searched many times with
+// bytes.Index, as IndexFold would search s.
+func AppendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		b = append(b, Lower(s[i]))
+	}
+	return b
+}
+
 // IndexFold returns the index of the first instance of needle in s, ignoring
 // ASCII case, or -1. needle must be lowercase ASCII.
 //

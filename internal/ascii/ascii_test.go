@@ -67,3 +67,15 @@ func TestIndexFoldMarks(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendLower(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"GSMTP [TSS04] Ünïcode É", "gsmtp [tss04] Ünïcode É"},
+		{"@[`{AZaz09", "@[`{azaz09"},
+	} {
+		if got := string(AppendLower([]byte("x"), tt.in)); got != "x"+tt.want {
+			t.Errorf("AppendLower(%q) = %q, want %q", tt.in, got, "x"+tt.want)
+		}
+	}
+}
