@@ -79,3 +79,17 @@ func TestAppendLower(t *testing.T) {
 		}
 	}
 }
+
+// FuzzIndexFold checks IndexFold against a search of the lowered text,
+// whichever byte of the needle it anchors on.
+func FuzzIndexFold(f *testing.F) {
+	f.Add("SMTP error from remote mail server after RCPT TO:<a@b>:", " after ")
+	f.Add("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAab", "ab")
+	f.Add("x  yz Status=Deferred", "status=")
+	f.Add("abc", "   ")
+	f.Fuzz(func(t *testing.T, s, needle string) {
+		if got, want := IndexFold(s, needle), strings.Index(string(AppendLower(nil, s)), needle); got != want {
+			t.Fatalf("IndexFold(%q, %q) = %d, want %d", s, needle, got, want)
+		}
+	})
+}
