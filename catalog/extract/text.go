@@ -146,38 +146,60 @@ func (x *extractor) textAfter(line string, content int, t codeToken) string {
 // unknown>".
 //
 // The brackets are counted once, so a run of closers costs one pass, not
-// one pass per closer.
+// one pass per closer; and only when s ends with a closer, so that the
+// words of most codes, which do not, cost no pass at all.
 func trimUnbalanced(s string) string {
 	var opens, closes [3]int // <>, (), []
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '<':
-			opens[0]++
-		case '(':
-			opens[1]++
-		case '[':
-			opens[2]++
-		case '>':
-			closes[0]++
-		case ')':
-			closes[1]++
-		case ']':
-			closes[2]++
-		}
-	}
+	counted := false
 	for {
 		// A closing quote may follow: "[LastError: 451 4.4.1 ...]'".
-		t := strings.TrimRight(s, " \t'\"`")
+		t := trimQuotesRight(s)
 		if t == "" {
 			return t
 		}
 		k := strings.IndexByte(">)]", t[len(t)-1])
-		if k < 0 || opens[k] >= closes[k] {
+		if k < 0 {
+			return s
+		}
+		if !counted {
+			counted = true
+			for i := 0; i < len(s); i++ {
+				switch s[i] {
+				case '<':
+					opens[0]++
+				case '(':
+					opens[1]++
+				case '[':
+					opens[2]++
+				case '>':
+					closes[0]++
+				case ')':
+					closes[1]++
+				case ']':
+					closes[2]++
+				}
+			}
+		}
+		if opens[k] >= closes[k] {
 			return s
 		}
 		closes[k]--
 		s = t[:len(t)-1]
 	}
+}
+
+// trimQuotesRight is strings.TrimRight(s, " \t'\"`") without building the
+// cutset's table on every call.
+func trimQuotesRight(s string) string {
+	for len(s) > 0 {
+		switch s[len(s)-1] {
+		case ' ', '\t', '\'', '"', '`':
+			s = s[:len(s)-1]
+		default:
+			return s
+		}
+	}
+	return s
 }
 
 // jsonString returns s up to the first unescaped double quote.
