@@ -108,13 +108,29 @@ func (e Enhanced) String() string {
 	if e.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%d.%d.%d", e.Class, e.Subject, e.Detail)
+	var b [16]byte // room for "255.65535.65535", the largest the fields hold
+	return string(e.appendDotted(b[:0]))
+}
+
+// appendDotted appends "class.subject.detail". It is String without fmt:
+// explaining and rendering a code ask for it several times (every
+// reference's AppliesTo, the title, the buttons).
+func (e Enhanced) appendDotted(b []byte) []byte {
+	b = strconv.AppendUint(b, uint64(e.Class), 10)
+	b = append(b, '.')
+	b = strconv.AppendUint(b, uint64(e.Subject), 10)
+	b = append(b, '.')
+	return strconv.AppendUint(b, uint64(e.Detail), 10)
 }
 
 // Key returns the registry form "X.s.d", under which an enhanced code is
 // registered whatever its class.
 func (e Enhanced) Key() string {
-	return fmt.Sprintf("X.%d.%d", e.Subject, e.Detail)
+	var buf [16]byte
+	b := append(buf[:0], "X."...)
+	b = strconv.AppendUint(b, uint64(e.Subject), 10)
+	b = append(b, '.')
+	return string(strconv.AppendUint(b, uint64(e.Detail), 10))
 }
 
 // IsZero reports whether neither part is set.

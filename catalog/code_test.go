@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -129,5 +130,21 @@ func TestLookupDoesNotAllocate(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("parse and lookup allocate %v times, want 0", allocs)
+	}
+}
+
+// TestEnhancedStringDigits checks the dotted forms built without fmt
+// against fmt's, up to the largest values the fields hold.
+func TestEnhancedStringDigits(t *testing.T) {
+	for _, e := range []Enhanced{{2, 0, 0}, {5, 1, 1}, {4, 7, 26}, {5, 999, 999}, {255, 65535, 65535}, {9, 10, 100}} {
+		if got, want := e.String(), fmt.Sprintf("%d.%d.%d", e.Class, e.Subject, e.Detail); got != want {
+			t.Errorf("String of %#v = %q, want %q", e, got, want)
+		}
+		if got, want := e.Key(), fmt.Sprintf("X.%d.%d", e.Subject, e.Detail); got != want {
+			t.Errorf("Key of %#v = %q, want %q", e, got, want)
+		}
+	}
+	if s := (Enhanced{}).String(); s != "" {
+		t.Errorf("zero Enhanced = %q", s)
 	}
 }

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/smtpcodes/smtpbot/internal/ascii"
@@ -99,15 +100,16 @@ type rule struct {
 	reply      Reply // 0: any reply code
 	replyClass Class // 0: any class; from "4xx" or "5xx"
 
-	tag  string   // lowercase, matched as a whole word: "tss04" in "[TSS04]"
-	text []string // lowercase substrings of the server's text
+	tag  []byte   // lowercase, matched as a whole word: "tss04" in "[TSS04]"
+	text [][]byte // lowercase substrings of the server's text
 
 	score int
 }
 
 // matches reports whether code and the server's text meet every condition of
-// r. It does not allocate.
-func (r *rule) matches(code Code, text string) bool {
+// r. lower is the text with its ASCII letters lowercased (ascii.AppendLower),
+// as the rule's words are. It does not allocate.
+func (r *rule) matches(code Code, lower []byte) bool {
 	if r.hasEnhanced {
 		e := code.Enhanced
 		if e.IsZero() || e.Subject != r.subject || e.Detail < r.detailMin || e.Detail > r.detailMax {
@@ -123,11 +125,11 @@ func (r *rule) matches(code Code, text string) bool {
 	if r.replyClass != 0 && code.Class() != r.replyClass {
 		return false
 	}
-	if r.tag != "" && !containsWordFold(text, r.tag) {
+	if len(r.tag) > 0 && !containsTag(lower, r.tag) {
 		return false
 	}
 	for _, t := range r.text {
-		if ascii.IndexFold(text, t) < 0 {
+		if !bytes.Contains(lower, t) {
 			return false
 		}
 	}
@@ -162,10 +164,15 @@ func (c *Catalog) ProviderMeaning(p *Provider, code Code, serverText string) (Pr
 	if p == nil {
 		return ProviderMeaning{}, false
 	}
+	// The text is lowered once for all the rules, which then search it
+	// with bytes.Contains: a provider has dozens of rules, and a search
+	// ignoring case per rule cost more than the lowering.
+	var buf [1024]byte
+	lower := ascii.AppendLower(buf[:0], serverText)
 	best := -1
 	for i := range p.rules {
 		r := &p.rules[i]
-		if (best < 0 || r.score > p.rules[best].score) && r.matches(code, serverText) {
+		if (best < 0 || r.score > p.rules[best].score) && r.matches(code, lower) {
 			best = i
 		}
 	}
@@ -175,12 +182,12 @@ func (c *Catalog) ProviderMeaning(p *Provider, code Code, serverText string) (Pr
 	return ProviderMeaning{Provider: p, Key: p.rules[best].key}, true
 }
 
-// containsWordFold reports whether word occurs in s, ignoring ASCII case,
-// with no letter or digit right before or after it: "tss04" is found in
-// "[TSS04]" but not in "TSS041".
-func containsWordFold(s, word string) bool {
+// containsTag reports whether word occurs in s with no letter or digit
+// right before or after it: "tss04" is found in "[tss04]" but not in
+// "tss041". Both are lowercase, so that "[TSS04]" is found once lowered.
+func containsTag(s, word []byte) bool {
 	for off := 0; off < len(s); {
-		i := ascii.IndexFold(s[off:], word)
+		i := bytes.Index(s[off:], word)
 		if i < 0 {
 			return false
 		}

@@ -147,14 +147,14 @@ func parseRule(rr ruleJSON) (rule, error) {
 				return r, fmt.Errorf("tag %q: letters and digits only, without brackets", rr.Tag)
 			}
 		}
-		r.tag = strings.ToLower(rr.Tag)
+		r.tag = []byte(strings.ToLower(rr.Tag))
 		r.score += scoreTag
 	}
 	for _, t := range rr.Text {
 		if err := checkNeedle(t); err != nil {
 			return r, fmt.Errorf("text %w", err)
 		}
-		r.text = append(r.text, t)
+		r.text = append(r.text, []byte(t))
 		r.score += scoreText
 	}
 	if r.score == 0 {

@@ -3,6 +3,7 @@ package catalog
 import (
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -679,7 +680,7 @@ func TestParseProvidersRejectsBadData(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := ps[0].rules[0]
-	if r.detailMin != 500 || r.detailMax != 699 || r.replyClass != ClassTransientNegative || r.tag != "as1" {
+	if r.detailMin != 500 || r.detailMax != 699 || r.replyClass != ClassTransientNegative || string(r.tag) != "as1" {
 		t.Errorf("parsed %+v", r)
 	}
 }
@@ -852,7 +853,13 @@ func FuzzDetectProvider(f *testing.F) {
 			}
 		}
 		containsHostFold(text, "gmail.com")
-		containsWordFold(text, "tss04")
+		if got, want := containsTag(ascii.AppendLower(nil, text), []byte("tss04")), wordTSS04.MatchString(text); got != want {
+			t.Fatalf("containsWord(%q, tss04) = %v, want %v", text, got, want)
+		}
 		hasReplyCode(text)
 	})
 }
+
+// wordTSS04 is what containsTag(lowered text, "tss04") must find: the tag
+// in any ASCII case, with no ASCII letter or digit on either side.
+var wordTSS04 = regexp.MustCompile(`(^|[^a-zA-Z0-9])[tT][sS][sS]04([^a-zA-Z0-9]|$)`)

@@ -27,10 +27,12 @@ type lazyFile[T any] struct {
 	err  error
 }
 
-// get decodes the file at name in fsys the first time and returns its map;
-// after a decoding error it returns nil, so lookups fall back to English.
-func (f *lazyFile[T]) get(fsys fs.FS, name string) map[string]T {
-	return f.load(func(data *map[string]T) error { return readJSON(fsys, name, data) })
+// get decodes the file base in dir of fsys the first time and returns its
+// map; after a decoding error it returns nil, so lookups fall back to
+// English. The path is joined only when the file is read: every lookup of
+// a code's texts comes through here.
+func (f *lazyFile[T]) get(fsys fs.FS, dir, base string) map[string]T {
+	return f.load(func(data *map[string]T) error { return readJSON(fsys, path.Join(dir, base), data) })
 }
 
 // load runs read the first time and returns the map it filled; after an
@@ -125,15 +127,15 @@ func (l *Lang) ui() map[string]string {
 }
 
 func (l *Lang) replies() map[string]CodeText {
-	return l.files.replies.get(l.files.fsys, path.Join(l.files.dir, "replies.json"))
+	return l.files.replies.get(l.files.fsys, l.files.dir, "replies.json")
 }
 
 func (l *Lang) enhanced() map[string]CodeText {
-	return l.files.enhanced.get(l.files.fsys, path.Join(l.files.dir, "enhanced.json"))
+	return l.files.enhanced.get(l.files.fsys, l.files.dir, "enhanced.json")
 }
 
 func (l *Lang) providers() map[string]ProviderText {
-	return l.files.providers.get(l.files.fsys, path.Join(l.files.dir, "providers.json"))
+	return l.files.providers.get(l.files.fsys, l.files.dir, "providers.json")
 }
 
 // codeTexts returns the map that holds key: enhanced codes are keyed

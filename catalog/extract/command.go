@@ -105,14 +105,14 @@ var sessionLines = [...]struct{ words, name string }{
 
 // sessionStep names the command a qmail or Postfix line before a reply
 // says was refused, or "". It runs for most replies a text holds, so it
-// reads the line once: every phrase starts at a space, and only the spaces
-// followed by a phrase's first letter are tried.
+// reads the line once: every phrase starts at a space, and after a space
+// only the phrases starting with the next letter are tried.
 func sessionStep(line string) string {
 	for i := strings.IndexByte(line, ' '); i >= 0; {
-		if i+1 < len(line) && sessionFirst[ascii.Lower(line[i+1])] {
+		if i+1 < len(line) {
 			rest := line[i:]
-			for _, s := range sessionLines {
-				if hasPrefixFold(rest, s.words) {
+			for _, k := range sessionFirst[ascii.Lower(line[i+1])] {
+				if s := &sessionLines[k]; hasPrefixFold(rest, s.words) {
 					return s.name
 				}
 			}
@@ -126,10 +126,11 @@ func sessionStep(line string) string {
 	return ""
 }
 
-// sessionFirst marks the first letters of sessionLines' words.
-var sessionFirst = func() (first [256]bool) {
-	for _, s := range sessionLines {
-		first[s.words[1]] = true
+// sessionFirst lists, by the first letter of their words, the indexes of
+// sessionLines, in their order.
+var sessionFirst = func() (first [256][]uint8) {
+	for k, s := range sessionLines {
+		first[s.words[1]] = append(first[s.words[1]], uint8(k))
 	}
 	return first
 }()

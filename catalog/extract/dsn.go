@@ -288,7 +288,7 @@ func (x *extractor) flushDSN() {
 	if text == "" && len(b.statusNote) > 2 && b.statusNote[0] == '(' {
 		text = strings.TrimSuffix(b.statusNote[1:], ")")
 	}
-	x.sites = append(x.sites, codeSite{
+	x.push(codeSite{
 		code: code, text: text, anchor: anchorStrong, order: b.order,
 		dsn: !b.status.IsZero(), report: !b.status.IsZero(), original: x.inOrig, generic: expired(code), rcpt: b.rcpt,
 	})
@@ -296,8 +296,8 @@ func (x *extractor) flushDSN() {
 	// so is a specific Status the server's code replaced.
 	switch {
 	case !d.IsZero() && !b.status.IsZero() && d.Class() != catalog.Class(b.status.Class):
-		x.sites = append(x.sites, codeSite{code: d, text: b.diagText, anchor: anchorStrong, order: b.order, original: x.inOrig})
+		x.push(codeSite{code: d, text: b.diagText, anchor: anchorStrong, order: b.order, original: x.inOrig})
 	case code.Enhanced != b.status && (b.status.Subject != 0 || b.status.Detail != 0):
-		x.sites = append(x.sites, codeSite{code: catalog.Code{Enhanced: b.status}, anchor: anchorStrong, order: b.order, dsn: true, report: true, original: x.inOrig})
+		x.push(codeSite{code: catalog.Code{Enhanced: b.status}, anchor: anchorStrong, order: b.order, dsn: true, report: true, original: x.inOrig})
 	}
 }

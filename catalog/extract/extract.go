@@ -59,7 +59,7 @@ const maxSites = 256
 // raw source (MIME multipart/report, quoted-printable and base64 parts
 // decoded), an SMTP transcript, or a mail-server log line.
 func Extract(text string) Extraction {
-	x := extractor{sites: make([]codeSite, 0, 8)}
+	var x extractor
 	if !x.readMessage(text) {
 		x.scanText(text, segBody, false)
 	}
@@ -172,7 +172,12 @@ func (x *extractor) finish() Extraction {
 		}
 	}
 
-	cands := make([]candidate, 0, len(sites))
+	// Most texts have a few sites: their candidates stay on the stack.
+	var few [8]candidate
+	cands := few[:0]
+	if len(sites) > len(few) {
+		cands = make([]candidate, 0, len(sites))
+	}
 	for i := range sites {
 		cs := &sites[i]
 		if cs.original && !useOrig {

@@ -106,7 +106,7 @@ var sendmailGeneric = [...]string{
 func (x *extractor) withAgentLine(text string) string {
 	generic := false
 	for _, g := range sendmailGeneric {
-		if len(text) >= len(g) && ascii.IndexFold(text[len(text)-len(g):], g) == 0 {
+		if len(text) >= len(g) && equalFold(text[len(text)-len(g):], g) {
 			generic = true
 			break
 		}

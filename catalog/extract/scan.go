@@ -457,5 +457,15 @@ func (x *extractor) add(cs codeSite) {
 	cs.order = x.order
 	cs.original = cs.original || x.inOrig
 	x.order++
+	x.push(cs)
+}
+
+// push appends a site. The slice is made on the first site, room for a
+// few: chatter has none and pays nothing, and a bounce's first codes do
+// not grow it one by one.
+func (x *extractor) push(cs codeSite) {
+	if x.sites == nil {
+		x.sites = make([]codeSite, 0, 8)
+	}
 	x.sites = append(x.sites, cs)
 }

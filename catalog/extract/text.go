@@ -89,8 +89,9 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		b, next = appendWrapped(b, s, pos, indent, same)
 	}
 	x.replyCmd = repliedTo(b)
+	empty := emptyAddress(b) // before clean, which reuses b
 	out := x.clean(b, t.code)
-	if emptyAddress(b) && out != "" {
+	if empty && out != "" {
 		// "550 : User unknown": the colon after an address the server
 		// left out is part of what it said (au's filter answers so).
 		out = ": " + out
@@ -145,38 +146,60 @@ func (x *extractor) textAfter(line string, content int, t codeToken) string {
 // unknown>".
 //
 // The brackets are counted once, so a run of closers costs one pass, not
-// one pass per closer.
+// one pass per closer; and only when s ends with a closer, so that the
+// words of most codes, which do not, cost no pass at all.
 func trimUnbalanced(s string) string {
 	var opens, closes [3]int // <>, (), []
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '<':
-			opens[0]++
-		case '(':
-			opens[1]++
-		case '[':
-			opens[2]++
-		case '>':
-			closes[0]++
-		case ')':
-			closes[1]++
-		case ']':
-			closes[2]++
-		}
-	}
+	counted := false
 	for {
 		// A closing quote may follow: "[LastError: 451 4.4.1 ...]'".
-		t := strings.TrimRight(s, " \t'\"`")
+		t := trimQuotesRight(s)
 		if t == "" {
 			return t
 		}
 		k := strings.IndexByte(">)]", t[len(t)-1])
-		if k < 0 || opens[k] >= closes[k] {
+		if k < 0 {
+			return s
+		}
+		if !counted {
+			counted = true
+			for i := 0; i < len(s); i++ {
+				switch s[i] {
+				case '<':
+					opens[0]++
+				case '(':
+					opens[1]++
+				case '[':
+					opens[2]++
+				case '>':
+					closes[0]++
+				case ')':
+					closes[1]++
+				case ']':
+					closes[2]++
+				}
+			}
+		}
+		if opens[k] >= closes[k] {
 			return s
 		}
 		closes[k]--
 		s = t[:len(t)-1]
 	}
+}
+
+// trimQuotesRight is strings.TrimRight(s, " \t'\"`") without building the
+// cutset's table on every call.
+func trimQuotesRight(s string) string {
+	for len(s) > 0 {
+		switch s[len(s)-1] {
+		case ' ', '\t', '\'', '"', '`':
+			s = s[:len(s)-1]
+		default:
+			return s
+		}
+	}
+	return s
 }
 
 // jsonString returns s up to the first unescaped double quote.
@@ -290,13 +313,17 @@ func appendWrapped(b []byte, s string, pos, indent int, same bool) ([]byte, int)
 // clean makes raw into one line: blanks and line breaks collapse into one
 // space, the "550-5.1.1" prefixes of folded continuation lines go, as does
 // Postfix's "(in reply to RCPT TO command)", and the result is cut to
-// maxServerText bytes of valid UTF-8.
+// maxServerText bytes of valid UTF-8. It works in raw's storage, which
+// holds no longer what it held: the words only ever move towards the
+// start, so each call costs one allocation, the string it returns.
 func (x *extractor) clean(raw []byte, c catalog.Code) string {
 	i := 0
 	for i < len(raw) && (raw[i] <= ' ' || raw[i] == '-' || raw[i] == ':' || raw[i] == ',' || raw[i] == ';') {
 		i++
 	}
-	out := make([]byte, 0, min(len(raw)-i, maxServerText+4))
+	// The bytes written never pass the byte read: a run of blanks gives
+	// at most one space, and the other steps drop bytes.
+	out := raw[:0]
 	space := false
 	for i < len(raw) && len(out) < maxServerText {
 		if raw[i] <= ' ' || raw[i] == 0x7f {

@@ -98,16 +98,9 @@ func markerLanguage(text string, accented int) string {
 	if len(text) > maxMarkerBytes {
 		text = strings.ToValidUTF8(text[:maxMarkerBytes], "")
 	}
-	s := newSpaced(Clean(text))
-	hits := 0
-	for _, m := range lex().lang["vi"].Markers {
-		if s.has(m) {
-			hits++
-			if strings.Contains(m, " ") {
-				hits++ // "khac nhau", "nghia la gi": no other language writes these
-			}
-		}
-	}
+	// A phrase of several words counts twice: "khac nhau", "nghia la gi":
+	// no other language writes these.
+	hits := lex().markers.hits(newSpaced(Clean(text)))
 	if hits >= 2 || hits >= 1 && accented >= 1 {
 		return "vi"
 	}

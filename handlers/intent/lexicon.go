@@ -50,6 +50,8 @@ type lexicon struct {
 	multiStop map[string][][]string
 	thaiStop  []string
 	synonyms  []synonym
+	// markers is the Vietnamese markers, indexed for markerLanguage.
+	markers markerIndex
 }
 
 type synonym struct {
@@ -110,6 +112,9 @@ func loadLexicon() (*lexicon, error) {
 		l.tags = append(l.tags, tag)
 		l.lang[tag] = &w
 	}
+	if vi := l.lang["vi"]; vi != nil {
+		l.markers = newMarkerIndex(vi.Markers)
+	}
 	// Longest first, so "nghia la gi" goes before "la gi" and
 	// "หมายถึงอะไร" before "หมายถึง".
 	slices.SortFunc(l.thaiStop, func(a, b string) int { return len(b) - len(a) })
@@ -134,13 +139,48 @@ func foldPhrase(p string) string { return strings.Join(strings.Fields(fold(p)), 
 type spaced string
 
 func newSpaced(clean string) spaced {
-	// One pass: the folded words, one space between them and at each end.
-	f := fold(clean)
+	if ascii(clean) {
+		return newSpacedASCII(clean)
+	}
+	return spacedFolded(fold(clean))
+}
+
+// spacedFolded puts the words of a folded text one space apart, with a
+// space at each end, in one pass.
+func spacedFolded(f string) spaced {
 	b := make([]byte, 0, len(f)+2)
 	b = append(b, ' ')
 	for i := 0; i < len(f); i++ {
 		c := f[i]
 		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
+			if b[len(b)-1] != ' ' {
+				b = append(b, ' ')
+			}
+			continue
+		}
+		b = append(b, c)
+	}
+	if b[len(b)-1] != ' ' {
+		b = append(b, ' ')
+	}
+	return spaced(b)
+}
+
+// newSpacedASCII is newSpaced for an ASCII text, folding as foldASCII does
+// in the same pass rather than building the folded text first: most
+// questions and pastes are ASCII, and Language reads every paste.
+func newSpacedASCII(clean string) spaced {
+	b := make([]byte, 1, len(clean)+2)
+	b[0] = ' '
+	for i := 0; i < len(clean); i++ {
+		c := clean[i]
+		switch {
+		case c == '\'':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		default:
 			if b[len(b)-1] != ' ' {
 				b = append(b, ' ')
 			}

@@ -16,9 +16,14 @@ import (
 // typed, so that the extractor's rules still see "$550" or "PR #550".
 func Clean(s string) string {
 	s = stripAngles(s)
-	s = unescaper.Replace(s)
+	if strings.IndexByte(s, '&') >= 0 { // every escape starts with '&'
+		s = unescaper.Replace(s)
+	}
 	s = stripEmoji(s)
 	s = spaceThaiDigits(s)
+	if !strings.ContainsAny(s, "*`~_") {
+		return s // no marker to blank: the loop below would copy s as is
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
@@ -160,6 +165,12 @@ func isThai(r rune) bool { return r >= 0x0E00 && r <= 0x0E7F }
 
 // hasThai reports whether s holds a Thai letter.
 func hasThai(s string) bool {
+	// Every Thai letter is written E0 B8 xx or E0 B9 xx in UTF-8: a text
+	// without an 0xE0 byte, such as any ASCII paste, has none, which a
+	// byte search tells without decoding.
+	if strings.IndexByte(s, 0xE0) < 0 {
+		return false
+	}
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if isThai(r) {

@@ -19,15 +19,32 @@ func Lower(b byte) byte {
 	return b
 }
 
+// AppendLower appends s to b with its ASCII capital letters lowercased and
+// every other byte as it is, so that positions in s and in the result
+// match: a text lowered once can then be searched many times with
+// bytes.Index, as IndexFold would search s.
+func AppendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		b = append(b, Lower(s[i]))
+	}
+	return b
+}
+
 // IndexFold returns the index of the first instance of needle in s, ignoring
 // ASCII case, or -1. needle must be lowercase ASCII.
 //
-// It remembers where the next lower-case and the next upper-case first byte
-// are and searches again only for the one it has passed, so each byte of s
-// is searched at most once per case: linear in len(s) times len(needle) at
-// worst. (An earlier version searched the rest of s for the missing case at
-// every candidate, which made "AAAA…" against a needle starting with "a"
-// quadratic.)
+// It searches s for one byte of needle, the anchor, and compares the whole
+// needle around each place it is found. The anchor is the byte likely to
+// be rarest in text: a punctuation mark or digit (one case, one byte
+// search), else the least common letter (" after " is anchored on 'f', not
+// on the spaces every line is full of), else a blank.
+//
+// For a letter it remembers where the next lower-case and the next
+// upper-case anchor are and searches again only for the one it has passed,
+// so each byte of s is searched at most once per case: linear in len(s)
+// times len(needle) at worst. (An earlier version searched the rest of s
+// for the missing case at every candidate, which made "AAAA…" against a
+// needle starting with "a" quadratic.)
 func IndexFold(s, needle string) int {
 	n := len(needle)
 	if n == 0 {
@@ -36,26 +53,19 @@ func IndexFold(s, needle string) int {
 	if n > len(s) {
 		return -1
 	}
-	// A byte that is not a letter has one case: one byte search finds
-	// every candidate for it, and runs of letters cost nothing.
-	for a := 0; a < n; a++ {
-		if c := needle[a]; c < 'a' || c > 'z' {
-			return indexAt(s, needle, a)
-		}
+	a := anchor(needle)
+	if c := needle[a]; c < 'a' || c > 'z' {
+		return indexAt(s, needle, a)
 	}
-	first, upper := needle[0], needle[0]
-	if 'a' <= first && first <= 'z' {
-		upper = first - ('a' - 'A')
-	}
+	lower := needle[a]
+	upper := lower - ('a' - 'A')
 	last := len(s) - n // the last index where needle can start
-	window := s[:last+1]
+	// window[i] is the byte a match starting at i has under the anchor.
+	window := s[a : last+a+1]
 	nextLower, nextUpper := -1, -1 // next candidates at or after i; -2: none left
-	if upper == first {
-		nextUpper = -2
-	}
 	for i := 0; i <= last; {
 		if nextLower != -2 && nextLower < i {
-			if j := strings.IndexByte(window[i:], first); j >= 0 {
+			if j := strings.IndexByte(window[i:], lower); j >= 0 {
 				nextLower = i + j
 			} else {
 				nextLower = -2
@@ -78,7 +88,7 @@ func IndexFold(s, needle string) int {
 		default:
 			i = min(nextLower, nextUpper)
 		}
-		k := 1
+		k := 0
 		for k < n && Lower(s[i+k]) == needle[k] {
 			k++
 		}
@@ -88,6 +98,32 @@ func IndexFold(s, needle string) int {
 		i++
 	}
 	return -1
+}
+
+// letterRarity ranks the lowercase letters from the most common in English
+// text (e, 1) to the least (z, 26).
+var letterRarity = func() (r [256]uint8) {
+	for i, c := range "etaoinshrdlcumwfgypbvkjxqz" {
+		r[c] = uint8(i + 1)
+	}
+	return r
+}()
+
+// anchor picks the byte of needle IndexFold searches for: the first that is
+// neither a letter nor a blank, else the rarest letter, else the first byte.
+func anchor(needle string) int {
+	best, rank := 0, uint8(0)
+	for a := 0; a < len(needle); a++ {
+		c := needle[a]
+		switch {
+		case c == ' ' || c == '\t':
+		case c < 'a' || c > 'z':
+			return a
+		case letterRarity[c] > rank:
+			best, rank = a, letterRarity[c]
+		}
+	}
+	return best
 }
 
 // IsAlpha reports whether b is an ASCII letter.

@@ -67,3 +67,29 @@ func TestIndexFoldMarks(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendLower(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"GSMTP [TSS04] Ünïcode É", "gsmtp [tss04] Ünïcode É"},
+		{"@[`{AZaz09", "@[`{azaz09"},
+	} {
+		if got := string(AppendLower([]byte("x"), tt.in)); got != "x"+tt.want {
+			t.Errorf("AppendLower(%q) = %q, want %q", tt.in, got, "x"+tt.want)
+		}
+	}
+}
+
+// FuzzIndexFold checks IndexFold against a search of the lowered text,
+// whichever byte of the needle it anchors on.
+func FuzzIndexFold(f *testing.F) {
+	f.Add("SMTP error from remote mail server after RCPT TO:<a@b>:", " after ")
+	f.Add("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAab", "ab")
+	f.Add("x  yz Status=Deferred", "status=")
+	f.Add("abc", "   ")
+	f.Fuzz(func(t *testing.T, s, needle string) {
+		if got, want := IndexFold(s, needle), strings.Index(string(AppendLower(nil, s)), needle); got != want {
+			t.Fatalf("IndexFold(%q, %q) = %d, want %d", s, needle, got, want)
+		}
+	})
+}
