@@ -173,20 +173,14 @@ func newSpacedASCII(clean string) spaced {
 	b := make([]byte, 1, len(clean)+2)
 	b[0] = ' '
 	for i := 0; i < len(clean); i++ {
-		c := clean[i]
+		c, keep := foldASCIIByte(clean[i])
 		switch {
-		case c == '\'':
-			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-		default:
-			if b[len(b)-1] != ' ' {
-				b = append(b, ' ')
-			}
-			continue
+		case !keep:
+		case c != ' ':
+			b = append(b, c)
+		case b[len(b)-1] != ' ':
+			b = append(b, ' ')
 		}
-		b = append(b, c)
 	}
 	if b[len(b)-1] != ' ' {
 		b = append(b, ' ')

@@ -216,17 +216,23 @@ func ascii(s string) bool {
 func foldASCII(s string) string {
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\'':
-			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-		default:
-			c = ' '
+		if c, keep := foldASCIIByte(s[i]); keep {
+			b = append(b, c)
 		}
-		b = append(b, c)
 	}
 	return string(b)
+}
+
+// foldASCIIByte folds one ASCII byte as fold does: letters to lowercase,
+// digits kept, an apostrophe dropped (keep is false), anything else a space.
+func foldASCIIByte(c byte) (folded byte, keep bool) {
+	switch {
+	case c == '\'':
+		return 0, false
+	case 'A' <= c && c <= 'Z':
+		return c + 'a' - 'A', true
+	case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		return c, true
+	}
+	return ' ', true
 }
