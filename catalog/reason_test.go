@@ -375,3 +375,19 @@ func BenchmarkClassify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseReasons reads reasons.json and builds its phrase
+// automaton, which the first bounce of a process pays for (a command-line
+// explain of a bounce pays it every run).
+func BenchmarkParseReasons(b *testing.B) {
+	data, err := dataFS.ReadFile("data/reasons.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseReasons(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
