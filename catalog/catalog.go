@@ -80,69 +80,68 @@ type entryFile[T any] struct {
 // replyFile reads replies.json the first time.
 func (c *Catalog) replyFile() *entryFile[[600]*Entry] {
 	f := &c.replies
-	f.once.Do(func() { f.load("data/replies.json") })
+	f.once.Do(func() {
+		f.load("data/replies.json", KindReply, func(e *Entry) (bool, func(), error) {
+			r, err := ParseReply(e.Key)
+			if err != nil {
+				return false, nil, err
+			}
+			return f.index[r] != nil, func() { f.index[r] = e }, nil
+		})
+	})
 	return f
 }
 
-// load reads the file at name; after an error the file registers no code.
-func (f *entryFile[T]) load(name string) {
-	if f.err = f.read(name); f.err != nil {
+// enhancedFile reads enhanced.json the first time.
+func (c *Catalog) enhancedFile() *entryFile[map[subjectDetail]*Entry] {
+	f := &c.enhanced
+	f.once.Do(func() {
+		f.index = map[subjectDetail]*Entry{}
+		f.load("data/enhanced.json", KindEnhanced, func(e *Entry) (bool, func(), error) {
+			en, err := ParseEnhanced("2" + e.Key[min(1, len(e.Key)):])
+			if err != nil || len(e.Key) < 2 || e.Key[0] != 'X' {
+				return false, nil, fmt.Errorf("%q is not of the form X.s.d", e.Key)
+			}
+			k := subjectDetail{en.Subject, en.Detail}
+			return f.index[k] != nil, func() { f.index[k] = e }, nil
+		})
+	})
+	return f
+}
+
+// load reads the file at name, registering each entry as kind where slot
+// says (whether the code is taken already, and how to index it); after an
+// error the file registers no code.
+func (f *entryFile[T]) load(name string, kind Kind, slot func(*Entry) (taken bool, put func(), err error)) {
+	if f.err = f.read(name, kind, slot); f.err != nil {
 		var zero T
 		f.index, f.byKey, f.list = zero, nil, nil
 	}
 }
 
-func (f *entryFile[T]) read(name string) error {
+func (f *entryFile[T]) read(name string, kind Kind, slot func(*Entry) (bool, func(), error)) error {
 	entries, err := readEntryFile(name)
 	if err != nil {
 		return err
 	}
 	f.byKey = make(map[string]*Entry, len(entries))
 	f.list = entries
-	switch index := any(&f.index).(type) {
-	case *[600]*Entry:
-		for _, e := range entries {
-			r, err := ParseReply(e.Key)
-			if err != nil {
-				return fmt.Errorf("catalog: %s: %w", name, err)
-			}
-			if index[r] != nil {
-				return fmt.Errorf("catalog: %s: %s listed twice", name, e.Key)
-			}
-			e.Kind = KindReply
-			if err := e.check(); err != nil {
-				return fmt.Errorf("catalog: %s: %w", name, err)
-			}
-			index[r] = e
-			f.byKey[e.Key] = e
+	for _, e := range entries {
+		taken, put, err := slot(e)
+		if err != nil {
+			return fmt.Errorf("catalog: %s: %w", name, err)
 		}
-	case *map[subjectDetail]*Entry:
-		*index = make(map[subjectDetail]*Entry, len(entries))
-		for _, e := range entries {
-			en, err := ParseEnhanced("2" + e.Key[min(1, len(e.Key)):])
-			if err != nil || len(e.Key) < 2 || e.Key[0] != 'X' {
-				return fmt.Errorf("catalog: %s: %q is not of the form X.s.d", name, e.Key)
-			}
-			k := subjectDetail{en.Subject, en.Detail}
-			if (*index)[k] != nil {
-				return fmt.Errorf("catalog: %s: %s listed twice", name, e.Key)
-			}
-			e.Kind = KindEnhanced
-			if err := e.check(); err != nil {
-				return fmt.Errorf("catalog: %s: %w", name, err)
-			}
-			(*index)[k] = e
-			f.byKey[e.Key] = e
+		if taken {
+			return fmt.Errorf("catalog: %s: %s listed twice", name, e.Key)
 		}
+		e.Kind = kind
+		if err := e.check(); err != nil {
+			return fmt.Errorf("catalog: %s: %w", name, err)
+		}
+		put()
+		f.byKey[e.Key] = e
 	}
 	return nil
-}
-
-// enhancedFile reads enhanced.json the first time.
-func (c *Catalog) enhancedFile() *entryFile[map[subjectDetail]*Entry] {
-	f := &c.enhanced
-	f.once.Do(func() { f.load("data/enhanced.json") })
-	return f
 }
 
 // ensureEntries reads both files of entries and returns the first error.
