@@ -156,7 +156,7 @@ func (c *Catalog) ensureEntries() error {
 // its fix in its most severe class.
 func (e *Entry) check() error {
 	if e.Kind == KindReply {
-		e.replyFacts = &Facts{Steps: e.Steps, Retry: e.Retry}
+		e.replyFacts = &Facts{Steps: e.Steps, Retry: e.Retry, NoMessage: e.NoMessage}
 	}
 	used := e.UsedIn()
 	if len(used) == 0 {
@@ -181,6 +181,10 @@ func (e *Entry) check() error {
 		}
 		if f.Retry != "" && !slices.Contains(Retries, f.Retry) {
 			return fmt.Errorf("%s: retry %q is not one of %q", e.Key, f.Retry, Retries)
+		}
+		if f.NoMessage && c != ClassTransientNegative {
+			// Severity "command" is shown as a temporary refusal.
+			return fmt.Errorf("%s: only a 4xx refusal can say no message bounced, not class %d", e.Key, c)
 		}
 		f.actors = actorsOfSteps(f.Steps)
 	}

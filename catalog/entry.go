@@ -39,10 +39,16 @@ const (
 	RetryLater    Retry = "later"     // soft failure: the sending server retries on its own
 	RetryByHand   Retry = "by_hand"   // soft, but the sending server gave up: resend later by hand
 	RetryAfterFix Retry = "after_fix" // hard failure: sending the same again fails the same way
+	// RetryClientLater: soft, in reply to a command that a mail server and
+	// a mail app both send (AUTH, STARTTLS): a server requeues, an app does not.
+	RetryClientLater Retry = "client_later"
+	// RetryCommandLater: soft, in reply to a command that carries no
+	// message (ETRN): nothing bounced, the command may be sent again later.
+	RetryCommandLater Retry = "command_later"
 )
 
 // Retries lists every retry advice, for checks of the data.
-var Retries = []Retry{RetryNone, RetryContinue, RetryLater, RetryByHand, RetryAfterFix}
+var Retries = []Retry{RetryNone, RetryContinue, RetryLater, RetryByHand, RetryAfterFix, RetryClientLater, RetryCommandLater}
 
 // Ref is a reference to the document that defines a code.
 type Ref struct {
@@ -79,6 +85,9 @@ type Facts struct {
 	// such as 5.2.2 (RFC 3463 section 3.3 asks for X.2.2 to be sent as a
 	// persistent transient failure).
 	Soft bool `json:"soft,omitempty"`
+	// NoMessage marks a reply to a command that carries no message, such
+	// as ETRN's 458 and 459: a refusal, but nothing bounced.
+	NoMessage bool `json:"no_message,omitempty"`
 
 	actors []Actor // Actors, worked out once when the catalog loads
 }
@@ -121,10 +130,11 @@ type Entry struct {
 	// Actor is who has to act on the code in its most severe class, derived
 	// from the steps of its fix when the catalog is loaded.
 	Actor Actor `json:"-"`
-	// Steps and Retry are the reply code's facts (see Facts); a reply code
+	// Steps, Retry and NoMessage are the reply code's facts (see Facts); a reply code
 	// has one class, its first digit.
-	Steps []Actor `json:"steps,omitempty"`
-	Retry Retry   `json:"retry,omitempty"`
+	Steps     []Actor `json:"steps,omitempty"`
+	Retry     Retry   `json:"retry,omitempty"`
+	NoMessage bool    `json:"no_message,omitempty"`
 	// Classes holds an enhanced code's facts for each class ("2", "4", "5")
 	// in which the registry or common practice uses it. An enhanced code
 	// shown in a class it is not used in gets no code-specific advice.

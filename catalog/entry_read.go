@@ -70,6 +70,9 @@ func readEntry(r *jsonread.Reader) *Entry {
 		case "deprecated_by":
 			s.once(9)
 			e.DeprecatedBy = r.String()
+		case "no_message":
+			s.once(10)
+			e.NoMessage = r.Bool()
 		default:
 			r.Fail()
 		}
@@ -115,6 +118,9 @@ func readFacts(r *jsonread.Reader) *Facts {
 		case "soft":
 			s.once(2)
 			f.Soft = r.Bool()
+		case "no_message":
+			s.once(3)
+			f.NoMessage = r.Bool()
 		default:
 			r.Fail()
 		}

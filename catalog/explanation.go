@@ -46,6 +46,7 @@ const (
 	SeverityIntermediate Severity = "intermediate" // 3xx
 	SeveritySoft         Severity = "soft"         // a soft bounce: 4xx, or 5xx that resending may cure
 	SeverityHard         Severity = "hard"         // a hard bounce: 5xx, or 4xx that resending will not cure
+	SeverityCommand      Severity = "command"      // 4xx to a command that carries no message (ETRN): nothing bounced
 )
 
 // Part is one half of a code, the reply code or the enhanced code, as the
@@ -170,6 +171,9 @@ func (c *Catalog) Explain(q Query) Explanation {
 	switch {
 	case !enhanced.Present():
 		x.Lead = reply
+	case reply.Facts.noMessage():
+		// ETRN's 458 says what failed; its usual 4.5.0 says only "protocol".
+		x.Lead, x.Second = reply, enhanced
 	case !reply.Present(), enhanced.Registered && !enhanced.Unusual, !reply.Registered:
 		x.Lead, x.Second = enhanced, reply
 	default:
@@ -179,15 +183,21 @@ func (c *Catalog) Explain(q Query) Explanation {
 	if facts == nil {
 		facts = x.Second.Facts
 	}
-	x.Severity = severityOf(x.Class, facts)
-	x.Retry = RetryFor(x.Class, facts)
 	x.Actors = actorsOf(x.Class, facts)
 	x.Actor = x.Actors[0]
+	if rf := reply.Facts; rf != nil && (rf.Retry != "" || rf.NoMessage) {
+		// The reply code names the command it answers (AUTH, ETRN),
+		// which an enhanced code such as 4.7.0 does not: its retry
+		// advice, and whether a message bounced at all, decide.
+		facts = rf
+	}
+	x.Severity = severityOf(x.Class, facts)
+	x.Retry = RetryFor(x.Class, facts)
 	if q.Provider != nil {
 		x.ProviderMeaning, _ = c.ProviderMeaning(q.Provider, code, q.ServerText)
 		x.ProviderMeaning.Provider = q.Provider
 	}
-	if q.Bounced {
+	if q.Bounced && !facts.noMessage() {
 		c.judge(&x)
 	}
 	return x
@@ -319,9 +329,16 @@ func classParties(c Class) []Actor {
 	return onlySenderAdmin
 }
 
+// noMessage reports whether f is a reply to a command that carries no
+// message; nil facts (an unregistered code) are not.
+func (f *Facts) noMessage() bool { return f != nil && f.NoMessage }
+
 // severityOf is the class's severity, except for the permanent failures
 // that bounce processors treat as soft, such as 5.2.2.
 func severityOf(c Class, f *Facts) Severity {
+	if f.noMessage() && c == ClassTransientNegative {
+		return SeverityCommand
+	}
 	if f != nil && f.Soft && c == ClassPermanentNegative {
 		return SeveritySoft
 	}

@@ -41,6 +41,12 @@ func TestExplainDecisions(t *testing.T) {
 		{"552 5.3.4", "5.3.4", "552", true, false, SeverityHard, RetryAfterFix, []Actor{ActorSender}, 0},
 		{"421", "421", "", true, false, SeveritySoft, RetryLater, []Actor{ActorSenderAdmin}, 0},
 		{"250 2.1.5", "2.1.5", "250", true, false, SeveritySuccess, RetryNone, []Actor{ActorNobody}, 0},
+		// The reply code names the command: AUTH's or STARTTLS's 454 is
+		// requeued by a mail server only, and ETRN's 458 and 459 refuse a
+		// command without bouncing a message, whatever the enhanced code.
+		{"454 4.7.0", "4.7.0", "454", true, false, SeveritySoft, RetryClientLater, nil, 0},
+		{"458 4.5.0", "458", "4.5.0", true, false, SeverityCommand, RetryCommandLater, []Actor{ActorRecipientSide}, 0},
+		{"459", "459", "", true, false, SeverityCommand, RetryAfterFix, []Actor{ActorSenderAdmin}, 0},
 	}
 	for _, tt := range tests {
 		code, err := Parse(tt.code)
@@ -216,6 +222,9 @@ func TestExplainVerdict(t *testing.T) {
 		{"blocklist", Query{Code: mustParse(t, "554 5.7.1"), ServerText: "554 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org",
 			Blocklist: spamhaus, Bounced: true},
 			ReasonBlocked, ActionRequestDelisting, SeverityHard, RetryAfterFix, ActorSenderAdmin, true},
+		// A refused ETRN in a pasted transcript bounced nothing: no verdict.
+		{"etrn", Query{Code: mustParse(t, "458"), ServerText: "458 Unable to queue messages for node example.com", Bounced: true},
+			"", "", SeverityCommand, RetryCommandLater, ActorRecipientSide, false},
 	}
 	for _, tt := range tests {
 		x := c.Explain(tt.q)

@@ -28,6 +28,7 @@ var severityEmoji = map[catalog.Severity]string{
 	catalog.SeverityIntermediate: ":large_blue_circle:",
 	catalog.SeveritySoft:         ":large_yellow_circle:",
 	catalog.SeverityHard:         ":red_circle:",
+	catalog.SeverityCommand:      ":large_yellow_circle:",
 }
 
 func header(text string) slack.Block {

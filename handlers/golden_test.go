@@ -60,6 +60,9 @@ var explainCases = []string{
 	// Postfix defers an unknown domain as 4.1.2, greylisting is 4.7.1, and
 	// an SPF temperror is not a permerror.
 	"4.1.2", "4.7.1", "4.7.24", "5.7.24",
+	// Replies to commands: AUTH's or STARTTLS's 454 is retried by a mail
+	// server, not by a mail app; ETRN's 458 bounces nothing.
+	"454 4.7.0", "458 4.5.0",
 }
 
 func TestExplainGolden(t *testing.T) {
