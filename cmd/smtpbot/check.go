@@ -37,7 +37,9 @@ func (c *cli) check(ctx context.Context, args []string) error {
 		}
 		plans = []diagnose.Plan{diagnose.FromBounce(string(b))}
 	} else if plans, err = diagnose.ParseTargets(fs.Args()); err != nil {
-		return usagef("%s", strings.TrimPrefix(err.Error(), "diagnose: "))
+		// Said in the chosen language, as Slack's /smtp check says it.
+		bad := strings.TrimPrefix(err.Error(), diagnose.ErrTarget.Error()+": ")
+		return usageError{lang.T("diagnose.bad_target", "input", bad)}
 	}
 	d, err := diagnose.New(settings.config())
 	if err != nil {
