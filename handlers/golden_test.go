@@ -63,6 +63,9 @@ var explainCases = []string{
 	// Replies to commands: AUTH's or STARTTLS's 454 is retried by a mail
 	// server, not by a mail app; ETRN's 458 bounces nothing.
 	"454 4.7.0", "458 4.5.0",
+	// Postfix bounces a permanent DNS error as 5.4.3, a code RFC 3463
+	// registers only as a transient one.
+	"5.4.3",
 }
 
 func TestExplainGolden(t *testing.T) {
