@@ -95,7 +95,14 @@ func (c *Comparison) args() []string {
 // the "when it is sent" line.
 func side(l *locales.Lang, x *Explanation, f catalog.Facets) string {
 	return l.T("compare.side."+strconv.Itoa(int(x.Class)), "code", x.Code.String(),
-		"scope", l.T("scope."+string(f.Scope)), "phase", phasesText(l, catalog.PhasesOfScope(f.Scope, f.Phases)))
+		"scope", l.T("scope."+string(f.Scope)), "phase", phasesText(l, sidePhases(f)))
+}
+
+// sidePhases are the phases a side names: those that fit its scope, the
+// usual ones first, as many as phasesText shows.
+func sidePhases(f catalog.Facets) []catalog.Phase {
+	p := catalog.PhasesOfScope(f.Scope, f.Phases)
+	return p[:min(len(p), maxPhases)]
 }
 
 // summary states the real difference in one sentence: what each code
@@ -116,9 +123,10 @@ func (c *Comparison) summary() string {
 			return l.T("compare.summary.twins", "t", t.Code.String(), "p", p.Code.String(), "title", p.Title)
 		}
 	}
-	sa, sb := side(l, &c.A, fa), side(l, &c.B, fb)
-	if c.A.Class != c.B.Class || fa.Scope != fb.Scope || fa.Phases[0] != fb.Phases[0] {
-		return l.T("compare.summary.sides", "a_side", sa, "b_side", sb)
+	// Two sides that would read the same but for the code say nothing:
+	// then the cause tells the codes apart.
+	if c.A.Class != c.B.Class || fa.Scope != fb.Scope || !slices.Equal(sidePhases(fa), sidePhases(fb)) {
+		return l.T("compare.summary.sides", "a_side", side(l, &c.A, fa), "b_side", side(l, &c.B, fb))
 	}
 	if fa.Cause != fb.Cause {
 		return l.T("compare.summary.cause", append(args, "a_cause", l.T("cause."+string(fa.Cause)),
@@ -147,7 +155,7 @@ func (c *Comparison) differences() []string {
 	if a.Enhanced != nil && b.Enhanced != nil && a.Code.Enhanced.Subject != b.Code.Enhanced.Subject {
 		d = append(d, l.T("compare.diff.subject", append(args, "a_subject", a.SubjectText, "b_subject", b.SubjectText)...))
 	}
-	if !slices.Equal(usualPhases(fa), usualPhases(fb)) {
+	if !samePhases(usualPhases(fa), usualPhases(fb)) {
 		d = append(d, l.T("compare.diff.phase", append(args, "a_phases", phasesText(l, fa.Phases), "b_phases", phasesText(l, fb.Phases))...))
 	}
 	if fa.Scope != fb.Scope {
@@ -173,6 +181,12 @@ func (c *Comparison) differences() []string {
 const maxPhases = 2
 
 func usualPhases(f catalog.Facets) []catalog.Phase { return f.Phases[:min(len(f.Phases), maxPhases)] }
+
+// samePhases reports whether a and b name the same phases in any order:
+// "RCPT TO or MAIL FROM" against "MAIL FROM or RCPT TO" is no difference.
+func samePhases(a, b []catalog.Phase) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(p catalog.Phase) bool { return !slices.Contains(b, p) })
+}
 
 // phasesText names the usual phases, the most usual first. The words a
 // later name shares with the first at its start are said once ("in reply to

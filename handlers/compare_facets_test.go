@@ -160,3 +160,48 @@ func TestPhasesText(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareSummarySaysADifference checks, for every pair of registered
+// reply codes in every language, that a summary setting out each side does
+// not say the same of both: "550 refuses one recipient, usually in reply to
+// RCPT TO; 553 refuses one recipient, usually in reply to RCPT TO" told the
+// reader nothing, where the cause (mailbox against address) differs.
+func TestCompareSummarySaysADifference(t *testing.T) {
+	e := engine(t)
+	var replies []catalog.Code
+	for _, entry := range e.cat.Entries() {
+		if entry.Kind == catalog.KindReply {
+			replies = append(replies, mustCode(t, entry.Key))
+		}
+	}
+	for _, l := range e.Languages().Languages() {
+		for i, a := range replies {
+			for _, b := range replies[i+1:] {
+				c := e.Compare(l, a, b)
+				sa := strings.Replace(side(l, &c.A, c.FacetsA), a.String(), "X", 1)
+				sb := strings.Replace(side(l, &c.B, c.FacetsB), b.String(), "X", 1)
+				if sa == sb && strings.Contains(c.Summary, side(l, &c.A, c.FacetsA)) {
+					t.Errorf("%s: %s vs %s: the summary says the same of both: %q", l.Tag, a, b, c.Summary)
+				}
+			}
+		}
+	}
+}
+
+func TestSamePhases(t *testing.T) {
+	rcpt, mail, data := catalog.PhaseRcpt, catalog.PhaseMail, catalog.PhaseData
+	tests := []struct {
+		a, b []catalog.Phase
+		want bool
+	}{
+		{[]catalog.Phase{rcpt, mail}, []catalog.Phase{mail, rcpt}, true},
+		{[]catalog.Phase{rcpt}, []catalog.Phase{rcpt}, true},
+		{[]catalog.Phase{rcpt, mail}, []catalog.Phase{rcpt, data}, false},
+		{[]catalog.Phase{rcpt}, []catalog.Phase{rcpt, mail}, false},
+	}
+	for _, tt := range tests {
+		if got := samePhases(tt.a, tt.b); got != tt.want {
+			t.Errorf("samePhases(%v, %v) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

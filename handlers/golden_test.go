@@ -92,6 +92,8 @@ var compareCases = [][2]string{
 	{"214", "556"}, {"211", "556"}, {"421", "450"}, {"550", "551"},
 	{"5.1.1", "5.1.2"}, {"550", "5.1.1"}, {"5.7.26", "4.7.0"}, {"550", "550"},
 	{"550", "554"}, {"4.2.2", "5.2.2"}, {"452", "552"},
+	// Sent at the same steps, in another order: the cause tells them apart.
+	{"550", "553"},
 }
 
 func TestCompareGolden(t *testing.T) {
