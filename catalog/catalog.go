@@ -45,6 +45,9 @@ type Catalog struct {
 	replyFacets    map[Reply]Facets
 	subjectFacets  [8]Facets // by subject digit, the defaults of enhanced codes
 	enhancedFacets map[subjectDetail]Facets
+	// classFacets are the facets of an enhanced code in one class, where
+	// practice gives it another use (Microsoft's 5.4.1 at RCPT TO).
+	classFacets map[Enhanced]Facets
 }
 
 var (
@@ -64,7 +67,8 @@ func Default() (*Catalog, error) {
 // on first use; an error reading one leaves its codes unregistered. The
 // package's tests check every file loads.
 func Load() (*Catalog, error) {
-	return &Catalog{replyFacets: map[Reply]Facets{}, enhancedFacets: map[subjectDetail]Facets{}}, nil
+	return &Catalog{replyFacets: map[Reply]Facets{}, enhancedFacets: map[subjectDetail]Facets{},
+		classFacets: map[Enhanced]Facets{}}, nil
 }
 
 // entryFile is one file of entries, read on first use: index finds an

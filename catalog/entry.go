@@ -163,7 +163,7 @@ func (e *Entry) In(c Class) (*Facts, bool) {
 			return nil, false
 		}
 		if e.replyFacts == nil {
-			return &Facts{Steps: e.Steps, Retry: e.Retry}, true
+			return &Facts{Steps: e.Steps, Retry: e.Retry, NoMessage: e.NoMessage}, true
 		}
 		return e.replyFacts, true
 	}

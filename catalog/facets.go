@@ -1,9 +1,11 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Phase is a step of the SMTP dialogue that a code answers, or "relay" for a
@@ -173,16 +175,36 @@ func (c *Catalog) loadFacets() error {
 		c.subjectFacets[s] = f
 	}
 	for key, f := range d.Codes {
-		e, ok := c.ByKey(key)
-		if !ok || e.Kind != KindEnhanced {
-			return fmt.Errorf("catalog: data/facets.json: %s is not a registered enhanced code", key)
-		}
-		if err := f.check(); err != nil {
+		if err := c.addCodeFacets(key, f); err != nil {
 			return fmt.Errorf("catalog: data/facets.json: %s: %w", key, err)
 		}
-		en, _ := ParseEnhanced("2" + key[1:])
-		c.enhancedFacets[subjectDetail{en.Subject, en.Detail}] = f
 	}
+	return nil
+}
+
+// addCodeFacets keeps the facets of a registered enhanced code: for every
+// class when key is "X.4.1", for one class it is used in when "5.4.1".
+func (c *Catalog) addCodeFacets(key string, f Facets) error {
+	class := key[:min(len(key), 1)]
+	en, err := ParseEnhanced(strings.Replace(key, "X", "2", 1))
+	if err != nil {
+		return err
+	}
+	e, ok := c.Enhanced(en)
+	if !ok {
+		return errors.New("not a registered enhanced code")
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	if class == "X" {
+		c.enhancedFacets[subjectDetail{en.Subject, en.Detail}] = f
+		return nil
+	}
+	if _, used := e.In(Class(en.Class)); !used {
+		return fmt.Errorf("%s is not used in class %s", e.Key, class)
+	}
+	c.classFacets[en] = f
 	return nil
 }
 
@@ -246,6 +268,9 @@ func (c *Catalog) replyOnly(r Reply) Facets {
 }
 
 func (c *Catalog) enhancedOnly(en Enhanced) Facets {
+	if f, ok := c.classFacets[en]; ok {
+		return f
+	}
 	if f, ok := c.enhancedFacets[subjectDetail{en.Subject, en.Detail}]; ok {
 		return f
 	}
@@ -260,6 +285,7 @@ func (c *Catalog) ensureFacets() error {
 	c.facetsOnce.Do(func() {
 		if c.facetsErr = c.loadFacets(); c.facetsErr != nil {
 			c.replyFacets, c.enhancedFacets, c.subjectFacets = map[Reply]Facets{}, map[subjectDetail]Facets{}, [8]Facets{}
+			c.classFacets = map[Enhanced]Facets{}
 		}
 	})
 	return c.facetsErr

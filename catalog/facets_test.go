@@ -33,6 +33,11 @@ func TestFacets(t *testing.T) {
 		{"501", PhaseAnyCommand, ScopeCommand, CauseProtocol},             // only the command
 		{"556", PhaseRcpt, ScopeRecipient, CauseNoMailService},            // RFC 7504 3
 		{"5.7.25", PhaseConnection, ScopeConnection, CauseAuthentication}, // reverse DNS, checked on connect
+		// Microsoft 365 refuses an unknown recipient at RCPT TO as 5.4.1;
+		// 4.4.1 is the sending server's own "no answer from host".
+		{"550 5.4.1", PhaseRcpt, ScopeRecipient, CauseAddress},
+		{"5.4.1", PhaseRcpt, ScopeRecipient, CauseAddress},
+		{"4.4.1", PhaseRelay, ScopeRecipient, CauseNetwork},
 	}
 	for _, tt := range tests {
 		code, err := Parse(tt.code)
@@ -90,6 +95,20 @@ func TestPhasesOfScope(t *testing.T) {
 	for _, tt := range tests {
 		if got := PhasesOfScope(tt.scope, tt.phases); !slices.Equal(got, tt.want) {
 			t.Errorf("PhasesOfScope(%s, %v) = %v, want %v", tt.scope, tt.phases, got, tt.want)
+		}
+	}
+}
+
+// TestCodeFacetsKeys checks the keys data/facets.json may list under codes:
+// a registered enhanced code for every class, or in one class it is used in.
+func TestCodeFacetsKeys(t *testing.T) {
+	f := Facets{Phases: []Phase{PhaseRcpt}, Scope: ScopeRecipient, Cause: CauseAddress}
+	for key, ok := range map[string]bool{"X.4.1": true, "5.4.1": true, "4.4.1": true,
+		"5.4.2": false, // X.4.2 is registered only as a transient failure
+		"X.9.9": false, "5.9.9": false, "X.4": false} {
+		c, _ := Load()
+		if err := c.addCodeFacets(key, f); (err == nil) != ok {
+			t.Errorf("%s: error %v, want accepted %v", key, err, ok)
 		}
 	}
 }

@@ -76,8 +76,11 @@ func (c *Comparison) pair() bool {
 // transient and its permanent class (4.2.2 and 5.2.2).
 func (c *Comparison) twins() bool {
 	a, b := c.A.Code, c.B.Code
+	// A class with a title of its own (5.4.1, Microsoft's "access
+	// denied", is no 4.4.1 "no answer from host") is not the same
+	// condition.
 	return a.Reply.IsZero() && b.Reply.IsZero() && a.Enhanced.Subject == b.Enhanced.Subject &&
-		a.Enhanced.Detail == b.Enhanced.Detail && a.Class() != b.Class()
+		a.Enhanced.Detail == b.Enhanced.Detail && a.Class() != b.Class() && c.A.Title == c.B.Title
 }
 
 func (c *Comparison) args() []string {

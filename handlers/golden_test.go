@@ -94,6 +94,9 @@ var compareCases = [][2]string{
 	{"550", "554"}, {"4.2.2", "5.2.2"}, {"452", "552"},
 	// Sent at the same steps, in another order: the cause tells them apart.
 	{"550", "553"},
+	// One enhanced code in two classes that mean different things in
+	// practice: Microsoft's 5.4.1 is not a permanent 4.4.1.
+	{"5.4.1", "4.4.1"},
 }
 
 func TestCompareGolden(t *testing.T) {
