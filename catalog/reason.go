@@ -78,6 +78,7 @@ const (
 	ActionFixMessage        Action = "fix_message"                 // size, format or content of the message
 	ActionContactRecipient  Action = "contact_recipient_otherwise" // only the recipient's side can fix it: reach them another way
 	ActionInvestigate       Action = "investigate"                 // nothing names the cause: read the server's words and the logs
+	ActionFindLoop          Action = "find_loop"                   // the message looped between servers: find the one that sends it back
 	ActionNone              Action = "none"                        // nothing failed that needs action (an auto-reply)
 )
 
@@ -85,7 +86,8 @@ const (
 func Actions() []Action {
 	return []Action{
 		ActionRemoveAddress, ActionWaitServerRetries, ActionRetryLater, ActionFixSendingConfig,
-		ActionRequestDelisting, ActionFixMessage, ActionContactRecipient, ActionInvestigate, ActionNone,
+		ActionRequestDelisting, ActionFixMessage, ActionContactRecipient, ActionInvestigate, ActionFindLoop,
+		ActionNone,
 	}
 }
 
@@ -97,7 +99,7 @@ func ActorsFor(a Action) []Actor {
 	switch a {
 	case ActionRemoveAddress:
 		return []Actor{ActorSender}
-	case ActionFixSendingConfig, ActionRequestDelisting, ActionInvestigate:
+	case ActionFixSendingConfig, ActionRequestDelisting, ActionInvestigate, ActionFindLoop:
 		return []Actor{ActorSenderAdmin}
 	case ActionFixMessage:
 		return []Actor{ActorSender, ActorSenderAdmin}
@@ -179,6 +181,10 @@ type phraseRule struct {
 	// answered for the rule to apply; "" stands for a command the text
 	// does not name.
 	Commands []string `json:"commands"`
+	// Next, when set, replaces the reason's own actor, bounce and action
+	// for the words of this rule: a mail loop is a networkerror, as
+	// sisimai has it, but no retry clears it.
+	Next *reasonInfo `json:"next"`
 
 	enhanced []Enhanced // parsed; Class 0 for "X"
 }
@@ -259,10 +265,12 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		}
 	}
 	v := Verdict{Reason: ReasonUndefined, Source: SourceCode}
+	var rule *phraseRule // the rule whose words decided
 	if !found.empty() {
 		for i := range r.rules {
 			if found.has(i) && r.rules[i].matches(code, f.Final, f.Command) {
-				v.Reason, v.Source = r.rules[i].Reason, SourceWords
+				rule = &r.rules[i]
+				v.Reason, v.Source = rule.Reason, SourceWords
 				break
 			}
 		}
@@ -271,7 +279,7 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		// The server accepted RCPT TO, so words that deny the recipient
 		// are a filter's; a code that itself names the reason keeps it.
 		if to, ok := r.dataPhase[v.Reason]; ok && r.byCode(code) != v.Reason {
-			v.Reason = to
+			v.Reason, rule = to, nil
 		}
 	}
 	if f.Blocklist != nil {
@@ -295,6 +303,9 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		}
 	}
 	info := r.info[v.Reason]
+	if rule != nil && rule.Next != nil && v.Source == SourceWords {
+		info = *rule.Next
+	}
 	v.Actor, v.Action = info.Actor, info.Action
 	if class == ClassTransientNegative && info.Action4xx != "" {
 		v.Action = info.Action4xx

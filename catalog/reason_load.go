@@ -80,16 +80,8 @@ func parseReasons(b []byte) (*reasonData, error) {
 		if !ok {
 			return nil, fmt.Errorf("reason %q is not described", reason)
 		}
-		switch info.Actor {
-		case ActorNobody, ActorSender, ActorSenderAdmin, ActorRecipientSide:
-		default:
-			return nil, fmt.Errorf("reason %q: unknown actor %q", reason, info.Actor)
-		}
-		if info.Bounce != "hard" && info.Bounce != "soft" && info.Bounce != "class" {
-			return nil, fmt.Errorf("reason %q: bounce is %q, want hard, soft or class", reason, info.Bounce)
-		}
-		if !actions[info.Action] || info.Action4xx != "" && !actions[info.Action4xx] {
-			return nil, fmt.Errorf("reason %q: unknown action", reason)
+		if err := info.check(actions); err != nil {
+			return nil, fmt.Errorf("reason %q: %w", reason, err)
 		}
 	}
 	if len(f.Reasons) != len(Reasons()) {
@@ -128,6 +120,11 @@ func parseReasons(b []byte) (*reasonData, error) {
 		}
 		if rule.Class != 0 && rule.Class != ClassTransientNegative && rule.Class != ClassPermanentNegative {
 			return nil, fmt.Errorf("phrase rule %d (%s): class %d is not 4 or 5", i+1, rule.Reason, rule.Class)
+		}
+		if rule.Next != nil {
+			if err := rule.Next.check(actions); err != nil {
+				return nil, fmt.Errorf("phrase rule %d (%s): next: %w", i+1, rule.Reason, err)
+			}
 		}
 		for _, c := range rule.Commands {
 			switch c {
@@ -261,4 +258,20 @@ func (c *Catalog) reasonRules() *reasonData {
 		}
 	})
 	return c.reasons
+}
+
+// check reports an actor, bounce or action that is not known.
+func (info reasonInfo) check(actions map[Action]bool) error {
+	switch info.Actor {
+	case ActorNobody, ActorSender, ActorSenderAdmin, ActorRecipientSide:
+	default:
+		return fmt.Errorf("unknown actor %q", info.Actor)
+	}
+	if info.Bounce != "hard" && info.Bounce != "soft" && info.Bounce != "class" {
+		return fmt.Errorf("bounce is %q, want hard, soft or class", info.Bounce)
+	}
+	if !actions[info.Action] || info.Action4xx != "" && !actions[info.Action4xx] {
+		return fmt.Errorf("unknown action %q", info.Action)
+	}
+	return nil
 }

@@ -123,6 +123,10 @@ func TestClassifyVerdict(t *testing.T) {
 		// queue; in a live deferral it is a network error, still retried.
 		{"4.4.1", "connect to mx.example.net[192.0.2.1]:25: Connection timed out", "",
 			Verdict{Reason: ReasonNetworkError, Source: SourceWords, Action: ActionWaitServerRetries, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisReason}, ""},
+		// A mail loop is a network error, as sisimai has it, but waiting
+		// does not clear it: someone must find the server sending it back.
+		{"554 5.4.6", "Hop count exceeded - possible mail loop", "",
+			Verdict{Reason: ReasonNetworkError, Source: SourceWords, Action: ActionFindLoop, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
 		// An address's local part says nothing: "filtered@" is not a filter.
 		{"550 5.1.1", "<filtered@example.com>... User Unknown", "",
 			Verdict{Reason: ReasonUserUnknown, Source: SourceWords, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
@@ -170,6 +174,16 @@ func TestReasonActors(t *testing.T) {
 		for _, a := range []Action{info.Action, info.Action4xx} {
 			if a != "" && !slices.Contains(ActorsFor(a), info.Actor) {
 				t.Errorf("reason %s: actor %s cannot %s (only %v)", r, info.Actor, a, ActorsFor(a))
+			}
+		}
+	}
+	for i, rule := range c.reasonRules().rules {
+		if rule.Next == nil {
+			continue
+		}
+		for _, a := range []Action{rule.Next.Action, rule.Next.Action4xx} {
+			if a != "" && !slices.Contains(ActorsFor(a), rule.Next.Actor) {
+				t.Errorf("phrase rule %d (%s): actor %s cannot %s (only %v)", i+1, rule.Reason, rule.Next.Actor, a, ActorsFor(a))
 			}
 		}
 	}
