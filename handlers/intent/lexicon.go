@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 //go:embed data/*.json
@@ -233,12 +234,7 @@ func (s spaced) content() []string {
 	for i := 0; i < len(tokens); i++ {
 		w := tokens[i]
 		if hasThai(w) {
-			for _, p := range lex().thaiStop {
-				if strings.Contains(w, p) {
-					w = strings.ReplaceAll(w, p, " ")
-				}
-			}
-			for _, piece := range strings.Fields(w) {
+			for _, piece := range strings.Fields(cutThaiStops(w)) {
 				if len([]rune(piece)) >= 2 {
 					out = append(out, piece)
 				}
@@ -255,6 +251,32 @@ func (s spaced) content() []string {
 		out = append(out, w)
 	}
 	return out
+}
+
+// cutThaiStops blanks the stop phrases of Thai text, which has no spaces
+// between words, reading left to right and taking the longest phrase that
+// starts at each place: "สวัสดีครับ" is สวัสดี then ครับ, not สวัส and
+// ดีครับ, whichever of two phrases of one length came first.
+func cutThaiStops(w string) string {
+	var b strings.Builder
+	for i := 0; i < len(w); {
+		n := 0
+		for _, p := range lex().thaiStop { // longest first
+			if strings.HasPrefix(w[i:], p) {
+				n = len(p)
+				break
+			}
+		}
+		if n > 0 {
+			b.WriteByte(' ')
+			i += n
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(w[i:])
+		b.WriteString(w[i : i+size])
+		i += size
+	}
+	return b.String()
 }
 
 // multiStopAt returns the length in tokens of the longest multi-word stop

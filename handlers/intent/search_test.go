@@ -62,6 +62,12 @@ var searches = []struct {
 	{"ไม่พบผู้รับ รหัสอะไร", []string{"X.1.1"}},
 	{"รหัสผ่านผิดได้โค้ดอะไร", []string{"535"}},
 	{"ไฟล์แนบใหญ่เกินเจอรหัสไหน", []string{"X.3.4"}},
+	// As people write it: "the mail bounced because the box is full".
+	{"อีเมลเด้งเพราะกล่องเต็ม รหัสอะไร", []string{"X.2.2"}},
+	{"ติดแบล็คลิสต์ใช้รหัสอะไร", []string{"X.7.1"}},
+	{"email bị trả về vì hộp mail đầy là mã gì", []string{"X.2.2"}},
+	{"mailbox đầy thì lỗi gì", []string{"X.2.2"}},
+	{"dính blacklist báo mã nào", []string{"X.7.1"}},
 	{"lunch?", nil},
 	{"we sent 550 messages yesterday", nil},
 	{"it costs $550", nil},
