@@ -212,11 +212,13 @@ func (b *Bot) onEventsAPI(bt *batch, ev slackevents.EventsAPIEvent, env string) 
 		return
 	}
 	o := origin{team: ev.TeamID, enterprise: ev.EnterpriseID}
+	var eventTime int64 // event_time, in the outer payload of socket and HTTP mode alike
 	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
 		if cb.EventID != "" {
 			bt.key("event", cb.EventID)
 		}
 		o = eventOrigin(ev, cb)
+		eventTime = int64(cb.EventTime)
 	}
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.MessageEvent:
@@ -232,10 +234,10 @@ func (b *Bot) onEventsAPI(bt *batch, ev slackevents.EventsAPIEvent, env string) 
 			UserID: e.User, ChannelID: e.Channel,
 		}})
 	case *slackevents.AppUninstalledEvent:
-		bt.add(forgetTask(o, "app_uninstalled", env))
+		bt.add(forgetTask(o, "app_uninstalled", eventTime, env))
 	case *slackevents.TokensRevokedEvent:
 		if len(e.Tokens.Bot) > 0 {
-			bt.add(forgetTask(o, "tokens_revoked", env))
+			bt.add(forgetTask(o, "tokens_revoked", eventTime, env))
 		}
 	default:
 		b.log.Debug("event ignored", "event", ev.InnerEvent.Type, "envelope_id", env)

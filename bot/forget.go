@@ -10,25 +10,46 @@ import (
 )
 
 // forgetOrder is what app_uninstalled, and tokens_revoked for the bot's
-// token, ask: forget the workspace (or the org, for an org-wide install).
-// It goes through the work queue like any request, so that the ack Slack
-// gets means it is queued: a replica that dies after the ack leaves it to
-// another, which carries it out. Carrying it out twice (a takeover after a
-// deletion that went through) deletes nothing more: every step is a
-// deletion that may find nothing.
+// token, ask: forget the workspace (or the org, for an org-wide install)
+// as it was when the event happened. It goes through the work queue like
+// any request, so that the ack Slack gets means it is queued: a replica
+// that dies after the ack leaves it to another, which carries it out.
+// Carrying it out twice (a takeover after a deletion that went through)
+// deletes nothing more: every step is a deletion that may find nothing.
+// Carrying it out late (a redelivery, a takeover, a backlog) after the
+// workspace installed the app again leaves the new installation alone.
 type forgetOrder struct {
 	Team       string `json:"team,omitempty"`
 	Enterprise string `json:"enterprise,omitempty"`
 	OrgWide    bool   `json:"org_wide,omitempty"`
 	// Event is app_uninstalled or tokens_revoked, for the log.
 	Event string `json:"event"`
+	// EventTime is the event's event_time (Unix seconds) from the
+	// envelope: only an installation saved before it is removed. 0 in an
+	// order queued by a version that did not record it.
+	EventTime int64 `json:"event_time,omitempty"`
 }
 
-// forgetTask is the queued task of an uninstall event from o.
-func forgetTask(o origin, event, env string) task {
+// forgetTask is the queued task of an uninstall event from o, that
+// happened at eventTime (Unix seconds).
+func forgetTask(o origin, event string, eventTime int64, env string) task {
 	return task{Envelope: env,
-		Req:    handlers.Request{TeamID: o.team, EnterpriseID: o.enterprise},
-		Forget: &forgetOrder{Team: o.team, Enterprise: o.enterprise, OrgWide: o.orgWide, Event: event}}
+		Req: handlers.Request{TeamID: o.team, EnterpriseID: o.enterprise},
+		Forget: &forgetOrder{Team: o.team, Enterprise: o.enterprise, OrgWide: o.orgWide, Event: event,
+			EventTime: eventTime}}
+}
+
+// happened is the time the uninstall is compared with the installation's:
+// the end of the second Slack stamped the event with, since event_time
+// counts whole seconds and the install to remove may have been saved
+// within that second. A reinstall comes later than that: a person takes
+// longer than a second to install an app after removing it. An order
+// without a time removes what is there now.
+func (f forgetOrder) happened() time.Time {
+	if f.EventTime <= 0 {
+		return time.Now()
+	}
+	return time.Unix(f.EventTime+1, 0)
 }
 
 // forgets reports whether the request is an uninstall: it is queued even
@@ -63,8 +84,10 @@ func (b *Bot) forget(ctx context.Context, f forgetOrder, env string) bool {
 	}
 	own := b.cfg.BotToken != "" && f.Team == b.team && !f.OrgWide
 	wait := forgetRetryMin
+	var kept bool
 	for {
-		err := b.forgetOnce(ctx, f, id, own)
+		var err error
+		kept, err = b.forgetOnce(ctx, f, id, own)
 		if err == nil {
 			break
 		}
@@ -87,6 +110,11 @@ func (b *Bot) forget(ctx context.Context, f forgetOrder, env string) bool {
 			"enterprise", f.Enterprise, "in", wait, "error", err)
 		wait = min(2*wait, forgetRetryMax)
 	}
+	if kept {
+		b.log.Info("workspace installed the app again since it removed it: its installation and language choices are kept",
+			"event", f.Event, "team", f.Team, "enterprise", f.Enterprise, "org_wide", f.OrgWide, "envelope_id", env)
+		return true
+	}
 	b.prefs.forgetTeam(f.Team)
 	if own {
 		b.log.Error("the app was removed from the workspace of SLACK_BOT_TOKEN: the token no longer works; "+
@@ -98,16 +126,17 @@ func (b *Bot) forget(ctx context.Context, f forgetOrder, env string) bool {
 	return true
 }
 
-// forgetOnce makes one attempt at the deletions.
-func (b *Bot) forgetOnce(ctx context.Context, f forgetOrder, id store.InstallationID, own bool) error {
+// forgetOnce makes one attempt at the deletions. kept reports an
+// installation saved since the uninstall, left in place with its choices.
+func (b *Bot) forgetOnce(ctx context.Context, f forgetOrder, id store.InstallationID, own bool) (kept bool, err error) {
 	switch {
 	case b.cfg.Installations != nil && !own:
-		return b.cfg.Installations.Uninstall(ctx, id)
+		return b.cfg.Installations.Uninstall(ctx, id, f.happened())
 	case b.cfg.Store != nil && f.Team != "":
-		return b.cfg.Store.DeleteTeamLanguages(ctx, f.Team)
+		return false, b.cfg.Store.DeleteTeamLanguages(ctx, f.Team)
 	case own:
 		// Single workspace on DATA_DIR: every saved choice is its.
-		return b.prefs.deleteAll()
+		return false, b.prefs.deleteAll()
 	}
-	return nil
+	return false, nil
 }

@@ -1,7 +1,9 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"log/slog"
 	"sync/atomic"
@@ -10,7 +12,9 @@ import (
 
 	"github.com/smtpcodes/smtpbot/bot"
 	"github.com/smtpcodes/smtpbot/bot/fakeslack"
+	"github.com/smtpcodes/smtpbot/install"
 	"github.com/smtpcodes/smtpbot/store"
+	"github.com/smtpcodes/smtpbot/store/storetest"
 )
 
 // installs is bot.Installations on a store, without encryption. With
@@ -26,13 +30,17 @@ func (in *installs) Find(ctx context.Context, enterpriseID, teamID string) (stor
 	return in.st.Installation(ctx, store.InstallationID{EnterpriseID: enterpriseID, TeamID: teamID})
 }
 
-func (in *installs) Uninstall(ctx context.Context, id store.InstallationID) error {
+func (in *installs) Uninstall(ctx context.Context, id store.InstallationID, at time.Time) (bool, error) {
 	in.uninstalls.Add(1)
 	if in.stuck {
 		<-ctx.Done()
-		return ctx.Err()
+		return false, ctx.Err()
 	}
-	return errors.Join(in.st.DeleteInstallation(ctx, id), in.st.DeleteTeamLanguages(ctx, id.TeamID))
+	kept, err := in.st.DeleteInstallation(ctx, id, at)
+	if err != nil || kept {
+		return kept, err
+	}
+	return false, in.st.DeleteTeamLanguages(ctx, id.TeamID)
 }
 
 // runMulti runs a multi-workspace bot on the shared store until the
@@ -140,5 +148,93 @@ func TestUninstallSurvivesTheReplicaThatAckedIt(t *testing.T) {
 	}
 	if _, err := shared.Installation(ctx, store.InstallationID{TeamID: team}); err != nil {
 		t.Errorf("the reinstall was deleted by the redelivered uninstall: %v", err)
+	}
+}
+
+// counted is the real installations, counting the uninstalls carried out.
+type counted struct {
+	*install.Installations
+	done atomic.Int32
+}
+
+func (c *counted) Uninstall(ctx context.Context, id store.InstallationID, at time.Time) (bool, error) {
+	defer c.done.Add(1)
+	return c.Installations.Uninstall(ctx, id, at)
+}
+
+// A workspace removes the app and installs it again seconds later; then
+// Slack's app_uninstalled comes once more, past the window in which the
+// bot drops redeliveries (or with its key lost). The uninstall happened
+// before the reinstall: the new installation, and the choice made since,
+// stay.
+func TestUninstallRedeliveredAfterReinstall(t *testing.T) {
+	clock := storetest.NewClock() // events, installs and the queue's dedupe window
+	fake := fakeslack.New(fakeslack.Options{Now: clock.Now})
+	t.Cleanup(fake.Close)
+	shared, err := store.OpenEmbedded(store.EmbeddedOptions{Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shared.Close()
+	sealer, err := install.NewSealer(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &counted{Installations: install.NewInstallations(shared, sealer, install.App{APIURL: fake.URL()},
+		slog.New(slog.DiscardHandler), clock.Now)}
+	ctx := waitCtx(t)
+	const team = "T0BACK0001"
+	installed := func(token string) {
+		t.Helper()
+		if err := in.Save(ctx, store.Installation{TeamID: team, BotToken: token, BotUserID: "UBBACK0001", InstalledAt: clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chose := func(tag string) {
+		t.Helper()
+		if err := shared.SetLanguage(ctx, team, "U1", tag); err != nil {
+			t.Fatal(err)
+		}
+	}
+	uninstalled := func(n int32) {
+		t.Helper()
+		for in.done.Load() < n {
+			if ctx.Err() != nil {
+				t.Fatalf("%d uninstalls carried out; want %d", in.done.Load(), n)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	installed("xoxb-first")
+	chose("th")
+	clock.Advance(time.Hour)
+
+	runMulti(t, fake, shared, in)
+	if err := fake.WaitConnections(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	env := fake.SendUninstall(team)
+	uninstalled(1)
+	if _, err := shared.Installation(ctx, store.InstallationID{TeamID: team}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("installation after app_uninstalled: %v; want it gone", err)
+	}
+	if tag, _ := shared.Language(ctx, team, "U1"); tag != "" {
+		t.Fatalf("choice after app_uninstalled: %q; want it gone", tag)
+	}
+
+	clock.Advance(5 * time.Second)
+	installed("xoxb-again")
+	chose("vi")
+	clock.Advance(11 * time.Minute) // past EventTTL: not dropped as a redelivery
+	if err := fake.WaitAcks(ctx, fake.Resend(env)); err != nil {
+		t.Fatal(err)
+	}
+	uninstalled(2)
+	got, err := in.Find(ctx, "", team)
+	if err != nil || got.BotToken != "xoxb-again" {
+		t.Errorf("the reinstall after app_uninstalled came again: %v (token %q); want it kept", err, got.BotToken)
+	}
+	if tag, _ := shared.Language(ctx, team, "U1"); tag != "vi" {
+		t.Errorf("the choice made since the reinstall: %q; want vi", tag)
 	}
 }

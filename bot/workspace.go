@@ -22,8 +22,10 @@ type Installations interface {
 	// store.ErrNotFound when the app is not installed there.
 	Find(ctx context.Context, enterpriseID, teamID string) (store.Installation, error)
 	// Uninstall forgets the installation and the workspace's language
-	// choices.
-	Uninstall(ctx context.Context, id store.InstallationID) error
+	// choices, for an uninstall that happened at at. An installation
+	// saved at at or later is a reinstall: it is kept, with the choices,
+	// and kept is true.
+	Uninstall(ctx context.Context, id store.InstallationID, at time.Time) (kept bool, err error)
 }
 
 // workspace is who answers one request: the Web API client holding the

@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -32,5 +34,31 @@ func TestEventOrigin(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// The time of an uninstall comes from event_time, in the outer payload of
+// an event over HTTP as over the socket (both decode it with slackevents).
+func TestUninstallEventTime(t *testing.T) {
+	body := []byte(`{"token":"x","team_id":"T1","api_app_id":"A1","type":"event_callback",
+		"event_id":"Ev1","event_time":1764928800,"event":{"type":"app_uninstalled"},
+		"authorizations":[{"team_id":"T1","user_id":"UB1","is_bot":true}]}`)
+	evt, _, _, err := decodeHTTP("application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &Bot{log: slog.New(slog.DiscardHandler)}
+	bt := b.dispatch(evt, "env1")
+	if len(bt.tasks) != 1 || bt.tasks[0].Forget == nil {
+		t.Fatalf("app_uninstalled over HTTP: tasks %+v; want one uninstall", bt.tasks)
+	}
+	f := *bt.tasks[0].Forget
+	if f.EventTime != 1764928800 || f.Team != "T1" {
+		t.Errorf("uninstall order %+v; want team T1 at event_time 1764928800", f)
+	}
+	// Slack counts whole seconds: an install saved within that second is
+	// the one removed.
+	if got, want := f.happened(), time.Unix(1764928801, 0); !got.Equal(want) {
+		t.Errorf("happened() = %v; want %v", got, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -34,6 +35,11 @@ type Installations struct {
 	app  App
 	log  *slog.Logger
 	now  func() time.Time
+
+	// warned: when a failed refresh of each installation was last
+	// warned about (warnFailed).
+	mu     sync.Mutex
+	warned map[store.InstallationID]time.Time
 }
 
 // App is the app's OAuth credentials and where to reach Slack.
@@ -72,7 +78,7 @@ func NewInstallations(st State, seal *Sealer, app App, log *slog.Logger, now fun
 	if now == nil {
 		now = time.Now
 	}
-	return &Installations{st: st, seal: seal, app: app, log: log, now: now}
+	return &Installations{st: st, seal: seal, app: app, log: log, now: now, warned: map[store.InstallationID]time.Time{}}
 }
 
 func (in *Installations) oauthOptions() []slack.OAuthOption {
@@ -87,15 +93,24 @@ func aad(id store.InstallationID) string { return id.EnterpriseID + "/" + id.Tea
 
 // Save seals the tokens and saves the installation.
 func (in *Installations) Save(ctx context.Context, inst store.Installation) error {
+	sealed, err := in.sealed(inst)
+	if err != nil {
+		return err
+	}
+	return in.st.PutInstallation(ctx, sealed)
+}
+
+// sealed is inst with its tokens encrypted, as it is stored.
+func (in *Installations) sealed(inst store.Installation) (store.Installation, error) {
 	id := inst.ID()
 	var err error
 	if inst.BotToken, err = in.seal.Seal(inst.BotToken, aad(id)); err != nil {
-		return err
+		return inst, err
 	}
 	if inst.RefreshToken, err = in.seal.Seal(inst.RefreshToken, aad(id)); err != nil {
-		return err
+		return inst, err
 	}
-	return in.st.PutInstallation(ctx, inst)
+	return inst, nil
 }
 
 // load reads an installation and opens its tokens.
@@ -160,6 +175,9 @@ func (in *Installations) fresh(ctx context.Context, inst store.Installation) (st
 	if !in.needsRefresh(inst) {
 		return inst, nil
 	}
+	if inst.RefreshRefused != "" {
+		return in.stale(inst, errRefused(inst))
+	}
 	inst, _, err := in.renew(ctx, inst, TriggerRequest)
 	return inst, err
 }
@@ -175,10 +193,12 @@ func (in *Installations) renew(ctx context.Context, inst store.Installation, tri
 	id := inst.ID()
 	unlock, err := in.st.Lock(ctx, "token-refresh:"+aad(id), refreshLockTTL)
 	if err != nil {
+		err = fmt.Errorf("lock for a token refresh: %w", err)
 		if ctx.Err() == nil { // a wait cut short by a shutdown is no failed refresh
 			in.app.Observer.TokenRefreshed(trigger, OutcomeError)
+			in.warnFailed(inst, trigger, err)
 		}
-		inst, err = in.stale(inst, fmt.Errorf("lock for a token refresh: %w", err))
+		inst, err = in.stale(inst, err)
 		return inst, false, err
 	}
 	defer func() {
@@ -186,12 +206,21 @@ func (in *Installations) renew(ctx context.Context, inst store.Installation, tri
 			in.log.Warn("token refresh lock not released cleanly", "team", id.TeamID, "enterprise", id.EnterpriseID, "error", err)
 		}
 	}()
-	// Another replica may have refreshed it while this one waited.
+	// Another replica may have refreshed it while this one waited, or
+	// found its refresh token refused.
+	listed := inst
 	if inst, err = in.load(ctx, id); err != nil {
+		if !errors.Is(err, store.ErrNotFound) { // not found: removed meanwhile
+			in.warnFailed(listed, trigger, err)
+		}
 		return inst, false, err
 	}
 	if !in.needsRefresh(inst) {
 		return inst, false, nil
+	}
+	if inst.RefreshRefused != "" {
+		inst, err = in.stale(inst, errRefused(inst))
+		return inst, false, err
 	}
 	// Once Slack has the refresh token it is spent: the call and the save
 	// of its answer are not cut short by a shutdown, only by the lock's
@@ -201,7 +230,13 @@ func (in *Installations) renew(ctx context.Context, inst store.Installation, tri
 	res, err := slack.RefreshOAuthV2TokenContext(rctx, in.app.HTTPClient, in.app.ClientID, in.app.ClientSecret,
 		inst.RefreshToken, in.oauthOptions()...)
 	if err != nil {
-		in.app.Observer.TokenRefreshed(trigger, OutcomeError)
+		if code, ok := refusedForGood(err); ok {
+			in.app.Observer.TokenRefreshed(trigger, OutcomeRefused)
+			in.refused(rctx, inst, code)
+		} else {
+			in.app.Observer.TokenRefreshed(trigger, OutcomeError)
+			in.warnFailed(inst, trigger, err)
+		}
 		inst, err = in.stale(inst, fmt.Errorf("oauth.v2.access (refresh): %w", err))
 		return inst, false, err
 	}
@@ -219,33 +254,39 @@ func (in *Installations) renew(ctx context.Context, inst store.Installation, tri
 		return inst, true, nil
 	}
 	in.app.Observer.TokenRefreshed(trigger, OutcomeOK)
+	in.mu.Lock()
+	delete(in.warned, id) // a failure after this one is news again
+	in.mu.Unlock()
 	in.log.Info("bot token refreshed", "team", id.TeamID, "enterprise", id.EnterpriseID,
 		"expires_at", inst.ExpiresAt, "trigger", trigger)
 	return inst, true, nil
 }
 
 // stale is what a failed refresh leaves: the old token while it works,
-// an error once it has expired.
+// an error once it has expired. The failure is logged where it happened.
 func (in *Installations) stale(inst store.Installation, err error) (store.Installation, error) {
-	id := inst.ID()
 	if in.now().Before(inst.ExpiresAt) {
-		in.log.Warn("bot token not refreshed; using it until it expires", "team", id.TeamID,
-			"enterprise", id.EnterpriseID, "expires_at", inst.ExpiresAt, "error", err)
 		return inst, nil
 	}
-	return store.Installation{}, fmt.Errorf("install: the bot token of team %q expired and was not refreshed: %w", id.TeamID, err)
+	return store.Installation{}, fmt.Errorf("install: the bot token of team %q expired and was not refreshed: %w", inst.TeamID, err)
 }
 
 // Uninstall forgets an installation and the language choices made under
-// it: a workspace's users' choices, or for an org-wide install (id.TeamID
-// empty) those of every workspace of the org it served. Package bot calls
-// it on app_uninstalled, and on tokens_revoked for the bot's token; it may
-// be called again for the same installation (a redelivered or taken-over
-// uninstall), which deletes nothing more.
-func (in *Installations) Uninstall(ctx context.Context, id store.InstallationID) error {
-	err := in.st.DeleteInstallation(ctx, id)
-	if id.TeamID != "" {
-		return errors.Join(err, in.st.DeleteTeamLanguages(ctx, id.TeamID))
+// it, for an uninstall that happened at at: a workspace's users' choices,
+// or for an org-wide install (id.TeamID empty) those of every workspace
+// of the org it served. An installation saved at at or later is a
+// reinstall, which it keeps with the choices (kept is true): the uninstall
+// came late (redelivered, or taken over from a replica that died). Package
+// bot calls it on app_uninstalled, and on tokens_revoked for the bot's
+// token; it may be called again for the same uninstall, which deletes
+// nothing more.
+func (in *Installations) Uninstall(ctx context.Context, id store.InstallationID, at time.Time) (kept bool, err error) {
+	kept, err = in.st.DeleteInstallation(ctx, id, at)
+	if err != nil || kept {
+		return kept, err
 	}
-	return errors.Join(err, in.st.DeleteEnterpriseLanguages(ctx, id.EnterpriseID))
+	if id.TeamID != "" {
+		return false, in.st.DeleteTeamLanguages(ctx, id.TeamID)
+	}
+	return false, in.st.DeleteEnterpriseLanguages(ctx, id.EnterpriseID)
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/smtpcodes/smtpbot/bot/fakeslack"
 	"github.com/smtpcodes/smtpbot/store"
@@ -160,7 +161,7 @@ func TestRedirectReplayed(t *testing.T) {
 	back := r.approve(t, link, teamNew)
 	code, body := get(t, c, back)
 	wantBody(t, "first visit", code, body, http.StatusOK, "installed in New Co")
-	if err := r.st.DeleteInstallation(ctxT(t), store.InstallationID{TeamID: teamNew.ID}); err != nil {
+	if _, err := r.st.DeleteInstallation(ctxT(t), store.InstallationID{TeamID: teamNew.ID}, r.clock.Now().Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	c.Jar.SetCookies(mustURL(t, r.srv.URL), []*http.Cookie{{Name: stateCookie, Value: url.Values(mustURL(t, back).Query()).Get("state"), Path: RedirectPath}})

@@ -82,12 +82,12 @@ func TestRefreshExpiring(t *testing.T) {
 		t.Errorf("a second sweep refreshed %d fresh tokens", n)
 	}
 
-	// Refused by Slack: counted as an error, the old token kept.
+	// Failed at Slack: counted as an error, the old token kept.
 	r.clock.Advance(lifetime - time.Hour)
-	r.fake.FailNext("oauth.v2.access", "invalid_refresh_token")
+	r.fake.FailNext("oauth.v2.access", "internal_error")
 	if n, failed, _ := r.in.RefreshExpiring(ctx); n != 0 || failed != 0 {
 		// The old token still works: stale() returns it without an error.
-		t.Errorf("refused refresh with the token still valid: %d refreshed, %d failed; want 0, 0", n, failed)
+		t.Errorf("failed refresh with the token still valid: %d refreshed, %d failed; want 0, 0", n, failed)
 	}
 	if got := obs.get(TriggerSweep + "/" + OutcomeError); got != 1 {
 		t.Errorf("failed sweep refreshes counted: %v", obs.n)
@@ -184,8 +184,8 @@ func TestUninstallOrgWide(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := r.in.Uninstall(ctx, org.ID()); err != nil {
-		t.Fatal(err)
+	if kept, err := r.in.Uninstall(ctx, org.ID(), r.clock.Now()); kept || err != nil {
+		t.Fatalf("Uninstall: kept %v, %v", kept, err)
 	}
 	if _, err := r.in.Find(ctx, "E1", "T1"); err == nil {
 		t.Error("the org is still installed")
@@ -195,7 +195,7 @@ func TestUninstallOrgWide(t *testing.T) {
 			t.Errorf("%s's choice after E1's uninstall: %q, want %q", team, tag, want)
 		}
 	}
-	if err := r.in.Uninstall(ctx, org.ID()); err != nil {
+	if _, err := r.in.Uninstall(ctx, org.ID(), r.clock.Now()); err != nil {
 		t.Errorf("a second uninstall of the org: %v", err)
 	}
 }

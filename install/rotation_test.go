@@ -118,19 +118,21 @@ func installRotatingOn(t *testing.T, r *rig, in *Installations) store.Installati
 	return installRotating(t, r)
 }
 
-// A refresh Slack refuses leaves the old token in use until it expires;
-// after that the workspace has no token and Find says so.
+// A refresh that fails for a while (Slack's internal_error: "likely due
+// to a transient issue") leaves the old token in use until it expires;
+// after that the workspace has no token and Find says so, until a refresh
+// works again.
 func TestRefreshFails(t *testing.T) {
 	r := newRig(t, fakeslack.Options{TokenLifetime: lifetime})
 	first := installRotating(t, r)
 	r.clock.Advance(lifetime - time.Hour)
-	r.fake.FailNext("oauth.v2.access", "invalid_refresh_token")
+	r.fake.FailNext("oauth.v2.access", "internal_error")
 	inst, err := r.in.Find(ctxT(t), "", teamNew.ID)
 	if err != nil || inst.BotToken != first.BotToken {
 		t.Fatalf("Find with a failed refresh before expiry = %v (same token: %v), want the old token", err, inst.BotToken == first.BotToken)
 	}
 	r.clock.Advance(2 * time.Hour)
-	r.fake.FailNext("oauth.v2.access", "invalid_refresh_token")
+	r.fake.FailNext("oauth.v2.access", "internal_error")
 	if _, err := r.in.Find(ctxT(t), "", teamNew.ID); err == nil || strings.Contains(err.Error(), "xox") {
 		t.Fatalf("Find after expiry with a failed refresh = %v, want an error without a token in it", err)
 	}
@@ -154,8 +156,8 @@ func TestUninstall(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := r.in.Uninstall(ctx, store.InstallationID{TeamID: "T1"}); err != nil {
-		t.Fatal(err)
+	if kept, err := r.in.Uninstall(ctx, store.InstallationID{TeamID: "T1"}, r.clock.Now()); kept || err != nil {
+		t.Fatalf("Uninstall: kept %v, %v", kept, err)
 	}
 	if _, err := r.in.Find(ctx, "", "T1"); err == nil {
 		t.Error("T1 still installed")
@@ -168,6 +170,26 @@ func TestUninstall(t *testing.T) {
 	}
 	if tag, _ := r.st.Language(ctx, "T2", "U1"); tag != "th" {
 		t.Errorf("T2's choice lost: %q", tag)
+	}
+
+	// T1 installs again; the uninstall of before comes once more (a
+	// redelivery, a takeover): the reinstall and its choices stay.
+	uninstalledAt := r.clock.Now()
+	r.clock.Advance(5 * time.Second)
+	if err := r.in.Save(ctx, store.Installation{TeamID: "T1", BotToken: "xoxb-T1-again-0123", BotUserID: "UBT1", InstalledAt: r.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.st.SetLanguage(ctx, "T1", "U1", "vi"); err != nil {
+		t.Fatal(err)
+	}
+	if kept, err := r.in.Uninstall(ctx, store.InstallationID{TeamID: "T1"}, uninstalledAt); !kept || err != nil {
+		t.Fatalf("the uninstall of before, once more: kept %v, %v; want the reinstall kept", kept, err)
+	}
+	if inst, err := r.in.Find(ctx, "", "T1"); err != nil || inst.BotToken != "xoxb-T1-again-0123" {
+		t.Errorf("T1's reinstall after the uninstall came again: %v", err)
+	}
+	if tag, _ := r.st.Language(ctx, "T1", "U1"); tag != "vi" {
+		t.Errorf("T1's choice made since the reinstall: %q; want vi", tag)
 	}
 }
 

@@ -305,24 +305,66 @@ func (e *Embedded) PutInstallation(_ context.Context, inst Installation) error {
 	})
 }
 
-// DeleteInstallation implements Installations.
-func (e *Embedded) DeleteInstallation(_ context.Context, id InstallationID) error {
-	k := id.key()
+// UpdateInstallation implements Installations: the check and the write
+// are one transaction (or under e.mu).
+func (e *Embedded) UpdateInstallation(_ context.Context, inst Installation) (bool, error) {
+	k := inst.ID().key()
 	if k == "" {
-		return fmt.Errorf("%w: delete installation: empty id", ErrInvalid)
+		return false, fmt.Errorf("%w: update installation: no team or enterprise id", ErrInvalid)
 	}
+	raw, err := json.Marshal(inst)
+	if err != nil {
+		return false, fmt.Errorf("store: update installation: %w", err)
+	}
+	saved := false
 	if e.db == nil {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		if err := e.open(); err != nil {
-			return err
+			return false, err
 		}
-		delete(e.installs, k)
-		return nil
+		if saved = sameInstall(e.installs[k], inst); saved {
+			e.installs[k] = raw
+		}
+		return saved, nil
 	}
-	return e.update(func(tx *bbolt.Tx) error {
-		return tx.Bucket(installBucket).Delete([]byte(k))
+	err = e.update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(installBucket)
+		if saved = sameInstall(b.Get([]byte(k)), inst); !saved {
+			return nil
+		}
+		return b.Put([]byte(k), raw)
 	})
+	return saved && err == nil, err
+}
+
+// DeleteInstallation implements Installations: the check and the deletion
+// are one transaction (or under e.mu).
+func (e *Embedded) DeleteInstallation(_ context.Context, id InstallationID, t time.Time) (bool, error) {
+	k := id.key()
+	if k == "" {
+		return false, fmt.Errorf("%w: delete installation: empty id", ErrInvalid)
+	}
+	kept := false
+	if e.db == nil {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if err := e.open(); err != nil {
+			return false, err
+		}
+		if kept = savedSince(e.installs[k], t); !kept {
+			delete(e.installs, k)
+		}
+		return kept, nil
+	}
+	err := e.update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket(installBucket)
+		if kept = savedSince(b.Get([]byte(k)), t); kept {
+			return nil
+		}
+		return b.Delete([]byte(k))
+	})
+	return kept && err == nil, err
 }
 
 func decodeInstallation(raw []byte) (Installation, error) {

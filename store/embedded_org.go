@@ -111,9 +111,10 @@ func (e *Embedded) Expiring(_ context.Context, before time.Time, max int) ([]Ins
 	return soonest(out, max), nil
 }
 
-// expiresBefore tells a rotating token that expires before t.
+// expiresBefore tells a rotating token that expires before t, and that
+// Slack has not refused to refresh.
 func expiresBefore(inst Installation, t time.Time) bool {
-	return inst.RefreshToken != "" && !inst.ExpiresAt.IsZero() && inst.ExpiresAt.Before(t)
+	return inst.RefreshToken != "" && inst.RefreshRefused == "" && !inst.ExpiresAt.IsZero() && inst.ExpiresAt.Before(t)
 }
 
 // soonest sorts by expiry and keeps the first max (all when max <= 0).

@@ -276,14 +276,85 @@ func (r *Redis) PutInstallation(ctx context.Context, inst Installation) error {
 	// that changed, which Expiring checks against the record itself.
 	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, r.installKey(id), raw, 0)
-		if expiresBefore(inst, maxTime) {
-			p.ZAdd(ctx, r.expiryKey(), redis.Z{Score: float64(inst.ExpiresAt.UnixMilli()), Member: id.key()})
-		} else {
-			p.ZRem(ctx, r.expiryKey(), id.key())
-		}
+		r.index(ctx, p, inst)
 		return nil
 	})
 	return r.wrap("put installation", err)
+}
+
+// index adds the installation to install-expiry when its token is one a
+// background refresh must renew, and takes it out otherwise.
+func (r *Redis) index(ctx context.Context, p redis.Cmdable, inst Installation) {
+	id := inst.ID()
+	if expiresBefore(inst, maxTime) {
+		p.ZAdd(ctx, r.expiryKey(), redis.Z{Score: float64(inst.ExpiresAt.UnixMilli()), Member: id.key()})
+	} else {
+		p.ZRem(ctx, r.expiryKey(), id.key())
+	}
+}
+
+// casAttempts bounds the reads of a record that keeps changing under a
+// conditional write: each lost race means another write went through.
+const casAttempts = 10
+
+// ifRecord runs write in a MULTI when decide, given the installation's
+// record as it is now (nil: none), says so: the key is WATCHed, so the
+// transaction fails if the record changes between the read and the
+// write, and then it is read and decided again. A script would have to
+// read the record's JSON time in Lua; WATCH lets Go decide with the
+// same decoding as every read. The key is one, so this works in a
+// Cluster too.
+func (r *Redis) ifRecord(ctx context.Context, key string, decide func(raw []byte) bool,
+	write func(p redis.Pipeliner)) (bool, error) {
+	var done bool
+	for range casAttempts {
+		err := r.c.Watch(ctx, func(tx *redis.Tx) error {
+			raw, err := tx.Get(ctx, key).Bytes()
+			if errors.Is(err, redis.Nil) {
+				raw, err = nil, nil
+			}
+			if err != nil {
+				return err
+			}
+			if done = decide(raw); !done {
+				return nil
+			}
+			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				write(p)
+				return nil
+			})
+			return err
+		}, key)
+		if !errors.Is(err, redis.TxFailedErr) {
+			return done, err
+		}
+	}
+	return false, fmt.Errorf("the record changed under %d attempts in a row", casAttempts)
+}
+
+// UpdateInstallation implements Installations with WATCH/MULTI (ifRecord).
+func (r *Redis) UpdateInstallation(ctx context.Context, inst Installation) (bool, error) {
+	id := inst.ID()
+	if id.key() == "" {
+		return false, fmt.Errorf("%w: update installation: no team or enterprise id", ErrInvalid)
+	}
+	raw, err := json.Marshal(inst)
+	if err != nil {
+		return false, fmt.Errorf("store: update installation: %w", err)
+	}
+	key := r.installKey(id)
+	saved, err := r.ifRecord(ctx, key,
+		func(old []byte) bool { return sameInstall(old, inst) },
+		func(p redis.Pipeliner) { p.Set(ctx, key, raw, 0) })
+	if err != nil || !saved {
+		return false, r.wrap("update installation", err)
+	}
+	// Another slot under Cluster: after the record, as PutInstallation.
+	_, err = r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		r.index(ctx, p, inst)
+		return nil
+	})
+	return true, r.wrap("update installation", err)
 }
 
 // maxTime is later than any token's expiry.
@@ -291,17 +362,27 @@ var maxTime = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func (r *Redis) expiryKey() string { return r.prefix + "install-expiry" }
 
-// DeleteInstallation implements Installations.
-func (r *Redis) DeleteInstallation(ctx context.Context, id InstallationID) error {
+// DeleteInstallation implements Installations with WATCH/MULTI
+// (ifRecord), then takes the installation out of install-expiry (another
+// slot under Cluster). A reinstall saved between the two commands loses
+// its entry there until its next save; its token is still refreshed when
+// a request uses it.
+func (r *Redis) DeleteInstallation(ctx context.Context, id InstallationID, t time.Time) (bool, error) {
 	if id.key() == "" {
-		return fmt.Errorf("%w: delete installation: empty id", ErrInvalid)
+		return false, fmt.Errorf("%w: delete installation: empty id", ErrInvalid)
 	}
-	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Del(ctx, r.installKey(id))
-		p.ZRem(ctx, r.expiryKey(), id.key())
-		return nil
-	})
-	return r.wrap("delete installation", err)
+	key := r.installKey(id)
+	kept := false
+	_, err := r.ifRecord(ctx, key,
+		func(raw []byte) bool { kept = savedSince(raw, t); return !kept },
+		func(p redis.Pipeliner) { p.Del(ctx, key) })
+	if err != nil {
+		return false, r.wrap("delete installation", err)
+	}
+	if kept {
+		return true, nil
+	}
+	return false, r.wrap("delete installation", r.c.ZRem(ctx, r.expiryKey(), id.key()).Err())
 }
 
 // Claim implements Claimer with SET key 1 NX PX ttl: the server decides

@@ -78,12 +78,25 @@ type Installations interface {
 	// PutInstallation saves inst under inst.ID(), replacing what was
 	// there.
 	PutInstallation(ctx context.Context, inst Installation) error
-	// DeleteInstallation removes the installation; deleting one that does
-	// not exist is not an error.
-	DeleteInstallation(ctx context.Context, id InstallationID) error
+	// UpdateInstallation saves inst under inst.ID() only when the
+	// installation saved there has inst's InstalledAt: the install inst
+	// was read from, neither removed nor replaced by a reinstall since.
+	// The check and the write are one atomic step. It reports whether inst
+	// was saved.
+	UpdateInstallation(ctx context.Context, inst Installation) (saved bool, err error)
+	// DeleteInstallation removes the installation when it was installed
+	// before t (InstalledAt before t, or unknown: a record saved before
+	// InstalledAt was recorded counts as older than any t), for an
+	// uninstall that happened at t. The check and the deletion are one
+	// atomic step, so that a reinstall saved meanwhile is never removed.
+	// It reports kept == true when it left an installation from t or
+	// later in place; deleting one that does not exist is not an error
+	// (kept is false).
+	DeleteInstallation(ctx context.Context, id InstallationID, t time.Time) (kept bool, err error)
 	// Expiring returns the installations with a rotating token
-	// (RefreshToken set) whose ExpiresAt is before t, soonest first, at
-	// most max of them: the ones a background refresh must renew.
+	// (RefreshToken set, RefreshRefused empty) whose ExpiresAt is before
+	// t, soonest first, at most max of them: the ones a background refresh
+	// must renew.
 	Expiring(ctx context.Context, before time.Time, max int) ([]Installation, error)
 }
 
@@ -162,8 +175,38 @@ type Installation struct {
 	// bot token must be refreshed before ExpiresAt.
 	RefreshToken string    `json:"refresh_token,omitempty"`
 	ExpiresAt    time.Time `json:"expires_at,omitzero"`
+	// RefreshRefused is the error Slack gave when it refused RefreshToken
+	// for good (invalid_refresh_token, token_revoked, …): the token is not
+	// refreshed again, by any replica, until a reinstall saves a new
+	// record without it.
+	RefreshRefused string `json:"refresh_refused,omitempty"`
 
+	// InstalledAt is when the workspace installed the app (the OAuth
+	// redirect saved it); a token refresh keeps it. An uninstall removes
+	// only an installation from before it (DeleteInstallation).
 	InstalledAt time.Time `json:"installed_at,omitzero"`
+}
+
+// savedSince tells a record of an installation from t or later, which an
+// uninstall that happened at t must keep. A record without InstalledAt
+// (saved before it was recorded), or one that cannot be read, is older
+// than any t; no record is none to keep.
+func savedSince(raw []byte, t time.Time) bool {
+	if raw == nil {
+		return false
+	}
+	inst, err := decodeInstallation(raw)
+	return err == nil && !inst.InstalledAt.Before(t)
+}
+
+// sameInstall tells whether raw is the record of the install inst was
+// read from (UpdateInstallation).
+func sameInstall(raw []byte, inst Installation) bool {
+	if raw == nil {
+		return false
+	}
+	old, err := decodeInstallation(raw)
+	return err == nil && old.InstalledAt.Equal(inst.InstalledAt)
 }
 
 // ID is the id the installation is saved under.

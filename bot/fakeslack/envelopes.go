@@ -204,6 +204,9 @@ func (s *Server) SendEvent(inner any) string { return s.sendEventFor("", inner) 
 // own).
 func (s *Server) sendEventFor(team string, inner any) string {
 	now := time.Now()
+	if s.opts.Now != nil {
+		now = s.opts.Now()
+	}
 	t := s.teamOf(team)
 	return s.envelope("events_api", map[string]any{
 		"token":         "fakeVerificationToken",

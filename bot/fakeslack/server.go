@@ -124,6 +124,9 @@ type Options struct {
 	TokenLifetime time.Duration
 	// Logger receives the fake's own diagnostics; discarded when nil.
 	Logger *slog.Logger
+	// Now is the clock events are stamped with (their event_time);
+	// time.Now when nil.
+	Now func() time.Time
 }
 
 // Call is one request the fake answered.

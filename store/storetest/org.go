@@ -116,8 +116,20 @@ func expiring(t *testing.T, h Harness) {
 	must(t, s.PutInstallation(ctx, soon))
 	sooner.RefreshToken, sooner.ExpiresAt = "", time.Time{}
 	must(t, s.PutInstallation(ctx, sooner))
-	must(t, s.DeleteInstallation(ctx, org.ID()))
+	uninstall(t, s, org.ID(), base, false)
 	wantExpiring(s, base.Add(time.Hour), 0)
+
+	// Refused by Slack for good: not listed, until a reinstall saves the
+	// workspace again.
+	refused := later
+	refused.RefreshRefused = "invalid_refresh_token"
+	if saved, err := s.UpdateInstallation(ctx, refused); !saved || err != nil {
+		t.Fatalf("UpdateInstallation of the install as read: saved %v, %v", saved, err)
+	}
+	wantExpiring(s, base.Add(13*time.Hour), 0, soon)
+	reinstalled := later
+	reinstalled.InstalledAt = later.InstalledAt.Add(time.Hour)
+	must(t, s.PutInstallation(ctx, reinstalled))
 	if h.Another != nil {
 		other := h.Another(t, s)
 		defer other.Close()

@@ -40,6 +40,8 @@ func Exercise(t *testing.T, h Harness) {
 	t.Run("Languages", func(t *testing.T) { languages(t, h) })
 	t.Run("EnterpriseLanguages", func(t *testing.T) { enterpriseLanguages(t, h) })
 	t.Run("Installations", func(t *testing.T) { installations(t, h) })
+	t.Run("UninstallBefore", func(t *testing.T) { uninstallBefore(t, h) })
+	t.Run("UpdateInstallation", func(t *testing.T) { updateInstallation(t, h) })
 	t.Run("Expiring", func(t *testing.T) { expiring(t, h) })
 	t.Run("Claim", func(t *testing.T) { claim(t, h) })
 	t.Run("Lock", func(t *testing.T) { lock(t, h) })
@@ -179,10 +181,10 @@ func installations(t *testing.T, h Harness) {
 	must(t, s.PutInstallation(ctx, in2))
 	wantInstall(t, s, t1, in2)
 
-	must(t, s.DeleteInstallation(ctx, t1))
+	uninstall(t, s, t1, time.Now(), false)
 	wantNoInstall(t, s, t1)
 	wantInstall(t, s, store.InstallationID{EnterpriseID: "E1"}, org)
-	must(t, s.DeleteInstallation(ctx, t1)) // again: no error
+	uninstall(t, s, t1, time.Now(), false) // again: no error
 
 	if h.Another != nil {
 		other := h.Another(t, s)
@@ -394,7 +396,8 @@ func invalid(t *testing.T, h Harness) {
 	checks["DeleteEnterpriseLanguages no enterprise"] = s.DeleteEnterpriseLanguages(ctx, "")
 	_, checks["Installation no id"] = s.Installation(ctx, store.InstallationID{})
 	checks["PutInstallation no id"] = s.PutInstallation(ctx, store.Installation{BotToken: "xoxb-1"})
-	checks["DeleteInstallation no id"] = s.DeleteInstallation(ctx, store.InstallationID{})
+	_, checks["DeleteInstallation no id"] = s.DeleteInstallation(ctx, store.InstallationID{}, time.Now())
+	_, checks["UpdateInstallation no id"] = s.UpdateInstallation(ctx, store.Installation{BotToken: "xoxb-1"})
 	_, checks["Claim no key"] = s.Claim(ctx, "", time.Second)
 	_, checks["Claim no ttl"] = s.Claim(ctx, "k", 0)
 	_, checks["Lock no name"] = s.Lock(ctx, "", time.Second)
