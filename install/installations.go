@@ -245,12 +245,25 @@ func (in *Installations) renew(ctx context.Context, inst store.Installation, tri
 		inst.RefreshToken = res.RefreshToken
 	}
 	inst.ExpiresAt = in.now().Add(time.Duration(res.ExpiresIn) * time.Second)
-	if err := in.Save(rctx, inst); err != nil {
+	// Saved only over the install it refreshed: an uninstall or a
+	// reinstall while Slack answered must not be undone.
+	sealed, err := in.sealed(inst)
+	saved := false
+	if err == nil {
+		saved, err = in.st.UpdateInstallation(rctx, sealed)
+	}
+	if err != nil {
 		// The new token works; the saved refresh token is spent. Say so:
 		// the next refresh will fail and the workspace must reinstall.
 		in.app.Observer.TokenRefreshed(trigger, OutcomeUnsaved)
 		in.log.Error("refreshed token not saved; the workspace may have to reinstall the app once it expires",
 			"team", id.TeamID, "enterprise", id.EnterpriseID, "error", err)
+		return inst, true, nil
+	}
+	if !saved {
+		in.app.Observer.TokenRefreshed(trigger, OutcomeOK)
+		in.log.Info("bot token refreshed for an installation removed or replaced meanwhile; not saved",
+			"team", id.TeamID, "enterprise", id.EnterpriseID, "trigger", trigger)
 		return inst, true, nil
 	}
 	in.app.Observer.TokenRefreshed(trigger, OutcomeOK)

@@ -208,3 +208,63 @@ func TestRefreshFailingWarnsHourly(t *testing.T) {
 		t.Errorf("failed refreshes counted: %v; want 11 errors", obs.n)
 	}
 }
+
+// hookedTransport runs before ahead of each request it carries.
+type hookedTransport struct {
+	before func()
+	next   http.RoundTripper
+}
+
+func (h hookedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	h.before()
+	return h.next.RoundTrip(req)
+}
+
+// A refresh whose answer arrives after the workspace uninstalled the app
+// does not bring the installation back, and one that arrives after a
+// reinstall does not overwrite the reinstall's tokens.
+func TestRefreshKeepsWhatHappenedMeanwhile(t *testing.T) {
+	for _, meanwhile := range []string{"uninstall", "reinstall"} {
+		t.Run(meanwhile, func(t *testing.T) {
+			r := newRig(t, fakeslack.Options{TokenLifetime: lifetime})
+			first := installRotating(t, r)
+			ctx := ctxT(t)
+			id := first.ID()
+			var once sync.Once
+			var reinstalled store.Installation
+			r.in.app.HTTPClient = &http.Client{Transport: hookedTransport{next: http.DefaultTransport, before: func() {
+				once.Do(func() {
+					r.clock.Advance(time.Second)
+					if meanwhile == "uninstall" {
+						if _, err := r.st.DeleteInstallation(ctx, id, r.clock.Now()); err != nil {
+							t.Error(err)
+						}
+						return
+					}
+					reinstalled = first
+					reinstalled.BotToken, reinstalled.RefreshToken = "xoxe.xoxb-reinstalled", "xoxe-reinstalled"
+					reinstalled.InstalledAt = r.clock.Now()
+					reinstalled.ExpiresAt = r.clock.Now().Add(lifetime)
+					if err := r.in.Save(ctx, reinstalled); err != nil {
+						t.Error(err)
+					}
+				})
+			}}}
+			r.clock.Advance(lifetime - 90*time.Minute) // inside the 2h margin
+			if refreshed, failed, err := r.in.RefreshExpiring(ctx); err != nil || refreshed != 1 || failed != 0 {
+				t.Fatalf("sweep: %d refreshed, %d failed, %v", refreshed, failed, err)
+			}
+			got, err := r.in.load(ctx, id)
+			switch meanwhile {
+			case "uninstall":
+				if err == nil {
+					t.Errorf("the refresh brought back the uninstalled installation: %+v", redact(got))
+				}
+			case "reinstall":
+				if err != nil || got.BotToken != reinstalled.BotToken || got.RefreshToken != reinstalled.RefreshToken {
+					t.Errorf("the refresh overwrote the reinstall: %+v, %v", redact(got), err)
+				}
+			}
+		})
+	}
+}
