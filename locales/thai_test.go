@@ -54,6 +54,7 @@ var thaiAvoid = map[string]string{
 	"เซสชัน":       "session",
 	"ใบรับรอง":     "certificate",
 	"คีย์":         "key",
+	"คิว":          "queue",
 	"ของมัน":       "a noun (ของ domain นั้น, ที่ผูกไว้): มัน is a calque of 'its'",
 	"ผ่อนการบล็อก": "mitigation",
 	"แบบสากล":      "internationalized (EAI): สากล reads as the ordinary (ASCII) form",
