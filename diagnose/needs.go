@@ -46,11 +46,13 @@ var codeNeeds = map[string]Need{
 	"5.4.4":  NeedRouting, // unable to route
 	"5.1.10": NeedRouting, // registry: the recipient's domain has a null MX (Microsoft 365 also sends it for an unknown recipient)
 	"4.4.4":  NeedRouting,
-	"5.7.23": NeedAuth, // SPF validation failed
-	"5.7.24": NeedAuth, // SPF validation error
-	"5.7.25": NeedAuth, // reverse DNS validation failed (Gmail: no PTR)
-	"5.7.26": NeedAuth, // multiple authentication checks failed (Gmail: DMARC)
-	"5.7.27": NeedAuth, // sender address has null MX (Gmail: SPF)
+	"4.4.3":  NeedRouting, // directory server failure: DNS lookups of the recipient domain failing
+	"5.4.3":  NeedRouting, // Postfix: a non-recoverable DNS error; this resolver's answer tells whose it is
+	"5.7.23": NeedAuth,    // SPF validation failed
+	"5.7.24": NeedAuth,    // SPF validation error
+	"5.7.25": NeedAuth,    // reverse DNS validation failed (Gmail: no PTR)
+	"5.7.26": NeedAuth,    // multiple authentication checks failed (Gmail: DMARC)
+	"5.7.27": NeedAuth,    // sender address has null MX (Gmail: SPF)
 	"5.7.28": NeedAuth,
 	"5.7.29": NeedAuth,
 	"5.7.30": NeedAuth,
@@ -82,6 +84,7 @@ var wordNeeds = []struct {
 	{"name or service not known", NeedRouting},
 	{"does not accept mail", NeedRouting},
 	{"unrouteable", NeedRouting},
+	{"name service error", NeedRouting}, // Postfix's failed DNS lookups
 	{"spf", NeedAuth},
 	{"sender policy framework", NeedAuth},
 	{"dkim", NeedAuth},

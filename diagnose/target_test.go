@@ -65,6 +65,10 @@ func TestNeeds(t *testing.T) {
 		{"550 5.7.25 requireptr: no PTR record", NeedAuth},
 		{"556 5.1.10 Recipient domain has a null MX", NeedRouting},
 		{"550 5.4.4 Unable to route", NeedRouting},
+		// A failed DNS lookup: whether this resolver gets an answer tells
+		// the sending host's resolver from the recipient's name servers.
+		{"Status: 5.4.3\nDiagnostic-Code: X-Postfix; Host or domain name not found. Name service error for name=example.com type=MX: Non-recoverable error", NeedRouting},
+		{"Status: 4.4.3\nDiagnostic-Code: X-Postfix; Host or domain name not found. Name service error for name=example.com type=MX: Host not found, try again", NeedRouting},
 		{"530 5.7.10 Must issue a STARTTLS command first", NeedTLS},
 		// Words that only the catalog's bounce reasons know.
 		{"450 4.7.1 Client host rejected: cannot find your hostname, [192.0.2.4]", NeedAuth},
