@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // brief renders findings as "role code" strings, the form the tables use.
@@ -433,5 +434,14 @@ func TestExtractHostileInputs(t *testing.T) {
 		if d := time.Since(start); d > hostileLimit {
 			t.Errorf("%s: %d bytes took %v", name, len(s), d)
 		}
+	}
+}
+
+// TestFirstSitesFit checks that the first sites' slice stays within the
+// 512 bytes that the allocator serves without a header: growing codeSite
+// must lower firstSites, or the one-code paste pays for the header again.
+func TestFirstSitesFit(t *testing.T) {
+	if n := unsafe.Sizeof(codeSite{}) * firstSites; n > 512 {
+		t.Errorf("firstSites codeSites take %d bytes, more than 512", n)
 	}
 }
