@@ -101,13 +101,21 @@ func (rt *Router) renderExplanations(lang *locales.Lang, st state, xs []Explanat
 // for ephemeral answers.
 func (rt *Router) actions(lang *locales.Lang, st state, main *Explanation) slack.Block {
 	var elems []slack.BlockElement
+	// The language buttons carry the same state but for its language: one
+	// encoding serves them all.
+	var enc, encTag string
 	for _, l := range rt.eng.Languages().Languages() {
 		if l == lang {
 			continue
 		}
-		s := st
-		s.Lang = l.Tag
-		elems = append(elems, slack.NewButtonBlockElement(actionLang+":"+l.Tag, s.encode(),
+		value, ok := relang(enc, encTag, l.Tag)
+		if !ok {
+			s := st
+			s.Lang = l.Tag
+			value = s.encode()
+			enc, encTag = value, l.Tag
+		}
+		elems = append(elems, slack.NewButtonBlockElement(actionLang+":"+l.Tag, value,
 			slack.NewTextBlockObject(slack.PlainTextType, ":globe_with_meridians: "+l.Name, true, false)))
 	}
 	if main != nil {
