@@ -158,7 +158,10 @@ func comparisonBlocks(c *Comparison) []slack.Block {
 		var b strings.Builder
 		b.WriteString(bold(l.T("heading.differences")))
 		for i, d := range c.Differences {
-			b.WriteString("\n" + strconv.Itoa(i+1) + ". " + escape(d))
+			b.WriteByte('\n')
+			b.WriteString(strconv.Itoa(i + 1))
+			b.WriteString(". ")
+			b.WriteString(escape(d))
 		}
 		blocks = append(blocks, slack.NewDividerBlock(), section(b.String()))
 	}
