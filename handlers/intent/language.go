@@ -105,7 +105,12 @@ func markerLanguage(text string, accented int) string {
 	}
 	// A phrase of several words counts twice: "khac nhau", "nghia la gi":
 	// no other language writes these.
-	hits := lex().markers.hits(newSpaced(Clean(text)))
+	var hits int
+	if clean := Clean(text); ascii(clean) {
+		hits = lex().markers.hitsASCII(clean)
+	} else {
+		hits = lex().markers.hits(newSpaced(clean))
+	}
 	if hits >= 2 || hits >= 1 && accented >= 1 {
 		return "vi"
 	}
