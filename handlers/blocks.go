@@ -156,6 +156,11 @@ func comparisonBlocks(c *Comparison) []slack.Block {
 	}
 	if len(c.Differences) > 0 {
 		var b strings.Builder
+		size := 64
+		for _, d := range c.Differences {
+			size += len(d) + 8
+		}
+		b.Grow(size)
 		b.WriteString(bold(l.T("heading.differences")))
 		for i, d := range c.Differences {
 			b.WriteByte('\n')

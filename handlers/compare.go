@@ -80,11 +80,14 @@ func (c *Comparison) twins() bool {
 		a.Enhanced.Detail == b.Enhanced.Detail && a.Class() != b.Class()
 }
 
+// args are the names and values every text of a comparison can use. It
+// leaves room for the two pairs of one difference: each text appends its
+// own to args, over the last text's, which T has read by then.
 func (c *Comparison) args() []string {
-	return []string{
+	return append(make([]string, 0, 16),
 		"a", c.A.Code.String(), "a_title", c.A.Title, "a_class", c.A.ClassText,
 		"b", c.B.Code.String(), "b_title", c.B.Title, "b_class", c.B.ClassText,
-	}
+	)
 }
 
 // side says in a phrase what one code does: accepts, defers or refuses what,
