@@ -13,6 +13,10 @@ type markerIndex struct {
 	// longest is the length of the longest first word in byFirst: a
 	// longer word of a text starts no marker.
 	longest int
+	// lengths has, for each byte a first word in byFirst starts with, a
+	// bit for each length such a word has: most words of a text need no
+	// lookup in byFirst to know they start no marker.
+	lengths [256]uint64
 }
 
 // marker is one entry of the markers list: its position there, so each
@@ -41,6 +45,9 @@ func newMarkerIndex(list []string) markerIndex {
 		first, _, _ := strings.Cut(p, " ")
 		m.byFirst[first] = append(m.byFirst[first], mk)
 		m.longest = max(m.longest, len(first))
+		if first != "" && len(first) < 64 {
+			m.lengths[first[0]] |= 1 << len(first)
+		}
 	}
 	return m
 }
@@ -80,7 +87,8 @@ func (m *markerIndex) hits(s spaced) int {
 }
 
 // maxFirstWord is the room hitsASCII has for a word; the markers' first
-// words are far shorter.
+// words are far shorter. It is below 64, so that lengths has a bit for
+// every length it reads.
 const maxFirstWord = 32
 
 // hitsASCII is hits(newSpacedASCII(clean)) for an ASCII text, read in
@@ -112,7 +120,7 @@ func (m *markerIndex) hitsASCII(clean string) int {
 			n++
 			continue
 		}
-		if n <= m.longest {
+		if n <= m.longest && n > 0 && m.lengths[word[0]]&(1<<n) != 0 {
 			for _, mk := range m.byFirst[string(word[:n])] {
 				if seen[mk.idx/64]&(1<<(mk.idx%64)) == 0 && r.follows(mk.phrase[n:]) {
 					seen[mk.idx/64] |= 1 << (mk.idx % 64)

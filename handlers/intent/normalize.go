@@ -227,7 +227,18 @@ func spaceThaiDigits(s string) string {
 	return b.String()
 }
 
+// ascii reports whether s is ASCII only. Language asks it of every paste,
+// so it reads eight bytes at a time, as utf8.ValidString does: the
+// compiler joins the byte loads of each half into one.
 func ascii(s string) bool {
+	for len(s) >= 8 {
+		lo := uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+		hi := uint32(s[4]) | uint32(s[5])<<8 | uint32(s[6])<<16 | uint32(s[7])<<24
+		if (lo|hi)&0x80808080 != 0 {
+			return false
+		}
+		s = s[8:]
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false

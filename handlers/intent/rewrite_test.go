@@ -129,3 +129,25 @@ func FuzzSpacedRewrite(f *testing.F) {
 		}
 	})
 }
+
+// FuzzASCII checks ascii, which reads eight bytes at a time, against a
+// byte at a time.
+func FuzzASCII(f *testing.F) {
+	for _, s := range rewriteSeeds {
+		f.Add(s)
+	}
+	f.Add("0123456\x80")
+	f.Add("01234567\x80")
+	f.Add("\xff0123456789abcdef")
+	f.Fuzz(func(t *testing.T, s string) {
+		want := true
+		for i := 0; i < len(s); i++ {
+			if s[i] >= 0x80 {
+				want = false
+			}
+		}
+		if got := ascii(s); got != want {
+			t.Fatalf("ascii(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
