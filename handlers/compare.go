@@ -207,12 +207,15 @@ func dropSharedLead(first, next string) string {
 // refsText names the documents of every part, each once, the leading
 // part's first.
 func refsText(l *locales.Lang, x *Explanation) string {
-	refs := x.References()
-	parts := make([]string, len(refs))
-	for i, r := range refs {
-		parts[i] = RefText(l, r)
-	}
-	return strings.Join(parts, l.T("list.separator"))
+	var b strings.Builder
+	sep := l.T("list.separator")
+	x.EachReference(func(r catalog.Ref) {
+		if b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(RefText(l, r))
+	})
+	return b.String()
 }
 
 // related suggests comparisons of each side with the codes its entry names

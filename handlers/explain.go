@@ -195,8 +195,12 @@ func RefText(lang *locales.Lang, r catalog.Ref) string {
 	if r.Draft != "" {
 		return r.Draft
 	}
+	// T keeps none of its values, so the number's text can stay on the
+	// stack.
+	var digits [20]byte
+	rfc := string(strconv.AppendInt(digits[:0], int64(r.RFC), 10))
 	if r.Section == "" {
-		return lang.T("ref.rfc", "rfc", strconv.Itoa(r.RFC))
+		return lang.T("ref.rfc", "rfc", rfc)
 	}
-	return lang.T("ref.rfc_section", "rfc", strconv.Itoa(r.RFC), "section", r.Section)
+	return lang.T("ref.rfc_section", "rfc", rfc, "section", r.Section)
 }
