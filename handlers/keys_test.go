@@ -37,3 +37,16 @@ func TestKeyTables(t *testing.T) {
 		}
 	}
 }
+
+// FuzzEscapeInPieces: explanationBlocks escapes the class and the subject
+// apart and joins them after, which must give what escaping them joined
+// gave.
+func FuzzEscapeInPieces(f *testing.F) {
+	f.Add("Permanent <5.x.x> & more", "Addressing > Status")
+	f.Add("", "&amp;")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if got, want := escape(a)+" · "+escape(b), escape(a+" · "+b); got != want {
+			t.Fatalf("%q, %q: %q, joined first %q", a, b, got, want)
+		}
+	})
+}
