@@ -134,3 +134,44 @@ var sessionFirst = func() (first [256][]uint8) {
 	}
 	return first
 }()
+
+// lineCommands names the command a reply answered from the words before
+// it: on its own line (Exim's "after RCPT TO:", qmail's "does not like
+// recipient"), then on the lines before. A line may hold several codes
+// (a Postfix log line's "dsn=5.7.1" and "said: 554 5.7.1"); what the lines
+// before name is the same for each, and is read once.
+type lineCommands struct {
+	line string    // the reply's line, from its content
+	prev [2]string // the two lines before it
+
+	eximRead, sessionRead bool
+	exim, session         string // what the lines before name
+}
+
+// before names the command the words before the code at n in line say,
+// or "": Exim's words on the line, Exim's on the line before (or the one
+// before that, when GMX put the host on a line of its own between them),
+// qmail's or Postfix's on the line, then on the line before.
+func (c *lineCommands) before(n int) string {
+	if cmd := eximAfter(c.line[:n]); cmd != "" {
+		return cmd
+	}
+	if !c.eximRead {
+		c.eximRead = true
+		c.exim = eximAfter(c.prev[1])
+		if c.exim == "" && hasPrefixFold(c.prev[1], "host") {
+			c.exim = eximAfter(c.prev[0])
+		}
+	}
+	if c.exim != "" {
+		return c.exim
+	}
+	if cmd := sessionStep(c.line[:n]); cmd != "" {
+		return cmd
+	}
+	if !c.sessionRead {
+		c.sessionRead = true
+		c.session = sessionStep(c.prev[1])
+	}
+	return c.session
+}
