@@ -105,23 +105,20 @@ var sessionLines = [...]struct{ words, name string }{
 
 // sessionStep names the command a qmail or Postfix line before a reply
 // says was refused, or "". It runs for most replies a text holds, so it
-// reads the line once: every phrase starts at a space, and after a space
-// only the phrases starting with the next letter are tried.
+// reads the line once, a byte at a time (a search per space cost more than
+// the short words between them): every phrase starts at a space, and after
+// a space only the phrases starting with the next letter are tried.
 func sessionStep(line string) string {
-	for i := strings.IndexByte(line, ' '); i >= 0; {
-		if i+1 < len(line) {
-			rest := line[i:]
-			for _, k := range sessionFirst[ascii.Lower(line[i+1])] {
-				if s := &sessionLines[k]; hasPrefixFold(rest, s.words) {
-					return s.name
-				}
+	for i := 0; i+1 < len(line); i++ {
+		if line[i] != ' ' || !sessionStarts[line[i+1]] {
+			continue
+		}
+		rest := line[i:]
+		for _, k := range sessionFirst[ascii.Lower(line[i+1])] {
+			if s := &sessionLines[k]; hasPrefixFold(rest, s.words) {
+				return s.name
 			}
 		}
-		j := strings.IndexByte(line[i+1:], ' ')
-		if j < 0 {
-			break
-		}
-		i += 1 + j
 	}
 	return ""
 }
@@ -133,6 +130,15 @@ var sessionFirst = func() (first [256][]uint8) {
 		first[s.words[1]] = append(first[s.words[1]], uint8(k))
 	}
 	return first
+}()
+
+// sessionStarts has the bytes after which sessionFirst lists a phrase, in
+// either case.
+var sessionStarts = func() (starts [256]bool) {
+	for c := range starts {
+		starts[c] = len(sessionFirst[ascii.Lower(byte(c))]) > 0
+	}
+	return starts
 }()
 
 // lineCommands names the command a reply answered from the words before

@@ -1,6 +1,11 @@
 package extract
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
+)
 
 // pipelined is a Sendmail transcript of a pipelined transaction: the
 // three commands, then their replies in the order sent, with Sendmail's own
@@ -233,6 +238,39 @@ func FuzzLineCommands(f *testing.F) {
 			if got, want := c.before(n), commandBefore(line[:n], prev); got != want {
 				t.Fatalf("%q at %d after %q, %q: %q, want %q", line, n, prev0, prev1, got, want)
 			}
+		}
+	})
+}
+
+// sessionStepBySpace is sessionStep as it was, searching for each space.
+func sessionStepBySpace(line string) string {
+	for i := strings.IndexByte(line, ' '); i >= 0; {
+		if i+1 < len(line) {
+			rest := line[i:]
+			for _, k := range sessionFirst[ascii.Lower(line[i+1])] {
+				if s := &sessionLines[k]; hasPrefixFold(rest, s.words) {
+					return s.name
+				}
+			}
+		}
+		j := strings.IndexByte(line[i+1:], ' ')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return ""
+}
+
+// FuzzSessionStep checks sessionStep, which reads a byte at a time,
+// against searching for each space.
+func FuzzSessionStep(f *testing.F) {
+	for _, s := range []string{"", " ", "Connected to 192.0.2.1 but sender was rejected.", "x DOES NOT LIKE RECIPIENT", " but", "a  but greeting failed b", "host refused to talk to me: 554", "1&1 for TEXT command", "failed after I sent the message"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		if got, want := sessionStep(line), sessionStepBySpace(line); got != want {
+			t.Fatalf("sessionStep(%q) = %q, searching by space %q", line, got, want)
 		}
 	})
 }
