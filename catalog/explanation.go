@@ -134,14 +134,26 @@ func (x *Explanation) Judged() bool { return x.Verdict.Reason != "" }
 // each document and section once.
 func (x *Explanation) References() []Ref {
 	out := make([]Ref, 0, len(x.Lead.Refs)+len(x.Second.Refs))
-	for _, refs := range [2][]Ref{x.Lead.Refs, x.Second.Refs} {
-		for _, r := range refs {
-			if !slices.ContainsFunc(out, r.sameDocument) {
-				out = append(out, r)
-			}
+	x.EachReference(func(r Ref) { out = append(out, r) })
+	return out
+}
+
+// EachReference calls f with each reference References lists, in its
+// order, without building the list: every answer names its references.
+// A reference is left out when one before it names the same document;
+// sameDocument is an equivalence, so that is when one listed does.
+func (x *Explanation) EachReference(f func(Ref)) {
+	lead, second := x.Lead.Refs, x.Second.Refs
+	for i, r := range lead {
+		if !slices.ContainsFunc(lead[:i], r.sameDocument) {
+			f(r)
 		}
 	}
-	return out
+	for i, r := range second {
+		if !slices.ContainsFunc(lead, r.sameDocument) && !slices.ContainsFunc(second[:i], r.sameDocument) {
+			f(r)
+		}
+	}
 }
 
 // sameDocument reports whether r and o name the same document and section,

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -291,6 +292,73 @@ func BenchmarkExplain(b *testing.B) {
 		}
 		if x := c.Explain(bounced); x.Verdict.Reason != ReasonUserUnknown {
 			b.Fatalf("reason %s", x.Verdict.Reason)
+		}
+	}
+}
+
+// TestEachReference: the references listed one at a time are those the
+// list built with a search of the ones kept gave, for every pair of a
+// reply code and an enhanced code of the catalog, and for made-up lists
+// that repeat documents.
+func TestEachReference(t *testing.T) {
+	kept := func(x *Explanation) []Ref { // References as it was
+		out := make([]Ref, 0, len(x.Lead.Refs)+len(x.Second.Refs))
+		for _, refs := range [2][]Ref{x.Lead.Refs, x.Second.Refs} {
+			for _, r := range refs {
+				if !slices.ContainsFunc(out, r.sameDocument) {
+					out = append(out, r)
+				}
+			}
+		}
+		return out
+	}
+	each := func(x *Explanation) []Ref {
+		var out []Ref
+		x.EachReference(func(r Ref) { out = append(out, r) })
+		return out
+	}
+	same := func(a, b []Ref) bool {
+		return slices.EqualFunc(a, b, func(r, o Ref) bool {
+			return r.RFC == o.RFC && r.Draft == o.Draft && r.Section == o.Section && slices.Equal(r.With, o.With)
+		})
+	}
+	c := loadCatalog(t)
+	var replies, enhanced []Code
+	for _, e := range c.Entries() {
+		if e.Kind == KindReply {
+			r, _ := ParseReply(e.Key)
+			replies = append(replies, Code{Reply: r})
+		} else {
+			en, _ := ParseEnhanced(strings.Replace(e.Key, "X", "5", 1))
+			enhanced = append(enhanced, Code{Enhanced: en})
+		}
+	}
+	n := 0
+	for _, r := range replies {
+		for _, e := range enhanced {
+			code := Code{Reply: r.Reply, Enhanced: e.Enhanced}
+			if r.Reply.Class() != Class(e.Enhanced.Class) {
+				continue
+			}
+			x := c.Explain(Query{Code: code})
+			if got, want := each(&x), kept(&x); !same(got, want) {
+				t.Errorf("%s: %+v, want %+v", code, got, want)
+			}
+			n++
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d codes", n)
+	}
+	a, b, d := Ref{RFC: 5321, Section: "4.2.1"}, Ref{RFC: 3463, Section: "3.1"}, Ref{Draft: "draft-x"}
+	for _, lists := range [][2][]Ref{
+		{{a, a, b}, {b, a, d, d}},
+		{{}, {d, a, d, b, a}},
+		{{d, {RFC: 5321, Section: "4.2.1", With: []string{"5.6.7"}}}, {a, b}},
+	} {
+		x := Explanation{Lead: Part{Refs: lists[0]}, Second: Part{Refs: lists[1]}}
+		if got, want := each(&x), kept(&x); !same(got, want) {
+			t.Errorf("%+v: %+v, want %+v", lists, got, want)
 		}
 	}
 }

@@ -57,9 +57,12 @@ type renderOptions struct {
 // provider's reading, and references.
 func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 	l := x.Lang
-	classLine := x.ClassText
+	// The class, and after it the subject when there is one, escaped in
+	// pieces (escaping works byte by byte) and written straight into the
+	// texts below rather than joined first.
+	class, sep, subject := escape(x.ClassText), "", ""
 	if x.SubjectText != "" {
-		classLine += " · " + x.SubjectText
+		sep, subject = " · ", escape(x.SubjectText)
 	}
 	blocks := make([]slack.Block, 1, 12) // header, verdict, server text, provider or meaning, when, fix, notes, references
 	blocks[0] = header(x.Heading())
@@ -70,11 +73,11 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 			section(bold(l.T("heading.reason"))+": "+bold(out.ReasonTitle)+"\n"+escape(out.ReasonText)+
 				"\n"+bold(l.T("heading.action"))+": "+bold(out.ActionTitle)+"\n"+escape(out.ActionText)),
 			contextText(severityEmoji[x.Severity]+" "+escape(out.Why)+"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+
-				" · "+escape(classLine)+"\n_"+escape(l.T("heading.reason"))+": "+escape(out.SourceText)+"_"),
+				" · "+class+sep+subject+"\n_"+escape(l.T("heading.reason"))+": "+escape(out.SourceText)+"_"),
 		)
 	} else {
-		glance := severityEmoji[x.Severity] + " " + bold(l.T("severity."+string(x.Severity))) + " · " + escape(classLine)
-		blocks = append(blocks, contextText(glance+"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+" · "+escape(x.RetryText)))
+		blocks = append(blocks, contextText(severityEmoji[x.Severity]+" "+bold(l.T("severity."+string(x.Severity)))+" · "+class+sep+subject+
+			"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+" · "+escape(x.RetryText)))
 	}
 	if x.ServerText != "" {
 		quoted := x.ServerText
@@ -157,9 +160,17 @@ func comparisonBlocks(c *Comparison) []slack.Block {
 	}
 	if len(c.Differences) > 0 {
 		var b strings.Builder
+		size := 64
+		for _, d := range c.Differences {
+			size += len(d) + 8
+		}
+		b.Grow(size)
 		b.WriteString(bold(l.T("heading.differences")))
 		for i, d := range c.Differences {
-			b.WriteString("\n" + strconv.Itoa(i+1) + ". " + escape(d))
+			b.WriteByte('\n')
+			b.WriteString(strconv.Itoa(i + 1))
+			b.WriteString(". ")
+			b.WriteString(escape(d))
 		}
 		blocks = append(blocks, slack.NewDividerBlock(), section(b.String()))
 	}

@@ -83,11 +83,14 @@ func (c *Comparison) twins() bool {
 		a.Enhanced.Detail == b.Enhanced.Detail && a.Class() != b.Class() && c.A.Title == c.B.Title
 }
 
+// args are the names and values every text of a comparison can use. It
+// leaves room for the two pairs of one difference: each text appends its
+// own to args, over the last text's, which T has read by then.
 func (c *Comparison) args() []string {
-	return []string{
+	return append(make([]string, 0, 16),
 		"a", c.A.Code.String(), "a_title", c.A.Title, "a_class", c.A.ClassText,
 		"b", c.B.Code.String(), "b_title", c.B.Title, "b_class", c.B.ClassText,
-	}
+	)
 }
 
 // side says in a phrase what one code does: accepts, defers or refuses what,
@@ -221,12 +224,15 @@ func dropSharedLead(first, next string) string {
 // refsText names the documents of every part, each once, the leading
 // part's first.
 func refsText(l *locales.Lang, x *Explanation) string {
-	refs := x.References()
-	parts := make([]string, len(refs))
-	for i, r := range refs {
-		parts[i] = RefText(l, r)
-	}
-	return strings.Join(parts, l.T("list.separator"))
+	var b strings.Builder
+	sep := l.T("list.separator")
+	x.EachReference(func(r catalog.Ref) {
+		if b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(RefText(l, r))
+	})
+	return b.String()
 }
 
 // related suggests comparisons of each side with the codes its entry names

@@ -147,11 +147,28 @@ func (x *Explanation) Heading() string {
 // classKey names the class label: RFC 3463's names for a lone enhanced
 // code, RFC 5321's otherwise.
 func classKey(code catalog.Code) string {
-	if code.Reply.IsZero() {
-		return "class.enhanced." + classDigit(code.Class())
+	c := code.Class()
+	if int(c) < len(classKeys) {
+		if code.Reply.IsZero() {
+			return enhancedClassKeys[c]
+		}
+		return classKeys[c]
 	}
-	return "class." + classDigit(code.Class())
+	if code.Reply.IsZero() {
+		return "class.enhanced." + classDigit(c)
+	}
+	return "class." + classDigit(c)
 }
+
+// classKeys and enhancedClassKeys are classKey's keys of each digit, built
+// once: every explanation names its class.
+var classKeys, enhancedClassKeys = func() (reply, enhanced [10]string) {
+	for d := range reply {
+		reply[d] = "class." + strconv.Itoa(d)
+		enhanced[d] = "class.enhanced." + strconv.Itoa(d)
+	}
+	return reply, enhanced
+}()
 
 func classDigit(c catalog.Class) string { return strconv.Itoa(int(c)) }
 
@@ -161,8 +178,16 @@ func subjectKey(s uint16) string {
 	if s > 7 {
 		return "subject.unknown"
 	}
-	return "subject." + strconv.Itoa(int(s))
+	return subjectKeys[s]
 }
+
+// subjectKeys are the keys of subjects 0 to 7, built once.
+var subjectKeys = func() (keys [8]string) {
+	for s := range keys {
+		keys[s] = "subject." + strconv.Itoa(s)
+	}
+	return keys
+}()
 
 // RefText formats a reference in lang: "RFC 5321, section 4.2.3", or the
 // name of an Internet-Draft.
@@ -170,8 +195,12 @@ func RefText(lang *locales.Lang, r catalog.Ref) string {
 	if r.Draft != "" {
 		return r.Draft
 	}
+	// T keeps none of its values, so the number's text can stay on the
+	// stack.
+	var digits [20]byte
+	rfc := string(strconv.AppendInt(digits[:0], int64(r.RFC), 10))
 	if r.Section == "" {
-		return lang.T("ref.rfc", "rfc", strconv.Itoa(r.RFC))
+		return lang.T("ref.rfc", "rfc", rfc)
 	}
-	return lang.T("ref.rfc_section", "rfc", strconv.Itoa(r.RFC), "section", r.Section)
+	return lang.T("ref.rfc_section", "rfc", rfc, "section", r.Section)
 }

@@ -101,13 +101,21 @@ func (rt *Router) renderExplanations(lang *locales.Lang, st state, xs []Explanat
 // for ephemeral answers.
 func (rt *Router) actions(lang *locales.Lang, st state, main *Explanation) slack.Block {
 	var elems []slack.BlockElement
+	// The language buttons carry the same state but for its language: one
+	// encoding serves them all.
+	var enc, encTag string
 	for _, l := range rt.eng.Languages().Languages() {
 		if l == lang {
 			continue
 		}
-		s := st
-		s.Lang = l.Tag
-		elems = append(elems, slack.NewButtonBlockElement(actionLang+":"+l.Tag, s.encode(),
+		value, ok := relang(enc, encTag, l.Tag)
+		if !ok {
+			s := st
+			s.Lang = l.Tag
+			value = s.encode()
+			enc, encTag = value, l.Tag
+		}
+		elems = append(elems, slack.NewButtonBlockElement(actionLang+":"+l.Tag, value,
 			slack.NewTextBlockObject(slack.PlainTextType, ":globe_with_meridians: "+l.Name, true, false)))
 	}
 	if main != nil {
@@ -130,26 +138,55 @@ func (rt *Router) actions(lang *locales.Lang, st state, main *Explanation) slack
 }
 
 // compareOptions lists the codes related to the main part of x, as option
-// values "lang|code|other" (Slack allows 150 characters).
+// values "lang|code|other" (Slack allows 150 characters), ten at most.
 func (rt *Router) compareOptions(lang *locales.Lang, x *Explanation) []*slack.OptionBlockObject {
 	var opts []*slack.OptionBlockObject
 	for _, p := range x.Parts() {
-		entry := p.Entry
-		if entry == nil {
+		if p.Entry == nil {
 			continue
 		}
-		for _, key := range entry.Related {
-			other := strings.Replace(key, "X", p.Code[:1], 1)
-			oc, err := catalog.Parse(other)
-			if err != nil || len(opts) == 10 {
-				continue
+		for _, o := range rt.compareMenu(lang, p) {
+			if len(opts) == 10 {
+				break
 			}
-			label := truncateRunes(other+" "+rt.eng.title(lang, oc), 75)
-			opts = append(opts, slack.NewOptionBlockObject(lang.Tag+"|"+p.Code+"|"+other,
-				slack.NewTextBlockObject(slack.PlainTextType, label, false, false), nil))
+			opts = append(opts, slack.NewOptionBlockObject(o.value,
+				slack.NewTextBlockObject(slack.PlainTextType, o.label, false, false), nil))
 		}
 	}
 	return opts
+}
+
+// compareOption is the value and the label of an entry of the compare menu.
+type compareOption struct{ value, label string }
+
+// compareMenuKey names the menu of one part's related codes in a language.
+type compareMenuKey struct {
+	lang  *locales.Lang
+	code  string
+	entry *catalog.Entry
+}
+
+// compareMenu returns the menu of the codes related to p, a part with an
+// entry, in lang: the same for every answer about that code, so it is
+// built once per language and code (the codes with an entry are a few
+// hundred).
+func (rt *Router) compareMenu(lang *locales.Lang, p *Part) []compareOption {
+	key := compareMenuKey{lang, p.Code, p.Entry}
+	if m, ok := rt.menus.Load(key); ok {
+		return m.([]compareOption)
+	}
+	var menu []compareOption
+	for _, related := range p.Entry.Related {
+		other := strings.Replace(related, "X", p.Code[:1], 1)
+		oc, err := catalog.Parse(other)
+		if err != nil {
+			continue
+		}
+		menu = append(menu, compareOption{value: lang.Tag + "|" + p.Code + "|" + other,
+			label: truncateRunes(other+" "+rt.eng.title(lang, oc), 75)})
+	}
+	rt.menus.Store(key, menu)
+	return menu
 }
 
 // cmdPrefix is how commands are written: "/smtp " in a slash command's

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/smtpcodes/smtpbot/catalog/extract"
 	"github.com/smtpcodes/smtpbot/handlers/intent"
@@ -42,6 +43,8 @@ type Router struct {
 	prefs Prefs
 	opts  Options
 	log   *slog.Logger
+	// menus holds the compare menus built, by compareMenuKey.
+	menus sync.Map
 }
 
 // NewRouter returns a router over an engine. prefs answers language

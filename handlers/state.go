@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"encoding/json"
+	"strings"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 
 	"github.com/smtpcodes/smtpbot/catalog/extract"
 
@@ -110,6 +113,31 @@ func (st state) encode() string {
 	s.Commands = s.Commands[:min(len(s.Commands), 20)]
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// relang turns enc, a state encoded in language from, into the same state's
+// encoding in language to, as encode would give it, so that the language
+// buttons share one encoding. The language is the first field and the only
+// difference; the tags must be as long as each other, since encode's
+// choice of what to drop depends on the length, and need no escaping in
+// JSON. It reports false when it cannot, and encode must then run.
+func relang(enc, from, to string) (string, bool) {
+	const open = `{"l":"`
+	if len(to) != len(from) || !plainTag(from) || !plainTag(to) || !strings.HasPrefix(enc, open+from+`"`) {
+		return "", false
+	}
+	return open + to + enc[len(open)+len(from):], true
+}
+
+// plainTag reports whether a language tag is letters, digits and hyphens
+// only, which JSON writes as they are.
+func plainTag(tag string) bool {
+	for i := 0; i < len(tag); i++ {
+		if c := tag[i]; !ascii.IsAlnum(c) && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeState(v string) (state, error) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/slack-go/slack"
@@ -69,4 +71,47 @@ func buttonValue(blocks []slack.Block, id string) string {
 		}
 	}
 	return ""
+}
+
+// TestRelang: the value relang derives for another language is the value
+// encode gives for it, for states small and large enough to be cut, and it
+// declines tags it cannot swap in place.
+func TestRelang(t *testing.T) {
+	long := strings.Repeat("550 5.1.1 <bob@example.com>: Recipient address rejected ", 12)
+	states := []state{
+		{Codes: []string{"550"}},
+		{Codes: []string{"550 5.1.1", "4.4.7"}, Texts: []string{long, "expired"}, Roles: []string{"failure", "failure"},
+			Provider: "gmail", Finals: "10", Commands: "R-", Shareable: true},
+		{Compare: true, Codes: []string{"214", "556"}},
+		{Codes: []string{"550"}, Check: &checkPlan{Recipient: "example.com", IP: "192.0.2.1", Lists: []string{"zen"}, Needs: 3}},
+	}
+	var many state
+	for i := range 40 {
+		many.Codes = append(many.Codes, "5.1."+strconv.Itoa(i))
+		many.Texts = append(many.Texts, long)
+		many.Roles = append(many.Roles, "failure")
+		many.Finals += "1"
+		many.Commands += "D"
+	}
+	states = append(states, many)
+	for i, st := range states {
+		for _, pair := range [][2]string{{"en", "vi"}, {"vi", "th"}, {"th", "en"}, {"pt-BR", "zh-TW"}} {
+			from, to := st, st
+			from.Lang, to.Lang = pair[0], pair[1]
+			got, ok := relang(from.encode(), pair[0], pair[1])
+			if want := to.encode(); !ok || got != want {
+				t.Errorf("state %d, %s to %s: relang = %q, %v; encode gives %q", i, pair[0], pair[1], got, ok, want)
+			}
+		}
+		st.Lang = "en"
+		enc := st.encode()
+		for _, to := range []string{"fil", "e", "v\"", "<>", ""} {
+			if got, ok := relang(enc, "en", to); ok {
+				t.Errorf("state %d: relang to %q = %q, want it declined", i, to, got)
+			}
+		}
+		if got, ok := relang(enc, "vi", "th"); ok {
+			t.Errorf("state %d: relang from a language enc is not in = %q, want it declined", i, got)
+		}
+	}
 }

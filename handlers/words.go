@@ -13,10 +13,15 @@ import (
 // (which part leads, hard or soft, who acts, the reason) is already in d.
 func inWords(lang *locales.Lang, d catalog.Explanation) Explanation {
 	x := Explanation{Explanation: d, Lang: lang}
-	parts := make([]Part, 1, 2)
-	parts[0] = partInWords(lang, d.Code, &d.Lead)
+	// Room for the parts there are: a code alone has one.
+	count := 1
 	if d.Second.Present() {
-		parts = append(parts, partInWords(lang, d.Code, &d.Second))
+		count = 2
+	}
+	parts := make([]Part, count)
+	parts[0] = partInWords(lang, d.Code, &d.Lead)
+	if count == 2 {
+		parts[1] = partInWords(lang, d.Code, &d.Second)
 	}
 	for i := range parts {
 		if parts[i].Kind == catalog.KindReply {

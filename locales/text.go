@@ -13,7 +13,10 @@ func (l *Lang) T(key string, pairs ...string) string {
 		s, ok = l.fallback.label(key)
 	}
 	if !ok {
-		s = key
+		// A copy, so that key never outlives the call: callers build
+		// keys such as "actor."+party, which then stay on their stack
+		// instead of costing an allocation per label.
+		s = strings.Clone(key)
 	}
 	if len(pairs) == 0 || !strings.Contains(s, "{") {
 		return s

@@ -105,23 +105,20 @@ var sessionLines = [...]struct{ words, name string }{
 
 // sessionStep names the command a qmail or Postfix line before a reply
 // says was refused, or "". It runs for most replies a text holds, so it
-// reads the line once: every phrase starts at a space, and after a space
-// only the phrases starting with the next letter are tried.
+// reads the line once, a byte at a time (a search per space cost more than
+// the short words between them): every phrase starts at a space, and after
+// a space only the phrases starting with the next letter are tried.
 func sessionStep(line string) string {
-	for i := strings.IndexByte(line, ' '); i >= 0; {
-		if i+1 < len(line) {
-			rest := line[i:]
-			for _, k := range sessionFirst[ascii.Lower(line[i+1])] {
-				if s := &sessionLines[k]; hasPrefixFold(rest, s.words) {
-					return s.name
-				}
+	for i := 0; i+1 < len(line); i++ {
+		if line[i] != ' ' || !sessionStarts[line[i+1]] {
+			continue
+		}
+		rest := line[i:]
+		for _, k := range sessionFirst[ascii.Lower(line[i+1])] {
+			if s := &sessionLines[k]; hasPrefixFold(rest, s.words) {
+				return s.name
 			}
 		}
-		j := strings.IndexByte(line[i+1:], ' ')
-		if j < 0 {
-			break
-		}
-		i += 1 + j
 	}
 	return ""
 }
@@ -134,3 +131,53 @@ var sessionFirst = func() (first [256][]uint8) {
 	}
 	return first
 }()
+
+// sessionStarts has the bytes after which sessionFirst lists a phrase, in
+// either case.
+var sessionStarts = func() (starts [256]bool) {
+	for c := range starts {
+		starts[c] = len(sessionFirst[ascii.Lower(byte(c))]) > 0
+	}
+	return starts
+}()
+
+// lineCommands names the command a reply answered from the words before
+// it: on its own line (Exim's "after RCPT TO:", qmail's "does not like
+// recipient"), then on the lines before. A line may hold several codes
+// (a Postfix log line's "dsn=5.7.1" and "said: 554 5.7.1"); what the lines
+// before name is the same for each, and is read once.
+type lineCommands struct {
+	line string    // the reply's line, from its content
+	prev [2]string // the two lines before it
+
+	eximRead, sessionRead bool
+	exim, session         string // what the lines before name
+}
+
+// before names the command the words before the code at n in line say,
+// or "": Exim's words on the line, Exim's on the line before (or the one
+// before that, when GMX put the host on a line of its own between them),
+// qmail's or Postfix's on the line, then on the line before.
+func (c *lineCommands) before(n int) string {
+	if cmd := eximAfter(c.line[:n]); cmd != "" {
+		return cmd
+	}
+	if !c.eximRead {
+		c.eximRead = true
+		c.exim = eximAfter(c.prev[1])
+		if c.exim == "" && hasPrefixFold(c.prev[1], "host") {
+			c.exim = eximAfter(c.prev[0])
+		}
+	}
+	if c.exim != "" {
+		return c.exim
+	}
+	if cmd := sessionStep(c.line[:n]); cmd != "" {
+		return cmd
+	}
+	if !c.sessionRead {
+		c.sessionRead = true
+		c.session = sessionStep(c.prev[1])
+	}
+	return c.session
+}

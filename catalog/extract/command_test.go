@@ -1,6 +1,11 @@
 package extract
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
+)
 
 // pipelined is a Sendmail transcript of a pipelined transaction: the
 // three commands, then their replies in the order sent, with Sendmail's own
@@ -197,4 +202,75 @@ func TestEmptyAddress(t *testing.T) {
 			t.Errorf("%q: no finding %s", tt.text, tt.code)
 		}
 	}
+}
+
+// commandBefore is the chain lineCommands.before replaces, read anew for
+// each code.
+func commandBefore(line string, prev [2]string) string {
+	cmd := eximAfter(line)
+	if cmd == "" {
+		cmd = eximAfter(prev[1])
+	}
+	if cmd == "" && hasPrefixFold(prev[1], "host") {
+		cmd = eximAfter(prev[0])
+	}
+	if cmd == "" {
+		cmd = sessionStep(line)
+	}
+	if cmd == "" {
+		cmd = sessionStep(prev[1])
+	}
+	return cmd
+}
+
+// FuzzLineCommands checks that reading the lines before once per line
+// names, for each code of the line in turn, what the chain read for each
+// code named.
+func FuzzLineCommands(f *testing.F) {
+	f.Add("550 5.1.1 user unknown", "SMTP error from remote mail server after RCPT TO:<a@b>:", "host mx.example [192.0.2.1]", uint8(0), uint8(4))
+	f.Add("host mx said: 554 5.7.1 (in reply to RCPT TO command) dsn=5.7.1", "Connected to 192.0.2.1 but sender was rejected.", "", uint8(20), uint8(50))
+	f.Add("x does not like recipient. 550 y 551", "host gmx", "error after DATA:", uint8(30), uint8(34))
+	f.Fuzz(func(t *testing.T, line, prev1, prev0 string, a, b uint8) {
+		prev := [2]string{prev0, prev1}
+		c := lineCommands{line: line, prev: prev}
+		for _, n := range []int{int(min(a, b)), int(max(a, b)), len(line)} {
+			n = min(n, len(line))
+			if got, want := c.before(n), commandBefore(line[:n], prev); got != want {
+				t.Fatalf("%q at %d after %q, %q: %q, want %q", line, n, prev0, prev1, got, want)
+			}
+		}
+	})
+}
+
+// sessionStepBySpace is sessionStep as it was, searching for each space.
+func sessionStepBySpace(line string) string {
+	for i := strings.IndexByte(line, ' '); i >= 0; {
+		if i+1 < len(line) {
+			rest := line[i:]
+			for _, k := range sessionFirst[ascii.Lower(line[i+1])] {
+				if s := &sessionLines[k]; hasPrefixFold(rest, s.words) {
+					return s.name
+				}
+			}
+		}
+		j := strings.IndexByte(line[i+1:], ' ')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return ""
+}
+
+// FuzzSessionStep checks sessionStep, which reads a byte at a time,
+// against searching for each space.
+func FuzzSessionStep(f *testing.F) {
+	for _, s := range []string{"", " ", "Connected to 192.0.2.1 but sender was rejected.", "x DOES NOT LIKE RECIPIENT", " but", "a  but greeting failed b", "host refused to talk to me: 554", "1&1 for TEXT command", "failed after I sent the message"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		if got, want := sessionStep(line), sessionStepBySpace(line); got != want {
+			t.Fatalf("sessionStep(%q) = %q, searching by space %q", line, got, want)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package extract
 import (
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/smtpcodes/smtpbot/catalog"
 )
@@ -59,13 +60,37 @@ const maxSites = 256
 // raw source (MIME multipart/report, quoted-printable and base64 parts
 // decoded), an SMTP transcript, or a mail-server log line.
 func Extract(text string) Extraction {
-	var x extractor
+	sc := scratchPool.Get().(*scratch)
+	x := extractor{sites: sc.sites[:0], buf: sc.buf[:0]}
 	if !x.readMessage(text) {
 		x.scanText(text, segBody, false)
 	}
 	x.readDeferred()
-	return x.finish()
+	ex := x.finish()
+	// The sites hold pieces of text, past their length too when a part
+	// was read again: let them go before the scratch waits in the pool.
+	clear(x.sites[:cap(x.sites)])
+	sc.sites, sc.buf = x.sites[:0], x.buf[:0]
+	if cap(sc.buf) > maxPooledBuf {
+		sc.buf = nil
+	}
+	scratchPool.Put(sc)
+	return ex
 }
+
+// scratch is what an extraction uses and does not return: its sites and
+// the buffer it builds server text in. Extract takes them from a pool, so
+// that a paste allocates little more than the findings it returns.
+type scratch struct {
+	sites []codeSite
+	buf   []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxPooledBuf bounds the buffer a scratch keeps: the server text of a
+// hostile input may have grown it far past what a bounce needs.
+const maxPooledBuf = 64 << 10
 
 // candidate is a finding being merged.
 type candidate struct {

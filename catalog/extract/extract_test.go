@@ -1,9 +1,14 @@
 package extract
 
 import (
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // brief renders findings as "role code" strings, the form the tables use.
@@ -434,4 +439,52 @@ func TestExtractHostileInputs(t *testing.T) {
 			t.Errorf("%s: %d bytes took %v", name, len(s), d)
 		}
 	}
+}
+
+// TestFirstSitesFit checks that the first sites' slice stays within the
+// 512 bytes that the allocator serves without a header: growing codeSite
+// must lower firstSites, or the one-code paste pays for the header again.
+func TestFirstSitesFit(t *testing.T) {
+	if n := unsafe.Sizeof(codeSite{}) * firstSites; n > 512 {
+		t.Errorf("firstSites codeSites take %d bytes, more than 512", n)
+	}
+}
+
+// TestExtractScratchReused: Extract reuses the scratch of earlier calls,
+// so a text must read the same whatever was read before it, and in
+// goroutines at once.
+func TestExtractScratchReused(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "bounces", "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no bounces: %v", err)
+	}
+	var texts []string
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(raw))
+	}
+	first := make([]Extraction, len(texts))
+	for i, text := range texts {
+		first[i] = Extract(text)
+	}
+	for i := len(texts) - 1; i >= 0; i-- {
+		if got := Extract(texts[i]); !reflect.DeepEqual(got, first[i]) {
+			t.Errorf("%s read after the others: %+v, first %+v", files[i], got, first[i])
+		}
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for k := range texts {
+				i := (k + g*3) % len(texts)
+				if got := Extract(texts[i]); !reflect.DeepEqual(got, first[i]) {
+					t.Errorf("%s in goroutine %d: %+v, first %+v", files[i], g, got, first[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -145,12 +145,14 @@ func (x *extractor) textAfter(line string, content int, t codeToken) string {
 // was opened before the code: "<mx.example.com #5.1.1 smtp;550 5.1.1 User
 // unknown>".
 //
-// The brackets are counted once, so a run of closers costs one pass, not
-// one pass per closer; and only when s ends with a closer, so that the
-// words of most codes, which do not, cost no pass at all.
+// Each kind of bracket is counted once, with strings.Count, when s first
+// ends with its closer: a run of closers costs one count, not one per
+// closer, and the words of most codes, which do not end with one, cost
+// none. Trimming drops only closers of kinds already counted, and quotes,
+// so a kind counted later is counted as it is in s.
 func trimUnbalanced(s string) string {
 	var opens, closes [3]int // <>, (), []
-	counted := false
+	var counted [3]bool
 	for {
 		// A closing quote may follow: "[LastError: 451 4.4.1 ...]'".
 		t := trimQuotesRight(s)
@@ -161,24 +163,9 @@ func trimUnbalanced(s string) string {
 		if k < 0 {
 			return s
 		}
-		if !counted {
-			counted = true
-			for i := 0; i < len(s); i++ {
-				switch s[i] {
-				case '<':
-					opens[0]++
-				case '(':
-					opens[1]++
-				case '[':
-					opens[2]++
-				case '>':
-					closes[0]++
-				case ')':
-					closes[1]++
-				case ']':
-					closes[2]++
-				}
-			}
+		if !counted[k] {
+			counted[k] = true
+			opens[k], closes[k] = strings.Count(s, "<(["[k:k+1]), strings.Count(s, ">)]"[k:k+1])
 		}
 		if opens[k] >= closes[k] {
 			return s

@@ -3,6 +3,7 @@ package intent
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -96,11 +97,20 @@ func Language(text string) string {
 // by accented letters seen elsewhere, or "".
 func markerLanguage(text string, accented int) string {
 	if len(text) > maxMarkerBytes {
-		text = strings.ToValidUTF8(text[:maxMarkerBytes], "")
+		// Cut, a text may end inside a character. ValidString reads
+		// ASCII eight bytes at a time, ToValidUTF8 rune by rune.
+		if text = text[:maxMarkerBytes]; !utf8.ValidString(text) {
+			text = strings.ToValidUTF8(text, "")
+		}
 	}
 	// A phrase of several words counts twice: "khac nhau", "nghia la gi":
 	// no other language writes these.
-	hits := lex().markers.hits(newSpaced(Clean(text)))
+	var hits int
+	if clean := Clean(text); ascii(clean) {
+		hits = lex().markers.hitsASCII(clean)
+	} else {
+		hits = lex().markers.hits(newSpaced(clean))
+	}
 	if hits >= 2 || hits >= 1 && accented >= 1 {
 		return "vi"
 	}

@@ -149,44 +149,59 @@ func newSpaced(clean string) spaced {
 // spacedFolded puts the words of a folded text one space apart, with a
 // space at each end, in one pass.
 func spacedFolded(f string) spaced {
-	b := make([]byte, 0, len(f)+2)
-	b = append(b, ' ')
+	var b spacedBuilder
+	b.start(len(f))
 	for i := 0; i < len(f); i++ {
 		c := f[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
-			if b[len(b)-1] != ' ' {
-				b = append(b, ' ')
-			}
-			continue
+		if c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
+			c = ' '
 		}
-		b = append(b, c)
+		b.add(c)
 	}
-	if b[len(b)-1] != ' ' {
-		b = append(b, ' ')
-	}
-	return spaced(b)
+	return b.done()
 }
 
 // newSpacedASCII is newSpaced for an ASCII text, folding as foldASCII does
 // in the same pass rather than building the folded text first: most
 // questions and pastes are ASCII, and Language reads every paste.
 func newSpacedASCII(clean string) spaced {
-	b := make([]byte, 1, len(clean)+2)
-	b[0] = ' '
+	var b spacedBuilder
+	b.start(len(clean))
 	for i := 0; i < len(clean); i++ {
-		c, keep := foldASCIIByte(clean[i])
-		switch {
-		case !keep:
-		case c != ' ':
-			b = append(b, c)
-		case b[len(b)-1] != ' ':
-			b = append(b, ' ')
+		if c, keep := foldASCIIByte(clean[i]); keep {
+			b.add(c)
 		}
 	}
-	if b[len(b)-1] != ' ' {
-		b = append(b, ' ')
+	return b.done()
+}
+
+// spacedBuilder writes a spaced text: a space first, then the bytes added,
+// each run of spaces as one, and a space at the end. A strings.Builder
+// hands over what it wrote without copying it into a string.
+type spacedBuilder struct {
+	b    strings.Builder
+	last byte
+}
+
+// start makes room for n bytes and writes the first space.
+func (sb *spacedBuilder) start(n int) {
+	sb.b.Grow(n + 2)
+	sb.b.WriteByte(' ')
+	sb.last = ' '
+}
+
+func (sb *spacedBuilder) add(c byte) {
+	if c != ' ' || sb.last != ' ' {
+		sb.b.WriteByte(c)
+		sb.last = c
 	}
-	return spaced(b)
+}
+
+func (sb *spacedBuilder) done() spaced {
+	if sb.last != ' ' {
+		sb.b.WriteByte(' ')
+	}
+	return spaced(sb.b.String())
 }
 
 // has reports whether the folded phrase p is in s: as whole words for

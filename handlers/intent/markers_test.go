@@ -72,3 +72,29 @@ func FuzzSpacedASCII(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMarkerHitsASCII checks that reading an ASCII text in place counts
+// the markers that its spaced copy has.
+func FuzzMarkerHitsASCII(f *testing.F) {
+	f.Add("550 nghia la gi vay")
+	f.Add("la gi la gi khac nhau")
+	f.Add("Cho hoi: 'ma' loi 421 *the* nao, nhu the nao?? LA  GI")
+	f.Add("nghia la")
+	f.Add("")
+	lists := [][]string{
+		lex().lang["vi"].Markers,
+		{"la gi", "la", "la gi", "", "gi", "nghia la gi", "a b c", "a b", "b"},
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		clean := Clean(text)
+		if !ascii(clean) {
+			return
+		}
+		for li, list := range lists {
+			idx := newMarkerIndex(list)
+			if got, want := idx.hitsASCII(clean), idx.hits(newSpacedASCII(clean)); got != want {
+				t.Fatalf("list %d, %q: hitsASCII %d, hits %d", li, text, got, want)
+			}
+		}
+	})
+}

@@ -56,35 +56,49 @@ func stripAngles(s string) string {
 	if !strings.Contains(s, "<") {
 		return s
 	}
+	// Most spans in a bounce are addresses, kept as they are: the text is
+	// copied from the first span that changes, and not at all when none
+	// does. Nothing grows, so len(s) bytes are room enough.
 	var b strings.Builder
-	for {
-		i := strings.IndexByte(s, '<')
+	from := 0 // s[from:] is not written yet
+	for at := 0; ; {
+		i := strings.IndexByte(s[at:], '<')
 		if i < 0 {
-			b.WriteString(s)
-			return b.String()
+			break
 		}
+		i += at
 		j := strings.IndexByte(s[i:], '>')
 		if j < 0 || strings.ContainsAny(s[i+1:i+j], " \n") {
 			// Not Slack markup ("<jane@example.com>" in a bounce
 			// keeps its brackets, "a < b" its sign).
-			b.WriteString(s[:i+1])
-			s = s[i+1:]
+			at = i + 1
 			continue
 		}
-		b.WriteString(s[:i])
 		inner := s[i+1 : i+j]
-		s = s[i+j+1:]
+		at = i + j + 1
+		var repl string
 		switch {
 		case strings.HasPrefix(inner, "@"), strings.HasPrefix(inner, "!"), strings.HasPrefix(inner, "#"):
-			b.WriteByte(' ')
+			repl = " "
 		case strings.Contains(inner, "|"):
-			b.WriteString(inner[strings.IndexByte(inner, '|')+1:])
+			repl = inner[strings.IndexByte(inner, '|')+1:]
 		case strings.HasPrefix(inner, "http"), strings.HasPrefix(inner, "mailto:"):
-			b.WriteString(strings.TrimPrefix(inner, "mailto:"))
+			repl = strings.TrimPrefix(inner, "mailto:")
 		default:
-			b.WriteString("<" + inner + ">")
+			continue // kept with its brackets
 		}
+		if b.Cap() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[from:i])
+		b.WriteString(repl)
+		from = at
 	}
+	if from == 0 {
+		return s
+	}
+	b.WriteString(s[from:])
+	return b.String()
 }
 
 // stripEmoji removes ":name:" emoji codes: a colon, letters, digits, '_',
@@ -94,28 +108,39 @@ func stripEmoji(s string) string {
 	if strings.Count(s, ":") < 2 {
 		return s
 	}
+	// As in stripAngles, the text is copied from the first emoji on.
 	var b strings.Builder
-	for {
-		i := strings.IndexByte(s, ':')
+	from := 0 // s[from:] is not written yet
+	for at := 0; ; {
+		i := strings.IndexByte(s[at:], ':')
 		if i < 0 {
-			b.WriteString(s)
-			return b.String()
+			break
 		}
+		i += at
 		j := i + 1
 		letter := false
 		for j < len(s) && (wordByte(s[j]) && s[j] < 0x80 || s[j] == '_' || s[j] == '+' || s[j] == '-') {
 			letter = letter || 'a' <= s[j]|0x20 && s[j]|0x20 <= 'z'
 			j++
 		}
+		// The byte before a colon found past an emoji or another colon is
+		// that colon, which wordByte rejects, as the start of the text.
 		if j < len(s) && s[j] == ':' && j > i+1 && letter && (i == 0 || !wordByte(s[i-1])) {
-			b.WriteString(s[:i])
+			if b.Cap() == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[from:i])
 			b.WriteByte(' ')
-			s = s[j+1:]
+			from, at = j+1, j+1
 			continue
 		}
-		b.WriteString(s[:i+1])
-		s = s[i+1:]
+		at = i + 1
 	}
+	if from == 0 {
+		return s
+	}
+	b.WriteString(s[from:])
+	return b.String()
 }
 
 // fold lowers s and strips the marks of Latin letters, so "Nghĩa LÀ gì",
@@ -202,7 +227,18 @@ func spaceThaiDigits(s string) string {
 	return b.String()
 }
 
+// ascii reports whether s is ASCII only. Language asks it of every paste,
+// so it reads eight bytes at a time, as utf8.ValidString does: the
+// compiler joins the byte loads of each half into one.
 func ascii(s string) bool {
+	for len(s) >= 8 {
+		lo := uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+		hi := uint32(s[4]) | uint32(s[5])<<8 | uint32(s[6])<<16 | uint32(s[7])<<24
+		if (lo|hi)&0x80808080 != 0 {
+			return false
+		}
+		s = s[8:]
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
