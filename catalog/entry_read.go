@@ -19,59 +19,45 @@ func readEntries(data []byte) ([]*Entry, bool) {
 	return out, true
 }
 
-// seenFields fails the reader when a field comes twice: encoding/json would
-// keep the last, or merge two maps.
-type seenFields struct {
-	r    *jsonread.Reader
-	seen uint16
-}
-
-func (s *seenFields) once(i int) {
-	if s.seen&(1<<i) != 0 {
-		s.r.Fail()
-	}
-	s.seen |= 1 << i
-}
-
 func readEntry(r *jsonread.Reader) *Entry {
 	e := &Entry{}
-	s := seenFields{r: r}
+	s := jsonread.NewFields(r)
 	r.Object(func(key string) {
 		switch key {
 		case "code":
-			s.once(0)
+			s.Once(0)
 			e.Key = r.String()
 		case "title":
-			s.once(1)
+			s.Once(1)
 			e.Title = r.String()
 		case "refs":
-			s.once(2)
+			s.Once(2)
 			e.Refs = []Ref{}
 			r.Array(func() { e.Refs = append(e.Refs, readRef(r)) })
 		case "steps":
-			s.once(3)
+			s.Once(3)
 			e.Steps = readActors(r)
 		case "retry":
-			s.once(4)
+			s.Once(4)
 			e.Retry = Retry(r.String())
 		case "classes":
-			s.once(5)
+			s.Once(5)
 			e.Classes = map[string]*Facts{}
 			r.Object(func(class string) { e.Classes[class] = readFacts(r) })
 		case "replies":
-			s.once(6)
+			s.Once(6)
 			e.Replies = r.Strings()
 		case "enhanced":
-			s.once(7)
+			s.Once(7)
 			e.Enhanced = r.Strings()
 		case "related":
-			s.once(8)
+			s.Once(8)
 			e.Related = r.Strings()
 		case "deprecated_by":
-			s.once(9)
+			s.Once(9)
 			e.DeprecatedBy = r.String()
 		case "no_message":
-			s.once(10)
+			s.Once(10)
 			e.NoMessage = r.Bool()
 		default:
 			r.Fail()
@@ -82,20 +68,20 @@ func readEntry(r *jsonread.Reader) *Entry {
 
 func readRef(r *jsonread.Reader) Ref {
 	var ref Ref
-	s := seenFields{r: r}
+	s := jsonread.NewFields(r)
 	r.Object(func(key string) {
 		switch key {
 		case "rfc":
-			s.once(0)
+			s.Once(0)
 			ref.RFC = r.Int()
 		case "draft":
-			s.once(1)
+			s.Once(1)
 			ref.Draft = r.String()
 		case "section":
-			s.once(2)
+			s.Once(2)
 			ref.Section = r.String()
 		case "with":
-			s.once(3)
+			s.Once(3)
 			ref.With = r.Strings()
 		default:
 			r.Fail()
@@ -106,20 +92,20 @@ func readRef(r *jsonread.Reader) Ref {
 
 func readFacts(r *jsonread.Reader) *Facts {
 	f := &Facts{}
-	s := seenFields{r: r}
+	s := jsonread.NewFields(r)
 	r.Object(func(key string) {
 		switch key {
 		case "steps":
-			s.once(0)
+			s.Once(0)
 			f.Steps = readActors(r)
 		case "retry":
-			s.once(1)
+			s.Once(1)
 			f.Retry = Retry(r.String())
 		case "soft":
-			s.once(2)
+			s.Once(2)
 			f.Soft = r.Bool()
 		case "no_message":
-			s.once(3)
+			s.Once(3)
 			f.NoMessage = r.Bool()
 		default:
 			r.Fail()

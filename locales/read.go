@@ -14,37 +14,28 @@ func readFast(data []byte, v any) bool {
 	r := jsonread.NewReaderBytes(data)
 	switch p := v.(type) {
 	case *map[string]string:
-		if *p != nil {
-			return false
-		}
-		m := r.StringMap()
-		if r.End() != nil {
-			return false
-		}
-		*p = m
+		return *p == nil && end(r, r.StringMap(), p)
 	case *map[string]CodeText:
-		if *p != nil {
-			return false
-		}
-		m := map[string]CodeText{}
-		r.Object(func(key string) { m[key] = readCodeText(r) })
-		if r.End() != nil {
-			return false
-		}
-		*p = m
+		return *p == nil && end(r, readMap(r, readCodeText), p)
 	case *map[string]ProviderText:
-		if *p != nil {
-			return false
-		}
-		m := map[string]ProviderText{}
-		r.Object(func(key string) { m[key] = readProviderText(r) })
-		if r.End() != nil {
-			return false
-		}
-		*p = m
-	default:
+		return *p == nil && end(r, readMap(r, readProviderText), p)
+	}
+	return false
+}
+
+// readMap reads an object whose members read reads.
+func readMap[T any](r *jsonread.Reader, read func(*jsonread.Reader) T) map[string]T {
+	m := map[string]T{}
+	r.Object(func(key string) { m[key] = read(r) })
+	return m
+}
+
+// end stores m in p when r read all of its data as encoding/json would.
+func end[T any](r *jsonread.Reader, m map[string]T, p *map[string]T) bool {
+	if r.End() != nil {
 		return false
 	}
+	*p = m
 	return true
 }
 
@@ -53,33 +44,27 @@ func readFast(data []byte, v any) bool {
 // differently.
 func readCodeText(r *jsonread.Reader) CodeText {
 	var t CodeText
-	var seen [5]bool
-	once := func(i int) {
-		if seen[i] {
-			r.Fail()
-		}
-		seen[i] = true
-	}
+	f := jsonread.NewFields(r)
 	r.Object(func(key string) {
 		switch key {
 		case "title":
-			once(0)
+			f.Once(0)
 			t.Title = r.String()
 		case "meaning":
-			once(1)
+			f.Once(1)
 			t.Meaning = r.String()
 		case "when":
-			once(2)
+			f.Once(2)
 			t.When = r.String()
 		case "fix":
-			once(3)
+			f.Once(3)
 			if r.Peek() == '"' {
 				t.Fix = Steps{r.String()}
 			} else {
 				t.Fix = r.Strings()
 			}
 		case "classes":
-			once(4)
+			f.Once(4)
 			t.Classes = map[string]CodeText{}
 			r.Object(func(class string) { t.Classes[class] = readCodeText(r) })
 		default:
@@ -92,12 +77,9 @@ func readCodeText(r *jsonread.Reader) CodeText {
 // readProviderText reads a provider's meaning of a code.
 func readProviderText(r *jsonread.Reader) ProviderText {
 	var t ProviderText
-	var seen [3]bool
+	f := jsonread.NewFields(r)
 	field := func(i int, s *string) {
-		if seen[i] {
-			r.Fail()
-		}
-		seen[i] = true
+		f.Once(i)
 		*s = r.String()
 	}
 	r.Object(func(key string) {

@@ -337,3 +337,23 @@ func (r *Reader) StringMap() map[string]string {
 	}
 	return out
 }
+
+// Fields fails its reader when an object gives one field twice, which
+// encoding/json would read differently (it keeps the last, or merges two
+// maps). A reader of an object numbers its fields and calls Once(i) on
+// each; up to 32 fields.
+type Fields struct {
+	r    *Reader
+	seen uint32
+}
+
+// NewFields returns a Fields for one object read by r.
+func NewFields(r *Reader) Fields { return Fields{r: r} }
+
+// Once marks field i as read, failing the reader if it was already.
+func (f *Fields) Once(i int) {
+	if f.seen&(1<<i) != 0 {
+		f.r.Fail()
+	}
+	f.seen |= 1 << i
+}
