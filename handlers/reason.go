@@ -27,10 +27,13 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class) *Outco
 	o.ReasonTitle, o.ReasonText = l.T(rk.title), l.T(rk.text)
 	o.SourceText = l.T("reason.source." + string(v.Source))
 	o.ActionTitle, o.ActionText = l.T(ak.title), l.T(ak.text)
-	if c == 4 && v.Action == catalog.ActionFixSendingConfig {
-		// After a 4xx the sender's server keeps retrying: the fix is what
-		// lets a retry through, not a condition for sending again.
-		o.ActionText = l.T("action.fix_sending_config.text_transient")
+	if c == catalog.ClassTransientNegative {
+		// After a 4xx the sender's server keeps retrying: an action whose
+		// words would then mislead ("fix it before sending again") has
+		// other words for it in the data, under "<text>_transient".
+		if s, ok := l.Lookup(ak.transient); ok {
+			o.ActionText = s
+		}
 	}
 	if v.Blocklist != nil && (v.Action == catalog.ActionRequestDelisting ||
 		v.Action == catalog.ActionContactRecipient && v.Blocklist.Delist == "") {
@@ -40,8 +43,9 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class) *Outco
 	return o
 }
 
-// textKeys are the keys of a title and a text in package locales.
-type textKeys struct{ title, text string }
+// textKeys are the keys of a title and a text in package locales, and of
+// an action's optional text after a 4xx.
+type textKeys struct{ title, text, transient string }
 
 // reasonKeys and actionKeys are built once, so that explaining a failure
 // does not build its keys anew each time.
@@ -52,10 +56,11 @@ var (
 
 func init() {
 	for _, r := range catalog.Reasons() {
-		reasonKeys[r] = textKeys{"reason." + string(r) + ".title", "reason." + string(r) + ".text"}
+		reasonKeys[r] = textKeys{title: "reason." + string(r) + ".title", text: "reason." + string(r) + ".text"}
 	}
 	for _, a := range catalog.Actions() {
-		actionKeys[a] = textKeys{"action." + string(a) + ".title", "action." + string(a) + ".text"}
+		k := "action." + string(a)
+		actionKeys[a] = textKeys{k + ".title", k + ".text", k + ".text_transient"}
 	}
 }
 

@@ -8,10 +8,7 @@ import "strings"
 // language has comes back as itself, so a gap shows instead of vanishing;
 // the package's tests make sure neither happens in a release.
 func (l *Lang) T(key string, pairs ...string) string {
-	s, ok := l.label(key)
-	if !ok && l.fallback != nil {
-		s, ok = l.fallback.label(key)
-	}
+	s, ok := l.Lookup(key)
 	if !ok {
 		// A copy, so that key never outlives the call: callers build
 		// keys such as "actor."+party, which then stay on their stack
@@ -22,6 +19,17 @@ func (l *Lang) T(key string, pairs ...string) string {
 		return s
 	}
 	return fill(s, pairs)
+}
+
+// Lookup returns the label under key as T does, but reports a key no
+// language has instead of returning it: for the optional labels, such as
+// an action's words after a 4xx.
+func (l *Lang) Lookup(key string) (string, bool) {
+	s, ok := l.label(key)
+	if !ok && l.fallback != nil {
+		s, ok = l.fallback.label(key)
+	}
+	return s, ok
 }
 
 // Code returns the texts of the code registered under key ("550", "X.1.1"),
