@@ -160,7 +160,7 @@ func (c *Catalog) ensureEntries() error {
 // its fix in its most severe class.
 func (e *Entry) check() error {
 	if e.Kind == KindReply {
-		e.replyFacts = &Facts{Steps: e.Steps, Retry: e.Retry, NoMessage: e.NoMessage}
+		e.replyFacts = e.newReplyFacts()
 	}
 	used := e.UsedIn()
 	if len(used) == 0 {

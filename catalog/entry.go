@@ -150,7 +150,12 @@ type Entry struct {
 	// such as X.6.10.
 	DeprecatedBy string `json:"deprecated_by,omitempty"`
 
-	replyFacts *Facts // a reply code's Steps and Retry, built once when loaded
+	replyFacts *Facts // a reply code's Steps, Retry and NoMessage, built once when loaded
+}
+
+// newReplyFacts gathers a reply code's facts, kept in the entry itself.
+func (e *Entry) newReplyFacts() *Facts {
+	return &Facts{Steps: e.Steps, Retry: e.Retry, NoMessage: e.NoMessage}
 }
 
 // In returns the facts of the code in class c, and false when the code is
@@ -163,7 +168,7 @@ func (e *Entry) In(c Class) (*Facts, bool) {
 			return nil, false
 		}
 		if e.replyFacts == nil {
-			return &Facts{Steps: e.Steps, Retry: e.Retry, NoMessage: e.NoMessage}, true
+			return e.newReplyFacts(), true
 		}
 		return e.replyFacts, true
 	}
