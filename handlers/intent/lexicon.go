@@ -46,10 +46,10 @@ type lexicon struct {
 	lang map[string]*words
 	// stop is every single-word Latin phrase that is not content,
 	// multiStop every longer one by its first word, longest first, and
-	// thaiStop every Thai one, longest first.
+	// thaiStop every Thai one by its first letter, longest first.
 	stop      map[string]bool
 	multiStop map[string][][]string
-	thaiStop  []string
+	thaiStop  map[rune][]string
 	synonyms  []synonym
 	// markers is the Vietnamese markers, indexed for markerLanguage.
 	markers markerIndex
@@ -79,7 +79,8 @@ func loadLexicon() (*lexicon, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lexicon{lang: map[string]*words{}, stop: map[string]bool{}, multiStop: map[string][][]string{}}
+	l := &lexicon{lang: map[string]*words{}, stop: map[string]bool{}, multiStop: map[string][][]string{},
+		thaiStop: map[rune][]string{}}
 	for _, f := range files {
 		data, err := dataFS.ReadFile(path.Join("data", f.Name()))
 		if err != nil {
@@ -102,7 +103,8 @@ func loadLexicon() (*lexicon, error) {
 			for _, p := range list {
 				switch f := strings.Fields(p); {
 				case hasThai(p):
-					l.thaiStop = append(l.thaiStop, p)
+					first, _ := utf8.DecodeRuneInString(p)
+					l.thaiStop[first] = append(l.thaiStop[first], p)
 				case len(f) > 1:
 					l.multiStop[f[0]] = append(l.multiStop[f[0]], f)
 				case len(f) == 1:
@@ -118,8 +120,10 @@ func loadLexicon() (*lexicon, error) {
 	}
 	// Longest first, so "nghia la gi" goes before "la gi" and
 	// "หมายถึงอะไร" before "หมายถึง".
-	slices.SortFunc(l.thaiStop, func(a, b string) int { return len(b) - len(a) })
-	l.thaiStop = slices.Compact(l.thaiStop)
+	for first, ps := range l.thaiStop {
+		slices.SortFunc(ps, func(a, b string) int { return len(b) - len(a) })
+		l.thaiStop[first] = slices.Compact(ps)
+	}
 	for _, ps := range l.multiStop {
 		slices.SortFunc(ps, func(a, b []string) int { return len(b) - len(a) })
 	}
@@ -275,8 +279,9 @@ func (s spaced) content() []string {
 func cutThaiStops(w string) string {
 	var b strings.Builder
 	for i := 0; i < len(w); {
+		r, size := utf8.DecodeRuneInString(w[i:])
 		n := 0
-		for _, p := range lex().thaiStop { // longest first
+		for _, p := range lex().thaiStop[r] { // longest first
 			if strings.HasPrefix(w[i:], p) {
 				n = len(p)
 				break
@@ -287,7 +292,6 @@ func cutThaiStops(w string) string {
 			i += n
 			continue
 		}
-		_, size := utf8.DecodeRuneInString(w[i:])
 		b.WriteString(w[i : i+size])
 		i += size
 	}
