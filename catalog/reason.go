@@ -303,7 +303,7 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		}
 	}
 	info := r.info[v.Reason]
-	if rule != nil && rule.Next != nil && v.Source == SourceWords {
+	if rule != nil && rule.Next != nil {
 		info = *rule.Next
 	}
 	v.Actor, v.Action = info.Actor, info.Action
