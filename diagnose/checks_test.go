@@ -142,6 +142,8 @@ func TestSPFWeakVerdicts(t *testing.T) {
 			detail: "spf.softfail", args: [][2]string{arg("mechanism", "~all")}},
 		{name: "softfail through redirect", plan: plan("spf-soft-redir.test"), check: CheckSPF, verdict: Warn,
 			detail: "spf.softfail", args: [][2]string{arg("mechanism", "~all")}},
+		{name: "neutral by default", plan: plan("spf-fallback.test"), check: CheckSPF, verdict: Warn, detail: "spf.neutral",
+			args: [][2]string{arg("mechanism", "?")}},
 	})
 }
 
