@@ -84,6 +84,9 @@ func TestCacheTTL(t *testing.T) {
 			"shortest.ttl.test. 300 IN A 192.0.2.1", "shortest.ttl.test. 60 IN A 192.0.2.2"}}, time.Minute, false},
 		{"day.ttl.test", scriptedReply{answer: []string{"day.ttl.test. 86400 IN A 192.0.2.1"}}, time.Hour, false},
 		{"zero.ttl.test", scriptedReply{answer: []string{"zero.ttl.test. 0 IN A 192.0.2.1"}}, 0, false},
+		// An answer through a CNAME is good only as long as the CNAME is.
+		{"alias.ttl.test", scriptedReply{answer: []string{
+			"alias.ttl.test. 30 IN CNAME target.ttl.test.", "target.ttl.test. 300 IN A 192.0.2.1"}}, 30 * time.Second, false},
 		{"nx-minimum.ttl.test", scriptedReply{rcode: dns.RcodeNameError, ns: []string{"ttl.test. 3600" + soa + "120"}}, 120 * time.Second, true},
 		{"nx-soa-ttl.ttl.test", scriptedReply{rcode: dns.RcodeNameError, ns: []string{"ttl.test. 30" + soa + "900"}}, 30 * time.Second, true},
 		{"nodata.ttl.test", scriptedReply{ns: []string{"ttl.test. 600" + soa + "300"}}, 300 * time.Second, false},
