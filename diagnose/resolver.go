@@ -184,9 +184,10 @@ func (r *Resolver) exchange(ctx context.Context, name string, qtype uint16) (ans
 	var a answer
 	ttl := maxTTL
 	for _, rr := range in.Answer {
+		// A CNAME on the way to the records expires them too.
+		ttl = min(ttl, time.Duration(rr.Header().Ttl)*time.Second)
 		if rr.Header().Rrtype == qtype {
 			a.rrs = append(a.rrs, rr)
-			ttl = min(ttl, time.Duration(rr.Header().Ttl)*time.Second)
 		}
 	}
 	if len(a.rrs) == 0 {

@@ -50,6 +50,10 @@ func (d *Diagnoser) spf(ctx context.Context, domain string, ip netip.Addr) []Che
 		// only place it does. Its format is not promised stable, so a
 		// mechanism not recognised is simply not named.
 		switch {
+		case f == "fallback to neutral":
+			// No term matched: a term traced inside an include
+			// that did not match decided nothing.
+			mech = ""
 		case f == "all: %v" && len(a) == 1:
 			mech = qualifier(fmt.Sprint(a[0])) + "all"
 		case f == "%q %v, %v" && len(a) == 3:
