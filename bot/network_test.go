@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -64,10 +65,20 @@ func countReplies(calls []fakeslack.Call, s string) int {
 // writes are lost. The bot's ping deadline replaces the socket; Slack
 // redelivers the envelope whose ack it never got, and every request is
 // answered exactly once.
+//
+// The replacement must come from the configured PingTimeout (1s), not
+// slack-go's own 30s default: it is required well before that default,
+// a bound loose enough for -race on two busy cores.
 func TestSilentSocketIsReplaced(t *testing.T) {
 	t.Parallel()
+	const (
+		pingTimeout = time.Second
+		// replacedWithin is far under slack-go's 30s default deadline
+		// and far over pingTimeout plus a reconnect.
+		replacedWithin = 10 * time.Second
+	)
 	hs := start(t, fakeslack.Options{PingInterval: 50 * time.Millisecond, RedeliverAfter: 300 * time.Millisecond},
-		func(c *bot.Config) { c.PingTimeout = time.Second })
+		func(c *bot.Config) { c.PingTimeout = pingTimeout })
 	f := hs.fake
 	const ch = "C40"
 	before := f.SendMessage(fakeslack.Message{Channel: ch, Text: "550 before the stall"})
@@ -76,13 +87,18 @@ func TestSilentSocketIsReplaced(t *testing.T) {
 
 	// The bot gets this envelope, but its ack is lost in the stall...
 	f.StallAfterNext()
+	stalled := time.Now()
 	around := f.SendMessage(fakeslack.Message{Channel: ch, Text: "550 around the stall"})
 	// ...and this one waits for a connection that works.
 	during := f.SendMessage(fakeslack.Message{Channel: ch, Text: "550 during the stall"})
 
-	if err := f.WaitConnections(waitCtx(t), 2); err != nil {
-		t.Fatalf("the silent socket was not replaced: %v", err)
+	ctx, cancel := context.WithTimeout(context.Background(), replacedWithin)
+	defer cancel()
+	if err := f.WaitConnections(ctx, 2); err != nil {
+		t.Fatalf("the silent socket was not replaced within %v of the stall (PingTimeout %v; slack-go's default is 30s): %v",
+			replacedWithin, pingTimeout, err)
 	}
+	t.Logf("silent socket replaced %v after the stall", time.Since(stalled).Round(time.Millisecond))
 	hs.waitAcks(during)
 	// Slack sends the envelope whose ack it missed again, on the new
 	// connection; the bot acks the copy and does not answer it again.

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/smtpcodes/smtpbot/catalog"
 )
@@ -24,7 +25,9 @@ func (rt *Router) action(ctx context.Context, req Request) []Reply {
 			return nil
 		}
 		lang := rt.eng.Languages().Match(st.Lang)
+		start := time.Now()
 		r := rt.reply(req, DeliverReplace, rt.render(lang, st))
+		rt.phase(req.Source, PhaseRender, start)
 		if !a.Ephemeral {
 			// Only the response URL can replace an ephemeral message;
 			// others are updated with chat.update for everyone.
@@ -38,7 +41,9 @@ func (rt *Router) action(ctx context.Context, req Request) []Reply {
 			return nil
 		}
 		lang := rt.eng.Languages().Match(st.Lang)
+		start := time.Now()
 		m := rt.render(lang, st)
+		rt.phase(req.Source, PhaseRender, start)
 		m.blocks = append(m.blocks, contextText(lang.T("slack.shared_by", "user", "<@"+req.UserID+">")))
 		return []Reply{rt.reply(req, DeliverChannel, m)}
 	case actionCompare:
@@ -49,7 +54,10 @@ func (rt *Router) action(ctx context.Context, req Request) []Reply {
 		}
 		lang := rt.eng.Languages().Match(parts[0])
 		st := state{Lang: lang.Tag, Compare: true, Codes: parts[1:], Shareable: true}
-		return []Reply{rt.reply(req, DeliverEphemeral, rt.render(lang, st))}
+		start := time.Now()
+		m := rt.render(lang, st)
+		rt.phase(req.Source, PhaseRender, start)
+		return []Reply{rt.reply(req, DeliverEphemeral, m)}
 	case actionDiagnose:
 		return rt.diagnoseClick(req)
 	case actionHomeLang:

@@ -22,7 +22,9 @@ type Cut struct {
 func (c Cut) Cut() bool { return c.Total > c.Read }
 
 // CutNote says, in lang, how much of a long input was read: "Long input: I
-// read the first 1 MB of 50 MB." It is "" when nothing was cut.
+// read the first 1 MB of 9.5 MB." It is "" when nothing was cut. What was
+// read is rounded down and the whole up (down for "more than"), so that the
+// two never read the same when something was cut.
 func CutNote(lang *locales.Lang, c Cut) string {
 	if !c.Cut() {
 		return ""
@@ -31,22 +33,34 @@ func CutNote(lang *locales.Lang, c Cut) string {
 	if c.AtLeast {
 		key = "input.cut_more"
 	}
-	return lang.T(key, "read", formatSize(c.Read), "total", formatSize(c.Total))
+	dec := lang.T("number.decimal")
+	return lang.T(key, "read", formatSize(c.Read, dec, false), "total", formatSize(c.Total, dec, !c.AtLeast))
 }
 
-// formatSize writes a byte count the way people say it: "1 MB", "50 MB",
-// "300 KB", "1536 KB". Whole numbers only, so no language needs its own
-// decimal separator; MB only when the count is a whole number of MB or at
-// least 10 MB, where a rounding error no longer matters.
-func formatSize(n int64) string {
+// formatSize writes a byte count in one unit per size, the way people say
+// it: from 1 MB up in MB with one decimal where it is not whole ("1 MB",
+// "9.5 MB", "50 MB"), below that in whole KB ("300 KB"), below 1 KB in
+// bytes. dec is the language's decimal separator ("." or ","); up rounds
+// up rather than down.
+func formatSize(n int64, dec string, up bool) string {
 	const kb, mb = 1 << 10, 1 << 20
-	switch {
-	case n >= 10*mb || (n >= mb && n%mb == 0):
-		return strconv.FormatInt((n+mb/2)/mb, 10) + " MB"
-	case n >= kb:
-		return strconv.FormatInt((n+kb/2)/kb, 10) + " KB"
+	round := func(n, unit int64) int64 {
+		if up {
+			return (n + unit - 1) / unit
+		}
+		return n / unit
 	}
-	return strconv.FormatInt(n, 10) + " B"
+	if n < kb {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	if k := round(n, kb); n < mb && k < 1024 {
+		return strconv.FormatInt(k, 10) + " KB"
+	}
+	tenths := round(n*10, mb)
+	if tenths%10 == 0 {
+		return strconv.FormatInt(tenths/10, 10) + " MB"
+	}
+	return strconv.FormatInt(tenths/10, 10) + dec + strconv.FormatInt(tenths%10, 10) + " MB"
 }
 
 // noteCut adds the note on a cut input under every reply that shows the

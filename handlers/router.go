@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/smtpcodes/smtpbot/catalog/extract"
 	"github.com/smtpcodes/smtpbot/handlers/intent"
@@ -31,6 +32,9 @@ type Options struct {
 	// default) or DiagnoseAuto.
 	Diagnoser *diagnose.Diagnoser
 	Diagnose  DiagnoseMode
+	// Observer is told how long extraction and rendering take; none when
+	// nil.
+	Observer Observer
 }
 
 // DefaultMinConfidence keeps the bot silent on chatter such as "550 people
@@ -52,6 +56,9 @@ type Router struct {
 func NewRouter(eng *Engine, prefs Prefs, opts Options, log *slog.Logger) *Router {
 	if opts.MinConfidence == 0 {
 		opts.MinConfidence = DefaultMinConfidence
+	}
+	if opts.Observer == nil {
+		opts.Observer = nopObserver{}
 	}
 	return &Router{eng: eng, prefs: prefs, opts: opts, log: log}
 }
@@ -157,12 +164,17 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 		if p := rt.eng.NamedProvider(req.Text, cmd); p != nil && cmd.Verb == VerbExplain {
 			st.Provider = p.ID
 		}
+		start := time.Now()
+		defer rt.phase(req.Source, PhaseRender, start)
 		return rt.render(lang, st)
 	case VerbPaste:
+		start := time.Now()
 		report := rt.eng.ExplainTextNamed(lang, cmd.Text, rt.eng.NamedProvider(req.Text, cmd))
+		start = rt.phase(req.Source, PhaseExtract, start)
 		if len(report.Explanations) == 0 {
 			return rt.usageMessage(lang, lang.T("slack.no_codes"), slash)
 		}
+		defer rt.phase(req.Source, PhaseRender, start)
 		return rt.renderReport(lang, st, report)
 	case VerbSearch:
 		if m, ok := rt.searchMessage(lang, cmd, slash); ok {
@@ -178,13 +190,21 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 // paste answers a channel message only when it is a bounce with a failure
 // in it, in the message's thread; chatter with numbers gets nothing.
 func (rt *Router) paste(ctx context.Context, req Request) []Reply {
+	start := time.Now()
 	x := extract.Extract(req.Text)
+	read := time.Since(start)
 	if x.Confidence < rt.opts.MinConfidence || !hasFailure(x.Findings) || chatter(req.Text, x) {
+		rt.opts.Observer.Phase(string(req.Source), PhaseExtract, time.Since(start))
 		return nil
 	}
-	lang := rt.language(ctx, req, "")
+	lang := rt.language(ctx, req, "") // may ask the store: not extraction
+	start = time.Now()
 	report := rt.eng.explainExtraction(lang, req.Text, x, nil)
-	return []Reply{rt.reply(req, DeliverThread, rt.renderReport(lang, state{Lang: lang.Tag}, report))}
+	rt.opts.Observer.Phase(string(req.Source), PhaseExtract, read+time.Since(start))
+	start = time.Now()
+	m := rt.renderReport(lang, state{Lang: lang.Tag}, report)
+	rt.phase(req.Source, PhaseRender, start)
+	return []Reply{rt.reply(req, DeliverThread, m)}
 }
 
 func hasFailure(fs []extract.Finding) bool {
@@ -204,8 +224,13 @@ func (rt *Router) mention(ctx context.Context, req Request) []Reply {
 	if strings.TrimSpace(req.ParentText) != "" && rt.aboutParent(cmd) {
 		cmd = Command{Verb: VerbPaste, Lang: cmd.Lang, Text: req.ParentText}
 	}
-	if cmd.Verb == VerbPaste && len(extract.Extract(cmd.Text).Findings) == 0 && req.ParentText != "" {
-		cmd.Text = req.ParentText
+	if cmd.Verb == VerbPaste && req.ParentText != "" {
+		start := time.Now()
+		none := len(extract.Extract(cmd.Text).Findings) == 0
+		rt.phase(req.Source, PhaseExtract, start)
+		if none {
+			cmd.Text = req.ParentText
+		}
 	}
 	if cmd.Verb == VerbPaste {
 		text = cmd.Text
@@ -240,18 +265,25 @@ func (rt *Router) shortcut(ctx context.Context, req Request) []Reply {
 		switch cmd := fromIntent(intent.Parse(req.Text), "", req.Text); cmd.Verb {
 		case VerbExplain, VerbCompare:
 			st.fromCommand(cmd)
-			return []Reply{rt.reply(req, DeliverEphemeral, rt.render(lang, st))}
+			start := time.Now()
+			m := rt.render(lang, st)
+			rt.phase(req.Source, PhaseRender, start)
+			return []Reply{rt.reply(req, DeliverEphemeral, m)}
 		case VerbSearch:
 			if m, ok := rt.searchMessage(lang, cmd, false); ok {
 				return []Reply{rt.reply(req, DeliverEphemeral, m)}
 			}
 		}
 	}
+	start := time.Now()
 	report := rt.eng.ExplainText(lang, req.Text)
+	start = rt.phase(req.Source, PhaseExtract, start)
 	if len(report.Explanations) == 0 {
 		return []Reply{rt.reply(req, DeliverEphemeral, textMessage(lang.T("slack.shortcut_none")))}
 	}
-	return []Reply{rt.reply(req, DeliverEphemeral, rt.renderReport(lang, st, report))}
+	m := rt.renderReport(lang, st, report)
+	rt.phase(req.Source, PhaseRender, start)
+	return []Reply{rt.reply(req, DeliverEphemeral, m)}
 }
 
 // stripMentions removes "<@U123>" mentions of the bot from a mention's text.

@@ -3,6 +3,7 @@
 // workers keep up, and /metrics exposes counters and histograms in the
 // Prometheus text format through the official Go client library.
 //
-// Metrics implements bot.Observer without importing package bot; no label
+// Metrics implements bot.Observer and handlers.Observer without importing
+// package bot or handlers; no label
 // ever holds user text, a channel name or an address.
 package metrics

@@ -17,6 +17,7 @@ type Metrics struct {
 	ackLatency  prometheus.Histogram
 	dedupes     *prometheus.CounterVec
 	handle      *prometheus.HistogramVec
+	phases      *prometheus.HistogramVec
 	replies     *prometheus.CounterVec
 	limited     prometheus.Counter
 	limitWait   prometheus.Counter
@@ -49,6 +50,10 @@ func New() *Metrics {
 	m.handle = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "smtpbot_handle_seconds",
 		Help:    "Time to read a request's text, look its codes up and render the reply, by source.",
 		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1}}, []string{"source"})
+	m.phases = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "smtpbot_phase_seconds",
+		Help: "Time of one phase of a request's handling, by source and phase: extract (finding and looking up the codes in a pasted text) " +
+			"or render (turning them into the reply).",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1}}, []string{"source", "phase"})
 	m.replies = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "smtpbot_replies_posted_total",
 		Help: "Web API calls that delivered a reply, by method and outcome."}, []string{"method", "outcome"})
 	m.limited = prometheus.NewCounter(prometheus.CounterOpts{Name: "smtpbot_rate_limited_total",
@@ -73,7 +78,7 @@ func New() *Metrics {
 	m.refreshes = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "smtpbot_token_refreshes_total",
 		Help: "Rotating bot tokens refreshed, by what started the refresh (sweep, request) and outcome (ok, error, unsaved)."},
 		[]string{"trigger", "outcome"})
-	for _, c := range []prometheus.Collector{m.envelopes, m.acks, m.ackLatency, m.dedupes, m.handle, m.replies,
+	for _, c := range []prometheus.Collector{m.envelopes, m.acks, m.ackLatency, m.dedupes, m.handle, m.phases, m.replies,
 		m.limited, m.limitWait, m.dropped, m.reconnects, m.lookups, m.lookupTimes,
 		m.storeFails, m.takenOver, m.repeated, m.refreshes} {
 		f(c)
@@ -106,6 +111,12 @@ func (m *Metrics) Deduplicated(kind string) { m.dedupes.WithLabelValues(kind).In
 // Handled implements bot.Observer.
 func (m *Metrics) Handled(source string, d time.Duration) {
 	m.handle.WithLabelValues(source).Observe(d.Seconds())
+}
+
+// Phase implements handlers.Observer: one phase ("extract", "render") of
+// handling a request of a source.
+func (m *Metrics) Phase(source, phase string, d time.Duration) {
+	m.phases.WithLabelValues(source, phase).Observe(d.Seconds())
 }
 
 // ReplyPosted implements bot.Observer.

@@ -12,11 +12,13 @@ import (
 
 	"github.com/smtpcodes/smtpbot/bot"
 	"github.com/smtpcodes/smtpbot/diagnose"
+	"github.com/smtpcodes/smtpbot/handlers"
 )
 
-// Metrics is what the bot and the diagnoser report to.
+// Metrics is what the bot, the router and the diagnoser report to.
 var (
 	_ bot.Observer      = (*Metrics)(nil)
+	_ handlers.Observer = (*Metrics)(nil)
 	_ diagnose.Observer = (*Metrics)(nil)
 )
 
@@ -49,6 +51,9 @@ func TestMetricsExposed(t *testing.T) {
 	m.Acked(2 * time.Millisecond)
 	m.Deduplicated("event")
 	m.Handled("dm", time.Millisecond)
+	m.Phase("message", handlers.PhaseExtract, time.Millisecond)
+	m.Phase("message", handlers.PhaseRender, time.Millisecond)
+	m.Phase("message", handlers.PhaseRender, time.Millisecond)
 	m.ReplyPosted("chat.postMessage", "ok")
 	m.RateLimited(1500 * time.Millisecond)
 	m.Dropped("queue_full")
@@ -69,6 +74,8 @@ func TestMetricsExposed(t *testing.T) {
 		`smtpbot_ack_latency_seconds_count 1`,
 		`smtpbot_redeliveries_deduplicated_total{kind="event"} 1`,
 		`smtpbot_handle_seconds_count{source="dm"} 1`,
+		`smtpbot_phase_seconds_count{phase="extract",source="message"} 1`,
+		`smtpbot_phase_seconds_count{phase="render",source="message"} 2`,
 		`smtpbot_replies_posted_total{method="chat.postMessage",outcome="ok"} 1`,
 		`smtpbot_rate_limited_total 1`,
 		`smtpbot_rate_limit_wait_seconds_total 1.5`,

@@ -204,6 +204,37 @@ func TestHelpOnce(t *testing.T) {
 			t.Errorf("smtpbot %s: the usage is not the subcommand's:\n%s", strings.Join(args, " "), out)
 		}
 	}
+	// "help COMMAND" prints exactly what "COMMAND --help" does, for every
+	// command of the usage (store copy included).
+	helped := 0
+	for _, args := range calls {
+		if len(args) != 2 || args[1] != "--help" || args[0] == "--env-file" {
+			continue
+		}
+		want, _, _ := call(t, "", nil, args...)
+		out, errOut, code := call(t, "", nil, "help", args[0])
+		if code != 0 || errOut != "" || out != want {
+			t.Errorf("smtpbot help %s: exit %d, stderr %q, stdout\n%s\nwant what --help prints:\n%s", args[0], code, errOut, out, want)
+		}
+		helped++
+	}
+	if helped < 6 {
+		t.Errorf("help COMMAND checked for only %d commands", helped)
+	}
+	want, _, _ := call(t, "", nil, "store", "copy", "--help")
+	if out, errOut, code := call(t, "", nil, "help", "store", "copy"); code != 0 || errOut != "" || out != want || !strings.Contains(out, "-team") {
+		t.Errorf("smtpbot help store copy: exit %d, stderr %q, stdout\n%s", code, errOut, out)
+	}
+	top, _, _ := call(t, "", nil, "help")
+	if out, _, code := call(t, "", nil, "help", "help"); code != 0 || out != top {
+		t.Errorf("smtpbot help help: exit %d, not the top-level usage:\n%s", code, out)
+	}
+	for _, args := range [][]string{{"help", "nosuch"}, {"help", "explain", "550"}} {
+		if out, errOut, code := call(t, "", nil, args...); code != 2 || out != "" || errOut == "" {
+			t.Errorf("smtpbot %s: exit %d, stdout %q, stderr %q; want exit 2 and the reason on stderr", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+
 	out, errOut, code := call(t, "", nil, "explain", "--colour", "550")
 	if code != 2 || out != "" || strings.Count(errOut, "Usage:") != 1 || !strings.Contains(errOut, "-colour") {
 		t.Errorf("explain --colour: exit %d, stdout %q, stderr %q", code, out, errOut)

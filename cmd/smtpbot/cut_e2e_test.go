@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
@@ -23,10 +22,14 @@ func TestLargeUploadEndToEnd(t *testing.T) {
 		if c.ThreadTS != ts || !strings.Contains(c.Text, "5.1.1") {
 			t.Errorf("reply %q in thread %q", c.Text, c.ThreadTS)
 		}
-		// The text and the start of the file make 1 MB; the whole is about
-		// 5 MB, not a whole number of MB, so the note gives it in KB.
+		// The text and the start of the file make 1 MB; the whole is a
+		// little over 5 MB, given in MB too, to a tenth, rounded up.
 		total := len("why did this bounce?") + len(content)
-		if want := "I read the first 1 MB of " + strconv.Itoa((total+512)/1024) + " KB"; !strings.Contains(visible(c), want) {
+		tenths := (total*10 + 1<<20 - 1) >> 20
+		if tenths != 51 {
+			t.Fatalf("the upload is %d bytes (%d tenths of MB): the test expects a little over 5 MB", total, tenths)
+		}
+		if want := "I read the first 1 MB of 5.1 MB."; !strings.Contains(visible(c), want) {
 			t.Errorf("no %q in the reply:\n%s", want, visible(c))
 		}
 	})

@@ -96,6 +96,12 @@ func TestHealthAndMetricsEndToEnd(t *testing.T) {
 		{"smtpbot_handle_seconds", map[string]string{"source": "message"}, 3, 3},
 		{"smtpbot_handle_seconds", map[string]string{"source": "slash"}, 1, 1},
 		{"smtpbot_handle_seconds", map[string]string{"source": "home"}, 1, 1},
+		// Extraction and rendering apart: each bounce in a channel is read
+		// and rendered once; a code named on /smtp is only rendered.
+		{"smtpbot_phase_seconds", map[string]string{"source": "message", "phase": "extract"}, 3, 3},
+		{"smtpbot_phase_seconds", map[string]string{"source": "message", "phase": "render"}, 3, 3},
+		{"smtpbot_phase_seconds", map[string]string{"source": "slash", "phase": "render"}, 1, 1},
+		{"smtpbot_phase_seconds", map[string]string{"source": "slash", "phase": "extract"}, 0, 0},
 		{"smtpbot_diagnosis_lookups_total", map[string]string{"check": "spf"}, 1, 0},
 		{"smtpbot_diagnosis_seconds", nil, 1, 1},
 		{"smtpbot_queue_depth", nil, 0, 0},

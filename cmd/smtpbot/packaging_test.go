@@ -242,3 +242,63 @@ func TestReadmeSampleExists(t *testing.T) {
 		}
 	}
 }
+
+// docker.md's "What goes into the build" names what .dockerignore admits
+// and, of what it leaves out again inside those folders, the named
+// folders. A package admitted without a word in the doc, or a doc that
+// still names a folder no longer admitted, fails here.
+func TestDockerDocListsTheBuild(t *testing.T) {
+	var admitted, reexcluded []string
+	for line := range strings.Lines(read(t, ".dockerignore")) {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || strings.HasPrefix(line, "#") || line == "*":
+		case strings.HasPrefix(line, "!"):
+			admitted = append(admitted, line[1:])
+		case !strings.ContainsAny(line, "*?["):
+			reexcluded = append(reexcluded, line)
+		}
+	}
+	doc := read(t, "docs/docker.md")
+	_, section, ok := strings.Cut(doc, "## What goes into the build\n")
+	if !ok {
+		t.Fatal(`docs/docker.md has no "## What goes into the build"`)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	_, after, ok := strings.Cut(section, " admits ")
+	if !ok {
+		t.Fatalf(`the section has no "admits ...": %s`, section)
+	}
+	admits, minus, ok := strings.Cut(after, ", minus ")
+	if !ok {
+		t.Fatalf(`the section has no "admits ..., minus ...": %s`, section)
+	}
+	minus, _, _ = strings.Cut(minus, ". ")
+	quoted := regexp.MustCompile("`([^`]+)`")
+	names := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, q := range quoted.FindAllStringSubmatch(s, -1) {
+			m[q[1]] = true
+		}
+		return m
+	}
+	compare := func(what string, want []string, got map[string]bool) {
+		t.Helper()
+		for _, p := range want {
+			if !got[p] {
+				t.Errorf("docs/docker.md does not say that .dockerignore %s `%s`", what, p)
+			}
+			delete(got, p)
+		}
+		for p := range got {
+			t.Errorf("docs/docker.md says that .dockerignore %s `%s`; it does not", what, p)
+		}
+	}
+	if len(admitted) < 5 || len(reexcluded) == 0 {
+		t.Fatalf("read too little of .dockerignore: admits %v, leaves out again %v", admitted, reexcluded)
+	}
+	compare("admits", admitted, names(admits))
+	got := names(minus)
+	delete(got, "testdata") // **/testdata, a pattern
+	compare("leaves out again", reexcluded, got)
+}

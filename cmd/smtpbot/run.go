@@ -38,14 +38,20 @@ Usage:
   smtpbot store copy [--team T]              copy saved language choices from DATA_DIR to REDIS_URL
   smtpbot check   [--lang L] [--json] TARGET... check DNS, SPF, DMARC, DKIM, PTR and blocklists live (a domain, an IP, or - for a bounce on stdin)
   smtpbot healthcheck [--url URL]            ask a running bot's /healthz (METRICS_ADDR): exit 0 when healthy
-  smtpbot help                               show this help
+  smtpbot help [COMMAND]                     show this help, or a command's (as "smtpbot COMMAND --help")
 
-Languages: %s. Run "smtpbot COMMAND --help" for a command's flags.
+Languages: %s. Run "smtpbot help COMMAND" or "smtpbot COMMAND --help" for a command's flags.
 `
 
 // run is the whole program, with its environment passed in so tests can
 // call it like a user would.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 1 && args[0] == "help" {
+		var err error
+		if args, err = helpArgs(args[1:]); err != nil {
+			return err
+		}
+	}
 	if len(args) > 0 && args[0] == "healthcheck" {
 		// Before the catalog is loaded: a health check runs every few
 		// seconds and needs none of it.
@@ -76,6 +82,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	fmt.Fprintf(stderr, usage, languageList(eng.Languages()))
 	return usagef("unknown command %q", args[0])
+}
+
+// helpArgs turns "help COMMAND" into "COMMAND --help", so that both print
+// the command's own usage; "help store copy" is "store copy --help" and
+// "help help" the top-level usage. An unknown command is left to fail as
+// any unknown command does.
+func helpArgs(args []string) ([]string, error) {
+	switch {
+	case args[0] == "help" && len(args) == 1:
+		return args, nil
+	case args[0] == "store" && len(args) == 2 && args[1] == "copy":
+		return []string{"store", "copy", "--help"}, nil
+	case len(args) == 1:
+		return []string{args[0], "--help"}, nil
+	}
+	return nil, usagef("help takes one command, like: smtpbot help explain; got %q", strings.Join(args, " "))
 }
 
 func isHelp(arg string) bool {

@@ -128,6 +128,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MinConfidence: cfg.MinConfidence,
 		Diagnoser:     diag,
 		Diagnose:      handlers.DiagnoseMode(cfg.Diagnose.Mode),
+		Observer:      obs.handlers(),
 	}, log)
 	if cfg.HTTP.Addr != "" {
 		// One mux for everything on HTTP_ADDR: Slack's requests in HTTP

@@ -6,6 +6,7 @@ import (
 
 	"github.com/smtpcodes/smtpbot/bot"
 	"github.com/smtpcodes/smtpbot/diagnose"
+	"github.com/smtpcodes/smtpbot/handlers"
 	"github.com/smtpcodes/smtpbot/install"
 	"github.com/smtpcodes/smtpbot/metrics"
 )
@@ -34,6 +35,15 @@ func (o observers) bot() bot.Observer {
 
 // diagnose is the diagnoser's Observer, nil without metrics.
 func (o observers) diagnose() diagnose.Observer {
+	if o.m == nil {
+		return nil
+	}
+	return o.m
+}
+
+// handlers is the router's Observer (extract and render times), nil
+// without metrics.
+func (o observers) handlers() handlers.Observer {
 	if o.m == nil {
 		return nil
 	}
