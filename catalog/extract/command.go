@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"math/bits"
 	"strings"
 
 	"github.com/smtpcodes/smtpbot/internal/ascii"
@@ -57,33 +58,50 @@ func repliedTo(raw []byte) string {
 	p := []byte("(in reply to ")
 	tail := raw[max(0, len(raw)-64):]
 	// The last "(" that opens the phrase: most tails have no "(" at all,
-	// which a byte search tells at once.
-	i := bytes.LastIndexByte(tail, '(')
-	for i >= 0 && !bytes.HasPrefix(tail[i:], p) {
-		i = bytes.LastIndexByte(tail[:i], '(')
+	// which a byte search tells at once. The search runs forwards:
+	// bytes.IndexByte is vectorised, bytes.LastIndexByte a loop.
+	i := -1
+	for j := 0; ; j++ {
+		k := bytes.IndexByte(tail[j:], '(')
+		if k < 0 {
+			break
+		}
+		j += k
+		if bytes.HasPrefix(tail[j:], p) {
+			i = j
+		}
 	}
 	if i < 0 {
 		return ""
 	}
+	// A verb is at most 19 bytes, so 32 bytes decide; a string of up to
+	// 32 bytes that does not escape is made on the stack.
 	rest := tail[i+len(p):]
-	for _, v := range commandVerbs {
-		if len(rest) >= len(v.prefix) && bytes.EqualFold(rest[:len(v.prefix)], []byte(v.prefix)) &&
-			(len(rest) == len(v.prefix) || !ascii.IsAlnum(rest[len(v.prefix)])) {
-			return v.name
-		}
-	}
-	return ""
+	return commandAt(string(rest[:min(len(rest), 32)]))
 }
 
 // eximAfter names the command in Exim's "SMTP error from remote mail
 // server after RCPT TO:<bob@example.com>:" or "after end of data:", the
 // line that introduces a reply, or "".
 func eximAfter(line string) string {
-	i := ascii.IndexFold(line, " after ")
-	if i < 0 || ascii.IndexFold(line[:i], "error") < 0 {
-		return ""
+	if at := eximAfterAt(line); at >= 0 {
+		return commandAt(line[at:])
 	}
-	return commandAt(line[i+len(" after "):])
+	return ""
+}
+
+// Exim's words before the command: "SMTP error from remote mail server
+// after".
+var afterWord, errorWord = ascii.NewNeedle(" after "), ascii.NewNeedle("error")
+
+// eximAfterAt is where the words after the first " after " of line start,
+// when "error" comes before it, or -1.
+func eximAfterAt(line string) int {
+	i := afterWord.In(line)
+	if i < 0 || errorWord.In(line[:i]) < 0 {
+		return -1
+	}
+	return i + len(afterWord.String())
 }
 
 // sessionLines are the words qmail-remote, Postfix and 1&1 write before a reply
@@ -103,21 +121,40 @@ var sessionLines = [...]struct{ words, name string }{
 	{" for text command", CommandDATA}, // 1&1's "SMTP error from remote server for TEXT command"
 }
 
-// sessionStep names the command a qmail or Postfix line before a reply
-// says was refused, or "". It runs for most replies a text holds, so it
-// reads the line once, a byte at a time (a search per space cost more than
-// the short words between them): every phrase starts at a space, and after
-// a space only the phrases starting with the next letter are tried.
+// sessionStep names the command of the first of sessionLines' phrases
+// in line, which a qmail or Postfix line before a reply writes to say
+// which step of the session was refused, or "". It runs for most lines
+// with a reply, so it finds the spaces eight bytes at a time
+// (ascii.Spaces): every phrase starts at a space, and after a space only
+// the phrases starting with the next letter are tried.
 func sessionStep(line string) string {
-	for i := 0; i+1 < len(line); i++ {
-		if line[i] != ' ' || !sessionStarts[line[i+1]] {
-			continue
-		}
-		rest := line[i:]
-		for _, k := range sessionFirst[ascii.Lower(line[i+1])] {
-			if s := &sessionLines[k]; hasPrefixFold(rest, s.words) {
-				return s.name
+	i := 0
+	for ; i+8 <= len(line); i += 8 {
+		for m := ascii.Spaces(line, i); m != 0; m &= m - 1 {
+			if name := sessionAt(line, i+bits.TrailingZeros64(m)>>3); name != "" {
+				return name
 			}
+		}
+	}
+	for ; i < len(line); i++ {
+		if line[i] == ' ' {
+			if name := sessionAt(line, i); name != "" {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+// sessionAt names the command of the phrase at the space line[i], or "".
+func sessionAt(line string, i int) string {
+	if i+1 >= len(line) || !sessionStarts[line[i+1]] {
+		return ""
+	}
+	rest := line[i:]
+	for _, k := range sessionFirst[ascii.Lower(line[i+1])] {
+		if s := &sessionLines[k]; hasPrefixFold(rest, s.words) {
+			return s.name
 		}
 	}
 	return ""
@@ -141,14 +178,29 @@ var sessionStarts = func() (starts [256]bool) {
 	return starts
 }()
 
+// sessionLongest is the length of the longest of sessionLines' phrases.
+var sessionLongest = func() (n int) {
+	for _, s := range sessionLines {
+		n = max(n, len(s.words))
+	}
+	return n
+}()
+
 // lineCommands names the command a reply answered from the words before
 // it: on its own line (Exim's "after RCPT TO:", qmail's "does not like
 // recipient"), then on the lines before. A line may hold several codes
-// (a Postfix log line's "dsn=5.7.1" and "said: 554 5.7.1"); what the lines
-// before name is the same for each, and is read once.
+// (a Postfix log line's "dsn=5.7.1" and "said: 554 5.7.1"), asked about in
+// the order they stand: the line is read once, up to the last code asked
+// about (most codes open their line, with nothing before them to read),
+// and the lines before are read once.
 type lineCommands struct {
 	line string    // the reply's line, from its content
 	prev [2]string // the two lines before it
+
+	afterFrom, stepFrom   int // how far line has been searched for each
+	afterFound, stepFound bool
+	afterAt               int    // where the words after " after " start, or -1
+	step                  string // the command of the line's first session phrase
 
 	eximRead, sessionRead bool
 	exim, session         string // what the lines before name
@@ -159,8 +211,10 @@ type lineCommands struct {
 // before that, when GMX put the host on a line of its own between them),
 // qmail's or Postfix's on the line, then on the line before.
 func (c *lineCommands) before(n int) string {
-	if cmd := eximAfter(c.line[:n]); cmd != "" {
-		return cmd
+	if at := c.afterBy(n); at >= 0 && at <= n {
+		if cmd := commandAt(c.line[at:n]); cmd != "" {
+			return cmd
+		}
 	}
 	if !c.eximRead {
 		c.eximRead = true
@@ -172,7 +226,7 @@ func (c *lineCommands) before(n int) string {
 	if c.exim != "" {
 		return c.exim
 	}
-	if cmd := sessionStep(c.line[:n]); cmd != "" {
+	if cmd := c.stepBy(n); cmd != "" {
 		return cmd
 	}
 	if !c.sessionRead {
@@ -180,4 +234,50 @@ func (c *lineCommands) before(n int) string {
 		c.session = sessionStep(c.prev[1])
 	}
 	return c.session
+}
+
+// afterBy is eximAfterAt of line[:n]. Once line[:n] holds the first
+// " after ", longer prefixes hold the same first one; until then only
+// what lies past the last search, and the few bytes before it where the
+// words could have begun, are searched.
+func (c *lineCommands) afterBy(n int) int {
+	words := afterWord.String()
+	if c.afterFound {
+		return c.afterAt
+	}
+	if n <= c.afterFrom {
+		return -1
+	}
+	from := max(0, c.afterFrom-len(words)+1)
+	i := afterWord.In(c.line[from:n])
+	if i < 0 {
+		c.afterFrom = n
+		return -1
+	}
+	i += from
+	c.afterFound, c.afterAt = true, -1
+	if errorWord.In(c.line[:i]) >= 0 {
+		c.afterAt = i + len(words)
+	}
+	return c.afterAt
+}
+
+// stepBy is sessionStep of line[:n], read as afterBy reads. A phrase
+// found stays the first for longer prefixes: no phrase holds another
+// from one of its inner spaces on (TestSessionPhrasesApart), so none
+// that ends later can start before it.
+func (c *lineCommands) stepBy(n int) string {
+	if c.stepFound {
+		return c.step
+	}
+	if n <= c.stepFrom {
+		return ""
+	}
+	from := max(0, c.stepFrom-sessionLongest+1)
+	if name := sessionStep(c.line[from:n]); name != "" {
+		c.stepFound, c.step = true, name
+		return name
+	}
+	c.stepFrom = n
+	return ""
 }

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -271,6 +272,52 @@ func FuzzSessionStep(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line string) {
 		if got, want := sessionStep(line), sessionStepBySpace(line); got != want {
 			t.Fatalf("sessionStep(%q) = %q, searching by space %q", line, got, want)
+		}
+	})
+}
+
+// TestSessionPhrasesApart: no session phrase starts another, or holds one
+// from one of its inner spaces on. lineCommands.before reads a line's
+// first phrase once for all its codes, which is exact only so: a code
+// inside a phrase could otherwise have a shorter phrase before it.
+func TestSessionPhrasesApart(t *testing.T) {
+	for i, p := range sessionLines {
+		for j := 0; j < len(p.words); j++ {
+			if p.words[j] != ' ' {
+				continue
+			}
+			for k, q := range sessionLines {
+				if (j > 0 || k != i) && hasPrefixFold(p.words[j:], q.words) {
+					t.Errorf("%q holds %q from its byte %d", p.words, q.words, j)
+				}
+			}
+		}
+	}
+}
+
+// repliedToBackwards is repliedTo as it was, searching back from the end.
+func repliedToBackwards(raw []byte) string {
+	p := []byte("(in reply to ")
+	tail := raw[max(0, len(raw)-64):]
+	i := bytes.LastIndexByte(tail, '(')
+	for i >= 0 && !bytes.HasPrefix(tail[i:], p) {
+		i = bytes.LastIndexByte(tail[:i], '(')
+	}
+	if i < 0 {
+		return ""
+	}
+	return commandAt(string(tail[i+len(p):]))
+}
+
+// FuzzRepliedTo checks repliedTo, which searches forwards, against
+// searching back from the end.
+func FuzzRepliedTo(f *testing.F) {
+	for _, s := range []string{"", "(", "(in reply to ", "User unknown (in reply to RCPT TO command)", "x (in reply to end of DATA command) (in reply to MAIL FROM command", "((in reply to data", "(in reply to (in reply to rcpt to"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if got, want := repliedTo(raw), repliedToBackwards(raw); got != want {
+			t.Fatalf("repliedTo(%q) = %q, searching backwards %q", raw, got, want)
 		}
 	})
 }

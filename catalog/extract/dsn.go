@@ -126,7 +126,7 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 	case fieldFrom:
 		if !x.inOrig {
 			l := content[v:]
-			if ascii.IndexFold(l, "mailer-daemon") >= 0 || ascii.IndexFold(l, "postmaster") >= 0 || ascii.IndexFold(l, "mail delivery") >= 0 {
+			if anyIn(l, bounceSenders) {
 				x.feat.ndrHeader = true
 			}
 		}
@@ -151,13 +151,30 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 }
 
 // bounceSubject reports whether a Subject is one that bounces carry.
-func bounceSubject(v string) bool {
-	for _, p := range [...]string{
+func bounceSubject(v string) bool { return anyIn(v, bounceSubjects) }
+
+// The words of the From and Subject of a bounce.
+var (
+	bounceSenders  = needles("mailer-daemon", "postmaster", "mail delivery")
+	bounceSubjects = needles(
 		"undeliver", "delivery", "returned mail", "failure notice", "mail failure",
 		"not delivered", "delivery failed", "could not be delivered", "rejected", "bounce",
 		"nondeliverable", "non-deliverable", "mail system error", "warning: could not send",
-	} {
-		if ascii.IndexFold(v, p) >= 0 {
+	)
+)
+
+func needles(words ...string) []ascii.Needle {
+	out := make([]ascii.Needle, len(words))
+	for i, w := range words {
+		out[i] = ascii.NewNeedle(w)
+	}
+	return out
+}
+
+// anyIn reports whether s holds any of words, ignoring case.
+func anyIn(s string, words []ascii.Needle) bool {
+	for _, w := range words {
+		if w.In(s) >= 0 {
 			return true
 		}
 	}

@@ -31,6 +31,10 @@ const (
 	notesPast
 )
 
+// addressesFailed ends the line before Exim's list: "The following
+// address(es) failed:".
+var addressesFailed = ascii.NewNeedle("address(es) failed:")
+
 // line takes one line of the bounce's text: content is it without its
 // indentation.
 func (n *eximNotes) line(indent int, content string) {
@@ -41,7 +45,7 @@ func (n *eximNotes) line(indent int, content string) {
 			n.state = notesBetween
 		}
 	case n.state == notesBefore:
-		if ascii.IndexFold(content, "address(es) failed:") >= 0 {
+		if addressesFailed.In(content) >= 0 {
 			n.state = notesBetween
 		}
 	case indent == 0:

@@ -17,6 +17,11 @@ const maxServerText = 500
 // lines of a multi-line reply ("550-5.1.1 ...", then "550 5.1.1 ...") and
 // the wrapped, more indented lines after it. s and pos are the whole text
 // and where the next line starts; it returns where scanning resumes.
+
+// Postfix's "status=" before a log line's words, and Zoho's "ERROR_CODE"
+// after its words.
+var statusField, zohoErrorCode = ascii.NewNeedle("status="), ascii.NewNeedle("error_code")
+
 func (x *extractor) serverText(s string, pos int, line string, content, indent int, t codeToken) (string, int) {
 	b := x.buf[:0]
 	// Only the start of a long line can end up in the text: looking no
@@ -52,7 +57,7 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		// Postfix's "dsn=4.4.1, status=deferred (connect to ...)": the
 		// words are in the parentheses after status=.
 		rest, wrap = "", false
-		if i := ascii.IndexFold(tail, "status="); i >= 0 {
+		if i := statusField.In(tail); i >= 0 {
 			if j := strings.IndexByte(tail[i:], '('); j >= 0 {
 				rest, closer = tail[i+j+1:], ')'
 			}
@@ -100,7 +105,7 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		// Zoho: "bob@example.com Invalid Address, ERROR_CODE :550,
 		// ERROR_CODE :5.2.1": the words come before the first code.
 		from := max(content, k-4*maxServerText) // bounded, however long the line
-		if i := ascii.IndexFold(line[from:k], "error_code"); i > 0 {
+		if i := zohoErrorCode.In(line[from:k]); i > 0 {
 			before := strings.TrimRight(line[from:from+i], " \t,;")
 			out = x.clean(append(b[:0], before...), catalog.Code{})
 		}

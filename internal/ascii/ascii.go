@@ -46,14 +46,47 @@ func AppendLower(b []byte, s string) []byte {
 // for the missing case at every candidate, which made "AAAA…" against a
 // needle starting with "a" quadratic.)
 func IndexFold(s, needle string) int {
-	n := len(needle)
-	if n == 0 {
+	if len(needle) == 0 {
 		return 0
 	}
-	if n > len(s) {
+	if len(needle) > len(s) {
 		return -1
 	}
-	a := anchor(needle)
+	return indexFold(s, needle, anchor(needle))
+}
+
+// A Needle is a lowercase ASCII string to search for ignoring case, with
+// its anchor (see IndexFold) chosen once: choosing it again for each line
+// a fixed phrase is looked for in cost more than most searches.
+type Needle struct {
+	s string
+	a int
+}
+
+// NewNeedle returns needle, which must be lowercase ASCII, ready to
+// search for.
+func NewNeedle(needle string) Needle {
+	return Needle{s: needle, a: anchor(needle)}
+}
+
+// String returns the needle's text.
+func (nd Needle) String() string { return nd.s }
+
+// In returns IndexFold(s, nd.String()).
+func (nd Needle) In(s string) int {
+	if len(nd.s) == 0 {
+		return 0
+	}
+	if len(nd.s) > len(s) {
+		return -1
+	}
+	return indexFold(s, nd.s, nd.a)
+}
+
+// indexFold is IndexFold with the needle's anchor at a, for a needle no
+// longer than s.
+func indexFold(s, needle string, a int) int {
+	n := len(needle)
 	if c := needle[a]; c < 'a' || c > 'z' {
 		return indexAt(s, needle, a)
 	}
@@ -149,4 +182,20 @@ func indexAt(s, needle string, a int) int {
 		i += j + 1
 	}
 	return -1
+}
+
+// Spaces returns a mask of the spaces (' ') among the eight bytes of s
+// from i on: bit 8k+7 is set when s[i+k] is a space. s must hold them.
+// It lets a scan that stops at every space of a line test eight bytes at
+// a time: a call of strings.IndexByte per space costs more than the few
+// bytes between spaces in prose.
+func Spaces(s string, i int) uint64 {
+	const low7, spaces = 0x7f7f7f7f7f7f7f7f, 0x2020202020202020
+	w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	x := w ^ spaces // zero where w has a space
+	// A byte's high bit ends up set exactly when the byte is zero: adding
+	// 0x7f to its low seven bits carries into the high bit unless they
+	// are all zero, and no carry crosses into the next byte.
+	return ^((x&low7 + low7) | x | low7)
 }

@@ -26,6 +26,9 @@ func TestIndexFold(t *testing.T) {
 		if got := IndexFold(tt.s, tt.needle); got != tt.want {
 			t.Errorf("IndexFold(%q, %q) = %d, want %d", tt.s, tt.needle, got, tt.want)
 		}
+		if got := NewNeedle(tt.needle).In(tt.s); got != tt.want {
+			t.Errorf("NewNeedle(%q).In(%q) = %d, want %d", tt.needle, tt.s, got, tt.want)
+		}
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	const letters = "aAbB-"
@@ -88,8 +91,33 @@ func FuzzIndexFold(f *testing.F) {
 	f.Add("x  yz Status=Deferred", "status=")
 	f.Add("abc", "   ")
 	f.Fuzz(func(t *testing.T, s, needle string) {
-		if got, want := IndexFold(s, needle), strings.Index(string(AppendLower(nil, s)), needle); got != want {
+		want := strings.Index(string(AppendLower(nil, s)), needle)
+		if got := IndexFold(s, needle); got != want {
 			t.Fatalf("IndexFold(%q, %q) = %d, want %d", s, needle, got, want)
+		}
+		if got := NewNeedle(needle).In(s); got != want {
+			t.Fatalf("NewNeedle(%q).In(%q) = %d, want %d", needle, s, got, want)
+		}
+	})
+}
+
+// FuzzSpaces checks Spaces against testing each byte.
+func FuzzSpaces(f *testing.F) {
+	for _, s := range []string{"        ", "abcdefgh", " a b c d", "\x00 \x20\xa0!\x1f  ", "a       "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) < 8 {
+			return
+		}
+		var want uint64
+		for k := range 8 {
+			if s[k] == ' ' {
+				want |= 0x80 << (8 * k)
+			}
+		}
+		if got := Spaces(s, 0); got != want {
+			t.Fatalf("Spaces(%q) = %#x, want %#x", s, got, want)
 		}
 	})
 }
