@@ -58,6 +58,22 @@ func TestSPFIPv4SenderAsksNoAAAA(t *testing.T) {
 	}
 }
 
+// An IPv6 sender's a: terms find AAAA records, and its exists: terms still
+// ask for A records, as RFC 7208 section 5.7 says.
+func TestSPFIPv6Sender(t *testing.T) {
+	srv := startDNS(t)
+	d := newDiagnoser(t, Config{Resolver: srv.Addr})
+	for _, tt := range []struct{ ip, mech string }{
+		{"2001:db8::25", "a:v6.spf-v6.test"},
+		{"2001:db8::99", "exists:ok.spf-v6.test"},
+	} {
+		cs := d.spf(context.Background(), "spf-v6.test", netip.MustParseAddr(tt.ip))
+		if len(cs) != 1 || cs[0].Detail.Key != "spf.pass" || cs[0].Detail.Arg("mechanism") != tt.mech {
+			t.Errorf("%s: %+v, want spf.pass by %s", tt.ip, cs, tt.mech)
+		}
+	}
+}
+
 // Without a sending IP's family, an address lookup asks for A and AAAA
 // records both.
 func TestLookupIPAddrBothFamilies(t *testing.T) {
