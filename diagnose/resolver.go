@@ -168,7 +168,7 @@ func (r *Resolver) query(ctx context.Context, name string, qtype uint16) (answer
 			c.observe(ctx, "timeout")
 			return answer{}, &LookupError{Name: strings.TrimSuffix(name, "."), Type: dns.TypeToString[qtype], Timeout: true, Err: ctx.Err()}
 		}
-		if f.gone && ctx.Err() == nil {
+		if f.gone && !ended(ctx) {
 			continue // its sender gave up; this lookup still has time to ask
 		}
 		c.observe(ctx, "joined")
@@ -187,12 +187,23 @@ func (r *Resolver) send(ctx context.Context, c *counter, key, name string, qtype
 	if err == nil {
 		r.store(key, a, ttl)
 	}
-	f.a, f.err, f.gone = a, err, err != nil && ctx.Err() != nil
+	f.a, f.err, f.gone = a, err, err != nil && ended(ctx)
 	r.mu.Lock()
 	delete(r.inFlight, key)
 	r.mu.Unlock()
 	close(f.done)
 	return a, err
+}
+
+// ended says whether ctx is over: cancelled, or past its deadline. The
+// deadline is read from the clock, since the socket's deadline, set from
+// it, can fire a moment before ctx's own timer does.
+func ended(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	deadline, ok := ctx.Deadline()
+	return ok && !time.Now().Before(deadline)
 }
 
 // store caches an answer unless the cache is full even after dropping the
