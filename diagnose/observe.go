@@ -12,7 +12,9 @@ import (
 type Observer interface {
 	// Lookup counts one DNS lookup made for a check (CheckMX, CheckSPF,
 	// ...), by outcome: "ok" (records found), "nodata", "nxdomain",
-	// "cached" (answered from the cache), "timeout" or "error".
+	// "cached" (answered from the cache), "joined" (answered by the same
+	// query already on its way for another lookup, whatever it found),
+	// "timeout" or "error".
 	Lookup(check, outcome string)
 	// Diagnosed records the time of one whole diagnosis.
 	Diagnosed(d time.Duration)

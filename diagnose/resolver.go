@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -68,6 +70,21 @@ type Resolver struct {
 	udp, tcp   *dns.Client
 	cache      *cache.Cache
 	maxEntries int
+
+	mu       sync.Mutex
+	inFlight map[string]*flight // queries sent and not answered yet, by cache key
+}
+
+// flight is one query on the network that identical lookups wait for
+// instead of sending their own.
+type flight struct {
+	done chan struct{} // closed when a and err are set
+	a    answer
+	err  error
+	// gone: the query failed because its sender's context ended (its
+	// diagnosis was over), which says nothing to a waiter whose own
+	// context still runs.
+	gone bool
 }
 
 // NewResolver returns a resolver that asks addr ("host:port"; empty for the
@@ -98,6 +115,7 @@ func NewResolver(addr string, timeout time.Duration, cacheEntries int) (*Resolve
 		tcp:        &dns.Client{Net: "tcp", Timeout: timeout},
 		cache:      cache.New(maxTTL, 5*time.Minute),
 		maxEntries: cacheEntries,
+		inFlight:   map[string]*flight{},
 	}, nil
 }
 
@@ -118,6 +136,10 @@ func withCounter(ctx context.Context, c *counter) context.Context {
 }
 
 // query looks name up for records of qtype, from the cache when it can.
+// Identical lookups at the same time, from one diagnosis (the SPF lookup
+// count's prefetch and the evaluation) or from several, send one query:
+// the first sends it and counts it as sent; the others wait for its answer
+// (outcome "joined"), each within its own context.
 func (r *Resolver) query(ctx context.Context, name string, qtype uint16) (answer, error) {
 	name = dns.Fqdn(strings.ToLower(name))
 	c, _ := ctx.Value(counterKey{}).(*counter)
@@ -125,20 +147,63 @@ func (r *Resolver) query(ctx context.Context, name string, qtype uint16) (answer
 		c.asked.Add(1)
 	}
 	key := strconv.Itoa(int(qtype)) + " " + name
-	if v, ok := r.cache.Get(key); ok {
-		c.observe(ctx, "cached")
-		return v.(answer), nil
+	for {
+		if v, ok := r.cache.Get(key); ok {
+			c.observe(ctx, "cached")
+			return v.(answer), nil
+		}
+		r.mu.Lock()
+		f, joined := r.inFlight[key]
+		if !joined {
+			f = &flight{done: make(chan struct{})}
+			r.inFlight[key] = f
+		}
+		r.mu.Unlock()
+		if !joined {
+			return r.send(ctx, c, key, name, qtype, f)
+		}
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			c.observe(ctx, "timeout")
+			return answer{}, &LookupError{Name: strings.TrimSuffix(name, "."), Type: dns.TypeToString[qtype], Timeout: true, Err: ctx.Err()}
+		}
+		if f.gone && !ended(ctx) {
+			continue // its sender gave up; this lookup still has time to ask
+		}
+		c.observe(ctx, "joined")
+		return f.a, f.err
 	}
+}
+
+// send sends the query that f stands for and hands its answer to the
+// lookups waiting on f.
+func (r *Resolver) send(ctx context.Context, c *counter, key, name string, qtype uint16, f *flight) (answer, error) {
 	if c != nil {
 		c.sent.Add(1)
 	}
 	a, ttl, err := r.exchange(ctx, name, qtype)
 	c.observe(ctx, lookupOutcome(a, err))
-	if err != nil {
-		return answer{}, err
+	if err == nil {
+		r.store(key, a, ttl)
 	}
-	r.store(key, a, ttl)
-	return a, nil
+	f.a, f.err, f.gone = a, err, err != nil && ended(ctx)
+	r.mu.Lock()
+	delete(r.inFlight, key)
+	r.mu.Unlock()
+	close(f.done)
+	return a, err
+}
+
+// ended says whether ctx is over: cancelled, or past its deadline. The
+// deadline is read from the clock, since the socket's deadline, set from
+// it, can fire a moment before ctx's own timer does.
+func ended(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	deadline, ok := ctx.Deadline()
+	return ok && !time.Now().Before(deadline)
 }
 
 // store caches an answer unless the cache is full even after dropping the
@@ -257,26 +322,41 @@ func (r *Resolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error)
 	return out, nil
 }
 
-// LookupIPAddr returns the A and AAAA addresses of host.
+type familyKey struct{}
+
+// withFamily tells LookupIPAddr under ctx the sending IP's address family:
+// RFC 7208 section 5.3 (and 5.4 for mx) has the a and mx mechanisms look up
+// only the addresses of that family, A records for an IPv4 sender.
+func withFamily(ctx context.Context, ip netip.Addr) context.Context {
+	return context.WithValue(ctx, familyKey{}, ip.Unmap().Is4())
+}
+
+// LookupIPAddr returns the addresses of host: its A records alone when ctx
+// says the sender's IP is IPv4 (withFamily), else its A and AAAA records,
+// asked at once. An IPv6 sender's lookups still ask for A records: the
+// exists mechanism asks for A records whatever the family (RFC 7208
+// section 5.7), and the library asks for it through this same method.
 func (r *Resolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
+	var v4, v6 answer
+	var err4, err6 error
+	if ipv4, _ := ctx.Value(familyKey{}).(bool); ipv4 {
+		v4, err4 = r.query(ctx, host, dns.TypeA)
+	} else {
+		var wg sync.WaitGroup
+		wg.Go(func() { v6, err6 = r.query(ctx, host, dns.TypeAAAA) })
+		v4, err4 = r.query(ctx, host, dns.TypeA)
+		wg.Wait()
+	}
 	var out []net.IPAddr
-	var firstErr error
-	for _, t := range []uint16{dns.TypeA, dns.TypeAAAA} {
-		a, err := r.query(ctx, host, t)
-		if err != nil {
-			firstErr = cmpOr(firstErr, err)
-			continue
-		}
-		for _, rr := range a.rrs {
-			switch v := rr.(type) {
-			case *dns.A:
-				out = append(out, net.IPAddr{IP: v.A})
-			case *dns.AAAA:
-				out = append(out, net.IPAddr{IP: v.AAAA})
-			}
+	for _, rr := range append(v4.rrs, v6.rrs...) {
+		switch v := rr.(type) {
+		case *dns.A:
+			out = append(out, net.IPAddr{IP: v.A})
+		case *dns.AAAA:
+			out = append(out, net.IPAddr{IP: v.AAAA})
 		}
 	}
-	switch {
+	switch firstErr := cmpOr(err4, err6); {
 	case len(out) > 0:
 		return out, nil
 	case firstErr != nil:

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 
 	"blitiri.com.ar/go/spf"
 )
@@ -29,7 +30,17 @@ func (d *Diagnoser) spf(ctx context.Context, domain string, ip netip.Addr) []Che
 	if v, one := oneRecord(c, domain, "spf.none", "spf.multiple"); !one {
 		return []Check{v}
 	}
-	lookups, werr := d.spfLookups(ctx, recs[0], map[string]bool{domain: true}, 0)
+	if ip.IsValid() {
+		ctx = withFamily(ctx, ip)
+	}
+	// The records the count and the evaluation need are looked up all at
+	// once, level by level, instead of one after the other: on a resolver
+	// that takes a few hundred milliseconds an answer, one after the other
+	// would not fit in the diagnosis' 3 s.
+	pf := &spfPrefetch{d: d, ctx: ctx, addrs: ip.IsValid(), budget: 2*spfLookupLimit + 1, txts: map[string]*spfTXT{}}
+	defer pf.wg.Wait() // no lookup outlives the check
+	pf.record(domain, recs[0], 0)
+	lookups, werr := d.spfLookups(pf, recs[0], map[string]bool{domain: true}, 0)
 	count := strconv.Itoa(lookups)
 	if werr != nil && !errors.Is(werr, errSPFTooDeep) {
 		return []Check{failed(CheckSPF, domain, domain, werr)}
@@ -104,12 +115,16 @@ func qualifier(result string) string {
 
 var errSPFTooDeep = errors.New("diagnose: SPF includes nest too deep")
 
+// spfMaxDepth bounds how deep includes and redirects are followed when
+// counting.
+const spfMaxDepth = 12
+
 // spfLookups counts the DNS-querying terms of an SPF record and of every
 // record it includes or redirects to, as RFC 7208 counts them against the
 // limit of 10 (the count a receiver reaches when nothing matches early).
 // Terms with macros are counted but not followed.
-func (d *Diagnoser) spfLookups(ctx context.Context, record string, seen map[string]bool, depth int) (int, error) {
-	if depth > 12 {
+func (d *Diagnoser) spfLookups(pf *spfPrefetch, record string, seen map[string]bool, depth int) (int, error) {
+	if depth > spfMaxDepth {
 		return 0, errSPFTooDeep
 	}
 	n := 0
@@ -131,12 +146,12 @@ func (d *Diagnoser) spfLookups(ctx context.Context, record string, seen map[stri
 			continue
 		}
 		seen[follow] = true
-		recs, err := d.txt(ctx, follow, "v=spf1")
+		recs, err := pf.txt(follow)
 		if err != nil {
 			return n, err
 		}
 		if len(recs) == 1 {
-			m, err := d.spfLookups(ctx, recs[0], seen, depth+1)
+			m, err := d.spfLookups(pf, recs[0], seen, depth+1)
 			n += m
 			if err != nil {
 				return n, err
@@ -147,4 +162,128 @@ func (d *Diagnoser) spfLookups(ctx context.Context, record string, seen map[stri
 		}
 	}
 	return n, nil
+}
+
+// spfPrefetch looks up, all at once, what counting a record's lookups and
+// evaluating it will ask for: the SPF records of its includes and
+// redirects, then theirs, level by level; and, when a sending IP is known,
+// the addresses of its a and mx terms (the MX records, then the addresses
+// of at most 10 MX hosts, as RFC 7208 section 4.6.4 allows), in the
+// sender's address family. The count reads the records it fetched; the
+// evaluation, which asks one lookup at a time, finds the answers in the
+// resolver's cache or joins the query on its way. Like the count, it stops
+// following terms far past the limit, follows no macro, and goes no deeper
+// than spfMaxDepth.
+type spfPrefetch struct {
+	d     *Diagnoser
+	ctx   context.Context
+	addrs bool
+	wg    sync.WaitGroup
+
+	mu     sync.Mutex
+	budget int                // DNS-querying terms still to look ahead for
+	txts   map[string]*spfTXT // by domain
+}
+
+// spfTXT is the SPF records of one domain, once done is closed.
+type spfTXT struct {
+	done chan struct{}
+	recs []string
+	err  error
+}
+
+// record looks ahead for the terms of record, the SPF record of domain,
+// found depth includes or redirects below the one checked.
+func (p *spfPrefetch) record(domain, record string, depth int) {
+	if depth > spfMaxDepth {
+		return
+	}
+	for _, term := range strings.Fields(record)[1:] {
+		t := strings.ToLower(strings.TrimLeft(term, "+-~?"))
+		mech, arg, _ := strings.Cut(t, ":")
+		if rest, ok := strings.CutPrefix(t, "redirect="); ok {
+			mech, arg = "redirect", rest
+		}
+		mech, _, _ = strings.Cut(mech, "/") // a/24, mx/24: the record's own domain
+		arg, _, _ = strings.Cut(arg, "/")
+		switch mech {
+		case "include", "redirect", "a", "mx", "ptr", "exists":
+		default:
+			continue
+		}
+		if !p.take() {
+			return
+		}
+		if arg == "" {
+			arg = domain
+		}
+		if strings.Contains(arg, "%") {
+			continue // a macro: the count does not follow it either
+		}
+		switch mech {
+		case "include", "redirect":
+			p.fetch(arg, depth+1)
+		case "a":
+			if p.addrs {
+				p.wg.Go(func() { p.d.res.LookupIPAddr(p.ctx, arg) })
+			}
+		case "mx":
+			if p.addrs {
+				p.wg.Go(func() { p.mx(arg) })
+			}
+		}
+	}
+}
+
+// take counts one term looked ahead for; false once far past the limit.
+func (p *spfPrefetch) take() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.budget <= 0 {
+		return false
+	}
+	p.budget--
+	return true
+}
+
+// fetch looks up the SPF record of domain, once, then looks ahead in it.
+func (p *spfPrefetch) fetch(domain string, depth int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.txts[domain] != nil {
+		return
+	}
+	e := &spfTXT{done: make(chan struct{})}
+	p.txts[domain] = e
+	p.wg.Go(func() {
+		e.recs, e.err = p.d.txt(p.ctx, domain, "v=spf1")
+		close(e.done)
+		if e.err == nil && len(e.recs) == 1 {
+			p.record(domain, e.recs[0], depth)
+		}
+	})
+}
+
+// mx looks up the MX hosts of domain, then their addresses, all at once.
+func (p *spfPrefetch) mx(domain string) {
+	mxs, err := p.d.res.LookupMX(p.ctx, domain)
+	if err != nil || len(mxs) > 10 {
+		return // the evaluation stops there too: temperror, none, or permerror
+	}
+	for _, mx := range mxs {
+		p.wg.Go(func() { p.d.res.LookupIPAddr(p.ctx, mx.Host) })
+	}
+}
+
+// txt returns the SPF records of domain: those fetched ahead, waiting for
+// them if still on their way, else looked up now.
+func (p *spfPrefetch) txt(domain string) ([]string, error) {
+	p.mu.Lock()
+	e := p.txts[domain]
+	p.mu.Unlock()
+	if e == nil {
+		return p.d.txt(p.ctx, domain, "v=spf1")
+	}
+	<-e.done
+	return e.recs, e.err
 }

@@ -152,7 +152,7 @@ func (m *Metrics) TokenRefreshed(trigger, outcome string) {
 
 // Lookup implements diagnose.Observer: one DNS lookup of a diagnosis check
 // ("mx", "spf", ...) and its outcome ("ok", "nodata", "nxdomain", "cached",
-// "timeout", "error").
+// "joined", "timeout", "error").
 func (m *Metrics) Lookup(check, outcome string) { m.lookups.WithLabelValues(check, outcome).Inc() }
 
 // Diagnosed implements diagnose.Observer: the time of one whole diagnosis.

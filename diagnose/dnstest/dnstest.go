@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/miekg/dns"
 )
@@ -26,8 +27,10 @@ type Server struct {
 	udp     *dns.Server
 	tcp     *dns.Server
 	queries atomic.Int64
+	delay   atomic.Int64 // per answer, in nanoseconds
 	mu      sync.Mutex
 	names   []string
+	types   map[uint16]int
 }
 
 // Start serves zone, written in the master-file format of RFC 1035 ($ORIGIN
@@ -96,6 +99,19 @@ func (s *Server) Close() error {
 // Queries returns how many queries the server has received.
 func (s *Server) Queries() int64 { return s.queries.Load() }
 
+// SetDelay holds every answer from now on for d before sending it, as a
+// slow or distant resolver does; queries in flight at once are each held
+// d, not one after the other. Zero answers at once.
+func (s *Server) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
+
+// QueriesOf returns how many queries for records of qtype (dns.TypeA,
+// dns.TypeAAAA, ...) the server has received.
+func (s *Server) QueriesOf(qtype uint16) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.types[qtype]
+}
+
 // Names returns every name queried so far, in order.
 func (s *Server) Names() []string {
 	s.mu.Lock()
@@ -108,7 +124,14 @@ func (s *Server) serve(w dns.ResponseWriter, r *dns.Msg) {
 	if len(r.Question) > 0 {
 		s.mu.Lock()
 		s.names = append(s.names, r.Question[0].Name)
+		if s.types == nil {
+			s.types = map[uint16]int{}
+		}
+		s.types[r.Question[0].Qtype]++
 		s.mu.Unlock()
+	}
+	if d := time.Duration(s.delay.Load()); d > 0 {
+		time.Sleep(d)
 	}
 	m := new(dns.Msg)
 	m.SetReply(r)
