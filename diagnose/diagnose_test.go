@@ -39,6 +39,10 @@ func TestBounceDiagnoses(t *testing.T) {
 		{"spamhaus-refused.txt", []string{"spamhaus-refused.zone"}, "", CheckDNSBL, Error, "dnsbl.refused", [2]string{"list", "Spamhaus"}, "summary.dnsbl_refused"},
 		{"spamhaus-refused.txt", []string{"spamhaus-listed.zone"}, "", CheckDNSBL, Fail, "dnsbl.listed_delist", [2]string{"code", "127.0.0.2 (SBL)"}, "summary.listed_delist"},
 		{"tls.txt", nil, "", CheckMTASTS, Pass, "mta_sts.found", [2]string{"id", "20260101T000000"}, "summary.clean"},
+		// The sender's domain from the DSN when the returned message is
+		// not there: X-Postfix-Sender, then the To of the daemon's bounce.
+		{"postfix-sender.txt", nil, "", CheckSPF, Fail, "spf.fail", [2]string{"ip", "192.0.2.4"}, "summary.spf_fail"},
+		{"dsn-to.txt", nil, "", CheckSPF, Fail, "spf.fail", [2]string{"ip", "192.0.2.4"}, "summary.spf_fail"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.bounce+strings.Join(tt.zones, "+"), func(t *testing.T) {
@@ -203,7 +207,7 @@ func TestPrivacy(t *testing.T) {
 	var log bytes.Buffer
 	d := newDiagnoser(t, Config{Resolver: srv.Addr, Log: slog.New(slog.NewTextHandler(&log, nil))})
 	locals := []string{"billing", "news", "b123", "alerts", "reports", "sales", "buyer", "reader", "team", "lead", "sam", "kim", "it@"}
-	for _, b := range []string{"null-mx.txt", "dmarc-misaligned.txt", "dkim-missing.txt", "no-ptr.txt", "spf-lookups.txt", "dnsbl-listed.txt", "tls.txt"} {
+	for _, b := range []string{"null-mx.txt", "dmarc-misaligned.txt", "dkim-missing.txt", "no-ptr.txt", "spf-lookups.txt", "dnsbl-listed.txt", "tls.txt", "postfix-sender.txt", "dsn-to.txt"} {
 		log.Reset()
 		r := d.Diagnose(context.Background(), FromBounce(readBounce(t, b)))
 		if n := strings.Count(log.String(), "\n"); n != 1 {
