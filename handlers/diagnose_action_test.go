@@ -96,6 +96,15 @@ func TestCheckDNSButton(t *testing.T) {
 	if len(next) != 1 || next[0].Delivery != "" || !strings.Contains(next[0].Text, "192.0.2.66, which sent this message, has no reverse DNS") {
 		t.Errorf("auto follow-up = %+v", next)
 	}
+	// Under a bounce that names no sender, the summary gives the command
+	// that works wherever the bounce was pasted: the slash command.
+	rs = auto.Handle(context.Background(), Request{Source: SourceMessage, ChannelID: "C1", TS: "1.2", Text: bounceFixture(t, "no-sender.txt")})
+	if len(rs) != 1 || rs[0].Then == nil {
+		t.Fatalf("auto, no sender: want one reply with a follow-up")
+	}
+	if next := rs[0].Then(context.Background()); len(next) != 1 || !strings.Contains(next[0].Text, "run /smtp check DOMAIN 192.0.2.4") {
+		t.Errorf("auto follow-up, no sender = %+v", next)
+	}
 }
 
 // "/smtp check" says how many records it checks, then replaces that
