@@ -135,10 +135,11 @@ func checkCommandFor(slash bool) string {
 }
 
 // checkCommand answers "/smtp check example.com 192.0.2.4" (and "check
-// ..." in DMs and mentions). A slash command's answer says how many
-// records are being checked, then is replaced through its response URL;
-// elsewhere the checks are answered when done, within their 3 s bound.
-func (rt *Router) checkCommand(ctx context.Context, args string, lang *locales.Lang, slash bool) message {
+// ..." in DMs and mentions). The answer says how many records are being
+// checked, then is replaced by the checks once they ran (within their 3 s
+// bound): through the response URL for a slash command; in a DM or a
+// thread, the bot replaces the message it posted.
+func (rt *Router) checkCommand(args string, lang *locales.Lang, slash bool) message {
 	d := rt.opts.Diagnoser
 	if d == nil {
 		return textMessage(lang.T("diagnose.off"))
@@ -153,9 +154,6 @@ func (rt *Router) checkCommand(ctx context.Context, args string, lang *locales.L
 	result := func(ctx context.Context) message {
 		view := Describe(lang, d.Diagnose(ctx, plans...), checkCommandFor(slash))
 		return message{text: lang.T("diagnose.title") + ": " + view.Summary, blocks: diagnosisBlocks(&view)}
-	}
-	if !slash {
-		return result(ctx)
 	}
 	m := textMessage(":hourglass_flowing_sand: " + lang.T("diagnose.progress", "count", strconv.Itoa(d.Planned(plans...))))
 	m.then = func(ctx context.Context) []Reply {
