@@ -149,9 +149,11 @@ func readFields(secs []section, t *Targets) {
 
 // bounceTo is the domain of the bounce's own To when a mailer daemon sent
 // it: a notification of failed delivery goes to the original message's
-// envelope sender, its reverse-path (RFC 5321, section 6.1). Only the bounce's own header is read, the lines before its
-// first blank line, and only a To that names one address that is not
-// the postmaster's (a copy to the postmaster is not the sender's).
+// envelope sender, its reverse-path (RFC 5321, section 6.1). Only the
+// bounce's own header is read, the lines before its first blank line, and
+// only a To that names one address that is not the postmaster's (a copy
+// to the postmaster is not the sender's). Exchange's reports come from a
+// system mailbox of its own, which counts as the daemon.
 func bounceTo(secs []section) string {
 	if len(secs) == 0 || secs[0].original {
 		return ""
@@ -168,10 +170,18 @@ func bounceTo(secs []section) string {
 			to, sawTo = v, true
 		}
 	})
-	if !sawFrom || !daemon(from) || !sawTo || daemon(to) || len(addrRe().FindAllString(to, 2)) != 1 {
+	if !sawFrom || !daemon(from) && !exchangeDaemon(from) || !sawTo || daemon(to) || len(addrRe().FindAllString(to, 2)) != 1 {
 		return ""
 	}
 	return firstDomain(to)
+}
+
+// exchangeDaemon is true for the system mailbox Exchange and Microsoft 365
+// send their non-delivery reports from ("Microsoft Outlook
+// <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.com>").
+func exchangeDaemon(v string) bool {
+	m := addrRe().FindString(v)
+	return strings.HasPrefix(strings.ToLower(m), "microsoftexchange")
 }
 
 func cmpOrStr(a, b string) string {

@@ -71,6 +71,7 @@ func TestBounceTo(t *testing.T) {
 		{"From: MAILER-DAEMON@mx.test\nTo: news@a.test", "a.test"},
 		{"From: Mail Delivery System <postmaster@mx.test>\nTo: <news@a.test>", "a.test"},
 		{"From: MAILER-DAEMON@mx.test\r\nTo: news@a.test\r", "a.test"},
+		{"From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@mx.test>\nTo: News <news@a.test>", "a.test"},
 		// A message someone forwarded: its To is whoever got it.
 		{"From: Ana <ana@b.test>\nTo: news@a.test", ""},
 		// No From: whose message this is, is unknown.
