@@ -102,7 +102,9 @@ func TestSummaryWithoutCause(t *testing.T) {
 		{"tls", pass, []Plan{{Targets: Targets{Recipient: "example.com"}, Needs: NeedTLS}}, "summary.tls_clean", ""},
 		{"routing", pass, []Plan{{Targets: Targets{Recipient: "example.com"}, Needs: NeedRouting}}, "summary.routing_clean", ""},
 		{"auth", pass, []Plan{{Targets: Targets{From: "example.com", IP: ip}, Needs: NeedAuth}}, "summary.auth_clean", ""},
-		{"reputation", pass, []Plan{{Targets: Targets{IP: ip}, Needs: NeedReputation}}, "summary.reputation_clean", ""},
+		{"reputation", append(pass, Check{Name: CheckDNSBL, Verdict: Pass}), []Plan{{Targets: Targets{IP: ip}, Needs: NeedReputation}}, "summary.reputation_clean", ""},
+		// No IP, so no list was asked: nothing to say about listings.
+		{"reputation without an IP", pass, []Plan{{Targets: Targets{Recipient: "example.com"}, Needs: NeedReputation | NeedRouting}}, "summary.clean", ""},
 		{"auth and reputation", pass, []Plan{{Targets: Targets{From: "example.com", IP: ip}, Needs: NeedAuth | NeedReputation}}, "summary.clean", ""},
 		{"typed", pass, typed, "summary.clean", ""},
 		{"no sender", pass, []Plan{{Targets: Targets{IP: ip}, Needs: NeedAuth}}, "summary.no_sender", "192.0.2.4"},

@@ -90,7 +90,7 @@ func summarize(checks []Check, plans []Plan) Message {
 		return msg("summary.tls_clean")
 	case needs == NeedRouting:
 		return msg("summary.routing_clean")
-	case needs&^NeedRouting == NeedReputation:
+	case needs&^NeedRouting == NeedReputation && ran(checks, CheckDNSBL):
 		// Not listed where checked: the receiver's own data (Microsoft's
 		// 5.7.606, Yahoo's TSS04), or a listing gone since.
 		return msg("summary.reputation_clean")
@@ -113,4 +113,14 @@ func noSender(plans []Plan) (ip string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// ran reports whether a check of that name is among checks.
+func ran(checks []Check, name string) bool {
+	for _, c := range checks {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
 }
