@@ -22,23 +22,26 @@ const (
 // deliver posts one reply. Failures are logged with their context; the bot
 // goes on serving. again is set for a reply that a replica which died may
 // have posted: the thread check is skipped for it, since that replica's
-// own mark (with a shared store) would otherwise hide it for good.
-func (b *Bot) deliver(ctx context.Context, req handlers.Request, r handlers.Reply, again bool) {
+// own mark (with a shared store) would otherwise hide it for good. It
+// returns the ts of a message it posted with chat.postMessage, which a
+// follow-up may replace; "" otherwise.
+func (b *Bot) deliver(ctx context.Context, req handlers.Request, r handlers.Reply, again bool) string {
 	r = completeReply(req, r)
 	key := threadKey(r)
 	if !again && b.seen.repeated(key) {
 		b.cfg.Observer.Deduplicated("thread")
 		b.log.Debug("same reply already in the thread; not repeated", "channel", r.ChannelID, "thread_ts", r.ThreadTS)
-		return
+		return ""
 	}
-	method, err := b.post(ctx, r)
+	method, ts, err := b.post(ctx, r)
 	b.cfg.Observer.ReplyPosted(method, outcome(err))
 	if err != nil {
 		b.log.Warn("reply not delivered", "method", method, "delivery", r.Delivery,
 			"channel", r.ChannelID, "thread_ts", r.ThreadTS, "user", r.UserID, "error", err)
-		return
+		return ""
 	}
 	b.seen.markPosted(key)
+	return ts
 }
 
 // completeReply fills what a handler may leave out from the request it
@@ -76,8 +79,8 @@ func completeReply(req handlers.Request, r handlers.Reply) handlers.Reply {
 }
 
 // post sends the reply the way its Delivery asks. It returns the method
-// used, for the logs.
-func (b *Bot) post(ctx context.Context, r handlers.Reply) (string, error) {
+// used, for the logs, and the ts of a message posted with chat.postMessage.
+func (b *Bot) post(ctx context.Context, r handlers.Reply) (method, ts string, err error) {
 	opts := []slack.MsgOption{slack.MsgOptionText(r.Text, false)}
 	if len(r.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(r.Blocks...))
@@ -86,38 +89,41 @@ func (b *Bot) post(ctx context.Context, r handlers.Reply) (string, error) {
 		opts = append(opts, slack.MsgOptionTS(r.ThreadTS))
 	}
 	postMessage := func() error {
-		_, _, err := b.apiFor(ctx).PostMessageContext(ctx, r.ChannelID, opts...)
+		var err error
+		_, ts, err = b.apiFor(ctx).PostMessageContext(ctx, r.ChannelID, opts...)
 		return err
 	}
 	switch r.Delivery {
 	case handlers.DeliverEphemeral:
 		if r.ResponseURL != "" {
-			return "response_url", b.retry(ctx, func() error { return b.webhook(ctx, r, "ephemeral", false) })
+			return "response_url", "", b.retry(ctx, func() error { return b.webhook(ctx, r, "ephemeral", false) })
 		}
-		return "chat.postEphemeral", b.retry(ctx, func() error {
+		return "chat.postEphemeral", "", b.retry(ctx, func() error {
 			_, err := b.apiFor(ctx).PostEphemeralContext(ctx, r.ChannelID, r.UserID, opts...)
 			return err
 		})
 	case handlers.DeliverThread:
-		return "chat.postMessage", b.retry(ctx, postMessage)
+		err = b.retry(ctx, postMessage)
+		return "chat.postMessage", ts, err
 	case handlers.DeliverChannel:
 		if r.ResponseURL != "" {
-			return "response_url", b.retry(ctx, func() error { return b.webhook(ctx, r, "in_channel", false) })
+			return "response_url", "", b.retry(ctx, func() error { return b.webhook(ctx, r, "in_channel", false) })
 		}
-		return "chat.postMessage", b.retry(ctx, postMessage)
+		err = b.retry(ctx, postMessage)
+		return "chat.postMessage", ts, err
 	case handlers.DeliverReplace:
 		if r.MessageTS != "" && r.ChannelID != "" {
-			return "chat.update", b.retry(ctx, func() error {
+			return "chat.update", "", b.retry(ctx, func() error {
 				_, _, _, err := b.apiFor(ctx).UpdateMessageContext(ctx, r.ChannelID, r.MessageTS, opts...)
 				return err
 			})
 		}
 		if r.ResponseURL != "" {
-			return "response_url", b.retry(ctx, func() error { return b.webhook(ctx, r, "", true) })
+			return "response_url", "", b.retry(ctx, func() error { return b.webhook(ctx, r, "", true) })
 		}
-		return "chat.update", errors.New("nothing to replace: the reply has neither a message ts nor a response URL")
+		return "chat.update", "", errors.New("nothing to replace: the reply has neither a message ts nor a response URL")
 	case handlers.DeliverHome:
-		return "views.publish", b.retry(ctx, func() error {
+		return "views.publish", "", b.retry(ctx, func() error {
 			_, err := b.apiFor(ctx).PublishViewContext(ctx, slack.PublishViewContextRequest{
 				UserID: r.UserID,
 				View:   slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: r.Blocks}},
@@ -125,7 +131,7 @@ func (b *Bot) post(ctx context.Context, r handlers.Reply) (string, error) {
 			return err
 		})
 	}
-	return string(r.Delivery), fmt.Errorf("unknown delivery %q", r.Delivery)
+	return string(r.Delivery), "", fmt.Errorf("unknown delivery %q", r.Delivery)
 }
 
 // webhook posts to a response URL (no token: the URL is the credential).

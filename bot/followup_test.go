@@ -32,3 +32,33 @@ func TestFollowUpReplacesTheSameMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A follow-up that replaces a message the bot posted, in a DM or a thread
+// ("check example.com": "Checking 6 records…", then the checks), updates
+// that message by the ts chat.postMessage returned.
+func TestFollowUpReplacesAPostedMessage(t *testing.T) {
+	t.Parallel()
+	hs := start(t, fakeslack.Options{}, nil)
+	f := hs.fake
+	f.SendMessage(fakeslack.Message{Channel: "D51", ChannelType: "im", Text: "slow check example.com"})
+	f.SendMention(fakeslack.Message{Channel: "C51", Text: "<@" + f.BotUserID() + "> slow check example.com"})
+	updates, err := f.WaitCalls(waitCtx(t), 2, "chat.update")
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := f.Calls("chat.postMessage")
+	for _, u := range updates {
+		var progress *fakeslack.Call
+		for i, p := range posts {
+			if p.Channel == u.Channel {
+				progress = &posts[i]
+			}
+		}
+		if progress == nil || progress.Text != "checking…" {
+			t.Fatalf("no progress posted in %s before its update; posts: %+v", u.Channel, posts)
+		}
+		if u.Text != "checked" || u.TS == "" || u.TS != progress.TS {
+			t.Errorf("update in %s = %q at ts %q, want \"checked\" replacing the progress at ts %q", u.Channel, u.Text, u.TS, progress.TS)
+		}
+	}
+}

@@ -54,6 +54,15 @@ func (h *testHandler) Handle(ctx context.Context, req handlers.Request) []handle
 	}
 	switch req.Source {
 	case handlers.SourceMessage, handlers.SourceMention, handlers.SourceDM:
+		if strings.Contains(req.Text, "slow check") { // progress posted, then replaced where it was posted
+			d := handlers.DeliverChannel
+			if req.Source == handlers.SourceMention {
+				d = handlers.DeliverThread
+			}
+			return []handlers.Reply{{Delivery: d, Text: "checking…", Then: func(context.Context) []handlers.Reply {
+				return []handlers.Reply{{Delivery: handlers.DeliverReplace, Text: "checked"}}
+			}}}
+		}
 		text := req.Text
 		if req.ParentText != "" {
 			text = req.ParentText + " | " + text

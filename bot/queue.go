@@ -203,12 +203,12 @@ type cursor struct {
 // deliverNext delivers the job's next reply, unless the replica that held
 // the job before posted it, and records the progress around the post (see
 // takeover.go for what a takeover does with the reply it cannot be sure
-// of).
-func (b *Bot) deliverNext(ctx context.Context, c *cursor, req handlers.Request, r handlers.Reply) {
+// of). It returns what deliver returns: the ts of a message it posted.
+func (b *Bot) deliverNext(ctx context.Context, c *cursor, req handlers.Request, r handlers.Reply) string {
 	c.n++
 	j := c.job
 	if j.reclaimed && c.n <= j.progress.Posted {
-		return // posted by the replica that held the job before
+		return "" // posted by the replica that held the job before
 	}
 	full := completeReply(req, r)
 	gated := j.id != "" && !idempotent(full) && !checkable(full)
@@ -227,7 +227,7 @@ func (b *Bot) deliverNext(ctx context.Context, c *cursor, req handlers.Request, 
 			there, err := b.inThread(ctx, full)
 			if there {
 				b.log.Info("reply found in its thread, posted by the replica that died; not posted again", "job", j.id, "reply", c.n)
-				return
+				return ""
 			}
 			if err == nil {
 				break // not there: this is its first post
@@ -239,10 +239,11 @@ func (b *Bot) deliverNext(ctx context.Context, c *cursor, req handlers.Request, 
 			b.log.Warn(repeatedMsg, "job", j.id, "reply", c.n, "source", req.Source)
 		}
 	}
-	b.deliver(ctx, req, r, again)
+	ts := b.deliver(ctx, req, r, again)
 	if gated {
 		b.setProgress(ctx, j.id, store.Progress{Posting: c.n, Posted: c.n})
 	}
+	return ts
 }
 
 // repeatedMsg is logged for every reply posted again after a takeover

@@ -10,12 +10,13 @@ import (
 
 // FromBounce works out what a bounce lets one check: the recipient domain
 // (the DSN's Final-Recipient, the address a server refused), the sender's
-// From and envelope domains (the returned message's headers), the sending
-// IP (from the server's words, "[192.0.2.4] blocked using ...", else the
-// returned message's last Received hop), the DKIM selector of a returned
-// DKIM-Signature, and any blocklist the text names; and which checks its
-// codes and words call for. Local parts of addresses are dropped as soon as
-// they are read.
+// From and envelope domains (the returned message's headers; without
+// them, the DSN's X-Postfix-Sender, or the To of a bounce from the mailer
+// daemon, which is the envelope sender), the sending IP (from the server's
+// words, "[192.0.2.4] blocked using ...", else the returned message's last
+// Received hop), the DKIM selector of a returned DKIM-Signature, and any
+// blocklist the text names; and which checks its codes and words call
+// for. Local parts of addresses are dropped as soon as they are read.
 //
 // The DSN's Remote-MTA is the receiving server, not the sender, so its
 // address is never taken as the sending IP.
@@ -90,7 +91,7 @@ func firstDomain(v string) string {
 
 // readFields takes targets from header fields and DSN fields.
 func readFields(secs []section, t *Targets) {
-	var from, origFrom, retPath, origRetPath string
+	var from, origFrom, retPath, origRetPath, dsnSender string
 	for _, s := range secs {
 		fieldsOf(s.text, func(name, v string) {
 			switch name {
@@ -118,6 +119,12 @@ func readFields(secs []section, t *Targets) {
 						}
 					}
 				}
+			case "x-postfix-sender":
+				// Postfix's per-message DSN field: the envelope sender,
+				// "rfc822; user@example.com" ("rfc822;" alone for <>).
+				if !s.original && dsnSender == "" && !daemon(v) {
+					dsnSender = firstDomain(v)
+				}
 			case "to":
 				if s.original && t.Recipient == "" {
 					t.Recipient = firstDomain(v)
@@ -134,8 +141,47 @@ func readFields(secs []section, t *Targets) {
 	}
 	// The returned message's headers are the sender's; outside it, a From
 	// that is not the mailer daemon is the best there is (a pasted log).
+	// Without the returned message's Return-Path, the envelope sender is
+	// what the DSN says it is, else the address the bounce was sent to.
 	t.From = cmpOrStr(origFrom, from)
-	t.MailFrom = cmpOrStr(origRetPath, retPath)
+	t.MailFrom = cmpOrStr(origRetPath, cmpOrStr(dsnSender, cmpOrStr(retPath, bounceTo(secs))))
+}
+
+// bounceTo is the domain of the bounce's own To when a mailer daemon sent
+// it: a notification of failed delivery goes to the original message's
+// envelope sender, its reverse-path (RFC 5321, section 6.1). Only the
+// bounce's own header is read, the lines before its first blank line, and
+// only a To that names one address that is not the postmaster's (a copy
+// to the postmaster is not the sender's). Exchange's reports come from a
+// system mailbox of its own, which counts as the daemon.
+func bounceTo(secs []section) string {
+	if len(secs) == 0 || secs[0].original {
+		return ""
+	}
+	head := strings.ReplaceAll(secs[0].text, "\r\n", "\n")
+	head, _, _ = strings.Cut(head, "\n\n")
+	var from, to string
+	var sawFrom, sawTo bool
+	fieldsOf(head, func(name, v string) {
+		switch {
+		case name == "from" && !sawFrom:
+			from, sawFrom = v, true
+		case name == "to" && !sawTo:
+			to, sawTo = v, true
+		}
+	})
+	if !sawFrom || !daemon(from) && !exchangeDaemon(from) || !sawTo || daemon(to) || len(addrRe().FindAllString(to, 2)) != 1 {
+		return ""
+	}
+	return firstDomain(to)
+}
+
+// exchangeDaemon is true for the system mailbox Exchange and Microsoft 365
+// send their non-delivery reports from ("Microsoft Outlook
+// <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.com>").
+func exchangeDaemon(v string) bool {
+	m := addrRe().FindString(v)
+	return strings.HasPrefix(strings.ToLower(m), "microsoftexchange")
 }
 
 func cmpOrStr(a, b string) string {

@@ -150,7 +150,7 @@ func (d *Diagnoser) Diagnose(ctx context.Context, plans ...Plan) Report {
 	for _, cs := range results {
 		r.Checks = append(r.Checks, cs...)
 	}
-	r.Summary = summarize(r.Checks)
+	r.Summary = summarize(r.Checks, plans)
 	verdicts := map[Verdict]int{}
 	for _, c := range r.Checks {
 		verdicts[c.Verdict]++

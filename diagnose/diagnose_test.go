@@ -38,7 +38,20 @@ func TestBounceDiagnoses(t *testing.T) {
 		{"dnsbl-listed.txt", nil, "", CheckDNSBL, Fail, "dnsbl.listed", [2]string{"list", "bl.fake-dnsbl.test"}, "summary.listed"},
 		{"spamhaus-refused.txt", []string{"spamhaus-refused.zone"}, "", CheckDNSBL, Error, "dnsbl.refused", [2]string{"list", "Spamhaus"}, "summary.dnsbl_refused"},
 		{"spamhaus-refused.txt", []string{"spamhaus-listed.zone"}, "", CheckDNSBL, Fail, "dnsbl.listed_delist", [2]string{"code", "127.0.0.2 (SBL)"}, "summary.listed_delist"},
-		{"tls.txt", nil, "", CheckMTASTS, Pass, "mta_sts.found", [2]string{"id", "20260101T000000"}, "summary.clean"},
+		{"tls.txt", nil, "", CheckMTASTS, Pass, "mta_sts.found", [2]string{"id", "20260101T000000"}, "summary.tls_clean"},
+		// The sender's domain from the DSN when the returned message is
+		// not there: X-Postfix-Sender, then the To of the daemon's bounce.
+		{"postfix-sender.txt", nil, "", CheckSPF, Fail, "spf.fail", [2]string{"ip", "192.0.2.4"}, "summary.spf_fail"},
+		{"dsn-to.txt", nil, "", CheckSPF, Fail, "spf.fail", [2]string{"ip", "192.0.2.4"}, "summary.spf_fail"},
+		// Microsoft's own list of banned IPs: on no public list, and the
+		// summary says the block is the receiver's own; when Spamhaus
+		// will not answer, the summary must not speak of a listing the
+		// bounce names, since it names none.
+		{"ms-banned-ip.txt", nil, "", CheckFCrDNS, Pass, "fcrdns.pass", [2]string{"name", "out8.sender.test"}, "summary.reputation_clean"},
+		{"ms-banned-ip.txt", []string{"spamhaus-refused.zone"}, "", CheckDNSBL, Error, "dnsbl.refused", [2]string{"list", "Spamhaus"}, "summary.dnsbl_refused"},
+		// Only the IP is known: its reverse DNS is right, and the summary
+		// says that SPF and DMARC could not be checked, not that all is well.
+		{"no-sender.txt", nil, "", CheckFCrDNS, Pass, "fcrdns.pass", [2]string{"name", "mail.sender.test"}, "summary.no_sender"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.bounce+strings.Join(tt.zones, "+"), func(t *testing.T) {
@@ -67,6 +80,43 @@ func TestBounceDiagnoses(t *testing.T) {
 				t.Errorf("lookups %d, sent %d: the diagnosis asked nothing", r.Lookups, r.Sent)
 			}
 		})
+	}
+}
+
+// When no check explains a bounce, the summary says where else to look,
+// as fits what the bounce's codes called for.
+func TestSummaryWithoutCause(t *testing.T) {
+	ip := netip.MustParseAddr("192.0.2.4")
+	pass := []Check{{Name: CheckMX, Verdict: Pass, Detail: msg("mx.found", "hosts", "mx.example.com")}}
+	typed, err := ParseTargets([]string{"example.com", "192.0.2.4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		checks []Check
+		plans  []Plan
+		want   string
+		ip     string
+	}{
+		{"tls", pass, []Plan{{Targets: Targets{Recipient: "example.com"}, Needs: NeedTLS}}, "summary.tls_clean", ""},
+		{"routing", pass, []Plan{{Targets: Targets{Recipient: "example.com"}, Needs: NeedRouting}}, "summary.routing_clean", ""},
+		{"auth", pass, []Plan{{Targets: Targets{From: "example.com", IP: ip}, Needs: NeedAuth}}, "summary.auth_clean", ""},
+		{"reputation", append(pass, Check{Name: CheckDNSBL, Verdict: Pass}), []Plan{{Targets: Targets{IP: ip}, Needs: NeedReputation}}, "summary.reputation_clean", ""},
+		// No IP, so no list was asked: nothing to say about listings.
+		{"reputation without an IP", pass, []Plan{{Targets: Targets{Recipient: "example.com"}, Needs: NeedReputation | NeedRouting}}, "summary.clean", ""},
+		{"auth and reputation", pass, []Plan{{Targets: Targets{From: "example.com", IP: ip}, Needs: NeedAuth | NeedReputation}}, "summary.clean", ""},
+		{"typed", pass, typed, "summary.clean", ""},
+		{"no sender", pass, []Plan{{Targets: Targets{IP: ip}, Needs: NeedAuth}}, "summary.no_sender", "192.0.2.4"},
+		{"no sender, no IP", pass, []Plan{{Targets: Targets{DKIMDomain: "example.com", DKIMSelector: "s1"}, Needs: NeedAuth}}, "summary.no_sender", "IP"},
+		{"no sender, warnings", []Check{{Name: CheckFCrDNS, Verdict: Warn}}, []Plan{{Targets: Targets{IP: ip}, Needs: NeedAuth | NeedReputation}}, "summary.no_sender", "192.0.2.4"},
+		{"no sender, a cause", []Check{{Name: CheckPTR, Verdict: Fail, Detail: msg("ptr.none", "ip", "192.0.2.4")}}, []Plan{{Targets: Targets{IP: ip}, Needs: NeedAuth}}, "summary.ptr_none", "192.0.2.4"},
+	}
+	for _, tt := range tests {
+		got := summarize(tt.checks, tt.plans)
+		if got.Key != tt.want || got.Arg("ip") != tt.ip {
+			t.Errorf("%s: summary %v, want %s with ip %q", tt.name, got, tt.want, tt.ip)
+		}
 	}
 }
 
@@ -209,7 +259,7 @@ func TestPrivacy(t *testing.T) {
 	var log bytes.Buffer
 	d := newDiagnoser(t, Config{Resolver: srv.Addr, Log: slog.New(slog.NewTextHandler(&log, nil))})
 	locals := []string{"billing", "news", "b123", "alerts", "reports", "sales", "buyer", "reader", "team", "lead", "sam", "kim", "it@"}
-	for _, b := range []string{"null-mx.txt", "dmarc-misaligned.txt", "dkim-missing.txt", "no-ptr.txt", "spf-lookups.txt", "dnsbl-listed.txt", "tls.txt"} {
+	for _, b := range []string{"null-mx.txt", "dmarc-misaligned.txt", "dkim-missing.txt", "no-ptr.txt", "spf-lookups.txt", "dnsbl-listed.txt", "tls.txt", "postfix-sender.txt", "dsn-to.txt", "no-sender.txt"} {
 		log.Reset()
 		r := d.Diagnose(context.Background(), FromBounce(readBounce(t, b)))
 		if n := strings.Count(log.String(), "\n"); n != 1 {

@@ -22,4 +22,5 @@ var MessageKeys = []string{
 	"summary.dkim_missing", "summary.dkim_revoked", "summary.dkim_invalid", "summary.dmarc_invalid",
 	"summary.spf_none", "summary.dmarc_none", "summary.ptr_none", "summary.fcrdns_fail", "summary.dnsbl_refused",
 	"summary.spf_softfail", "summary.dmarc_monitor", "summary.errors", "summary.warnings", "summary.clean", "summary.nothing",
+	"summary.no_sender", "summary.tls_clean", "summary.routing_clean", "summary.reputation_clean", "summary.auth_clean",
 }

@@ -37,8 +37,13 @@ var causes = []struct {
 	{"dmarc.monitor", "summary.dmarc_monitor", []string{"domain"}},
 }
 
-// summarize picks the one sentence that says what the checks show.
-func summarize(checks []Check) Message {
+// summarize picks the one sentence that says what the checks of plans
+// show. When no check explains the bounce, the sentence says what the
+// checks could not see: a sender's domain the bounce does not name, or,
+// for a bounce whose codes call for one family of checks (TLS, routing,
+// reputation, authentication), where the cause lies instead. The general
+// sentence is left for mixed families and for targets typed by hand.
+func summarize(checks []Check, plans []Plan) Message {
 	if len(checks) == 0 {
 		return msg("summary.nothing")
 	}
@@ -63,11 +68,59 @@ func summarize(checks []Check) Message {
 			warns++
 		}
 	}
+	var needs Need
+	for _, p := range plans {
+		needs |= p.Needs
+	}
 	switch {
 	case errs > 0:
 		return msg("summary.errors", "count", strconv.Itoa(errs))
+	case needs&NeedAuth != 0:
+		if ip, ok := noSender(plans); ok {
+			return msg("summary.no_sender", "ip", ip)
+		}
+	}
+	switch {
 	case warns > 0:
 		return msg("summary.warnings")
+	case needs&NeedTLS != 0 && needs&(NeedAuth|NeedReputation) == 0:
+		// Both sides' DNS is right, so the TLS session itself failed:
+		// STARTTLS not offered, a certificate refused, or a policy that
+		// demands TLS the other side cannot meet.
+		return msg("summary.tls_clean")
+	case needs == NeedRouting:
+		return msg("summary.routing_clean")
+	case needs&^NeedRouting == NeedReputation && ran(checks, CheckDNSBL):
+		// Not listed where checked: the receiver's own data (Microsoft's
+		// 5.7.606, Yahoo's TSS04), or a listing gone since.
+		return msg("summary.reputation_clean")
+	case needs&^NeedRouting == NeedAuth:
+		return msg("summary.auth_clean")
 	}
 	return msg("summary.clean")
+}
+
+// noSender reports whether a plan calls for the authentication checks but
+// knows no sender's domain, so SPF and DMARC could not run; ip is the
+// sending IP to check them with, or "IP" when the bounce names none.
+func noSender(plans []Plan) (ip string, ok bool) {
+	for _, p := range plans {
+		if p.Needs&NeedAuth != 0 && p.Targets.authDomain() == "" {
+			if p.Targets.IP.IsValid() {
+				return p.Targets.IP.String(), true
+			}
+			return "IP", true
+		}
+	}
+	return "", false
+}
+
+// ran reports whether a check of that name is among checks.
+func ran(checks []Check, name string) bool {
+	for _, c := range checks {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
 }

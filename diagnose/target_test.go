@@ -15,8 +15,16 @@ func TestFromBounce(t *testing.T) {
 		want   Targets
 		needs  Need
 	}{
-		// A Postfix DSN: Final-Recipient; the daemon's From is not the sender.
-		{"null-mx.txt", Targets{Recipient: "nullmx.test"}, NeedRouting},
+		// A Postfix DSN: Final-Recipient; the daemon's From is not the
+		// sender, the address it writes to is (RFC 5321, section 6.1).
+		{"null-mx.txt", Targets{Recipient: "nullmx.test", MailFrom: "sender.test"}, NeedRouting},
+		// A pasted Postfix DSN without the returned message: the
+		// per-message X-Postfix-Sender names the envelope sender.
+		{"postfix-sender.txt", Targets{Recipient: "strict.test", MailFrom: "spf-omit.test", IP: ip("192.0.2.4")}, NeedAuth},
+		// A DSN from MAILER-DAEMON without the returned message: its To.
+		{"dsn-to.txt", Targets{Recipient: "strict.test", MailFrom: "spf-omit.test", IP: ip("192.0.2.4")}, NeedAuth},
+		// No header and no sender anywhere: nothing is made up.
+		{"no-sender.txt", Targets{Recipient: "strict.test", IP: ip("192.0.2.4")}, NeedAuth},
 		// Gmail's SPF text names the domain and the IP.
 		{"spf-fail.txt", Targets{MailFrom: "spf-omit.test", IP: ip("192.0.2.4")}, NeedAuth},
 		// multipart/report: the returned headers' From and Return-Path,
@@ -49,6 +57,38 @@ func TestFromBounce(t *testing.T) {
 				t.Errorf("needs = %04b, want %04b", p.Needs, tt.needs)
 			}
 		})
+	}
+}
+
+// The To of a bounce is the envelope sender only when the mailer daemon
+// sent it, to one address that is not the postmaster's, and only in the
+// bounce's own header.
+func TestBounceTo(t *testing.T) {
+	const dsn = "\n\nFinal-Recipient: rfc822; reader@strict.test\nStatus: 5.7.23\nDiagnostic-Code: smtp; 550 5.7.23 SPF validation failed for 192.0.2.4\n"
+	tests := []struct {
+		head, want string
+	}{
+		{"From: MAILER-DAEMON@mx.test\nTo: news@a.test", "a.test"},
+		{"From: Mail Delivery System <postmaster@mx.test>\nTo: <news@a.test>", "a.test"},
+		{"From: MAILER-DAEMON@mx.test\r\nTo: news@a.test\r", "a.test"},
+		{"From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@mx.test>\nTo: News <news@a.test>", "a.test"},
+		// A message someone forwarded: its To is whoever got it.
+		{"From: Ana <ana@b.test>\nTo: news@a.test", ""},
+		// No From: whose message this is, is unknown.
+		{"To: news@a.test", ""},
+		// A copy to the postmaster, or to several people.
+		{"From: MAILER-DAEMON@mx.test\nTo: postmaster@a.test", ""},
+		{"From: MAILER-DAEMON@mx.test\nTo: news@a.test, ops@c.test", ""},
+	}
+	for _, tt := range tests {
+		if got := FromBounce(tt.head + dsn).Targets.MailFrom; got != tt.want {
+			t.Errorf("%q: MailFrom = %q, want %q", tt.head, got, tt.want)
+		}
+	}
+	// A To further down (a pasted original, a quoted header) is not the
+	// bounce's own.
+	if got := FromBounce("550 5.7.23 SPF validation failed for 192.0.2.4\n\nFrom: MAILER-DAEMON@mx.test\nTo: news@a.test\n").Targets.MailFrom; got != "" {
+		t.Errorf("a To below the first blank line was taken: %q", got)
 	}
 }
 

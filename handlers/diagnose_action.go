@@ -97,7 +97,7 @@ func (rt *Router) diagnoseClick(req Request) []Reply {
 		r.MessageTS, r.ResponseURL = a.MessageTS, ""
 	}
 	r.Then = func(ctx context.Context) []Reply {
-		view := Describe(lang, d.Diagnose(ctx, plan))
+		view := Describe(lang, d.Diagnose(ctx, plan), CheckCommandSlash)
 		m := rt.render(lang, st)
 		blocks := diagnosisBlocks(&view)
 		if len(m.blocks)+1+len(blocks) > maxBlocks {
@@ -118,16 +118,28 @@ func (rt *Router) autoDiagnosis(lang *locales.Lang, cp *checkPlan) func(ctx cont
 	d := rt.opts.Diagnoser
 	plan := cp.plan()
 	return func(ctx context.Context) []Reply {
-		view := Describe(lang, d.Diagnose(ctx, plan))
+		view := Describe(lang, d.Diagnose(ctx, plan), CheckCommandSlash)
 		return []Reply{{Text: lang.T("diagnose.title") + ": " + view.Summary, Blocks: diagnosisBlocks(&view)}}
 	}
 }
 
+// checkCommandFor is the check command where a "check" was typed: the
+// slash command, or "check" in a DM or a mention. Under a bounce (the
+// button, DIAGNOSE=auto) a summary names the slash command, which works in
+// every channel, thread and DM.
+func checkCommandFor(slash bool) string {
+	if slash {
+		return CheckCommandSlash
+	}
+	return CheckCommandDM
+}
+
 // checkCommand answers "/smtp check example.com 192.0.2.4" (and "check
-// ..." in DMs and mentions). A slash command's answer says how many
-// records are being checked, then is replaced through its response URL;
-// elsewhere the checks are answered when done, within their 3 s bound.
-func (rt *Router) checkCommand(ctx context.Context, args string, lang *locales.Lang, slash bool) message {
+// ..." in DMs and mentions). The answer says how many records are being
+// checked, then is replaced by the checks once they ran (within their 3 s
+// bound): through the response URL for a slash command; in a DM or a
+// thread, the bot replaces the message it posted.
+func (rt *Router) checkCommand(args string, lang *locales.Lang, slash bool) message {
 	d := rt.opts.Diagnoser
 	if d == nil {
 		return textMessage(lang.T("diagnose.off"))
@@ -140,11 +152,8 @@ func (rt *Router) checkCommand(ctx context.Context, args string, lang *locales.L
 		return rt.usageMessage(lang, lang.T("diagnose.bad_target", "input", args), slash)
 	}
 	result := func(ctx context.Context) message {
-		view := Describe(lang, d.Diagnose(ctx, plans...))
+		view := Describe(lang, d.Diagnose(ctx, plans...), checkCommandFor(slash))
 		return message{text: lang.T("diagnose.title") + ": " + view.Summary, blocks: diagnosisBlocks(&view)}
-	}
-	if !slash {
-		return result(ctx)
 	}
 	m := textMessage(":hourglass_flowing_sand: " + lang.T("diagnose.progress", "count", strconv.Itoa(d.Planned(plans...))))
 	m.then = func(ctx context.Context) []Reply {

@@ -96,11 +96,20 @@ func TestCheckDNSButton(t *testing.T) {
 	if len(next) != 1 || next[0].Delivery != "" || !strings.Contains(next[0].Text, "192.0.2.66, which sent this message, has no reverse DNS") {
 		t.Errorf("auto follow-up = %+v", next)
 	}
+	// Under a bounce that names no sender, the summary gives the command
+	// that works wherever the bounce was pasted: the slash command.
+	rs = auto.Handle(context.Background(), Request{Source: SourceMessage, ChannelID: "C1", TS: "1.2", Text: bounceFixture(t, "no-sender.txt")})
+	if len(rs) != 1 || rs[0].Then == nil {
+		t.Fatalf("auto, no sender: want one reply with a follow-up")
+	}
+	if next := rs[0].Then(context.Background()); len(next) != 1 || !strings.Contains(next[0].Text, "run /smtp check DOMAIN 192.0.2.4") {
+		t.Errorf("auto follow-up, no sender = %+v", next)
+	}
 }
 
 // "/smtp check" says how many records it checks, then replaces that
-// through the response URL; in a DM the answer comes when the checks are
-// done. A target that is not one gets the usage.
+// through the response URL; "check" in a DM or a mention does the same
+// with the message the bot posted. A target that is not one gets the usage.
 func TestCheckCommand(t *testing.T) {
 	rt := diagnoseRouter(t, DiagnoseButton)
 	rs := rt.Handle(context.Background(), Request{Source: SourceSlash, UserID: "U1", ResponseURL: "https://hooks.example/1", Text: "check nullmx.test"})
@@ -111,9 +120,17 @@ func TestCheckCommand(t *testing.T) {
 	if len(next) != 1 || next[0].Delivery != DeliverReplace || !strings.Contains(next[0].Text, "nullmx.test publishes a null MX") {
 		t.Errorf("slash follow-up = %+v", next)
 	}
-	rs = rt.Handle(context.Background(), Request{Source: SourceDM, UserID: "U1", ChannelID: "D1", Text: "check spf-omit.test 192.0.2.4"})
-	if len(rs) != 1 || rs[0].Then != nil || !strings.Contains(rs[0].Text, "SPF for spf-omit.test does not include 192.0.2.4") {
-		t.Errorf("DM: %+v", rs)
+	// In a DM and a mention alike: the message the bot posts is replaced
+	// (the bot knows its ts; the handler asks only for a replacement).
+	for _, src := range []Source{SourceDM, SourceMention} {
+		rs = rt.Handle(context.Background(), Request{Source: src, UserID: "U1", ChannelID: "D1", TS: "1.1", Text: "check spf-omit.test 192.0.2.4"})
+		if len(rs) != 1 || rs[0].Then == nil || !strings.Contains(rs[0].Text, "Checking 11 records…") {
+			t.Fatalf("%s: %+v", src, rs)
+		}
+		next := rs[0].Then(context.Background())
+		if len(next) != 1 || next[0].Delivery != DeliverReplace || !strings.Contains(next[0].Text, "SPF for spf-omit.test does not include 192.0.2.4") {
+			t.Errorf("%s follow-up = %+v", src, next)
+		}
 	}
 	rs = rt.Handle(context.Background(), Request{Source: SourceSlash, UserID: "U1", Text: "check not_a_domain"})
 	if len(rs) != 1 || !strings.Contains(rs[0].Text, `"not_a_domain" is not a domain or an IP address`) {

@@ -49,16 +49,27 @@ var checkLabels = map[string]string{
 	diagnose.CheckTLSRPT: "TLS-RPT",
 }
 
-// DiagnosisText puts one of a diagnosis's messages into words.
-func DiagnosisText(lang *locales.Lang, m diagnose.Message) string {
-	return lang.T("diagnose."+m.Key, m.Args...)
+// The commands that run the checks, as a text tells the reader to run
+// them ({command} DOMAIN IP) on each surface.
+const (
+	CheckCommandCLI   = "smtpbot check"
+	CheckCommandSlash = "/smtp check"
+	CheckCommandDM    = "check" // a DM to the bot, or a mention
+)
+
+// DiagnosisText puts one of a diagnosis's messages into words; command
+// fills a text's {command}, the way to run a check where it is read.
+func DiagnosisText(lang *locales.Lang, m diagnose.Message, command string) string {
+	return lang.T("diagnose."+m.Key, append(m.Args[:len(m.Args):len(m.Args)], "command", command)...)
 }
 
-// Describe puts a diagnosis into words in lang.
-func Describe(lang *locales.Lang, r diagnose.Report) Diagnosis {
+// Describe puts a diagnosis into words in lang; command is how the reader
+// runs a check where the diagnosis is shown (CheckCommandCLI,
+// CheckCommandSlash, CheckCommandDM).
+func Describe(lang *locales.Lang, r diagnose.Report, command string) Diagnosis {
 	d := Diagnosis{
 		Lang:     lang,
-		Summary:  DiagnosisText(lang, r.Summary),
+		Summary:  DiagnosisText(lang, r.Summary, command),
 		Complete: r.Complete(),
 		Lookups:  r.Lookups,
 		TookMS:   r.Took.Milliseconds(),
@@ -68,7 +79,7 @@ func Describe(lang *locales.Lang, r diagnose.Report) Diagnosis {
 		d.Checks = append(d.Checks, DiagnosisCheck{
 			Name: c.Name, Label: checkLabels[c.Name], Target: c.Target,
 			Verdict: c.Verdict, VerdictText: lang.T("diagnose.verdict." + string(c.Verdict)),
-			Detail: DiagnosisText(lang, c.Detail), Records: c.Records,
+			Detail: DiagnosisText(lang, c.Detail, command), Records: c.Records,
 		})
 	}
 	return d

@@ -56,7 +56,7 @@ func TestDescribe(t *testing.T) {
 		Lookups: 9, Took: 12 * time.Millisecond,
 	}
 	for _, l := range langs.Languages() {
-		d := Describe(l, r)
+		d := Describe(l, r, CheckCommandCLI)
 		var buf bytes.Buffer
 		if err := WriteDiagnosis(&buf, &d); err != nil {
 			t.Fatal(err)
@@ -80,6 +80,24 @@ func TestDescribe(t *testing.T) {
 		blocks := diagnosisBlocks(&d)
 		if len(blocks) > maxBlocks {
 			t.Errorf("%s: %d blocks", l.Tag, len(blocks))
+		}
+	}
+}
+
+// A summary that tells the reader to run a check names the command of the
+// surface it is read on, in every language.
+func TestDescribeNamesTheCommand(t *testing.T) {
+	langs, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := diagnose.Report{Summary: diagnose.Message{Key: "summary.no_sender", Args: []string{"ip", "192.0.2.4"}}}
+	for _, l := range langs.Languages() {
+		for _, command := range []string{CheckCommandCLI, CheckCommandSlash, CheckCommandDM} {
+			d := Describe(l, r, command)
+			if want := command + " DOMAIN 192.0.2.4"; !strings.Contains(d.Summary, want) || strings.Contains(d.Summary, "{") {
+				t.Errorf("%s, %s: summary %q lacks %q", l.Tag, command, d.Summary, want)
+			}
 		}
 	}
 }

@@ -158,7 +158,7 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 	case VerbInvalid:
 		return rt.usageMessage(lang, ErrorText(lang, cmd.Err), slash)
 	case VerbCheck:
-		return rt.checkCommand(ctx, cmd.Text, lang, slash)
+		return rt.checkCommand(cmd.Text, lang, slash)
 	case VerbExplain, VerbCompare:
 		st.fromCommand(cmd)
 		if p := rt.eng.NamedProvider(req.Text, cmd); p != nil && cmd.Verb == VerbExplain {

@@ -224,6 +224,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		// The echo is queued before the call is recorded: a test that saw
 		// the call and sends an event next gets it after the echo.
 		ts = s.NextTS()
+		c.TS = ts
 		if !s.opts.Lean {
 			s.remember(c.Channel, histMsg{TS: ts, ThreadTS: c.ThreadTS, User: self.BotUserID, BotID: s.opts.BotID, Text: c.Text})
 		}

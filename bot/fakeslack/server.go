@@ -143,7 +143,8 @@ type Call struct {
 	// Team is the workspace of the token the call was made with ("" for
 	// calls without a bot token). The token itself is never recorded.
 	Team string
-	// Common fields, lifted from Params or the body.
+	// Common fields, lifted from Params or the body. The TS of a
+	// chat.postMessage is the one the fake gave the new message.
 	Channel, ThreadTS, TS, User, Text string
 	Blocks                            json.RawMessage
 	// Response URL posts only.

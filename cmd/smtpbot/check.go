@@ -52,7 +52,7 @@ func (c *cli) check(ctx context.Context, args []string) error {
 		return exitCode(1)
 	}
 	r := d.Diagnose(ctx, plans...)
-	view := handlers.Describe(lang, r)
+	view := handlers.Describe(lang, r, handlers.CheckCommandCLI)
 	if f.json {
 		err = writeJSON(c.stdout, view.JSON())
 	} else {

@@ -109,3 +109,21 @@ func TestSlashCheckEndToEnd(t *testing.T) {
 		}
 	})
 }
+
+// "check DOMAIN" in a DM answers "Checking 6 records…" at once, then
+// replaces that message with the checks.
+func TestDMCheckEndToEnd(t *testing.T) {
+	eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
+		dns := fixtureDNS(t)
+		start(t, fake, t.TempDir(), "DNS_RESOLVER", dns.Addr)
+		fake.SendMessage(fakeslack.Message{Channel: "D9", ChannelType: "im", Text: "check nullmx.test"})
+		post := wait(t, fake, 1, "chat.postMessage")[0]
+		if !strings.Contains(visible(post), "Checking 6 records…") {
+			t.Errorf("first answer:\n%s", visible(post))
+		}
+		update := wait(t, fake, 1, "chat.update")[0]
+		if update.Channel != "D9" || update.TS != post.TS || !strings.Contains(visible(update), "nullmx.test publishes a null MX") {
+			t.Errorf("update at %s/%s (the progress is at D9/%s):\n%s", update.Channel, update.TS, post.TS, visible(update))
+		}
+	})
+}
