@@ -61,11 +61,13 @@ type answer struct {
 	nxdomain bool
 }
 
-// Resolver sends queries to one recursive resolver over UDP, retrying
-// over TCP when an answer comes back truncated, and caches the answers for
-// their TTL. It is safe for concurrent use.
+// Resolver sends queries to a recursive resolver over UDP, retrying over
+// TCP when an answer comes back truncated, and caches the answers for their
+// TTL. Given several resolvers (resolv.conf usually names two or three), it
+// asks the next when one does not answer or will not, as the system's own
+// stub resolver does. It is safe for concurrent use.
 type Resolver struct {
-	addr       string
+	addrs      []string
 	timeout    time.Duration
 	udp, tcp   *dns.Client
 	cache      *cache.Cache
@@ -87,9 +89,10 @@ type flight struct {
 	gone bool
 }
 
-// NewResolver returns a resolver that asks addr ("host:port"; empty for the
-// first nameserver of /etc/resolv.conf, else 127.0.0.1:53), each lookup
-// bounded by timeout.
+// NewResolver returns a resolver that asks addr: "host:port", several of
+// them separated by commas, or empty for the nameservers of
+// /etc/resolv.conf (else 127.0.0.1:53). Each lookup is bounded by timeout,
+// shared among the resolvers it has to ask.
 func NewResolver(addr string, timeout time.Duration, cacheEntries int) (*Resolver, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -97,19 +100,25 @@ func NewResolver(addr string, timeout time.Duration, cacheEntries int) (*Resolve
 	if cacheEntries <= 0 {
 		cacheEntries = DefaultCacheEntries
 	}
+	var addrs []string
 	if addr == "" {
 		// As Go's own resolver does, a system without resolv.conf asks
 		// a resolver on this host.
-		addr = "127.0.0.1:53"
+		addrs = []string{"127.0.0.1:53"}
 		if cc, err := dns.ClientConfigFromFile("/etc/resolv.conf"); err == nil && len(cc.Servers) > 0 {
-			addr = net.JoinHostPort(cc.Servers[0], cc.Port)
+			addrs = addrs[:0]
+			for _, s := range cc.Servers {
+				addrs = append(addrs, net.JoinHostPort(s, cc.Port))
+			}
+		}
+	} else {
+		var err error
+		if addrs, err = ParseResolvers(addr); err != nil {
+			return nil, err
 		}
 	}
-	if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
-		return nil, fmt.Errorf("diagnose: resolver %q is not host:port", addr)
-	}
 	return &Resolver{
-		addr:       addr,
+		addrs:      addrs,
 		timeout:    timeout,
 		udp:        &dns.Client{Net: "udp", Timeout: timeout, UDPSize: ednsSize},
 		tcp:        &dns.Client{Net: "tcp", Timeout: timeout},
@@ -119,8 +128,22 @@ func NewResolver(addr string, timeout time.Duration, cacheEntries int) (*Resolve
 	}, nil
 }
 
-// Addr is the resolver's host:port.
-func (r *Resolver) Addr() string { return r.addr }
+// ParseResolvers reads DNS_RESOLVER's value: "host:port", several of them
+// separated by commas.
+func ParseResolvers(s string) ([]string, error) {
+	var addrs []string
+	for _, a := range strings.Split(s, ",") {
+		a = strings.TrimSpace(a)
+		if _, port, err := net.SplitHostPort(a); err != nil || port == "" {
+			return nil, fmt.Errorf("%q is not host:port, like 127.0.0.1:53 or [2001:db8::53]:53", a)
+		}
+		addrs = append(addrs, a)
+	}
+	return addrs, nil
+}
+
+// Addr is the resolvers' host:port, separated by commas.
+func (r *Resolver) Addr() string { return strings.Join(r.addrs, ",") }
 
 // counter counts the lookups of one diagnosis: all asked, and those sent
 // on the network (cache misses); obs, when set, hears of each.
@@ -232,19 +255,22 @@ func (r *Resolver) exchange(ctx context.Context, name string, qtype uint16) (ans
 	m := new(dns.Msg)
 	m.SetQuestion(name, qtype)
 	m.SetEdns0(ednsSize, false)
-	in, _, err := r.udp.ExchangeContext(ctx, m, r.addr)
-	if err == nil && in.Truncated {
-		in, _, err = r.tcp.ExchangeContext(ctx, m, r.addr)
+	var in *dns.Msg
+	var err error
+	for i, addr := range r.addrs {
+		in, err = r.ask(ctx, m, addr, len(r.addrs)-i)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			break // the lookup's time is over
+		}
 	}
 	if err != nil {
 		return fail(err)
 	}
-	switch in.Rcode {
-	case dns.RcodeSuccess:
-	case dns.RcodeNameError:
+	if in.Rcode == dns.RcodeNameError {
 		return answer{nxdomain: true}, negativeTTLOf(in), nil
-	default:
-		return fail(RcodeError(in.Rcode))
 	}
 	var a answer
 	ttl := maxTTL
@@ -259,6 +285,30 @@ func (r *Resolver) exchange(ctx context.Context, name string, qtype uint16) (ans
 		ttl = negativeTTLOf(in)
 	}
 	return a, ttl, nil
+}
+
+// ask sends m to one resolver, with an even share of the lookup's time
+// left when others are still to be asked after it (a resolver that does not
+// answer at all must not use up the time of the next). A refusal or a
+// failure to answer (SERVFAIL, REFUSED) is an error, so that the next
+// resolver is asked, as a stub resolver does.
+func (r *Resolver) ask(ctx context.Context, m *dns.Msg, addr string, left int) (*dns.Msg, error) {
+	if deadline, ok := ctx.Deadline(); ok && left > 1 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Until(deadline)/time.Duration(left))
+		defer cancel()
+	}
+	in, _, err := r.udp.ExchangeContext(ctx, m, addr)
+	if err == nil && in.Truncated {
+		in, _, err = r.tcp.ExchangeContext(ctx, m, addr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if in.Rcode != dns.RcodeSuccess && in.Rcode != dns.RcodeNameError {
+		return nil, RcodeError(in.Rcode)
+	}
+	return in, nil
 }
 
 // negativeTTLOf is how long a "no such name" or "no data" answer may be

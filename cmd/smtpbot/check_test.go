@@ -59,6 +59,7 @@ func TestCheck(t *testing.T) {
 		{"a DSN that names the sender in X-Postfix-Sender", env, fixtureBounce(t, "postfix-sender.txt"), []string{"check", "-"}, 0, []string{"✗ SPF · spf-omit.test / 192.0.2.4 · fail"}, nil},
 		{"in Vietnamese", env, "", []string{"check", "--lang", "vi", "nullmx.test"}, 0, []string{"Kiểm tra DNS", "hoàn toàn không nhận mail"}, nil},
 		{"in Thai", env, fixtureBounce(t, "no-ptr.txt"), []string{"check", "--lang", "th", "-"}, 0, []string{"ไม่มี PTR record"}, nil},
+		{"a resolver that never answers, then one that does", map[string]string{"DNS_RESOLVER": silent.Addr + "," + srv.Addr, "DNS_TIMEOUT": "600ms"}, "", []string{"check", "nullmx.test"}, 0, []string{"✗ Null MX · nullmx.test · fail"}, nil},
 		{"a resolver that never answers", dead, "", []string{"check", "sender.test"}, 1, []string{"? MX · sender.test · could not check", "timed out"}, nil},
 		{"nothing to check", env, "550 5.1.1 <a@example.com>: Recipient address rejected: User unknown", []string{"check", "-"}, 1, []string{"Nothing in this text can be checked"}, nil},
 		{"not a target", env, "", []string{"check", "not_a_domain"}, 2, nil, []string{`"not_a_domain" is not a domain or an IP address to check`}},
@@ -66,6 +67,7 @@ func TestCheck(t *testing.T) {
 		{"no target", env, "", []string{"check"}, 2, nil, []string{"check needs a domain"}},
 		{"bad DIAGNOSE", map[string]string{"DIAGNOSE": "sometimes"}, "", []string{"check", "example.com"}, 2, nil, []string{"DIAGNOSE: \"sometimes\""}},
 		{"bad DNS_RESOLVER", map[string]string{"DNS_RESOLVER": "127.0.0.1"}, "", []string{"check", "example.com"}, 2, nil, []string{"DNS_RESOLVER"}},
+		{"bad second DNS_RESOLVER", map[string]string{"DNS_RESOLVER": "127.0.0.1:53, 127.0.0.1"}, "", []string{"check", "example.com"}, 2, nil, []string{`DNS_RESOLVER: "127.0.0.1" is not host:port`}},
 		{"DNS_TIMEOUT past the bound", map[string]string{"DNS_TIMEOUT": "10s"}, "", []string{"check", "example.com"}, 2, nil, []string{"DNS_TIMEOUT"}},
 	}
 	for _, tt := range tests {

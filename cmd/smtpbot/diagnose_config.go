@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"time"
 
 	"github.com/smtpcodes/smtpbot/diagnose"
@@ -16,7 +15,7 @@ type diagnoseSettings struct {
 	// Mode is off, button (offer "Check DNS" under explanations) or auto
 	// (run the checks with every explanation that has something to check).
 	Mode     string
-	Resolver string        // DNS_RESOLVER, host:port; empty for resolv.conf
+	Resolver string        // DNS_RESOLVER, host:port, several separated by commas; empty for resolv.conf
 	Timeout  time.Duration // DNS_TIMEOUT, per lookup
 	DQSKey   string        // SPAMHAUS_DQS_KEY
 }
@@ -38,8 +37,8 @@ func loadDiagnoseSettings(getenv func(string) string) (diagnoseSettings, error) 
 		errs = append(errs, fmt.Errorf("DIAGNOSE: %q is not off, button or auto", s.Mode))
 	}
 	if s.Resolver != "" {
-		if _, port, err := net.SplitHostPort(s.Resolver); err != nil || port == "" {
-			errs = append(errs, fmt.Errorf("DNS_RESOLVER: %q is not host:port, like 127.0.0.1:53 or [2001:db8::53]:53", s.Resolver))
+		if _, err := diagnose.ParseResolvers(s.Resolver); err != nil {
+			errs = append(errs, fmt.Errorf("DNS_RESOLVER: %w", err))
 		}
 	}
 	var err error

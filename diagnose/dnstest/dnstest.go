@@ -61,6 +61,18 @@ func Silent() (*Server, error) {
 	}))
 }
 
+// Refusing starts a resolver that answers every query with REFUSED, as one
+// that does not recurse for this client does.
+func Refusing() (*Server, error) {
+	s := &Server{}
+	return s, s.listen(dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
+		s.queries.Add(1)
+		m := new(dns.Msg)
+		m.SetRcode(r, dns.RcodeRefused)
+		w.WriteMsg(m)
+	}))
+}
+
 // listen binds UDP and TCP on the same loopback port.
 func (s *Server) listen(h dns.Handler) error {
 	var lastErr error
