@@ -102,6 +102,8 @@ func TestSummaryWithoutCause(t *testing.T) {
 		{"tls", pass, []Plan{{Targets: Targets{Recipient: "example.com"}, Needs: NeedTLS}}, "summary.tls_clean", ""},
 		{"routing", pass, []Plan{{Targets: Targets{Recipient: "example.com"}, Needs: NeedRouting}}, "summary.routing_clean", ""},
 		{"auth", pass, []Plan{{Targets: Targets{From: "example.com", IP: ip}, Needs: NeedAuth}}, "summary.auth_clean", ""},
+		// SPF was read, not evaluated: the sentence asks for the IP.
+		{"auth without an IP", pass, []Plan{{Targets: Targets{From: "example.com"}, Needs: NeedAuth}}, "summary.no_ip", ""},
 		{"reputation", append(pass, Check{Name: CheckDNSBL, Verdict: Pass}), []Plan{{Targets: Targets{IP: ip}, Needs: NeedReputation}}, "summary.reputation_clean", ""},
 		// No IP, so no list was asked: nothing to say about listings.
 		{"reputation without an IP", pass, []Plan{{Targets: Targets{Recipient: "example.com"}, Needs: NeedReputation | NeedRouting}}, "summary.clean", ""},

@@ -95,6 +95,9 @@ func summarize(checks []Check, plans []Plan) Message {
 		// 5.7.606, Yahoo's TSS04), or a listing gone since.
 		return msg("summary.reputation_clean")
 	case needs&^NeedRouting == NeedAuth:
+		if domain, ok := noIP(plans); ok {
+			return msg("summary.no_ip", "domain", domain)
+		}
 		return msg("summary.auth_clean")
 	}
 	return msg("summary.clean")
@@ -110,6 +113,18 @@ func noSender(plans []Plan) (ip string, ok bool) {
 				return p.Targets.IP.String(), true
 			}
 			return "IP", true
+		}
+	}
+	return "", false
+}
+
+// noIP reports whether a plan calls for the authentication checks and
+// names the sender's domain but not the sending IP, so SPF was read but
+// not evaluated for the message.
+func noIP(plans []Plan) (domain string, ok bool) {
+	for _, p := range plans {
+		if d := p.Targets.authDomain(); p.Needs&NeedAuth != 0 && d != "" && !p.Targets.IP.IsValid() {
+			return d, true
 		}
 	}
 	return "", false
