@@ -148,8 +148,14 @@ func runHTTPReplicas(t *testing.T, n, count, rate int, kill bool) replicaRun {
 		reps = append(reps, r)
 		backends = append(backends, r.url)
 	}
-	for _, r := range reps {
+	for i, r := range reps {
 		waitServing(t, r.url+eventsPath, testSigningSecret, 20*time.Second)
+		select {
+		case err := <-r.exited:
+			// Another replica answered at its address.
+			t.Fatalf("replica %d stopped at start (%v); its log:\n%s", i, err, lastLines(r.stderr.String(), 40))
+		default:
+		}
 	}
 	lb := httptest.NewServer(newBalancer(backends))
 	t.Cleanup(lb.Close)
@@ -171,7 +177,7 @@ func runHTTPReplicas(t *testing.T, n, count, rate int, kill bool) replicaRun {
 		}
 		if kill && i == count/3 {
 			if err := reps[0].cmd.Process.Signal(syscall.SIGKILL); err != nil {
-				t.Fatal(err)
+				t.Fatalf("SIGKILL replica 0: %v; it had stopped on its own; its log:\n%s", err, lastLines(reps[0].stderr.String(), 40))
 			}
 		}
 		ch := fmt.Sprintf("C%07d", i%8)
