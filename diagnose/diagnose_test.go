@@ -108,7 +108,8 @@ func TestSummaryWithoutCause(t *testing.T) {
 		// No IP, so no list was asked: nothing to say about listings.
 		{"reputation without an IP", pass, []Plan{{Targets: Targets{Recipient: "example.com"}, Needs: NeedReputation | NeedRouting}}, "summary.clean", ""},
 		{"auth and reputation", pass, []Plan{{Targets: Targets{From: "example.com", IP: ip}, Needs: NeedAuth | NeedReputation}}, "summary.clean", ""},
-		{"typed", pass, typed, "summary.clean", ""},
+		{"typed", pass, typed, "summary.typed_clean", ""},
+		{"typed, warnings", []Check{{Name: CheckFCrDNS, Verdict: Warn}}, typed, "summary.warnings", ""},
 		{"no sender", pass, []Plan{{Targets: Targets{IP: ip}, Needs: NeedAuth}}, "summary.no_sender", "192.0.2.4"},
 		{"no sender, no IP", pass, []Plan{{Targets: Targets{DKIMDomain: "example.com", DKIMSelector: "s1"}, Needs: NeedAuth}}, "summary.no_sender", "IP"},
 		{"no sender, warnings", []Check{{Name: CheckFCrDNS, Verdict: Warn}}, []Plan{{Targets: Targets{IP: ip}, Needs: NeedAuth | NeedReputation}}, "summary.no_sender", "192.0.2.4"},

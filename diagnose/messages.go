@@ -23,5 +23,5 @@ var MessageKeys = []string{
 	"summary.spf_none", "summary.dmarc_none", "summary.ptr_none", "summary.fcrdns_fail", "summary.dnsbl_refused",
 	"summary.spf_softfail", "summary.dmarc_monitor", "summary.errors", "summary.warnings", "summary.clean", "summary.nothing",
 	"summary.no_sender", "summary.tls_clean", "summary.routing_clean", "summary.reputation_clean", "summary.auth_clean",
-	"summary.no_ip",
+	"summary.no_ip", "summary.typed_clean",
 }

@@ -41,8 +41,9 @@ var causes = []struct {
 // show. When no check explains the bounce, the sentence says what the
 // checks could not see: a sender's domain the bounce does not name, or,
 // for a bounce whose codes call for one family of checks (TLS, routing,
-// reputation, authentication), where the cause lies instead. The general
-// sentence is left for mixed families and for targets typed by hand.
+// reputation, authentication), where the cause lies instead. Targets
+// typed by hand get no such sentence: there is no bounce to explain. The
+// general sentence is left for mixed families.
 func summarize(checks []Check, plans []Plan) Message {
 	if len(checks) == 0 {
 		return msg("summary.nothing")
@@ -83,6 +84,9 @@ func summarize(checks []Check, plans []Plan) Message {
 	switch {
 	case warns > 0:
 		return msg("summary.warnings")
+	case typed(plans):
+		// No bounce: nothing to say about where its cause lies.
+		return msg("summary.typed_clean")
 	case needs&NeedTLS != 0 && needs&(NeedAuth|NeedReputation) == 0:
 		// Both sides' DNS is right, so the TLS session itself failed:
 		// STARTTLS not offered, a certificate refused, or a policy that
@@ -128,6 +132,16 @@ func noIP(plans []Plan) (domain string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// typed reports whether every plan is of targets typed by hand.
+func typed(plans []Plan) bool {
+	for _, p := range plans {
+		if !p.Typed {
+			return false
+		}
+	}
+	return len(plans) > 0
 }
 
 // ran reports whether a check of that name is among checks.

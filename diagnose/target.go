@@ -34,6 +34,9 @@ type Targets struct {
 type Plan struct {
 	Targets Targets
 	Needs   Need
+	// Typed: the targets were typed by hand, not read from a bounce, so
+	// there is no message or refusal to explain.
+	Typed bool
 }
 
 // authDomain is the sender's domain that SPF is evaluated on: the envelope
@@ -128,14 +131,14 @@ func ParseTargets(args []string) ([]Plan, error) {
 		if len(ips) == 1 {
 			t.IP = ips[0]
 		}
-		plans = append(plans, Plan{Targets: t, Needs: NeedRouting | NeedAuth | NeedTLS})
+		plans = append(plans, Plan{Targets: t, Needs: NeedRouting | NeedAuth | NeedTLS, Typed: true})
 	}
 	for _, ip := range ips {
 		if len(ips) == 1 && len(domains) > 0 {
 			plans[0].Needs |= NeedReputation
 			break
 		}
-		plans = append(plans, Plan{Targets: Targets{IP: ip}, Needs: NeedReputation})
+		plans = append(plans, Plan{Targets: Targets{IP: ip}, Needs: NeedReputation, Typed: true})
 	}
 	return plans, nil
 }

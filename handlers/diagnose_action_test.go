@@ -93,7 +93,7 @@ func TestCheckDNSButton(t *testing.T) {
 		t.Fatalf("auto: want one reply without the button and with a follow-up")
 	}
 	next := rs[0].Then(context.Background())
-	if len(next) != 1 || next[0].Delivery != "" || !strings.Contains(next[0].Text, "192.0.2.66, which sent this message, has no reverse DNS") {
+	if len(next) != 1 || next[0].Delivery != "" || !strings.Contains(next[0].Text, "The sending IP 192.0.2.66 has no reverse DNS") {
 		t.Errorf("auto follow-up = %+v", next)
 	}
 	// Under a bounce that names no sender, the summary gives the command
@@ -128,7 +128,7 @@ func TestCheckCommand(t *testing.T) {
 			t.Fatalf("%s: %+v", src, rs)
 		}
 		next := rs[0].Then(context.Background())
-		if len(next) != 1 || next[0].Delivery != DeliverReplace || !strings.Contains(next[0].Text, "SPF for spf-omit.test does not include 192.0.2.4") {
+		if len(next) != 1 || next[0].Delivery != DeliverReplace || !strings.Contains(next[0].Text, "SPF for spf-omit.test does not include the sending IP 192.0.2.4") {
 			t.Errorf("%s follow-up = %+v", src, next)
 		}
 	}

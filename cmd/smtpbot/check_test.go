@@ -53,7 +53,7 @@ func TestCheck(t *testing.T) {
 		stderr []string
 	}{
 		{"a domain", env, "", []string{"check", "nullmx.test"}, 0, []string{"✗ Null MX · nullmx.test · fail", "nullmx.test publishes a null MX, so it accepts no mail"}, nil},
-		{"a domain and its sending IP", env, "", []string{"check", "spf-omit.test", "192.0.2.4"}, 0, []string{"✗ SPF · spf-omit.test / 192.0.2.4 · fail", "✓ PTR · 192.0.2.4", "SPF for spf-omit.test does not include 192.0.2.4"}, nil},
+		{"a domain and its sending IP", env, "", []string{"check", "spf-omit.test", "192.0.2.4"}, 0, []string{"✗ SPF · spf-omit.test / 192.0.2.4 · fail", "✓ PTR · 192.0.2.4", "SPF for spf-omit.test does not include the sending IP 192.0.2.4"}, nil},
 		{"a bounce on stdin", env, fixtureBounce(t, "dnsbl-listed.txt"), []string{"check", "-"}, 0, []string{"192.0.2.7 is listed on bl.fake-dnsbl.test (127.0.0.2)"}, nil},
 		{"a bounce that names no sender", env, fixtureBounce(t, "no-sender.txt"), []string{"check", "-"}, 0, []string{"✓ FCrDNS · 192.0.2.4", "does not name the sender's domain", "run smtpbot check DOMAIN 192.0.2.4"}, nil},
 		{"a DSN that names the sender in X-Postfix-Sender", env, fixtureBounce(t, "postfix-sender.txt"), []string{"check", "-"}, 0, []string{"✗ SPF · spf-omit.test / 192.0.2.4 · fail"}, nil},

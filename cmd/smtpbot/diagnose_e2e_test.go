@@ -34,7 +34,7 @@ func TestCheckDNSButtonEndToEnd(t *testing.T) {
 		if !strings.Contains(visible(progress), "Checking 4 records…") || strings.Contains(string(progress.Blocks), "smtp_dns") {
 			t.Errorf("progress update should say it checks 4 records (SPF, DMARC, PTR, FCrDNS), without the button:\n%s", visible(progress))
 		}
-		for _, want := range []string{"5.7.27", "DNS check", "SPF fails for 192.0.2.4", "SPF for spf-omit.test does not include 192.0.2.4, which sent this message"} {
+		for _, want := range []string{"5.7.27", "DNS check", "SPF fails for 192.0.2.4", "SPF for spf-omit.test does not include the sending IP 192.0.2.4"} {
 			if !strings.Contains(visible(result), want) {
 				t.Errorf("result lacks %q:\n%s", want, visible(result))
 			}
@@ -63,7 +63,7 @@ func TestCheckDNSEphemeralEndToEnd(t *testing.T) {
 		if !strings.Contains(visible(progress), "Đang kiểm tra") {
 			t.Errorf("progress not in Vietnamese:\n%s", visible(progress))
 		}
-		if !strings.Contains(visible(result), "192.0.2.66, IP đã gửi email này, không có reverse DNS") {
+		if !strings.Contains(visible(result), "IP gửi 192.0.2.66 không có reverse DNS") {
 			t.Errorf("result lacks the Vietnamese summary:\n%s", visible(result))
 		}
 	})
