@@ -131,16 +131,13 @@ func sessionStep(line string) string {
 	i := 0
 	for ; i+8 <= len(line); i += 8 {
 		for m := ascii.Spaces(line, i); m != 0; m &= m - 1 {
-			k := i + bits.TrailingZeros64(m)>>3
-			if k+1 < len(line) && sessionStarts[line[k+1]] {
-				if name := sessionAt(line, k); name != "" {
-					return name
-				}
+			if name := sessionAt(line, i+bits.TrailingZeros64(m)>>3); name != "" {
+				return name
 			}
 		}
 	}
-	for ; i+1 < len(line); i++ {
-		if line[i] == ' ' && sessionStarts[line[i+1]] {
+	for ; i < len(line); i++ {
+		if line[i] == ' ' {
 			if name := sessionAt(line, i); name != "" {
 				return name
 			}
@@ -149,9 +146,11 @@ func sessionStep(line string) string {
 	return ""
 }
 
-// sessionAt names the command of the phrase at the space line[i], which
-// is followed by a letter a phrase starts with, or "".
+// sessionAt names the command of the phrase at the space line[i], or "".
 func sessionAt(line string, i int) string {
+	if i+1 >= len(line) || !sessionStarts[line[i+1]] {
+		return ""
+	}
 	rest := line[i:]
 	for _, k := range sessionFirst[ascii.Lower(line[i+1])] {
 		if s := &sessionLines[k]; hasPrefixFold(rest, s.words) {
@@ -193,11 +192,15 @@ var sessionLongest = func() (n int) {
 // (a Postfix log line's "dsn=5.7.1" and "said: 554 5.7.1"), asked about in
 // the order they stand: the line is read once, up to the last code asked
 // about (most codes open their line, with nothing before them to read),
-// and the line before is read on from where its own codes left it.
+// and the lines before are read once.
 type lineCommands struct {
-	line lineScan  // the reply's line, from its content
-	last lineScan  // the line before, as far as its own codes had it read
+	line string    // the reply's line, from its content
 	prev [2]string // the two lines before it
+
+	afterFrom, stepFrom   int // how far line has been searched for each
+	afterFound, stepFound bool
+	afterAt               int    // where the words after " after " start, or -1
+	step                  string // the command of the line's first session phrase
 
 	eximRead, sessionRead bool
 	exim, session         string // what the lines before name
@@ -208,20 +211,14 @@ type lineCommands struct {
 // before that, when GMX put the host on a line of its own between them),
 // qmail's or Postfix's on the line, then on the line before.
 func (c *lineCommands) before(n int) string {
-	if at := c.line.afterBy(n); at >= 0 && at <= n {
-		if cmd := commandAt(c.line.s[at:n]); cmd != "" {
+	if at := c.afterBy(n); at >= 0 && at <= n {
+		if cmd := commandAt(c.line[at:n]); cmd != "" {
 			return cmd
 		}
 	}
-	if c.last.s != c.prev[1] {
-		// The line before held no code: it is read from its start.
-		c.last = lineScan{s: c.prev[1]}
-	}
 	if !c.eximRead {
 		c.eximRead = true
-		if at := c.last.afterBy(len(c.last.s)); at >= 0 {
-			c.exim = commandAt(c.last.s[at:])
-		}
+		c.exim = eximAfter(c.prev[1])
 		if c.exim == "" && hasPrefixFold(c.prev[1], "host") {
 			c.exim = eximAfter(c.prev[0])
 		}
@@ -229,68 +226,58 @@ func (c *lineCommands) before(n int) string {
 	if c.exim != "" {
 		return c.exim
 	}
-	if cmd := c.line.stepBy(n); cmd != "" {
+	if cmd := c.stepBy(n); cmd != "" {
 		return cmd
 	}
 	if !c.sessionRead {
 		c.sessionRead = true
-		c.session = c.last.stepBy(len(c.last.s))
+		c.session = sessionStep(c.prev[1])
 	}
 	return c.session
 }
 
-// lineScan reads a line for Exim's " after " and the session phrases up to
-// where the codes asked about stand, going on from where it stopped.
-type lineScan struct {
-	s                     string
-	afterFrom, stepFrom   int // how far s has been searched for each
-	afterFound, stepFound bool
-	afterAt               int    // where the words after " after " start, or -1
-	step                  string // the command of the first session phrase
-}
-
-// afterBy is eximAfterAt of s[:n]. Once s[:n] holds the first " after ",
-// longer prefixes hold the same first one; until then only what lies past
-// the last search, and the few bytes before it where the words could have
-// begun, are searched.
-func (l *lineScan) afterBy(n int) int {
+// afterBy is eximAfterAt of line[:n]. Once line[:n] holds the first
+// " after ", longer prefixes hold the same first one; until then only
+// what lies past the last search, and the few bytes before it where the
+// words could have begun, are searched.
+func (c *lineCommands) afterBy(n int) int {
 	words := afterWord.String()
-	if l.afterFound {
-		return l.afterAt
+	if c.afterFound {
+		return c.afterAt
 	}
-	if n <= l.afterFrom {
+	if n <= c.afterFrom {
 		return -1
 	}
-	from := max(0, l.afterFrom-len(words)+1)
-	i := afterWord.In(l.s[from:n])
+	from := max(0, c.afterFrom-len(words)+1)
+	i := afterWord.In(c.line[from:n])
 	if i < 0 {
-		l.afterFrom = n
+		c.afterFrom = n
 		return -1
 	}
 	i += from
-	l.afterFound, l.afterAt = true, -1
-	if errorWord.In(l.s[:i]) >= 0 {
-		l.afterAt = i + len(words)
+	c.afterFound, c.afterAt = true, -1
+	if errorWord.In(c.line[:i]) >= 0 {
+		c.afterAt = i + len(words)
 	}
-	return l.afterAt
+	return c.afterAt
 }
 
-// stepBy is sessionStep of s[:n], read as afterBy reads. A phrase found
-// stays the first for longer prefixes: no phrase holds another from one of
-// its inner spaces on (TestSessionPhrasesApart), so none that ends later
-// can start before it.
-func (l *lineScan) stepBy(n int) string {
-	if l.stepFound {
-		return l.step
+// stepBy is sessionStep of line[:n], read as afterBy reads. A phrase
+// found stays the first for longer prefixes: no phrase holds another
+// from one of its inner spaces on (TestSessionPhrasesApart), so none
+// that ends later can start before it.
+func (c *lineCommands) stepBy(n int) string {
+	if c.stepFound {
+		return c.step
 	}
-	if n <= l.stepFrom {
+	if n <= c.stepFrom {
 		return ""
 	}
-	from := max(0, l.stepFrom-sessionLongest+1)
-	if name := sessionStep(l.s[from:n]); name != "" {
-		l.stepFound, l.step = true, name
+	from := max(0, c.stepFrom-sessionLongest+1)
+	if name := sessionStep(c.line[from:n]); name != "" {
+		c.stepFound, c.step = true, name
 		return name
 	}
-	l.stepFrom = n
+	c.stepFrom = n
 	return ""
 }

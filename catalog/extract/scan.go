@@ -59,20 +59,17 @@ type dsnBlock struct {
 
 // extractor holds what one call to Extract has found so far.
 type extractor struct {
-	sites []codeSite
-	feat  features
-	order int
-	blk   dsnBlock
-	prev  [2]string // the last two non-blank lines, for cue phrases
-	// lastLine is what was read of the last line with codes, for the
-	// line after it, whose line before it is.
-	lastLine lineScan
-	buf      []byte   // scratch for building server text
-	cueLine  string   // the line noteCues last looked at
-	parts    int      // MIME parts walked, to bound the work on hostile input
-	inOrig   bool     // in the returned message, or past "copy of the message follows"
-	talk     dialogue // a transcript's commands and the replies they got
-	about    sent     // the command the line being read answers, or is about
+	sites   []codeSite
+	feat    features
+	order   int
+	blk     dsnBlock
+	prev    [2]string // the last two non-blank lines, for cue phrases
+	buf     []byte    // scratch for building server text
+	cueLine string    // the line noteCues last looked at
+	parts   int       // MIME parts walked, to bound the work on hostile input
+	inOrig  bool      // in the returned message, or past "copy of the message follows"
+	talk    dialogue  // a transcript's commands and the replies they got
+	about   sent      // the command the line being read answers, or is about
 	// replyCmd is the command the text serverText last read says it
 	// answered: Postfix's "(in reply to end of DATA command)".
 	replyCmd string
@@ -363,7 +360,7 @@ func (x *extractor) remember(content string) {
 // quit says the line answers a transcript's QUIT.
 func (x *extractor) scanLine(s string, pos int, line string, content, indent int, quit bool) int {
 	resume, placed := pos, false
-	named := lineCommands{line: lineScan{s: line[content:]}, last: x.lastLine, prev: x.prev}
+	named := lineCommands{line: line[content:], prev: x.prev}
 	for i := content; len(x.sites) < maxSites; {
 		t, ok := nextToken(line, i)
 		if !ok {
@@ -424,7 +421,6 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final, report: report, quit: quit && a == anchorStrong,
 			generic: expired(t.code) || (t.code.Enhanced.IsZero() && expiredAfter(line, t.end)), rcpt: x.about.rcpt, command: cmd})
 	}
-	x.lastLine = named.line
 	return resume
 }
 
