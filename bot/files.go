@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"path"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
+	"github.com/smtpcodes/smtpbot/catalog/extract"
 	"github.com/smtpcodes/smtpbot/handlers"
 )
 
@@ -41,8 +43,10 @@ func textFile(f slack.File) bool {
 // what was cut. Each file's size (from files.info) is checked before it is
 // downloaded: a file is downloaded only as far as there is room, and not at
 // all once the text is full, so a 50 MB upload costs neither 50 MB of
-// memory nor the time to fetch it. Files that cannot be read are logged and
-// skipped.
+// memory nor the time to fetch it. A returned attachment's base64 past its
+// first 64 KB is left out as it arrives (extract.Skimmer), so the room is
+// kept for the text: a download goes on past it, up to rawPerKept times the
+// room. Files that cannot be read are logged and skipped.
 func (b *Bot) requestText(ctx context.Context, text string, files []slack.File) (string, handlers.Cut) {
 	limit := b.cfg.MaxFileBytes
 	cut := handlers.Cut{Total: int64(len(text))}
@@ -52,6 +56,7 @@ func (b *Bot) requestText(ctx context.Context, text string, files []slack.File) 
 		text = cutUTF8(text, limit)
 	}
 	cut.Read = int64(len(text))
+	kept := cut.Read // what the text holds, against the limit
 	parts := []string{text}
 	if text == "" {
 		parts = parts[:0]
@@ -75,14 +80,13 @@ func (b *Bot) requestText(ctx context.Context, text string, files []slack.File) 
 			continue
 		}
 		size := max(int64(info.Size), 0)
-		room := limit - cut.Read
+		room := limit - kept
 		if room <= 0 {
 			b.log.Info("file not read: the size limit is reached", "file", f.ID, "size", size, "limit", limit)
 			cut.Total += size
 			continue
 		}
-		data, full := b.download(ctx, *info, room)
-		read := int64(len(data))
+		data, read, full := b.download(ctx, *info, room)
 		switch {
 		case full && size <= read:
 			size = read + 1 // cut, of a size files.info did not know
@@ -91,6 +95,7 @@ func (b *Bot) requestText(ctx context.Context, text string, files []slack.File) 
 		}
 		cut.Read += read
 		cut.Total += size
+		kept += int64(len(data))
 		if data != "" {
 			parts = append(parts, data)
 		}
@@ -131,28 +136,60 @@ func (c *capped) Write(p []byte) (int, error) {
 	return c.buf.Write(p)
 }
 
+// rawPerKept bounds a download at that many bytes per byte of room: the
+// lines a Skimmer leaves out are fetched, not kept, and a file of nothing
+// else must end too.
+const rawPerKept = 16
+
+// rawCap passes writes on to w until max bytes have passed, then refuses
+// with errFull.
+type rawCap struct {
+	w      io.Writer
+	n, max int64
+}
+
+func (c *rawCap) Write(p []byte) (int, error) {
+	if room := c.max - c.n; int64(len(p)) > room {
+		k, err := c.w.Write(p[:room])
+		c.n += int64(k)
+		if err == nil {
+			err = errFull
+		}
+		return k, err
+	}
+	k, err := c.w.Write(p)
+	c.n += int64(k)
+	return k, err
+}
+
 // download fetches url_private with the bot token (slack-go sends it only
-// to Slack's hosts or the configured API host), at most max bytes of it. It
-// reports whether the file was cut there.
-func (b *Bot) download(ctx context.Context, f slack.File, limit int64) (string, bool) {
+// to Slack's hosts or the configured API host), keeping at most limit bytes
+// of its text. It returns the text kept, how far into the file it ends
+// (what was kept and what was left out before it), and whether the file
+// was cut there.
+func (b *Bot) download(ctx context.Context, f slack.File, limit int64) (text string, read int64, cut bool) {
 	u := f.URLPrivateDownload
 	if u == "" {
 		u = f.URLPrivate
 	}
 	if u == "" {
-		return "", false
+		return "", 0, false
 	}
 	w := &capped{max: limit}
 	if f.Size > 0 {
 		w.buf.Grow(int(min(int64(f.Size), limit))) // one buffer, no regrowth
 	}
-	err := b.apiFor(ctx).GetFileContext(ctx, u, w)
+	skim := &extract.Skimmer{W: w}
+	err := b.apiFor(ctx).GetFileContext(ctx, u, &rawCap{w: skim, max: limit * rawPerKept})
+	if err == nil {
+		err = skim.Flush()
+	}
 	switch {
 	case errors.Is(err, errFull):
 		b.log.Info("file cut at the size limit", "file", f.ID, "size", f.Size, "limit", limit)
 	case err != nil:
 		b.log.Warn("cannot download file", "file", f.ID, "error", err)
-		return "", false
+		return "", 0, false
 	}
 	data := w.buf.Bytes()
 	if errors.Is(err, errFull) {
@@ -164,5 +201,5 @@ func (b *Bot) download(ctx context.Context, f slack.File, limit int64) (string, 
 			data = data[:len(data)-1]
 		}
 	}
-	return strings.ToValidUTF8(string(data), "\uFFFD"), errors.Is(err, errFull)
+	return strings.ToValidUTF8(string(data), "\uFFFD"), skim.Skipped + int64(len(data)), errors.Is(err, errFull)
 }

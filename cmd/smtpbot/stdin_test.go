@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/smtpcodes/smtpbot/handlers"
+	"github.com/smtpcodes/smtpbot/internal/hostile"
 )
 
 // TestExplainLongStdin pipes 12 MB into explain: the reply before the
@@ -35,6 +36,12 @@ func TestExplainLongStdin(t *testing.T) {
 	if errOut != "" {
 		t.Errorf("stderr for a short input = %q", errOut)
 	}
+	// A 9 MB returned attachment before the text part: its base64 is
+	// left out as it is read, the text is reached, nothing is cut.
+	out, errOut, code = call(t, hostile.AttachmentFirst(9<<20), nil, "explain", "--json")
+	if code != 0 || !strings.Contains(out, "5.1.1") || errOut != "" {
+		t.Errorf("attachment first: exit %d, stderr %q, stdout %.200s", code, errOut, out)
+	}
 }
 
 // TestReadInput checks the bound, the size of a regular file, and that a
@@ -43,6 +50,13 @@ func TestReadInput(t *testing.T) {
 	text, cut, err := readInput(strings.NewReader("550 ก"), 5)
 	if err != nil || text != "550 " || cut != (handlers.Cut{Read: 4, Total: 7}) {
 		t.Errorf("split Thai letter: %q %+v %v", text, cut, err)
+	}
+	// 200 KB of base64 lines, then a code: the run past its first 64 KB
+	// is left out, the limit counts what is kept, and nothing is cut.
+	b64 := strings.Repeat(strings.Repeat("QUJD", 19)+"\n", 200<<10/77)
+	text, cut, err = readInput(strings.NewReader(b64+"550 5.1.1 user unknown\n"), 100<<10)
+	if err != nil || !strings.HasSuffix(text, "550 5.1.1 user unknown\n") || len(text) > 70<<10 || cut.Cut() {
+		t.Errorf("base64 first: %d bytes kept, ending %q, %+v %v", len(text), text[max(0, len(text)-30):], cut, err)
 	}
 	text, cut, err = readInput(strings.NewReader("550 5.1.1"), 100)
 	if err != nil || text != "550 5.1.1" || cut.Cut() {

@@ -93,6 +93,17 @@ func ReturnedAttachment(n int, data byte) string {
 	return dsnHead + wrap(base64.StdEncoding.EncodeToString([]byte(strings.Repeat(string(data), n*3/4)))) + dsnTail
 }
 
+// AttachmentFirst is a bounce whose returned attachment, about n bytes of
+// base64, comes before the text part that holds its diagnostic: "550
+// 5.1.1" after the attachment's last line.
+func AttachmentFirst(n int) string {
+	return "From: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail Returned to Sender\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n" +
+		"--b\nContent-Type: application/octet-stream; name=\"zero.bin\"\nContent-Transfer-Encoding: base64\n\n" +
+		wrap(base64.StdEncoding.EncodeToString(make([]byte, n*3/4))) +
+		"--b\nContent-Type: text/plain\n\n" + ordinaryBounce + "--b--\n"
+}
+
 // repeatTo repeats unit to about n bytes.
 func repeatTo(unit string, n int) string {
 	return strings.Repeat(unit, max(1, n/len(unit)))
