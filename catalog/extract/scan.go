@@ -313,7 +313,7 @@ const minOpaque = 60
 // opaque reports whether content is a long line of base64 (or hex, or a
 // token) that cannot hold a code: a code needs a separator that is not in
 // that alphabet (a blank, a dot, a colon, a semicolon) before or inside it.
-func opaque(content string) bool {
+func opaque[T string | []byte](content T) bool {
 	if len(content) < minOpaque {
 		return false
 	}

@@ -3,8 +3,6 @@ package extract
 import (
 	"bytes"
 	"io"
-
-	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 // keepOpaque is how much of one run of opaque lines a Skimmer passes on: a
@@ -96,7 +94,7 @@ func (s *Skimmer) endLine() error {
 	if len(line) == 0 {
 		return nil
 	}
-	if opaqueBytes(bytes.TrimRight(line, "\r\n")) {
+	if opaque(bytes.TrimRight(line, "\r\n")) {
 		keep := s.keep
 		if keep == 0 {
 			keep = keepOpaque
@@ -111,17 +109,4 @@ func (s *Skimmer) endLine() error {
 	}
 	_, err := s.W.Write(line)
 	return err
-}
-
-// opaqueBytes is opaque for a line being read.
-func opaqueBytes(content []byte) bool {
-	if len(content) < minOpaque {
-		return false
-	}
-	for _, c := range content {
-		if !ascii.IsAlnum(c) && c != '+' && c != '/' && c != '=' {
-			return false
-		}
-	}
-	return true
 }
