@@ -80,6 +80,9 @@ func (nd Needle) In(s string) int {
 	if len(nd.s) > len(s) {
 		return -1
 	}
+	if c := nd.s[nd.a]; c < 'a' || c > 'z' {
+		return indexAt(s, nd.s, nd.a) // one case to search for
+	}
 	return indexFold(s, nd.s, nd.a)
 }
 
