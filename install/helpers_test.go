@@ -56,6 +56,24 @@ func newRig(t *testing.T, fopts fakeslack.Options) *rig {
 	return r
 }
 
+// replicasOnRedis opens n Installations, each on its own connection to
+// the Redis at url, as replicas of one app share its store; they seal with
+// r's key, so each can read what another saved. Logs go to h.
+func replicasOnRedis(t *testing.T, r *rig, url string, n int, h slog.Handler) []*Installations {
+	t.Helper()
+	var replicas []*Installations
+	for range n {
+		st, err := store.OpenRedis(store.RedisOptions{URL: url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		replicas = append(replicas, NewInstallations(st, r.in.seal, App{ClientID: clientID, ClientSecret: clientSecret, APIURL: r.fake.URL()},
+			slog.New(h), r.clock.Now))
+	}
+	return replicas
+}
+
 // browser is a client with its own cookies that follows redirects unless
 // told not to.
 func browser(t *testing.T, follow bool) *http.Client {

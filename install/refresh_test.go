@@ -105,16 +105,7 @@ func TestRefreshExpiring(t *testing.T) {
 func TestRefreshExpiringAcrossReplicas(t *testing.T) {
 	srv := storetest.StartRedis(t, storetest.RedisOptions{})
 	r := newRig(t, fakeslack.Options{TokenLifetime: lifetime})
-	var replicas []*Installations
-	for range 3 {
-		st, err := store.OpenRedis(store.RedisOptions{URL: srv.URL})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Close() })
-		replicas = append(replicas, NewInstallations(st, r.in.seal, App{ClientID: clientID, ClientSecret: clientSecret, APIURL: r.fake.URL()},
-			slog.New(slog.DiscardHandler), r.clock.Now))
-	}
+	replicas := replicasOnRedis(t, r, srv.URL, 3, slog.DiscardHandler)
 	r.in = replicas[0]
 	installRotatingOn(t, r, replicas[0])
 	r.clock.Advance(lifetime - time.Hour)

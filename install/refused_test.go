@@ -127,16 +127,7 @@ func TestRefreshRefusedOnceAcrossReplicas(t *testing.T) {
 	srv := storetest.StartRedis(t, storetest.RedisOptions{})
 	r := newRig(t, fakeslack.Options{TokenLifetime: lifetime})
 	logs := &logLines{}
-	var replicas []*Installations
-	for range 3 {
-		st, err := store.OpenRedis(store.RedisOptions{URL: srv.URL})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Close() })
-		replicas = append(replicas, NewInstallations(st, r.in.seal, App{ClientID: clientID, ClientSecret: clientSecret, APIURL: r.fake.URL()},
-			slog.New(logs), r.clock.Now))
-	}
+	replicas := replicasOnRedis(t, r, srv.URL, 3, logs)
 	r.in = replicas[0]
 	installRotatingOn(t, r, replicas[0])
 	spendRefreshToken(t, r, replicas[0])

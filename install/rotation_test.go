@@ -42,17 +42,7 @@ func installRotating(t *testing.T, r *rig) store.Installation {
 func TestRefreshOnceAcrossReplicas(t *testing.T) {
 	srv := storetest.StartRedis(t, storetest.RedisOptions{})
 	r := newRig(t, fakeslack.Options{TokenLifetime: lifetime})
-	sealer := r.in.seal
-	var replicas []*Installations
-	for range 3 {
-		st, err := store.OpenRedis(store.RedisOptions{URL: srv.URL})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = st.Close() })
-		replicas = append(replicas, NewInstallations(st, sealer, App{ClientID: clientID, ClientSecret: clientSecret, APIURL: r.fake.URL()},
-			slog.New(slog.DiscardHandler), r.clock.Now))
-	}
+	replicas := replicasOnRedis(t, r, srv.URL, 3, slog.DiscardHandler)
 	// Install through the pages of the first replica's store.
 	r.in = replicas[0]
 	first := installRotatingOn(t, r, replicas[0])
