@@ -41,12 +41,12 @@ func textFile(f slack.File) bool {
 // requestText returns a message's text with the text of its text files
 // appended (separated by blank lines), all of it at most MaxFileBytes, and
 // what was cut. Each file's size (from files.info) is checked before it is
-// downloaded: a file is downloaded only as far as there is room, and not at
-// all once the text is full, so a 50 MB upload costs neither 50 MB of
-// memory nor the time to fetch it. A returned attachment's base64 past its
-// first 64 KB is left out as it arrives (extract.Skimmer), so the room is
-// kept for the text: a download goes on past it, up to rawPerKept times the
-// room. Files that cannot be read are logged and skipped.
+// downloaded: a file is not downloaded at all once the text is full, and
+// otherwise only until its text fills the room. A returned attachment's
+// base64 past its first 64 KB is left out as it arrives (extract.Skimmer)
+// and does not count, so a download may go on past the room, but never past
+// rawPerKept times it: a 50 MB upload costs neither 50 MB of memory nor the
+// time to fetch it all. Files that cannot be read are logged and skipped.
 func (b *Bot) requestText(ctx context.Context, text string, files []slack.File) (string, handlers.Cut) {
 	limit := b.cfg.MaxFileBytes
 	cut := handlers.Cut{Total: int64(len(text))}
