@@ -98,7 +98,16 @@ var afterWord, errorWord = ascii.NewNeedle(" after "), ascii.NewNeedle("error")
 // when "error" comes before it, or -1.
 func eximAfterAt(line string) int {
 	i := afterWord.In(line)
-	if i < 0 || errorWord.In(line[:i]) < 0 {
+	if i < 0 {
+		return -1
+	}
+	return afterError(line, i)
+}
+
+// afterError is where the words after the " after " at i start, when
+// "error" comes before it, or -1.
+func afterError(line string, i int) int {
+	if errorWord.In(line[:i]) < 0 {
 		return -1
 	}
 	return i + len(afterWord.String())
@@ -254,11 +263,7 @@ func (c *lineCommands) afterBy(n int) int {
 		c.afterFrom = n
 		return -1
 	}
-	i += from
-	c.afterFound, c.afterAt = true, -1
-	if errorWord.In(c.line[:i]) >= 0 {
-		c.afterAt = i + len(words)
-	}
+	c.afterFound, c.afterAt = true, afterError(c.line, from+i)
 	return c.afterAt
 }
 
