@@ -135,12 +135,17 @@ func apiError(w http.ResponseWriter, code string) {
 }
 
 // parseCall reads a request's params: a JSON body's top-level fields or form
-// values. It returns the call (without the token) and the token.
-func parseCall(r *http.Request, method string) (Call, string) {
+// values. It returns the call (without the token) and the token, or an
+// error when the body could not be read whole: a client killed while
+// sending leaves a request Slack never acts on.
+func parseCall(r *http.Request, method string) (Call, string, error) {
 	c := Call{Method: method, Time: time.Now(), Params: map[string]string{}}
 	token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+		body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+		if err != nil {
+			return c, token, err
+		}
 		c.Body = body
 		var fields map[string]json.RawMessage
 		_ = json.Unmarshal(body, &fields)
@@ -156,7 +161,9 @@ func parseCall(r *http.Request, method string) (Call, string) {
 			c.Blocks = b
 		}
 	} else {
-		_ = r.ParseForm()
+		if err := r.ParseForm(); err != nil {
+			return c, token, err
+		}
 		for k, v := range r.Form {
 			if len(v) > 0 {
 				c.Params[k] = v[0]
@@ -175,12 +182,16 @@ func parseCall(r *http.Request, method string) (Call, string) {
 	c.TS = c.Params["ts"]
 	c.User = or(c.Params["user"], c.Params["user_id"])
 	c.Text = c.Params["text"]
-	return c, token
+	return c, token, nil
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
-	c, token := parseCall(r, method)
+	c, token, err := parseCall(r, method)
+	if err != nil {
+		http.Error(w, "request body cut short", http.StatusBadRequest)
+		return
+	}
 	switch method {
 	case "oauth.v2.access":
 		// The app's credentials, not a token, authorize it.
@@ -350,7 +361,11 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 // serveResponseURL takes posts to response URLs. Slack answers "ok" in
 // plain text, or 404 "expired_url" / "used_url" on errors.
 func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
-	c, _ := parseCall(r, "response_url")
+	c, _, err := parseCall(r, "response_url")
+	if err != nil {
+		http.Error(w, "request body cut short", http.StatusBadRequest)
+		return
+	}
 	c.EnvelopeID = strings.TrimPrefix(r.URL.Path, "/response/")
 	c.ResponseURL = s.srv.URL + r.URL.Path
 	c.ResponseType = c.Params["response_type"]
