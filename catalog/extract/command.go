@@ -38,13 +38,25 @@ var commandVerbs = [...]struct{ prefix, name string }{
 // commandAt names the command s starts with, or "". The verb must end
 // there: "data" is not "database".
 func commandAt(s string) string {
-	for _, v := range commandVerbs {
-		if hasPrefixFold(s, v.prefix) && (len(s) == len(v.prefix) || !ascii.IsAlnum(s[len(v.prefix)])) {
+	if s == "" {
+		return ""
+	}
+	for _, k := range verbsByFirst[ascii.Lower(s[0])] {
+		if v := &commandVerbs[k]; hasPrefixFold(s, v.prefix) && (len(s) == len(v.prefix) || !ascii.IsAlnum(s[len(v.prefix)])) {
 			return v.name
 		}
 	}
 	return ""
 }
+
+// verbsByFirst lists, by their first letter, the indexes of commandVerbs,
+// in their order.
+var verbsByFirst = func() (first [256][]uint8) {
+	for k, v := range commandVerbs {
+		first[v.prefix[0]] = append(first[v.prefix[0]], uint8(k))
+	}
+	return first
+}()
 
 // clientCommand names the command of a transcript's client line
 // (">>> DATA", "C: RCPT TO:<bob@example.com>").
@@ -88,6 +100,20 @@ func eximAfter(line string) string {
 		return commandAt(line[at:])
 	}
 	return ""
+}
+
+// eximIntro is eximAfter of a line before a reply, which introduces it
+// only when it ends with a colon ("after RCPT TO:<bob@example.com>:",
+// "after end of data:"): most lines do not, and the last byte tells.
+func eximIntro(line string) string {
+	end := len(line)
+	for end > 0 && isBlank(line[end-1]) {
+		end--
+	}
+	if end == 0 || line[end-1] != ':' {
+		return ""
+	}
+	return eximAfter(line)
 }
 
 // Exim's words before the command: "SMTP error from remote mail server
@@ -140,13 +166,15 @@ func sessionStep(line string) string {
 	i := 0
 	for ; i+8 <= len(line); i += 8 {
 		for m := ascii.Spaces(line, i); m != 0; m &= m - 1 {
-			if name := sessionAt(line, i+bits.TrailingZeros64(m)>>3); name != "" {
-				return name
+			if j := i + bits.TrailingZeros64(m)>>3; sessionOpens(line, j) {
+				if name := sessionAt(line, j); name != "" {
+					return name
+				}
 			}
 		}
 	}
 	for ; i < len(line); i++ {
-		if line[i] == ' ' {
+		if line[i] == ' ' && sessionOpens(line, i) {
 			if name := sessionAt(line, i); name != "" {
 				return name
 			}
@@ -155,11 +183,18 @@ func sessionStep(line string) string {
 	return ""
 }
 
+// sessionOpens reports whether the two letters after the space line[i]
+// open one of sessionLines' phrases: after most spaces they do not, and
+// two table lookups tell.
+func sessionOpens(line string, i int) bool {
+	if i+2 >= len(line) {
+		return false
+	}
+	return sessionSeconds[line[i+1]]>>((line[i+2]|0x20)-'a')&1 != 0
+}
+
 // sessionAt names the command of the phrase at the space line[i], or "".
 func sessionAt(line string, i int) string {
-	if i+1 >= len(line) || !sessionStarts[line[i+1]] {
-		return ""
-	}
 	rest := line[i:]
 	for _, k := range sessionFirst[ascii.Lower(line[i+1])] {
 		if s := &sessionLines[k]; hasPrefixFold(rest, s.words) {
@@ -178,13 +213,17 @@ var sessionFirst = func() (first [256][]uint8) {
 	return first
 }()
 
-// sessionStarts has the bytes after which sessionFirst lists a phrase, in
-// either case.
-var sessionStarts = func() (starts [256]bool) {
-	for c := range starts {
-		starts[c] = len(sessionFirst[ascii.Lower(byte(c))]) > 0
+// sessionSeconds has, for a phrase's first letter in either case, a bit
+// for each second letter (a is bit 0) that follows it in sessionLines.
+// A byte that is not a letter sets no bit: (c|0x20)-'a' is then 26 or
+// more, or wraps around to more than 31, and the shift gives 0.
+var sessionSeconds = func() (seconds [256]uint32) {
+	for _, s := range sessionLines {
+		first, bit := s.words[1], uint32(1)<<(s.words[2]-'a')
+		seconds[first] |= bit
+		seconds[first-('a'-'A')] |= bit
 	}
-	return starts
+	return seconds
 }()
 
 // sessionLongest is the length of the longest of sessionLines' phrases.
@@ -227,9 +266,9 @@ func (c *lineCommands) before(n int) string {
 	}
 	if !c.eximRead {
 		c.eximRead = true
-		c.exim = eximAfter(c.prev[1])
+		c.exim = eximIntro(c.prev[1])
 		if c.exim == "" && hasPrefixFold(c.prev[1], "host") {
-			c.exim = eximAfter(c.prev[0])
+			c.exim = eximIntro(c.prev[0])
 		}
 	}
 	if c.exim != "" {
@@ -240,9 +279,18 @@ func (c *lineCommands) before(n int) string {
 	}
 	if !c.sessionRead {
 		c.sessionRead = true
-		c.session = sessionStep(c.prev[1])
+		c.session = sessionStep(lineEnd(c.prev[1]))
 	}
 	return c.session
+}
+
+// lineEnd is the end of a line where a phrase can introduce the reply on
+// the next line: qmail ends the line with it ("192.0.2.1 does not like
+// recipient." then "Remote host said: 550 ..."), and twice the longest
+// phrase leaves room for what follows it. A phrase further back had its
+// reply after it on its own line ("refused to talk to me: 554 ...").
+func lineEnd(line string) string {
+	return line[max(0, len(line)-2*sessionLongest):]
 }
 
 // afterBy is eximAfterAt of line[:n]. Once line[:n] holds the first

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -48,6 +49,15 @@ func TestCommand(t *testing.T) {
 		{"postfix refused greeting", "<jdoe@example.org>: host mx.example.org[198.51.100.18] refused to talk to me:\n    554 5.7.1 Service unavailable\n", "554 5.7.1", CommandHELO},
 		{"gmx after rcpt", "\"jdoe@example.jp\":\nSMTP error from remote server after RCPT command:\nhost: mx.example.jp\n550 5.1.1 <jdoe@example.jp>... User unknown\n", "550 5.1.1", CommandRCPT},
 		{"1&1 text command", "jdoe@example.fr:\nSMTP error from remote server for TEXT command, host: smtp-in.example.fr (192.0.2.1) reason: 550 5.2.0 Mail rejected\n", "550 5.2.0", CommandDATA},
+		// The phrase on the line before introduces the next line's reply
+		// only from near its end, as qmail writes it; here the refused
+		// greeting's own reply followed it on its line.
+		{"a phrase far back on the line before", "May  1 12:55:02 mx postfix/smtp[1]: 4F3A: to=<a@example.org>, status=bounced (host mx.example.org[198.51.100.7] refused to talk to me: " +
+			"554 5.7.1 Service unavailable; Client host [192.0.2.4] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.4)\n" +
+			"May  1 12:55:03 mx postfix/smtp[2]: 4F3B: to=<b@example.com>, status=bounced (host mx.example.com[203.0.113.25] said: 550 5.1.1 <b@example.com>: User unknown)\n", "550 5.1.1", ""},
+		// Exim's words introduce the next line's reply only when they end
+		// their line; here their own reply followed them on it.
+		{"exim words with their reply on their line", "SMTP error from remote mail server after MAIL FROM:<a@example.net>: 550 5.7.1 Sender rejected\n452 4.5.3 Too many recipients\n", "452 4.5.3", ""},
 		{"a bare reply", "550 5.1.1 <jdoe@example.com>: Recipient address rejected: User unknown\n", "550 5.1.1", ""},
 		{"a database is not DATA", "Error: database is down\n451 4.3.0 Temporary lookup failure\n", "451 4.3.0", ""},
 	}
@@ -68,6 +78,31 @@ func TestCommand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// commandAtInTurn is commandAt as it was, trying every verb in turn.
+func commandAtInTurn(s string) string {
+	for _, v := range commandVerbs {
+		if hasPrefixFold(s, v.prefix) && (len(s) == len(v.prefix) || !ascii.IsAlnum(s[len(v.prefix)])) {
+			return v.name
+		}
+	}
+	return ""
+}
+
+// FuzzCommandAt checks commandAt, which tries only the verbs with the
+// text's first letter, against trying every verb in turn.
+func FuzzCommandAt(f *testing.F) {
+	for _, v := range commandVerbs {
+		f.Add(v.prefix)
+		f.Add(strings.ToUpper(v.prefix) + ":<a@b>")
+	}
+	f.Add("database")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := commandAt(s), commandAtInTurn(s); got != want {
+			t.Fatalf("commandAt(%q) = %q, trying every verb %q", s, got, want)
+		}
+	})
 }
 
 func TestCommandAt(t *testing.T) {
@@ -210,16 +245,16 @@ func TestEmptyAddress(t *testing.T) {
 func commandBefore(line string, prev [2]string) string {
 	cmd := eximAfter(line)
 	if cmd == "" {
-		cmd = eximAfter(prev[1])
+		cmd = eximIntro(prev[1])
 	}
 	if cmd == "" && hasPrefixFold(prev[1], "host") {
-		cmd = eximAfter(prev[0])
+		cmd = eximIntro(prev[0])
 	}
 	if cmd == "" {
 		cmd = sessionStep(line)
 	}
 	if cmd == "" {
-		cmd = sessionStep(prev[1])
+		cmd = sessionStep(lineEnd(prev[1]))
 	}
 	return cmd
 }
@@ -263,7 +298,21 @@ func sessionStepBySpace(line string) string {
 	return ""
 }
 
-// FuzzSessionStep checks sessionStep, which reads a byte at a time,
+// TestSessionStepFindsEachPhrase: every phrase is found after a word, in
+// lower and upper case, which the table of the letters after a space
+// (sessionSeconds) must allow.
+func TestSessionStepFindsEachPhrase(t *testing.T) {
+	for _, p := range sessionLines {
+		for _, line := range []string{"x" + p.words + ".", "X" + strings.ToUpper(p.words) + ":"} {
+			if got := sessionStep(line); got != p.name {
+				t.Errorf("sessionStep(%q) = %q, want %q", line, got, p.name)
+			}
+		}
+	}
+}
+
+// FuzzSessionStep checks sessionStep, which reads eight bytes at a time
+// and tries a phrase only where the two letters after a space open one,
 // against searching for each space.
 func FuzzSessionStep(f *testing.F) {
 	for _, s := range []string{"", " ", "Connected to 192.0.2.1 but sender was rejected.", "x DOES NOT LIKE RECIPIENT", " but", "a  but greeting failed b", "host refused to talk to me: 554", "1&1 for TEXT command", "failed after I sent the message"} {
@@ -320,4 +369,19 @@ func FuzzRepliedTo(f *testing.F) {
 			t.Fatalf("repliedTo(%q) = %q, searching backwards %q", raw, got, want)
 		}
 	})
+}
+
+// TestDialogueReset: reset, which clears field by field, leaves a
+// dialogue as a new one, keeping only the room of its pending list.
+func TestDialogueReset(t *testing.T) {
+	var d dialogue
+	d.send(">>> MAIL FROM:<a@example.net>")
+	d.send(">>> RCPT TO:<b@example.com>")
+	d.other("250-first", true)
+	d.other("250 2.1.0 Ok", true)
+	d.grouping, d.open = true, 421
+	d.reset()
+	if !reflect.DeepEqual(d, dialogue{pending: d.pending[:0]}) {
+		t.Errorf("after reset: %+v", d)
+	}
 }

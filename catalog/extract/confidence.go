@@ -68,16 +68,20 @@ func (t *phraseTable) at(s string) bool {
 }
 
 // in reports whether a phrase of t starts at a word of s, ignoring case.
+// It goes from word to word: the letters after a word's first are passed
+// over with one test each.
 func (t *phraseTable) in(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := ascii.Lower(s[i])
-		if c < 'a' || c > 'z' || (i > 0 && ascii.IsAlpha(s[i-1])) {
+	for i := 0; i < len(s); {
+		if !ascii.IsAlpha(s[i]) {
+			i++
 			continue
 		}
-		for _, p := range t[c-'a'] {
+		for _, p := range t[ascii.Lower(s[i])-'a'] {
 			if hasPrefixFold(s[i:], p) {
 				return true
 			}
+		}
+		for i++; i < len(s) && ascii.IsAlpha(s[i]); i++ {
 		}
 	}
 	return false

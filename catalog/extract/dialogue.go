@@ -44,7 +44,9 @@ type dialogue struct {
 
 // reset forgets everything: a new text starts.
 func (d *dialogue) reset() {
-	*d = dialogue{pending: d.pending[:0]}
+	// Field by field: assigning a whole new value built a copy first.
+	d.pending, d.cur, d.lastRcpt = d.pending[:0], sent{}, ""
+	d.grouping, d.marked, d.open = false, false, 0
 }
 
 // send notes a client line.
@@ -64,15 +66,15 @@ func (d *dialogue) send(content string) {
 	d.grouping, d.open = true, 0
 }
 
-// other notes a line that is not the client's: a reply, or any other
-// line. It returns the command the line is about and whether the line is
-// the reply to QUIT.
-func (d *dialogue) other(content string, serverLine bool) (sent, bool) {
+// other notes a line that is not the client's and may be a reply (see
+// mayReply). It reports whether the line is the reply to QUIT; d.cur is
+// then the command the line is about.
+func (d *dialogue) other(content string, serverLine bool) bool {
 	d.grouping = false
 	d.marked = d.marked || serverLine
 	r, sep, ok := replyStart(content)
 	if !ok || (d.marked && !serverLine) {
-		return d.cur, false
+		return false
 	}
 	answers := r != d.open && len(d.pending) > 0
 	if answers {
@@ -83,7 +85,18 @@ func (d *dialogue) other(content string, serverLine bool) (sent, bool) {
 	if sep == '-' {
 		d.open = r
 	}
-	return d.cur, answers && d.cur.quit
+	return answers && d.cur.quit
+}
+
+// prose notes a line that is neither the client's nor a reply: it ends a
+// group of commands. Most lines of a bounce are such lines, and this
+// costs them no call.
+func (d *dialogue) prose() { d.grouping = false }
+
+// mayReply reports whether a line that is not marked as the server's can
+// be a reply: it starts with a digit from 2 to 5.
+func mayReply(content string) bool {
+	return content != "" && '2' <= content[0] && content[0] <= '5'
 }
 
 // closed notes that the last reply's following lines were read with it, so

@@ -32,20 +32,49 @@ const (
 )
 
 // addressesFailed ends the line before Exim's list: "The following
-// address(es) failed:".
-var addressesFailed = ascii.NewNeedle("address(es) failed:")
+// address(es) failed:". It is looked for only at the end of a line, where
+// Exim writes it, so the lines before the list cost a comparison each
+// rather than a search.
+const addressesFailed = "address(es) failed:"
+
+// endsList reports whether content ends with addressesFailed, trailing
+// blanks aside.
+func endsList(content string) bool {
+	// Most lines: the last byte tells, without a call.
+	n := len(content)
+	return n > 0 && listEnds[content[n-1]] && listBefore(content)
+}
+
+// listEnds has the bytes a line before Exim's list can end with.
+var listEnds = [256]bool{':': true, ' ': true, '\t': true}
+
+// listBefore is endsList for a line that ends with a colon or a blank.
+func listBefore(content string) bool {
+	end := len(content)
+	for end > 0 && isBlank(content[end-1]) {
+		end--
+	}
+	return end >= len(addressesFailed) && equalFold(content[end-len(addressesFailed):end], addressesFailed)
+}
 
 // line takes one line of the bounce's text: content is it without its
-// indentation.
+// indentation. Past the list it does nothing, and is small enough to be
+// inlined where it is called for every line.
 func (n *eximNotes) line(indent int, content string) {
+	if n.state != notesPast {
+		n.read(indent, content)
+	}
+}
+
+// read is line before the list ends.
+func (n *eximNotes) read(indent int, content string) {
 	switch {
-	case n.state == notesPast:
 	case len(content) == 0:
 		if n.state == notesIn {
 			n.state = notesBetween
 		}
 	case n.state == notesBefore:
-		if addressesFailed.In(content) >= 0 {
+		if endsList(content) {
 			n.state = notesBetween
 		}
 	case indent == 0:
@@ -102,15 +131,27 @@ var sendmailGeneric = [...]string{
 	"cannot create output", "operating system error",
 }
 
+// genericByLast lists, by their last byte, the indexes of
+// sendmailGeneric's lines: most replies end with a byte none ends with.
+var genericByLast = func() (last [256][]uint8) {
+	for k, g := range sendmailGeneric {
+		last[g[len(g)-1]] = append(last[g[len(g)-1]], uint8(k))
+	}
+	return last
+}()
+
 // withAgentLine puts the line before a reply in front of the reply's words
 // when those are only Sendmail's generic line for an exit status and the
 // line before is a delivery agent's message ("maildrop: maildir over
 // quota."), a program's name in lower case: a header ("Date: ...") is not
 // one.
 func (x *extractor) withAgentLine(text string) string {
+	if text == "" {
+		return text
+	}
 	generic := false
-	for _, g := range sendmailGeneric {
-		if len(text) >= len(g) && equalFold(text[len(text)-len(g):], g) {
+	for _, k := range genericByLast[ascii.Lower(text[len(text)-1])] {
+		if g := sendmailGeneric[k]; len(text) >= len(g) && equalFold(text[len(text)-len(g):], g) {
 			generic = true
 			break
 		}

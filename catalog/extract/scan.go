@@ -69,7 +69,6 @@ type extractor struct {
 	parts   int       // MIME parts walked, to bound the work on hostile input
 	inOrig  bool      // in the returned message, or past "copy of the message follows"
 	talk    dialogue  // a transcript's commands and the replies they got
-	about   sent      // the command the line being read answers, or is about
 	// replyCmd is the command the text serverText last read says it
 	// answered: Postfix's "(in reply to end of DATA command)".
 	replyCmd string
@@ -229,13 +228,14 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 	x.inOrig = orig
 	x.prev = [2]string{}
 	x.talk.reset()
+	notes := !orig && kind != segHeaders // the bounce's own words
 	skipFold := false
 	for pos := 0; pos < len(s); {
 		line, next := lineAt(s, pos)
 		pos = next
 		indent, c, command, serverLine := contentStart(line)
 		content := line[c:]
-		if !orig && kind != segHeaders {
+		if notes {
 			x.notes.line(indent, content)
 		}
 		if len(content) == 0 {
@@ -264,7 +264,11 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 			x.feat.transcript++
 		}
 		var quit bool
-		x.about, quit = x.talk.other(content, serverLine)
+		if serverLine || mayReply(content) {
+			quit = x.talk.other(content, serverLine)
+		} else {
+			x.talk.prose()
+		}
 		if name, v, ok := fieldName(content); ok && !serverLine {
 			var handled bool
 			handled, pos = x.field(s, pos, name, content, v, kind)
@@ -410,18 +414,27 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		}
 		// The command the reply answered: the text's own words, then
 		// Exim's, qmail's or Postfix's line before it, then the command of
-		// the transcript that it answered.
+		// the transcript that it answered. Only a failure's command is
+		// used (it can decide the reason), so the words before a success
+		// or an intermediate reply ("250 2.0.0 Ok", "354") are not read
+		// for one: in a mail log most lines are deliveries.
 		cmd := x.replyCmd
-		if cmd == "" {
+		if cmd == "" && failing(t.code) {
 			cmd = named.before(t.start - content)
 		}
 		if cmd == "" {
-			cmd = x.about.cmd
+			cmd = x.talk.cur.cmd
 		}
 		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final, report: report, quit: quit && a == anchorStrong,
-			generic: expired(t.code) || (t.code.Enhanced.IsZero() && expiredAfter(line, t.end)), rcpt: x.about.rcpt, command: cmd})
+			generic: expired(t.code) || (t.code.Enhanced.IsZero() && expiredAfter(line, t.end)), rcpt: x.talk.cur.rcpt, command: cmd})
 	}
 	return resume
+}
+
+// failing reports whether either part of c refuses: a 4xx or 5xx reply,
+// or a 4.x.x or 5.x.x enhanced code (a server may send "250 5.1.1").
+func failing(c catalog.Code) bool {
+	return c.Reply.Class() >= catalog.ClassTransientNegative || c.Enhanced.Class >= 4
 }
 
 // expired reports whether c's enhanced code is X.4.7, "delivery time

@@ -194,8 +194,10 @@ func indexAt(s, needle string, a int) int {
 // bytes between spaces in prose.
 func Spaces(s string, i int) uint64 {
 	const low7, spaces = 0x7f7f7f7f7f7f7f7f, 0x2020202020202020
-	w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	// One bounds check for the eight bytes, which then load as one word.
+	b := s[i : i+8]
+	w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 	x := w ^ spaces // zero where w has a space
 	// A byte's high bit ends up set exactly when the byte is zero: adding
 	// 0x7f to its low seven bits carries into the high bit unless they
