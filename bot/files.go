@@ -1,17 +1,16 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"path"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 	"github.com/smtpcodes/smtpbot/catalog/extract"
 	"github.com/smtpcodes/smtpbot/handlers"
+	"github.com/smtpcodes/smtpbot/internal/limit"
 )
 
 // maxFilesPerMessage bounds the downloads one message can cause.
@@ -48,12 +47,12 @@ func textFile(f slack.File) bool {
 // rawPerKept times it: a 50 MB upload costs neither 50 MB of memory nor the
 // time to fetch it all. Files that cannot be read are logged and skipped.
 func (b *Bot) requestText(ctx context.Context, text string, files []slack.File) (string, handlers.Cut) {
-	limit := b.cfg.MaxFileBytes
+	maxKept := b.cfg.MaxFileBytes
 	cut := handlers.Cut{Total: int64(len(text))}
-	if int64(len(text)) > limit {
+	if int64(len(text)) > maxKept {
 		// Slack cuts messages at 40,000 characters; a longer text comes
 		// from elsewhere, and is read only as far as the limit.
-		text = cutUTF8(text, limit)
+		text = limit.Cut(text, maxKept)
 	}
 	cut.Read = int64(len(text))
 	kept := cut.Read // what the text holds, against the limit
@@ -80,9 +79,9 @@ func (b *Bot) requestText(ctx context.Context, text string, files []slack.File) 
 			continue
 		}
 		size := max(int64(info.Size), 0)
-		room := limit - kept
+		room := maxKept - kept
 		if room <= 0 {
-			b.log.Info("file not read: the size limit is reached", "file", f.ID, "size", size, "limit", limit)
+			b.log.Info("file not read: the size limit is reached", "file", f.ID, "size", size, "limit", maxKept)
 			cut.Total += size
 			continue
 		}
@@ -103,46 +102,13 @@ func (b *Bot) requestText(ctx context.Context, text string, files []slack.File) 
 	return strings.Join(parts, "\n\n"), cut
 }
 
-// cutUTF8 cuts s to at most n bytes, not inside a UTF-8 sequence.
-func cutUTF8(s string, n int64) string {
-	if int64(len(s)) <= n {
-		return s
-	}
-	s = s[:n]
-	for i := 0; i < utf8.UTFMax && len(s) > 0; i++ {
-		if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
-			break
-		}
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-var errFull = errors.New("file cap reached")
-
-// capped is a writer that keeps at most max bytes and then fails, which
-// stops the download.
-type capped struct {
-	buf bytes.Buffer
-	max int64
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	room := c.max - int64(c.buf.Len())
-	if int64(len(p)) > room {
-		c.buf.Write(p[:room])
-		return int(room), errFull
-	}
-	return c.buf.Write(p)
-}
-
 // rawPerKept bounds a download at that many bytes per byte of room: the
 // lines a Skimmer leaves out are fetched, not kept, and a file of nothing
 // else must end too.
 const rawPerKept = 16
 
 // rawCap passes writes on to w until max bytes have passed, then refuses
-// with errFull.
+// with limit.ErrFull.
 type rawCap struct {
 	w      io.Writer
 	n, max int64
@@ -153,7 +119,7 @@ func (c *rawCap) Write(p []byte) (int, error) {
 		k, err := c.w.Write(p[:room])
 		c.n += int64(k)
 		if err == nil {
-			err = errFull
+			err = limit.ErrFull
 		}
 		return k, err
 	}
@@ -163,11 +129,11 @@ func (c *rawCap) Write(p []byte) (int, error) {
 }
 
 // download fetches url_private with the bot token (slack-go sends it only
-// to Slack's hosts or the configured API host), keeping at most limit bytes
+// to Slack's hosts or the configured API host), keeping at most maxKept bytes
 // of its text. It returns the text kept, how far into the file it ends
 // (what was kept and what was left out before it), and whether the file
 // was cut there.
-func (b *Bot) download(ctx context.Context, f slack.File, limit int64) (text string, read int64, cut bool) {
+func (b *Bot) download(ctx context.Context, f slack.File, maxKept int64) (text string, read int64, cut bool) {
 	u := f.URLPrivateDownload
 	if u == "" {
 		u = f.URLPrivate
@@ -175,31 +141,26 @@ func (b *Bot) download(ctx context.Context, f slack.File, limit int64) (text str
 	if u == "" {
 		return "", 0, false
 	}
-	w := &capped{max: limit}
+	w := &limit.Buffer{Max: maxKept}
 	if f.Size > 0 {
-		w.buf.Grow(int(min(int64(f.Size), limit))) // one buffer, no regrowth
+		w.Grow(int64(f.Size)) // one buffer, no regrowth
 	}
 	skim := &extract.Skimmer{W: w}
-	err := b.apiFor(ctx).GetFileContext(ctx, u, &rawCap{w: skim, max: limit * rawPerKept})
+	err := b.apiFor(ctx).GetFileContext(ctx, u, &rawCap{w: skim, max: maxKept * rawPerKept})
 	if err == nil {
 		err = skim.Flush()
 	}
+	full := errors.Is(err, limit.ErrFull)
 	switch {
-	case errors.Is(err, errFull):
-		b.log.Info("file cut at the size limit", "file", f.ID, "size", f.Size, "limit", limit)
+	case full:
+		b.log.Info("file cut at the size limit", "file", f.ID, "size", f.Size, "limit", maxKept)
 	case err != nil:
 		b.log.Warn("cannot download file", "file", f.ID, "error", err)
 		return "", 0, false
 	}
-	data := w.buf.Bytes()
-	if errors.Is(err, errFull) {
-		// The cut may split a UTF-8 sequence: drop its broken tail.
-		for i := 0; i < utf8.UTFMax-1 && len(data) > 0; i++ {
-			if r, size := utf8.DecodeLastRune(data); r != utf8.RuneError || size != 1 {
-				break
-			}
-			data = data[:len(data)-1]
-		}
+	data := w.String()
+	if full {
+		data = limit.TrimCut(data) // the cut may split a UTF-8 sequence
 	}
-	return strings.ToValidUTF8(string(data), "\uFFFD"), skim.Skipped + int64(len(data)), errors.Is(err, errFull)
+	return strings.ToValidUTF8(data, "\uFFFD"), skim.Skipped + int64(len(data)), full
 }

@@ -4,11 +4,10 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/smtpcodes/smtpbot/catalog/extract"
 	"github.com/smtpcodes/smtpbot/handlers"
+	"github.com/smtpcodes/smtpbot/internal/limit"
 )
 
 // maxInput bounds what explain reads from stdin: a large NDR with its
@@ -25,36 +24,36 @@ const maxDrain = 1 << 30
 // are read but not kept, and a stream of nothing else must end too.
 const maxRaw = 64 << 20
 
-// readInput reads r, keeping at most limit bytes of it in one string, and
+// readInput reads r, keeping at most maxKept bytes of it in one string, and
 // returns what was cut: r's size when it is a regular file, else what a
 // bounded drain of the rest counted (a lower bound when even the drain did
 // not reach the end). The lines of a returned attachment past its first
-// 64 KB are left out as they are read (extract.Skimmer), so the limit is
+// 64 KB are left out as they are read (extract.Skimmer), so the room is
 // spent on the text: a bounce whose attachment comes first is read as far
 // as its text part.
-func readInput(r io.Reader, limit int64) (text string, cut handlers.Cut, err error) {
-	var b strings.Builder
+func readInput(r io.Reader, maxKept int64) (text string, cut handlers.Cut, err error) {
+	b := &limit.Buffer{Max: maxKept}
 	size := int64(-1)
 	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
 		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
 			size = fi.Size()
-			b.Grow(int(min(size, limit))) // one buffer, no regrowth
+			b.Grow(size) // one buffer, no regrowth
 		}
 	}
 	src := &counted{r: io.LimitReader(r, maxRaw)}
-	skim := &extract.Skimmer{W: &keep{b: &b, max: limit}}
+	skim := &extract.Skimmer{W: b}
 	_, err = io.Copy(skim, src)
 	if err == nil {
 		err = skim.Flush()
 	}
-	full := errors.Is(err, errKept)
+	full := errors.Is(err, limit.ErrFull)
 	if err != nil && !full {
 		return "", cut, err
 	}
 	if !full && src.n < maxRaw {
 		return b.String(), handlers.Cut{Read: src.n, Total: src.n}, nil
 	}
-	text = cutUTF8(b.String())
+	text = limit.TrimCut(b.String())
 	cut = handlers.Cut{Read: skim.Skipped + int64(len(text)), Total: src.n}
 	if size >= 0 {
 		cut.Total = max(size, cut.Total)
@@ -79,32 +78,4 @@ func (c *counted) Read(p []byte) (int, error) {
 	k, err := c.r.Read(p)
 	c.n += int64(k)
 	return k, err
-}
-
-var errKept = errors.New("the size limit is reached")
-
-// keep keeps up to max bytes in b, then refuses with errKept.
-type keep struct {
-	b   *strings.Builder
-	max int64
-}
-
-func (k *keep) Write(p []byte) (int, error) {
-	if room := k.max - int64(k.b.Len()); int64(len(p)) > room {
-		k.b.Write(p[:room])
-		return int(room), errKept
-	}
-	return k.b.Write(p)
-}
-
-// cutUTF8 drops the start of a UTF-8 sequence that the limit split at the
-// end of s.
-func cutUTF8(s string) string {
-	for i := 0; i < utf8.UTFMax-1 && len(s) > 0; i++ {
-		if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
-			break
-		}
-		s = s[:len(s)-1]
-	}
-	return s
 }
