@@ -25,6 +25,9 @@ type Query struct {
 	// Final says the code is a recipient's final status in a delivery
 	// status notification (see Failure).
 	Final bool
+	// Delayed says the report is a delay warning (a DSN's "Action:
+	// delayed"): the sending server still retries, nothing has bounced.
+	Delayed bool
 	// Command is the SMTP command the reply answered, when the text says
 	// (see Failure).
 	Command string
@@ -47,6 +50,7 @@ const (
 	SeveritySoft         Severity = "soft"         // a soft bounce: 4xx, or 5xx that resending may cure
 	SeverityHard         Severity = "hard"         // a hard bounce: 5xx, or 4xx that resending will not cure
 	SeverityCommand      Severity = "command"      // 4xx to a command that carries no message (ETRN): nothing bounced
+	SeverityDelayed      Severity = "delayed"      // a delay warning: the sending server still retries, nothing bounced yet
 )
 
 // Part is one half of a code, the reply code or the enhanced code, as the
@@ -119,6 +123,10 @@ type Explanation struct {
 	Blocklist *Blocklist
 	// Final says the code is a recipient's final status in a DSN.
 	Final bool
+	// Delayed says the DSN is a delay warning: the sending server still
+	// retries, so the verdict says why delivery is slow, not that it
+	// bounced.
+	Delayed bool
 	// Command is the SMTP command the reply answered, or "".
 	Command string
 	// Verdict is the reason, the next step and hard or soft, for a bounced
@@ -169,7 +177,7 @@ func (r Ref) sameDocument(o Ref) bool {
 func (c *Catalog) Explain(q Query) Explanation {
 	code := q.Code
 	x := Explanation{Code: code, Class: code.Class(), ServerText: q.ServerText, Blocklist: q.Blocklist,
-		Final: q.Final, Command: q.Command}
+		Final: q.Final, Delayed: q.Delayed && q.Final, Command: q.Command}
 	if q.Facets {
 		x.Facets = c.Facets(code)
 	}
@@ -235,6 +243,10 @@ func (c *Catalog) judge(x *Explanation) {
 		}
 	}
 	x.Actor, x.Actors = v.Actor, oneActor(v.Actor)
+	if x.Delayed && x.Class == ClassTransientNegative {
+		// The message is still queued: nothing to resend yet.
+		x.Severity, x.Retry = SeverityDelayed, RetryLater
+	}
 }
 
 func (c *Catalog) replyPart(r Reply, with Enhanced) Part {

@@ -29,6 +29,7 @@ var severityEmoji = map[catalog.Severity]string{
 	catalog.SeveritySoft:         ":large_yellow_circle:",
 	catalog.SeverityHard:         ":red_circle:",
 	catalog.SeverityCommand:      ":large_yellow_circle:",
+	catalog.SeverityDelayed:      ":hourglass_flowing_sand:",
 }
 
 func header(text string) slack.Block {

@@ -63,7 +63,7 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 	r.Explanations = make([]Explanation, len(x.Findings))
 	for i, f := range x.Findings {
 		r.Explanations[i] = e.explain(lang, catalog.Query{Code: f.Code, ServerText: f.ServerText,
-			Provider: prov, Blocklist: det.Blocklist, Final: f.Final, Command: f.Command}, f.Role)
+			Provider: prov, Blocklist: det.Blocklist, Final: f.Final, Delayed: f.Delayed, Command: f.Command}, f.Role)
 	}
 	return r
 }

@@ -21,9 +21,13 @@ type Outcome struct {
 }
 
 // outcomeInWords puts the verdict on a failure of class c into words.
-func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class) *Outcome {
+func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class, delayed bool) *Outcome {
 	o := &Outcome{Verdict: *v}
 	rk, ak := reasonKeys[v.Reason], actionKeys[v.Action]
+	if delayed && c == catalog.ClassTransientNegative && v.Reason == catalog.ReasonExpired {
+		// A delay warning: the message is not expired but still queued.
+		rk = textKeys{title: "reason.expired.delayed.title", text: "reason.expired.delayed.text"}
+	}
 	o.ReasonTitle, o.ReasonText = l.T(rk.title), l.T(rk.text)
 	o.SourceText = l.T("reason.source." + string(v.Source))
 	o.ActionTitle, o.ActionText = l.T(ak.title), l.T(ak.text)
@@ -40,6 +44,9 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class) *Outco
 		o.ActionText = delisting(l, v.Blocklist)
 	}
 	o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+"."+strconv.Itoa(int(c)), "reason", o.ReasonTitle)
+	if delayed && c == catalog.ClassTransientNegative {
+		o.Why = l.T("bounce.why.delayed")
+	}
 	return o
 }
 

@@ -227,3 +227,56 @@ func TestEveryFailureHasReason(t *testing.T) {
 		}
 	}
 }
+
+// TestDelayWarning: a DSN whose Action is "delayed" says the message is
+// still queued. The card must not say it expired or bounced, in any
+// language, and keeps saying so when a button re-renders it; the same
+// status with "Action: failed" is the bounce.
+func TestDelayWarning(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	report := func(action string) string {
+		return "Final-Recipient: rfc822; a@example.net\nAction: " + action +
+			"\nStatus: 4.4.1\nDiagnostic-Code: smtp; connect to mx.example.net[192.0.2.1]:25: Connection timed out\n"
+	}
+	check := func(t *testing.T, x Explanation, delayed bool) {
+		t.Helper()
+		if x.Outcome == nil || x.Outcome.Reason != catalog.ReasonExpired {
+			t.Fatalf("outcome %+v", x.Outcome)
+		}
+		gotDelayed := x.Severity == catalog.SeverityDelayed
+		if gotDelayed != delayed {
+			t.Errorf("%s: severity %s", x.Lang.Tag, x.Severity)
+		}
+		title, why := x.Lang.T("reason.expired.delayed.title"), x.Lang.T("bounce.why.delayed")
+		if (x.Outcome.ReasonTitle == title) != delayed || (x.Outcome.Why == why) != delayed {
+			t.Errorf("%s, delayed %v: reason %q, why %q", x.Lang.Tag, delayed, x.Outcome.ReasonTitle, x.Outcome.Why)
+		}
+	}
+	for _, tt := range []struct {
+		action  string
+		delayed bool
+	}{{"delayed", true}, {"failed", false}} {
+		t.Run(tt.action, func(t *testing.T) {
+			r := e.ExplainText(en, report(tt.action))
+			if len(r.Explanations) != 1 {
+				t.Fatalf("explanations %+v", r.Explanations)
+			}
+			check(t, r.Explanations[0], tt.delayed)
+			var st state
+			st.fromReport(r, true)
+			for _, tag := range []string{"vi", "th"} {
+				back, err := decodeState(st.encode())
+				if err != nil {
+					t.Fatal(err)
+				}
+				back.Lang = tag
+				xs, _ := e.explanations(back)
+				if len(xs) != 1 {
+					t.Fatalf("%s: %+v", tag, xs)
+				}
+				check(t, xs[0], tt.delayed)
+			}
+		})
+	}
+}

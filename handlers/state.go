@@ -31,7 +31,9 @@ type state struct {
 	// click renders its notes again in another language.
 	Mismatch string `json:"m,omitempty"`
 	// Finals has a '1' for each code that is a DSN's final status, which
-	// the reason depends on ("timed out" in a final report is expired).
+	// the reason depends on ("timed out" in a final report is expired),
+	// and a '2' for one whose report is a delay warning ("Action:
+	// delayed"), which its words depend on.
 	Finals string `json:"f,omitempty"`
 	// Commands has, for each code, the first letter of the SMTP command
 	// it answered (H, M, R, D) or '-', which the reason depends on too
@@ -61,9 +63,12 @@ func (st *state) fromReport(r Report, mask bool) {
 		st.Codes = append(st.Codes, x.Code.String())
 		st.Texts = append(st.Texts, text)
 		st.Roles = append(st.Roles, string(x.Role))
-		if x.Final {
+		switch {
+		case x.Delayed:
+			st.Finals += "2"
+		case x.Final:
 			st.Finals += "1"
-		} else {
+		default:
 			st.Finals += "0"
 		}
 	}
@@ -166,12 +171,14 @@ func (e *Engine) explanations(st state) ([]Explanation, *catalog.Provider) {
 		if i < len(st.Roles) {
 			role = extract.Role(st.Roles[i])
 		}
-		final := i < len(st.Finals) && st.Finals[i] == '1'
+		final := i < len(st.Finals) && (st.Finals[i] == '1' || st.Finals[i] == '2')
+		delayed := i < len(st.Finals) && st.Finals[i] == '2'
 		command := ""
 		if i < len(st.Commands) {
 			command = commandNamed[st.Commands[i]]
 		}
-		out = append(out, e.explain(lang, catalog.Query{Code: code, ServerText: text, Provider: prov, Blocklist: bl, Final: final, Command: command}, role))
+		out = append(out, e.explain(lang, catalog.Query{Code: code, ServerText: text, Provider: prov, Blocklist: bl, Final: final,
+			Delayed: delayed, Command: command}, role))
 	}
 	return out, prov
 }

@@ -48,7 +48,7 @@ func inWords(lang *locales.Lang, d catalog.Explanation) Explanation {
 	}
 	x.Provider = providerNote(lang, d.ProviderMeaning)
 	if d.Judged() {
-		x.Outcome = outcomeInWords(lang, &d.Verdict, d.Class)
+		x.Outcome = outcomeInWords(lang, &d.Verdict, d.Class, d.Delayed)
 	}
 	return x
 }

@@ -24,12 +24,13 @@ type goldenFinding struct {
 	Role       Role   `json:"role"`
 	ServerText string `json:"server_text"`
 	Command    string `json:"command,omitempty"`
+	Delayed    bool   `json:"delayed,omitempty"`
 }
 
 func toGolden(ex Extraction) []byte {
 	g := goldenExtraction{Confidence: ex.Confidence, Findings: []goldenFinding{}}
 	for _, f := range ex.Findings {
-		g.Findings = append(g.Findings, goldenFinding{Code: f.Code.String(), Role: f.Role, ServerText: f.ServerText, Command: f.Command})
+		g.Findings = append(g.Findings, goldenFinding{Code: f.Code.String(), Role: f.Role, ServerText: f.ServerText, Command: f.Command, Delayed: f.Delayed})
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

@@ -47,6 +47,7 @@ const (
 	fieldFrom
 	fieldSubject
 	fieldFailed
+	fieldAction
 	fieldDSN   // another RFC 3464 field
 	fieldNoise // a field that never holds a reply
 )
@@ -54,7 +55,7 @@ const (
 var fieldKinds = func() map[string]fieldKind {
 	m := map[string]fieldKind{
 		"status": fieldStatus, "diagnostic-code": fieldDiagnostic, "final-recipient": fieldRecipient,
-		"from": fieldFrom, "subject": fieldSubject, "x-failed-recipients": fieldFailed,
+		"from": fieldFrom, "subject": fieldSubject, "x-failed-recipients": fieldFailed, "action": fieldAction,
 	}
 	for _, n := range dsnFieldNames {
 		if _, ok := m[n]; !ok {
@@ -140,6 +141,13 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 		if !x.inOrig {
 			x.feat.ndrHeader = true
 		}
+		return true, pos
+	case fieldAction:
+		// "delayed" is a warning: the message is still queued and retried
+		// (RFC 3464 section 2.3.3); "failed" is the bounce itself.
+		x.feat.dsnFields++
+		x.openDSN()
+		x.blk.delayed = hasPrefixFold(strings.TrimSpace(content[v:]), "delayed")
 		return true, pos
 	case fieldDSN:
 		x.feat.dsnFields++
@@ -308,6 +316,7 @@ func (x *extractor) flushDSN() {
 	x.push(codeSite{
 		code: code, text: text, anchor: anchorStrong, order: b.order,
 		dsn: !b.status.IsZero(), report: !b.status.IsZero(), original: x.inOrig, generic: expired(code), rcpt: b.rcpt,
+		delayed: b.delayed,
 	})
 	// A diagnostic of another class than the Status is a code of its own;
 	// so is a specific Status the server's code replaced.
@@ -315,6 +324,7 @@ func (x *extractor) flushDSN() {
 	case !d.IsZero() && !b.status.IsZero() && d.Class() != catalog.Class(b.status.Class):
 		x.push(codeSite{code: d, text: b.diagText, anchor: anchorStrong, order: b.order, original: x.inOrig})
 	case code.Enhanced != b.status && (b.status.Subject != 0 || b.status.Detail != 0):
-		x.push(codeSite{code: catalog.Code{Enhanced: b.status}, anchor: anchorStrong, order: b.order, dsn: true, report: true, original: x.inOrig})
+		x.push(codeSite{code: catalog.Code{Enhanced: b.status}, anchor: anchorStrong, order: b.order, dsn: true, report: true, original: x.inOrig,
+			delayed: b.delayed})
 	}
 }

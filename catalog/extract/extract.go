@@ -31,6 +31,11 @@ type Finding struct {
 	// verdict after the sending server stopped retrying, not a reply seen
 	// along the way nor a log's "dsn=4.4.1, status=deferred".
 	Final bool
+	// Delayed says every report of the code is a delay warning (a DSN's
+	// "Action: delayed", RFC 3464 section 2.3.3): the sending server still
+	// has the message and keeps retrying, so nothing has bounced yet. It
+	// is set only with Final.
+	Delayed bool
 	// Command is the SMTP command the reply answered, when the text says:
 	// Postfix's "(in reply to end of DATA command)", Exim's "after RCPT
 	// TO:", a transcript's ">>> DATA" (with PIPELINING, the replies answer
@@ -216,7 +221,8 @@ func (x *extractor) finish() Extraction {
 		if r == RoleQuoted {
 			text = "" // prose mentions a code; no server said it
 		}
-		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report, Command: cs.command}, order: cs.order, rank: roleRank(r),
+		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report,
+			Delayed: cs.report && cs.delayed, Command: cs.command}, order: cs.order, rank: roleRank(r),
 			dsn: cs.dsn, generic: cs.generic, rcpt: cs.rcpt})
 	}
 	slices.SortStableFunc(cands, byImportance)
@@ -233,7 +239,7 @@ func (x *extractor) finish() Extraction {
 		for j := i + 1; j < len(cands); j++ {
 			if d := &cands[j]; !d.dead && d.Code == c.Code {
 				d.dead = true
-				c.Final = c.Final || d.Final
+				mergeReport(&c.Finding, d.Finding)
 				if c.Command == "" {
 					c.Command = d.Command
 				}
@@ -279,7 +285,7 @@ func subsume(cands []candidate) {
 			if g.rank == c.rank {
 				g.order = min(g.order, c.order)
 				g.dsn = g.dsn || c.dsn
-				g.Final = g.Final || c.Final
+				mergeReport(&g.Finding, c.Finding)
 			}
 			break
 		}
@@ -337,7 +343,7 @@ func pair(cands []candidate) {
 			if mine >= 0 {
 				g := &cands[mine]
 				e.dead, g.dsn = true, true
-				g.Final = g.Final || e.Final
+				mergeReport(&g.Finding, e.Finding)
 				g.order = min(g.order, e.order)
 				if g.ServerText == "" {
 					g.ServerText = e.ServerText
@@ -362,8 +368,18 @@ func pair(cands []candidate) {
 		}
 		e.order = min(e.order, r.order)
 		e.dsn = e.dsn || r.dsn
-		e.Final = e.Final || r.Final
+		mergeReport(&e.Finding, r.Finding)
 	}
+}
+
+// mergeReport gives dst what src's report says when the two are one
+// finding: final when either is, and a delay warning only when every
+// report of them is one (a recipient that failed and another delayed with
+// the same code have not all been merely delayed).
+func mergeReport(dst *Finding, src Finding) {
+	delayed := (dst.Final || src.Final) && (!dst.Final || dst.Delayed) && (!src.Final || src.Delayed)
+	dst.Final = dst.Final || src.Final
+	dst.Delayed = delayed
 }
 
 // addNotes gives Exim's words under the one failed address to the one

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -487,4 +488,40 @@ func TestExtractScratchReused(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestDelayedReports: a DSN block with "Action: delayed" is a warning, and
+// its status is marked so; a code that one recipient failed with and
+// another was only delayed with has bounced.
+func TestDelayedReports(t *testing.T) {
+	block := func(rcpt, action, status string) string {
+		return "Final-Recipient: rfc822; " + rcpt + "\nAction: " + action + "\nStatus: " + status + "\n\n"
+	}
+	head := "Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+	for _, tt := range []struct {
+		name, blocks string
+		want         map[string]bool // code -> Delayed
+	}{
+		{"delayed", block("a@example.com", "delayed", "4.4.1"), map[string]bool{"4.4.1": true}},
+		{"failed", block("a@example.com", "failed", "4.4.1"), map[string]bool{"4.4.1": false}},
+		{"Delayed in capitals", block("a@example.com", "Delayed", "4.2.2"), map[string]bool{"4.2.2": true}},
+		{"one of each", block("a@example.com", "failed", "5.1.1") + block("b@example.com", "delayed", "4.4.1"),
+			map[string]bool{"5.1.1": false, "4.4.1": true}},
+		{"the same code failed and delayed", block("a@example.com", "failed", "4.4.1") + block("b@example.com", "delayed", "4.4.1"),
+			map[string]bool{"4.4.1": false}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ex := Extract(head + tt.blocks + "--B--\n")
+			got := map[string]bool{}
+			for _, f := range ex.Findings {
+				got[f.Code.String()] = f.Delayed
+				if f.Delayed && !f.Final {
+					t.Errorf("%s delayed but not final", f.Code)
+				}
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("delayed by code %v, want %v (%s)", got, tt.want, brief(ex))
+			}
+		})
+	}
 }

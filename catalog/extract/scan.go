@@ -36,6 +36,9 @@ type codeSite struct {
 	// with one, as Exchange's "550 4.4.7 QUEUE.Expired"), which says that
 	// retries ran out, not why they failed.
 	generic bool
+	// delayed: a report's status in a DSN block whose Action is
+	// "delayed", a warning that the message is still being retried.
+	delayed bool
 	// rcpt is the recipient the code is about, when the text says: the
 	// last RCPT TO sent up to the command the reply answered, or the DSN
 	// block's Final-Recipient.
@@ -53,6 +56,7 @@ type dsnBlock struct {
 	diag       catalog.Code
 	diagText   string
 	rcpt       string // Final-Recipient's address
+	delayed    bool   // Action: delayed
 	order      int
 	open       bool
 }
