@@ -181,6 +181,11 @@ type phraseRule struct {
 	// answered for the rule to apply; "" stands for a command the text
 	// does not name.
 	Commands []string `json:"commands"`
+	// AtData keeps the rule's reason in a reply to DATA, where words that
+	// deny the recipient are otherwise a filter's (data_phase): Yahoo and
+	// AOL check the recipient after the message ("dd This user doesn't
+	// have a yahoo.com account"), so there the words mean what they say.
+	AtData bool `json:"at_data"`
 	// Next, when set, replaces the reason's own actor, bounce and action
 	// for the words of this rule: a mail loop is a networkerror, as
 	// sisimai has it, but no retry clears it.
@@ -275,7 +280,7 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 			}
 		}
 	}
-	if v.Source == SourceWords && f.Command == "DATA" {
+	if v.Source == SourceWords && f.Command == "DATA" && !rule.AtData {
 		// The server accepted RCPT TO, so words that deny the recipient
 		// are a filter's; a code that itself names the reason keeps it.
 		if to, ok := r.dataPhase[v.Reason]; ok && r.byCode(code) != v.Reason {
