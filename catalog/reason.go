@@ -287,6 +287,13 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 			v.Reason, rule = to, nil
 		}
 	}
+	if v.Source == SourceWords && f.Command == "MAIL" {
+		// No recipient is named before MAIL FROM is accepted: an unknown
+		// address or domain there is the sender's.
+		if to, ok := r.mailPhase[v.Reason]; ok {
+			v.Reason, rule = to, nil
+		}
+	}
 	if f.Blocklist != nil {
 		v.Blocklist = f.Blocklist
 		if v.Source != SourceWords {

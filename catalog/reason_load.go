@@ -18,8 +18,8 @@ type reasonData struct {
 	// final status, when no words say more.
 	finalTransient Reason
 	// dataPhase turns a reason read in the words of a reply to DATA into
-	// another.
-	dataPhase map[Reason]Reason
+	// another; mailPhase, in the words of a reply to MAIL FROM.
+	dataPhase, mailPhase map[Reason]Reason
 	// codePhase turns the reason a code alone gives into another, by the
 	// command the reply answered.
 	codePhase map[string]map[Reason]Reason
@@ -52,6 +52,10 @@ type reasonFile struct {
 	// DataPhase maps a reason the words give to the reason it becomes
 	// when the reply answered DATA.
 	DataPhase map[Reason]Reason `json:"data_phase"`
+	// MailPhase maps a reason the words give to the reason it becomes
+	// when the reply answered MAIL FROM: the address refused is the
+	// sender's.
+	MailPhase map[Reason]Reason `json:"mail_phase"`
 	// CodePhase maps, per SMTP command, a reason the code alone gives to
 	// the reason it becomes when the reply answered that command.
 	CodePhase map[string]map[Reason]Reason `json:"code_phase"`
@@ -183,6 +187,16 @@ func parseReasons(b []byte) (*reasonData, error) {
 		}
 	}
 	r.dataPhase = f.DataPhase
+	delete(f.MailPhase, "_doc")
+	for from, to := range f.MailPhase {
+		if err := known("mail_phase", from); err != nil {
+			return nil, err
+		}
+		if err := known("mail_phase "+string(from), to); err != nil {
+			return nil, err
+		}
+	}
+	r.mailPhase = f.MailPhase
 	for cmd, m := range f.CodePhase {
 		switch cmd {
 		case "HELO", "MAIL", "RCPT", "DATA":
