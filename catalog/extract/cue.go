@@ -33,7 +33,9 @@ func anchorOf(line string, content int, t codeToken) anchor {
 	for k > content && isBlank(line[k-1]) {
 		k--
 	}
-	if k <= content {
+	if k <= content || k < t.start && bulletOnly(line[content:k]) {
+		// At the start of the line, or after a list's bullet: Mimecast
+		// lists its reasons as "-- 5.4.1 Recipient address rejected".
 		return anchorStrong
 	}
 	if key := jsonKey(line, content, k); key != "" {
@@ -69,6 +71,23 @@ func anchorOf(line string, content int, t codeToken) anchor {
 		}
 	}
 	return anchorProse
+}
+
+// bulletOnly reports whether s is a list's bullet: one to three dashes
+// or asterisks, or a "•".
+func bulletOnly(s string) bool {
+	if s == "•" {
+		return true
+	}
+	if len(s) == 0 || len(s) > 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != s[0] || s[0] != '-' && s[0] != '*' {
+			return false
+		}
+	}
+	return true
 }
 
 // bracketAnchor places a code that follows an opening quote or bracket at

@@ -525,3 +525,26 @@ func TestDelayedReports(t *testing.T) {
 		})
 	}
 }
+
+// TestBulletAnchors: a code after a list's bullet stands at the start of
+// its line (Mimecast's "-- 5.4.1 Recipient address rejected: Access
+// denied."), as it would without the bullet; dashes inside a sentence are
+// no bullet.
+func TestBulletAnchors(t *testing.T) {
+	for _, tt := range []struct {
+		text    string
+		failure bool
+	}{
+		{"The problem appears to be :\n-- 5.4.1 Recipient address rejected: Access denied.\n", true},
+		{"Errors:\n* 550 5.1.1 <jdoe@example.com>: User unknown\n", true},
+		{"Errors:\n• 550 5.1.1 <jdoe@example.com>: User unknown\n", true},
+		{"see ticket -- 5.4.1 for the notes\n", false},
+		{"see ticket - 550 for the notes\n", false},
+	} {
+		ex := Extract(tt.text)
+		failed := len(ex.Findings) > 0 && ex.Findings[0].Role == RoleFailure
+		if failed != tt.failure {
+			t.Errorf("%q: %s, want a failure: %v", tt.text, brief(ex), tt.failure)
+		}
+	}
+}
