@@ -548,3 +548,25 @@ func TestBulletAnchors(t *testing.T) {
 		}
 	}
 }
+
+// TestEximMultiLineReply: in the block under a failed address, Exim writes
+// each line of a multi-line reply at the same indentation and without its
+// code; they are one reply. Outside such a block a short line is whole.
+func TestEximMultiLineReply(t *testing.T) {
+	block := "A message that you sent could not be delivered to one or more of its\n" +
+		"recipients. This is a permanent error. The following address(es) failed:\n\n" +
+		"  jdoe@example.com\n" +
+		"    host smtp.example.net [192.0.2.222]\n" +
+		"    SMTP error from remote mail server after end of data:\n" +
+		"    550 5.2.0 <alice@example.org> From:\n" +
+		"    Domain is invalid. Please provide a valid From:\n" +
+		"    IB506  <http://example.com/506>\n\n"
+	ex := Extract(block)
+	if len(ex.Findings) == 0 || ex.Findings[0].ServerText != "<alice@example.org> From: Domain is invalid. Please provide a valid From: IB506 <http://example.com/506>" {
+		t.Errorf("in a block: %s", brief(ex))
+	}
+	loose := "Notes:\n    550 5.2.0 short words\n    the next note\n"
+	if ex := Extract(loose); len(ex.Findings) == 0 || ex.Findings[0].ServerText != "short words" {
+		t.Errorf("outside a block: %s", brief(ex))
+	}
+}

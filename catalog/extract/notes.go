@@ -89,6 +89,10 @@ func (n *eximNotes) read(indent int, content string) {
 	}
 }
 
+// inBlock reports whether the line being read is in a block under a
+// failed address.
+func (n *eximNotes) inBlock() bool { return n.state == notesIn }
+
 // add keeps a line of the first block.
 func (n *eximNotes) add(content string) {
 	if n.blocks == 1 && n.n < len(n.lines) {

@@ -89,9 +89,13 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		b, next = appendContinuation(b, s, pos, t.code.Reply)
 	case wrap:
 		// Exim wraps long lines at the same indentation; a short line is
-		// whole.
-		same := indent > 0 && len(line) >= 60
-		b, next = appendWrapped(b, s, pos, indent, same)
+		// whole, unless it stands in the block under a failed address,
+		// where Exim writes each line of a multi-line reply at the same
+		// indentation, without its code ("550 5.2.0 <a@example.com>
+		// From:", then "Domain is invalid. Please provide a valid From:").
+		block := indent > 0 && x.notes.inBlock()
+		same := indent > 0 && len(line) >= 60 || block
+		b, next = appendWrapped(b, s, pos, indent, same, block)
 	}
 	x.replyCmd = repliedTo(b)
 	empty := emptyAddress(b) // before clean, which reuses b
@@ -278,15 +282,19 @@ func appendContinuation(b []byte, s string, pos int, r catalog.Reply) ([]byte, i
 
 // appendWrapped appends the lines after a reply that are indented deeper
 // than it, as Postfix wraps "said: 550 ... (in reply to RCPT TO command)",
-// and with same, one line at the same indentation.
-func appendWrapped(b []byte, s string, pos, indent int, same bool) ([]byte, int) {
+// and with same, one line at the same indentation; with block too (the
+// block under an Exim failed address), up to four.
+func appendWrapped(b []byte, s string, pos, indent int, same, block bool) ([]byte, int) {
 	for n := 0; pos < len(s) && n < 4 && len(b) < maxServerText; n++ {
+		if s[pos] == '\n' || s[pos] == '\r' {
+			break // an empty line ends the reply, as the blank one below does
+		}
 		line, next := lineAt(s, pos)
 		ind, c, command, server := contentStart(line)
 		if ind < indent || (ind == indent && !same) || c >= len(line) || command || server {
 			break
 		}
-		if ind == indent {
+		if ind == indent && !block {
 			n = 3 // one wrapped line at the same indentation, no more
 		}
 		if _, _, ok := fieldName(line[c:]); ok {
