@@ -125,15 +125,13 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 		x.blk.rcpt = address(content[v:])
 		return true, pos
 	case fieldFrom:
-		if !x.inOrig {
-			l := content[v:]
-			if anyIn(l, bounceSenders) {
-				x.feat.ndrHeader = true
-			}
+		// Once a header has shown a bounce, the others need not be read.
+		if !x.inOrig && !x.feat.ndrHeader && anyIn(content[v:], bounceSenders) {
+			x.feat.ndrHeader = true
 		}
 		return true, pos
 	case fieldSubject:
-		if !x.inOrig && bounceSubject(content[v:]) {
+		if !x.inOrig && !x.feat.ndrHeader && bounceSubject(content[v:]) {
 			x.feat.ndrHeader = true
 		}
 		return true, pos
