@@ -58,6 +58,12 @@ func TestCommand(t *testing.T) {
 		// Exim's words introduce the next line's reply only when they end
 		// their line; here their own reply followed them on it.
 		{"exim words with their reply on their line", "SMTP error from remote mail server after MAIL FROM:<a@example.net>: 550 5.7.1 Sender rejected\n452 4.5.3 Too many recipients\n", "452 4.5.3", ""},
+		// Postfix's transcript in a notice to the postmaster: " In:" lines
+		// are the client's, " Out:" lines the server's; a command's folded
+		// arguments are not a header block that hides the rest.
+		{"postfix postmaster transcript", "Transcript of session follows.\n\n Out: 220 mx.example.com ESMTP\n In:  MAIL\n     FROM:<a@example.net>\n     SIZE=20088\n" +
+			" Out: 250 2.1.0 Ok\n In:  RCPT TO:<b@example.com>\n Out: 250 2.1.5 Ok\n In:  DATA\n Out: 354 End data with <CR><LF>.<CR><LF>\n" +
+			" Out: 451 4.3.0 Error: queue file write error\n In:  QUIT\n Out: 221 2.0.0 Bye\n", "451 4.3.0", CommandDATA},
 		{"a bare reply", "550 5.1.1 <jdoe@example.com>: Recipient address rejected: User unknown\n", "550 5.1.1", ""},
 		{"a database is not DATA", "Error: database is down\n451 4.3.0 Temporary lookup failure\n", "451 4.3.0", ""},
 	}

@@ -570,3 +570,15 @@ func TestEximMultiLineReply(t *testing.T) {
 		t.Errorf("outside a block: %s", brief(ex))
 	}
 }
+
+// TestIndentedDSN: a delivery report pasted with every line indented keeps
+// all its fields: a field's folded lines are those indented deeper than it.
+func TestIndentedDSN(t *testing.T) {
+	text := "  Final-Recipient: rfc822; jdoe@example.com\n  Action: failed\n  Status: 5.1.1\n" +
+		"  Diagnostic-Code: smtp; 550 5.1.1 <jdoe@example.com>: Recipient address\n" +
+		"      rejected: User unknown\n"
+	ex := Extract(text)
+	if len(ex.Findings) == 0 || ex.Findings[0].Code.String() != "550 5.1.1" || !strings.Contains(ex.Findings[0].ServerText, "User unknown") {
+		t.Errorf("%s", brief(ex))
+	}
+}

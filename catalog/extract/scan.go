@@ -205,6 +205,29 @@ func fieldName(content string) (string, int, bool) {
 // transcript is the client's, and its numbers are not replies.
 var smtpCommands = [...]string{"EHLO", "HELO", "LHLO", "MAIL FROM:", "RCPT TO:", "DATA", "QUIT", "RSET", "NOOP", "STARTTLS", "AUTH", "BDAT", "VRFY", "EXPN"}
 
+// postfixIn reports whether rest, after Postfix's "In:", is a client's
+// command: blanks, then a word of capitals ("XFORWARD", "RCPT").
+func postfixIn(rest string) bool {
+	k := blanks(rest)
+	if k == 0 {
+		return false
+	}
+	n := 0
+	for k+n < len(rest) && 'A' <= rest[k+n] && rest[k+n] <= 'Z' {
+		n++
+	}
+	return n >= 4 && (k+n == len(rest) || rest[k+n] == ' ' || rest[k+n] == ':')
+}
+
+// blanks is how many blanks s starts with.
+func blanks(s string) int {
+	k := 0
+	for k < len(s) && isBlank(s[k]) {
+		k++
+	}
+	return k
+}
+
 func smtpCommand(content string) bool {
 	if len(content) < 4 || content[0] < 'A' || content[0] > 'V' || content[1] < 'A' || content[1] > 'Z' {
 		return false
@@ -233,7 +256,10 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 	x.prev = [2]string{}
 	x.talk.reset()
 	notes := !orig && kind != segHeaders // the bounce's own words
-	skipFold := false
+	// skipFold skips the lines folded under a header field: those indented
+	// deeper than the field's own line (foldAt), which in a header block
+	// is every indented line.
+	skipFold, foldAt := false, 0
 	for pos := 0; pos < len(s); {
 		line, next := lineAt(s, pos)
 		pos = next
@@ -247,16 +273,35 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 			skipFold = false
 			continue
 		}
-		if skipFold && indent > 0 {
+		if skipFold && indent > foldAt {
 			continue
 		}
 		skipFold = false
-		switch {
-		case strings.HasPrefix(content, "C: "):
-			command = true
-		case strings.HasPrefix(content, "S: "):
-			c, serverLine = c+3, true
-			content = line[c:]
+		// A transcript's marks, told apart by their first byte: most lines
+		// start with none of them.
+		switch content[0] {
+		case 'C':
+			command = command || strings.HasPrefix(content, "C: ")
+		case 'S':
+			if strings.HasPrefix(content, "S: ") {
+				c, serverLine = c+3, true
+				content = line[c:]
+			}
+		case 'I':
+			// Postfix's transcript in a notice to the postmaster:
+			// " In:  RCPT TO:<...>" is the client's.
+			if strings.HasPrefix(content, "In:") && postfixIn(content[3:]) {
+				c, command = c+3+blanks(content[3:]), true
+				content = line[c:]
+			}
+		case 'O':
+			// ... and " Out: 451 4.3.0 Error: ..." the server's.
+			if strings.HasPrefix(content, "Out:") {
+				if k := 4 + blanks(content[4:]); k > 4 && mayReply(content[k:]) {
+					c, serverLine = c+k, true
+					content = line[c:]
+				}
+			}
 		}
 		if command || smtpCommand(content) {
 			x.feat.transcript++
@@ -277,13 +322,13 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 			var handled bool
 			handled, pos = x.field(s, pos, name, content, v, kind)
 			if handled {
-				skipFold = true
+				skipFold, foldAt = true, indent
 				x.remember(content)
 				continue
 			}
 		}
 		if kind == segHeaders {
-			skipFold = true // an unknown header's folded lines
+			skipFold, foldAt = true, indent // an unknown header's folded lines
 			continue
 		}
 		if indent == 0 {
