@@ -51,6 +51,19 @@ const (
 	ReasonUndefined       Reason = "undefined"       // nothing says which
 )
 
+// ReasonVariants returns the verdict variants the rules of c can give,
+// by reason ("undefined" -> "greylisting"), for checking their texts.
+func (c *Catalog) ReasonVariants() map[Reason][]string {
+	out := map[Reason][]string{}
+	rules := c.reasonRules().rules
+	for i := range rules {
+		if r := &rules[i]; r.Variant != "" && !slices.Contains(out[r.Reason], r.Variant) {
+			out[r.Reason] = append(out[r.Reason], r.Variant)
+		}
+	}
+	return out
+}
+
 // Reasons lists every reason, in the order the documentation uses.
 func Reasons() []Reason {
 	return []Reason{
@@ -153,6 +166,10 @@ type Verdict struct {
 	Basis  Basis
 	// Blocklist is the list the server's text names, or nil.
 	Blocklist *Blocklist
+	// Variant, when set, names words of the reason's own for what the
+	// server said ("greylisting": a deferral the retry gets past), where
+	// the reason's general definition would not hold.
+	Variant string
 }
 
 // reasonInfo is what data/reasons.json says about one reason.
@@ -186,6 +203,9 @@ type phraseRule struct {
 	// AOL check the recipient after the message ("dd This user doesn't
 	// have a yahoo.com account"), so there the words mean what they say.
 	AtData bool `json:"at_data"`
+	// Variant, when set, gives the verdict words of its own (see
+	// Verdict.Variant); every language must have them.
+	Variant string `json:"variant"`
 	// Next, when set, replaces the reason's own actor, bounce and action
 	// for the words of this rule: a mail loop is a networkerror, as
 	// sisimai has it, but no retry clears it.
@@ -317,6 +337,9 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	info := r.info[v.Reason]
 	if rule != nil && rule.Next != nil {
 		info = *rule.Next
+	}
+	if rule != nil {
+		v.Variant = rule.Variant
 	}
 	v.Actor, v.Action = info.Actor, info.Action
 	if class == ClassTransientNegative && info.Action4xx != "" {

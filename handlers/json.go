@@ -85,6 +85,9 @@ type JSONReason struct {
 	Title  string `json:"title"`
 	Text   string `json:"text"`
 	Source string `json:"source"`
+	// Variant names the words the title and text are, when they are not
+	// the reason's general ones ("greylisting").
+	Variant string `json:"variant,omitempty"`
 }
 
 // JSONAction is the next step: a value of a small set, its text, and the
@@ -217,7 +220,7 @@ func (x *Explanation) JSON() JSONExplanation {
 		j.Role = string(extract.RoleFailure)
 	}
 	if o := x.Outcome; o != nil {
-		j.Reason = &JSONReason{ID: string(o.Reason), Title: o.ReasonTitle, Text: o.ReasonText, Source: string(o.Source)}
+		j.Reason = &JSONReason{ID: string(o.Reason), Title: o.ReasonTitle, Text: o.ReasonText, Source: string(o.Source), Variant: o.Variant}
 		j.Action = &JSONAction{Value: string(o.Action), Text: o.ActionText, Title: o.ActionTitle}
 		if o.Blocklist != nil {
 			j.Action.Blocklist, j.Action.BlocklistURL = o.Blocklist.Name, o.Blocklist.Delist

@@ -16,10 +16,20 @@ import (
 // for every way a bounce can be hard or soft; package locales checks that
 // every other language has what English has.
 func TestReasonTextsComplete(t *testing.T) {
-	en := engine(t).Languages().Fallback()
+	e := engine(t)
+	en := e.Languages().Fallback()
 	var keys []string
 	for _, r := range catalog.Reasons() {
 		keys = append(keys, "reason."+string(r)+".title", "reason."+string(r)+".text")
+	}
+	variants := e.cat.ReasonVariants()
+	if len(variants) == 0 {
+		t.Error("no rule gives a variant; greylisting should")
+	}
+	for r, vs := range variants {
+		for _, v := range vs {
+			keys = append(keys, "reason."+string(r)+"."+v+".title", "reason."+string(r)+"."+v+".text")
+		}
 	}
 	for _, a := range catalog.Actions() {
 		keys = append(keys, "action."+string(a)+".title", "action."+string(a)+".text")
@@ -278,5 +288,30 @@ func TestDelayWarning(t *testing.T) {
 				check(t, xs[0], tt.delayed)
 			}
 		})
+	}
+}
+
+// TestGreylisting: a greylisting deferral needs nothing fixed. It was read
+// as 4.7.1's "Security refusal" with "Fix your sending setup"; its words
+// now say it is greylisting and the next step is to wait, in every
+// language and in the JSON.
+func TestGreylisting(t *testing.T) {
+	e := engine(t)
+	text := "  bob@example.com\n    host mx1.example.com [192.0.2.10]\n" +
+		"    SMTP error from remote mail server after RCPT TO:<bob@example.com>:\n" +
+		"    451 4.7.1 Greylisted, please try again later\n"
+	for _, l := range e.Languages().Languages() {
+		r := e.ExplainText(l, text)
+		if len(r.Explanations) == 0 || r.Explanations[0].Outcome == nil {
+			t.Fatalf("%s: %+v", l.Tag, r.Explanations)
+		}
+		o := r.Explanations[0].Outcome
+		if o.Reason != catalog.ReasonUndefined || o.Variant != "greylisting" || o.Action != catalog.ActionWaitServerRetries ||
+			o.ReasonTitle != l.T("reason.undefined.greylisting.title") || o.Bounce != catalog.BounceSoft {
+			t.Errorf("%s: %+v", l.Tag, o)
+		}
+		if j := r.JSON().Findings[0].Reason; j == nil || j.Variant != "greylisting" {
+			t.Errorf("%s: JSON reason %+v", l.Tag, j)
+		}
 	}
 }
