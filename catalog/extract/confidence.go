@@ -19,6 +19,9 @@ type features struct {
 	logLine    int  // "status=", "dsn=", "relay=" beside a code
 	multiline  int  // well-placed multi-line replies ("550-5.1.1 ...")
 	jsonReport bool // a JSON notification's "status" or "smtpResponse"
+	// delayWarning: the text says it is a warning that delivery is late
+	// and still being tried, not a bounce ("has not yet been delivered").
+	delayWarning bool
 }
 
 // bouncePhrases are what mail software writes around a server's reply, and
@@ -132,6 +135,14 @@ var markerLines = [...]string{
 	"unable to deliver message", "sorry, we were unable to deliver",
 }
 
+// delayLines start the lines of a delay warning, which says a message is
+// late and still being tried: Exim's text, Postfix's banner ("# THIS IS A
+// WARNING ONLY. YOU DO NOT NEED TO RESEND YOUR MESSAGE. #"), Microsoft's.
+var delayLines = [...]string{
+	"a message that you sent has not yet been delivered", "this is a warning only",
+	"delivery is delayed to these recipients",
+}
+
 var originalMarkers = [...]string{
 	"copy of the message", "original message", "unsent message", "returned message",
 	"message header", "undelivered message", "message text", "headers of the original",
@@ -157,11 +168,17 @@ func (x *extractor) markerLine(content string) (marker, original bool) {
 		x.feat.ndrPhrase++
 		return !hasDigit(c), false
 	}
+	if delayTable.at(strings.TrimLeft(c, "# ")) {
+		x.feat.ndrPhrase++
+		x.feat.delayWarning = true
+		return !hasDigit(c), false
+	}
 	return false, false
 }
 
 var (
 	markerTable   = newPhraseTable(markerLines[:])
+	delayTable    = newPhraseTable(delayLines[:])
 	originalTable = newPhraseTable(originalMarkers[:])
 )
 

@@ -26,13 +26,15 @@ type Finding struct {
 	// 500 bytes.
 	ServerText string
 	Role       Role
-	// Final says the code is a recipient's final status in a delivery
-	// report (a DSN's Status field, a JSON notification's status): the
-	// verdict after the sending server stopped retrying, not a reply seen
-	// along the way nor a log's "dsn=4.4.1, status=deferred".
+	// Final says the code is a recipient's status in a delivery report
+	// (a DSN's Status field, a JSON notification's status): the verdict
+	// after the sending server stopped retrying, or with Delayed its
+	// warning that it is still trying; not a reply seen along the way nor
+	// a log's "dsn=4.4.1, status=deferred".
 	Final bool
 	// Delayed says every report of the code is a delay warning (a DSN's
-	// "Action: delayed", RFC 3464 section 2.3.3): the sending server still
+	// "Action: delayed", RFC 3464 section 2.3.3, or a text that says so,
+	// as Exim's "has not yet been delivered"): the sending server still
 	// has the message and keeps retrying, so nothing has bounced yet. It
 	// is set only with Final.
 	Delayed bool
@@ -254,6 +256,7 @@ func (x *extractor) finish() Extraction {
 		out = append(out, c.Finding)
 	}
 	x.addNotes(out)
+	x.markDelayed(out)
 	return Extraction{Confidence: math.Round(conf*100) / 100, Findings: out}
 }
 
@@ -369,6 +372,21 @@ func pair(cands []candidate) {
 		e.order = min(e.order, r.order)
 		e.dsn = e.dsn || r.dsn
 		mergeReport(&e.Finding, r.Finding)
+	}
+}
+
+// markDelayed marks the transient failures of a text that says it is a
+// delay warning (Exim's "has not yet been delivered", which carries no
+// delivery report) as delayed reports: the message is still being tried.
+// A code a report already gave a verdict on keeps it.
+func (x *extractor) markDelayed(out []Finding) {
+	if !x.feat.delayWarning {
+		return
+	}
+	for i := range out {
+		if f := &out[i]; f.Role == RoleFailure && !f.Final && f.Code.Class() == catalog.ClassTransientNegative {
+			f.Final, f.Delayed = true, true
+		}
 	}
 }
 

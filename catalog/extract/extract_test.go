@@ -582,3 +582,25 @@ func TestIndentedDSN(t *testing.T) {
 		t.Errorf("%s", brief(ex))
 	}
 }
+
+// TestDelayWarningText: Exim's delay warning is plain text, with no
+// delivery report: its transient failures are delay warnings too. Its
+// bounce, which says "could not be delivered", is not.
+func TestDelayWarningText(t *testing.T) {
+	block := "\n  bob@example.com\n    host mx1.example.com [192.0.2.10]\n" +
+		"    SMTP error from remote mail server after RCPT TO:<bob@example.com>:\n" +
+		"    451 4.7.1 Please try again later\n\n"
+	for _, tt := range []struct {
+		intro   string
+		delayed bool
+	}{
+		{"A message that you sent has not yet been delivered to one or more of its\nrecipients after more than 24 hours on the queue on mx.example.net.\n", true},
+		{"# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n", true},
+		{"A message that you sent could not be delivered to one or more of its\nrecipients. This is a temporary error. The following address(es) deferred:\n", false},
+	} {
+		ex := Extract(tt.intro + block)
+		if len(ex.Findings) == 0 || ex.Findings[0].Delayed != tt.delayed || ex.Findings[0].Final != tt.delayed {
+			t.Errorf("%.40q: %s, want delayed %v", tt.intro, brief(ex), tt.delayed)
+		}
+	}
+}
