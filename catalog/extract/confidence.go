@@ -168,7 +168,11 @@ func (x *extractor) markerLine(content string) (marker, original bool) {
 		x.feat.ndrPhrase++
 		return !hasDigit(c), false
 	}
-	if delayTable.at(strings.TrimLeft(c, "# ")) {
+	d := c
+	for len(d) > 0 && (d[0] == '#' || d[0] == ' ') {
+		d = d[1:] // Postfix's "# THIS IS A WARNING ONLY ... #"
+	}
+	if delayTable.at(d) {
 		x.feat.ndrPhrase++
 		x.feat.delayWarning = true
 		return !hasDigit(c), false
