@@ -368,6 +368,11 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 			v.Bounce, v.Basis = BounceSoft, BasisWords
 		case class == ClassTransientNegative && found.has(r.hardGroup):
 			v.Bounce, v.Basis = BounceHard, BasisWords
+			if v.Action == info.Action4xx && info.Action != "" && v.Blocklist == nil {
+				// The words say retries will not cure it ("Permanent
+				// rejection for this host"): waiting is no next step.
+				v.Action = info.Action
+			}
 		}
 	}
 	return v, true

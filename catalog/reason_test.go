@@ -107,6 +107,11 @@ func TestClassifyVerdict(t *testing.T) {
 		// A 5xx that asks to try again later is soft, by its words.
 		{"554 5.7.1", "Service temporarily unavailable, please try again later", "",
 			Verdict{Reason: ReasonSecurityError, Source: SourceCode, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisWords}, ""},
+		// A 4xx security or policy deferral with no telling words: the
+		// server retries, and greylisting often looks like this, so the
+		// next step is to wait, not to change the setup.
+		{"451 4.7.1", "Service unavailable - try again later", "",
+			Verdict{Reason: ReasonSecurityError, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisClass}, ""},
 		// A 4xx that says it is permanent is hard, by its words.
 		{"421 4.7.0", "Permanent rejection for this host", "",
 			Verdict{Reason: ReasonSecurityError, Source: SourceCode, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisWords}, ""},
