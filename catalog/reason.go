@@ -356,6 +356,15 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	switch info.Bounce {
 	case "hard":
 		v.Bounce, v.Basis = BounceHard, BasisReason
+		if class == ClassTransientNegative && found.has(r.softGroup) {
+			// "450 4.2.0 Mailbox temporarily unavailable": the words say
+			// it is temporary, and the server retries; a reason that is
+			// hard by nature does not make it a hard bounce here.
+			v.Bounce, v.Basis = BounceSoft, BasisWords
+			if v.Blocklist == nil {
+				v.Action = ActionWaitServerRetries
+			}
+		}
 	case "soft":
 		v.Bounce, v.Basis = BounceSoft, BasisReason
 	default:

@@ -101,6 +101,10 @@ func TestClassifyVerdict(t *testing.T) {
 			Verdict{Reason: ReasonMailboxFull, Source: SourceCode, Action: ActionRetryLater, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisReason}, ""},
 		{"452 4.2.2", "", "",
 			Verdict{Reason: ReasonMailboxFull, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisReason}, ""},
+		// A 4xx whose words say it is temporary is soft, though the
+		// reason the code gives is hard by nature; the server retries.
+		{"450 4.2.0", "Mailbox temporarily unavailable", "",
+			Verdict{Reason: ReasonFiltered, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisWords}, ""},
 		// A 4xx for a disabled mailbox is effectively hard.
 		{"450 4.2.1", "Mailbox disabled, not accepting messages", "",
 			Verdict{Reason: ReasonSuspend, Source: SourceWords, Action: ActionContactRecipient, Actor: ActorRecipientSide, Bounce: BounceHard, Basis: BasisReason}, ""},

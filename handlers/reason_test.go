@@ -40,10 +40,11 @@ func TestReasonTextsComplete(t *testing.T) {
 	for _, b := range []catalog.Bounce{catalog.BounceHard, catalog.BounceSoft} {
 		for _, basis := range []catalog.Basis{catalog.BasisReason, catalog.BasisWords, catalog.BasisClass} {
 			for _, class := range []string{"4", "5"} {
-				// Words only ever overrule the digit, and the class only
-				// ever agrees with it.
+				// Words overrule the digit, or a reason hard by nature
+				// under 4xx ("temporarily unavailable": soft words, 4);
+				// the class only ever agrees with the digit.
 				switch {
-				case basis == catalog.BasisWords && (b == catalog.BounceHard) != (class == "4"),
+				case basis == catalog.BasisWords && b == catalog.BounceHard && class == "5",
 					basis == catalog.BasisClass && (b == catalog.BounceHard) != (class == "5"):
 					continue
 				}
