@@ -356,12 +356,13 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	switch info.Bounce {
 	case "hard":
 		v.Bounce, v.Basis = BounceHard, BasisReason
-		if class == ClassTransientNegative && found.has(r.softGroup) {
-			// "450 4.2.0 Mailbox temporarily unavailable": the words say
-			// it is temporary, and the server retries; a reason that is
-			// hard by nature does not make it a hard bounce here.
+		if found.has(r.softGroup) {
+			// "450 4.2.0 Mailbox temporarily unavailable", "550 5.2.1
+			// Mailbox temporarily disabled": the words say it is
+			// temporary; a reason that is hard by nature does not make
+			// it a hard bounce here. After a 4xx the server retries.
 			v.Bounce, v.Basis = BounceSoft, BasisWords
-			if v.Blocklist == nil {
+			if class == ClassTransientNegative && v.Blocklist == nil {
 				v.Action = ActionWaitServerRetries
 			}
 		}

@@ -105,6 +105,9 @@ func TestClassifyVerdict(t *testing.T) {
 		// reason the code gives is hard by nature; the server retries.
 		{"450 4.2.0", "Mailbox temporarily unavailable", "",
 			Verdict{Reason: ReasonFiltered, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisWords}, ""},
+		// "Temporarily" softens a reason hard by nature under 5xx too.
+		{"550 5.2.1", "Mailbox temporarily disabled", "",
+			Verdict{Reason: ReasonSuspend, Source: SourceCode, Action: ActionContactRecipient, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisWords}, ""},
 		// A 4xx for a disabled mailbox is effectively hard.
 		{"450 4.2.1", "Mailbox disabled, not accepting messages", "",
 			Verdict{Reason: ReasonSuspend, Source: SourceWords, Action: ActionContactRecipient, Actor: ActorRecipientSide, Bounce: BounceHard, Basis: BasisReason}, ""},
