@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"bufio"
-	"encoding/json"
 	"hash/fnv"
 	"os"
 	"path/filepath"
@@ -45,33 +43,8 @@ func heldOut(file string) bool {
 // success code, which gets no reason.
 func TestCorpusReasons(t *testing.T) {
 	dir := corpusDir()
-	f, err := os.Open(filepath.Join(dir, "labels.jsonl"))
-	if err != nil {
-		t.Skipf("no corpus at %s: %v", dir, err)
-	}
-	defer f.Close()
-	e := engine(t)
-	en := e.Languages().Fallback()
 	var total, agree [2]int // [tuning, held-out]
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var l struct {
-			File     string `json:"file"`
-			Expected []struct {
-				Status string `json:"status"`
-				Reply  string `json:"reply"`
-				Reason string `json:"reason"`
-			} `json:"expected"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			t.Fatalf("labels.jsonl: %v", err)
-		}
-		raw, err := os.ReadFile(filepath.Join(dir, l.File))
-		if err != nil {
-			t.Fatal(err)
-		}
-		j := e.ExplainText(en, string(raw)).JSON()
+	err := eachLabelled(t, dir, func(l sisimaiLabel, j JSONReport) {
 		half, name := 0, l.File
 		if heldOut(l.File) {
 			half, name = 1, "a held-out file"
@@ -83,22 +56,7 @@ func TestCorpusReasons(t *testing.T) {
 		}
 		for _, want := range l.Expected {
 			total[half]++
-			got := "no finding"
-			for _, x := range j.Findings {
-				if x.Role != string(extract.RoleFailure) || x.Enhanced != want.Status || want.Reply != "" && x.Reply != want.Reply {
-					continue
-				}
-				switch {
-				case x.Reason != nil:
-					got = x.Reason.ID
-				case x.Class.Digit == 2:
-					got = "delivered"
-				default:
-					got = "none"
-				}
-				break
-			}
-			if got == want.Reason {
+			if got, _ := reasonFor(j, want, false); got == want.Reason {
 				agree[half]++
 			} else if half == 0 {
 				// Only the tuning half's misses are shown: the
@@ -106,9 +64,9 @@ func TestCorpusReasons(t *testing.T) {
 				t.Logf("%s %s %s: reason %s, sisimai says %s", l.File, want.Reply, want.Status, got, want.Reason)
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	})
+	if err != nil {
+		t.Skipf("no corpus at %s: %v", dir, err)
 	}
 	if total[1] == 0 {
 		t.Skip("empty corpus")

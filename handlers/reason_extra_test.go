@@ -1,14 +1,9 @@
 package handlers
 
 import (
-	"bufio"
-	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/smtpcodes/smtpbot/catalog/extract"
 )
 
 // TestExtraReasons measures agreement with sisimai on its public samples
@@ -26,63 +21,15 @@ func TestExtraReasons(t *testing.T) {
 	if dir == "" {
 		t.Skip("SMTPBOT_EXTRA is not set")
 	}
-	f, err := os.Open(filepath.Join(dir, "labels.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	e := engine(t)
-	en := e.Languages().Fallback()
 	renamed := map[string]string{"emailtoolarge": "mesgtoobig"}
 	agree, total := 0, 0
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var l struct {
-			File     string `json:"file"`
-			Expected []struct {
-				Status, Reply, Reason string
-			} `json:"expected"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			t.Fatalf("labels.jsonl: %v", err)
-		}
-		raw, err := os.ReadFile(filepath.Join(dir, l.File))
-		if err != nil {
-			t.Fatal(err)
-		}
-		j := e.ExplainText(en, string(raw)).JSON()
-		var fails []JSONExplanation
-		for _, x := range j.Findings {
-			if x.Role == string(extract.RoleFailure) {
-				fails = append(fails, x)
-			}
-		}
+	err := eachLabelled(t, dir, func(l sisimaiLabel, j JSONReport) {
 		for _, want := range l.Expected {
 			if pseudoStatus(want.Status) {
 				continue
 			}
 			total++
-			got, text := "no finding", ""
-			pick := -1
-			for i, x := range fails {
-				if x.Enhanced == want.Status && (want.Reply == "" || x.Reply == want.Reply) {
-					pick = i
-					break
-				}
-			}
-			if pick < 0 && len(fails) > 0 {
-				pick = 0 // the status is sisimai's reading; ours is the first failure
-			}
-			switch {
-			case pick >= 0 && fails[pick].Reason != nil:
-				got, text = fails[pick].Reason.ID, fails[pick].ServerText
-			case pick >= 0 && fails[pick].Class.Digit == 2:
-				got = "delivered" // a success gets no reason
-			case pick >= 0:
-				got, text = "none", fails[pick].ServerText
-			case delivered(j.Findings):
-				got = "delivered" // sisimai's label for a 2.x.x report
-			}
+			got, text := reasonFor(j, want, true)
 			reason := want.Reason
 			if r, ok := renamed[reason]; ok {
 				reason = r
@@ -93,21 +40,11 @@ func TestExtraReasons(t *testing.T) {
 				t.Logf("%s %s %s: reason %s, sisimai says %s: %.100q", l.File, want.Reply, want.Status, got, reason, text)
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("agreement with sisimai on its samples outside the shared corpus: %d/%d (%.1f%%)", agree, total, 100*float64(agree)/float64(max(total, 1)))
-}
-
-// delivered reports whether a finding is a success code.
-func delivered(xs []JSONExplanation) bool {
-	for _, x := range xs {
-		if x.Class.Digit == 2 {
-			return true
-		}
-	}
-	return false
 }
 
 // pseudoStatus reports a status sisimai makes up when the text has none
