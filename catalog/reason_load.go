@@ -177,39 +177,35 @@ func parseReasons(b []byte) (*reasonData, error) {
 		}
 		r.finalTransient = f.FinalTransient
 	}
-	delete(f.DataPhase, "_doc") // the file's own note
-	for from, to := range f.DataPhase {
-		if err := known("data_phase", from); err != nil {
-			return nil, err
+	// A map from a reason to another, as data_phase, mail_phase and each
+	// command of code_phase are: every reason on both sides known.
+	knownMap := func(where string, m map[Reason]Reason) error {
+		delete(m, "_doc") // the file's own note
+		for from, to := range m {
+			if err := known(where, from); err != nil {
+				return err
+			}
+			if err := known(where+" "+string(from), to); err != nil {
+				return err
+			}
 		}
-		if err := known("data_phase "+string(from), to); err != nil {
-			return nil, err
-		}
+		return nil
 	}
-	r.dataPhase = f.DataPhase
-	delete(f.MailPhase, "_doc")
-	for from, to := range f.MailPhase {
-		if err := known("mail_phase", from); err != nil {
-			return nil, err
-		}
-		if err := known("mail_phase "+string(from), to); err != nil {
-			return nil, err
-		}
+	if err := knownMap("data_phase", f.DataPhase); err != nil {
+		return nil, err
 	}
-	r.mailPhase = f.MailPhase
+	if err := knownMap("mail_phase", f.MailPhase); err != nil {
+		return nil, err
+	}
+	r.dataPhase, r.mailPhase = f.DataPhase, f.MailPhase
 	for cmd, m := range f.CodePhase {
 		switch cmd {
 		case "HELO", "MAIL", "RCPT", "DATA":
 		default:
 			return nil, fmt.Errorf("code_phase: unknown command %q", cmd)
 		}
-		for from, to := range m {
-			if err := known("code_phase "+cmd, from); err != nil {
-				return nil, err
-			}
-			if err := known("code_phase "+cmd+" "+string(from), to); err != nil {
-				return nil, err
-			}
+		if err := knownMap("code_phase "+cmd, m); err != nil {
+			return nil, err
 		}
 	}
 	r.codePhase = f.CodePhase
