@@ -106,11 +106,7 @@ func eximAfter(line string) string {
 // only when it ends with a colon ("after RCPT TO:<bob@example.com>:",
 // "after end of data:"): most lines do not, and the last byte tells.
 func eximIntro(line string) string {
-	end := len(line)
-	for end > 0 && isBlank(line[end-1]) {
-		end--
-	}
-	if end == 0 || line[end-1] != ':' {
+	if t := trimBlanksRight(line); t == "" || t[len(t)-1] != ':' {
 		return ""
 	}
 	return eximAfter(line)

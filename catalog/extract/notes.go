@@ -50,11 +50,8 @@ var listEnds = [256]bool{':': true, ' ': true, '\t': true}
 
 // listBefore is endsList for a line that ends with a colon or a blank.
 func listBefore(content string) bool {
-	end := len(content)
-	for end > 0 && isBlank(content[end-1]) {
-		end--
-	}
-	return end >= len(addressesFailed) && equalFold(content[end-len(addressesFailed):end], addressesFailed)
+	t := trimBlanksRight(content)
+	return len(t) >= len(addressesFailed) && equalFold(t[len(t)-len(addressesFailed):], addressesFailed)
 }
 
 // line takes one line of the bounce's text: content is it without its

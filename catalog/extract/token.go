@@ -28,6 +28,14 @@ type codeToken struct {
 
 func isBlank(b byte) bool { return b == ' ' || b == '\t' }
 
+// trimBlanksRight is s without the blanks it ends with.
+func trimBlanksRight(s string) string {
+	for len(s) > 0 && isBlank(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
 // digitRun returns the end of the run of digits starting at i.
 func digitRun(s string, i int) int {
 	for i < len(s) && ascii.IsDigit(s[i]) {
