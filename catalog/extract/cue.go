@@ -79,11 +79,11 @@ func bulletOnly(s string) bool {
 	if s == "•" {
 		return true
 	}
-	if len(s) == 0 || len(s) > 3 {
+	if len(s) == 0 || len(s) > 3 || s[0] != '-' && s[0] != '*' {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] != s[0] || s[0] != '-' && s[0] != '*' {
+	for i := 1; i < len(s); i++ {
+		if s[i] != s[0] {
 			return false
 		}
 	}
