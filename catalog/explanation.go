@@ -246,6 +246,10 @@ func (c *Catalog) judge(x *Explanation) {
 	if x.Delayed && x.Class == ClassTransientNegative {
 		// The message is still queued: nothing to resend yet.
 		x.Severity, x.Retry = SeverityDelayed, RetryLater
+		if x.Verdict.Reason == ReasonExpired && x.Verdict.Variant == "" {
+			// Not expired yet: still in the queue.
+			x.Verdict.Variant = VariantDelayed
+		}
 	}
 }
 

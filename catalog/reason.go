@@ -51,10 +51,15 @@ const (
 	ReasonUndefined       Reason = "undefined"       // nothing says which
 )
 
-// ReasonVariants returns the verdict variants the rules of c can give,
-// by reason ("undefined" -> "greylisting"), for checking their texts.
+// VariantDelayed is the variant of an expired verdict in a delay warning:
+// the message is still in the queue, not expired.
+const VariantDelayed = "delayed"
+
+// ReasonVariants returns the verdict variants the rules of c, and a delay
+// warning, can give, by reason ("undefined" -> "greylisting"), for
+// checking their texts.
 func (c *Catalog) ReasonVariants() map[Reason][]string {
-	out := map[Reason][]string{}
+	out := map[Reason][]string{ReasonExpired: {VariantDelayed}}
 	rules := c.reasonRules().rules
 	for i := range rules {
 		if r := &rules[i]; r.Variant != "" && !slices.Contains(out[r.Reason], r.Variant) {

@@ -24,15 +24,11 @@ type Outcome struct {
 func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class, delayed bool) *Outcome {
 	o := &Outcome{Verdict: *v}
 	rk, ak := reasonKeys[v.Reason], actionKeys[v.Action]
-	switch {
-	case v.Variant != "":
-		// Words of the rule's own, where the reason's definition would
-		// not hold (greylisting).
+	if v.Variant != "" {
+		// Words of their own, where the reason's definition would not
+		// hold (greylisting; a delay warning's queue, not yet expired).
 		k := "reason." + string(v.Reason) + "." + v.Variant
 		rk = textKeys{title: k + ".title", text: k + ".text"}
-	case delayed && c == catalog.ClassTransientNegative && v.Reason == catalog.ReasonExpired:
-		// A delay warning: the message is not expired but still queued.
-		rk = textKeys{title: "reason.expired.delayed.title", text: "reason.expired.delayed.text"}
 	}
 	o.ReasonTitle, o.ReasonText = l.T(rk.title), l.T(rk.text)
 	o.SourceText = l.T("reason.source." + string(v.Source))
