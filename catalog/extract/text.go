@@ -7,6 +7,7 @@ import (
 
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/internal/ascii"
+	"github.com/smtpcodes/smtpbot/internal/limit"
 )
 
 // maxServerText bounds Finding.ServerText: enough for any real reply, small
@@ -103,7 +104,7 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 	if empty && out != "" {
 		// "550 : User unknown": the colon after an address the server
 		// left out is part of what it said (au's filter answers so).
-		out = ": " + out
+		out = ": " + limit.Cut(out, maxServerText-int64(len(": ")))
 	}
 	if opener == ':' {
 		// Zoho: "bob@example.com Invalid Address, ERROR_CODE :550,
