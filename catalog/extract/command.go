@@ -135,12 +135,15 @@ func afterError(line string, i int) int {
 	return i + len(afterWord.String())
 }
 
-// sessionLines are the words qmail-remote, Postfix and 1&1 write before a reply
-// to say which step of the session it refused (qmail-remote.c's "Connected
-// to %s but my name was rejected.", "%s does not like recipient.", "failed
-// after I sent the message"; Postfix's "host %s refused to talk to me:" for
-// a refused greeting), as sisimai's qmail and Postfix modules read them. A
-// refused greeting is counted with EHLO: both refuse the client host.
+// sessionLines are the words qmail-remote, Postfix, DragonFly's dma and 1&1
+// write before a reply to say which step of the session it refused
+// (qmail-remote.c's "Connected to %s but my name was rejected.", "%s does
+// not like recipient.", "failed after I sent the message"; the qmail
+// fallback patch's "most progress was RCPT TO response"; Postfix's "host %s
+// refused to talk to me:" for a refused greeting; dma's "%s [%s] did not
+// like our %s:" before the reply on the next line), as sisimai's modules
+// read them. A refused greeting is counted with EHLO: both refuse the
+// client host.
 var sessionLines = [...]struct{ words, name string }{
 	{" but greeting failed", CommandHELO},
 	{" but my name was rejected", CommandHELO},
@@ -150,6 +153,17 @@ var sessionLines = [...]struct{ words, name string }{
 	{" failed on data command", CommandDATA},
 	{" failed after i sent the message", CommandDATA},
 	{" for text command", CommandDATA}, // 1&1's "SMTP error from remote server for TEXT command"
+	{" most progress was ehlo", CommandHELO},
+	{" most progress was helo", CommandHELO},
+	{" most progress was mail", CommandMAIL},
+	{" most progress was rcpt", CommandRCPT},
+	{" most progress was data", CommandDATA},
+	{" did not like our connect", CommandHELO},
+	{" did not like our ehlo", CommandHELO},
+	{" did not like our mail from", CommandMAIL},
+	{" did not like our rcpt to", CommandRCPT},
+	{" did not like our data", CommandDATA},
+	{" did not like our final data", CommandDATA},
 }
 
 // sessionStep names the command of the first of sessionLines' phrases

@@ -64,6 +64,15 @@ func TestCommand(t *testing.T) {
 		{"postfix postmaster transcript", "Transcript of session follows.\n\n Out: 220 mx.example.com ESMTP\n In:  MAIL\n     FROM:<a@example.net>\n     SIZE=20088\n" +
 			" Out: 250 2.1.0 Ok\n In:  RCPT TO:<b@example.com>\n Out: 250 2.1.5 Ok\n In:  DATA\n Out: 354 End data with <CR><LF>.<CR><LF>\n" +
 			" Out: 451 4.3.0 Error: queue file write error\n In:  QUIT\n Out: 221 2.0.0 Bye\n", "451 4.3.0", CommandDATA},
+		// Postfix wrapped before the words: the code ends its line, and
+		// "(in reply to" breaks across the lines after it.
+		{"postfix words after said: on the lines below", "<jdoe@example.ne.jp>: host\n    mx.example.ne.jp[192.0.2.1] said: 550\n    <jdoe@example.ne.jp>: User unknown (in reply to\n    RCPT TO command)\n", "550", CommandRCPT},
+		{"postfix rewrapped flush left", "<jdoe@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.2.1\n<jdoe@example.jp>... User Unknown (in reply to RCPT TO command)\n", "550 5.2.1", CommandRCPT},
+		// DragonFly's dma: "%s [%s] did not like our %s:" then the reply.
+		{"dma rcpt", "mx.example.net [192.0.2.25] did not like our RCPT TO:\n550 5.2.1 <jdoe@example.net>: Recipient address rejected: User unknown\n", "550 5.2.1", CommandRCPT},
+		{"dma final data", "mx.example.net [192.0.2.25] did not like our final DATA:\n554 5.7.1 Message rejected\n", "554 5.7.1", CommandDATA},
+		// qmail-remote's fallback patch names the furthest step reached.
+		{"qmail most progress", "<jdoe@example.jp>:\nSorry, no SMTP connection got far enough; most progress was RCPT TO response; remote host 192.0.2.32 said: 550 Unknown user jdoe@example.jp\n", "550", CommandRCPT},
 		{"a bare reply", "550 5.1.1 <jdoe@example.com>: Recipient address rejected: User unknown\n", "550 5.1.1", ""},
 		{"a database is not DATA", "Error: database is down\n451 4.3.0 Temporary lookup failure\n", "451 4.3.0", ""},
 	}
@@ -183,6 +192,32 @@ func TestAgentLine(t *testing.T) {
 			"554 5.0.0", "Service unavailable"},
 		{"words of its own", "   ----- Transcript of session follows -----\nmail.local: unknown user: jdoe\n550 5.1.1 <jdoe@example.net>... User unknown\n",
 			"550 5.1.1", "<jdoe@example.net>... User unknown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, f := range Extract(tt.text).Findings {
+				if f.Code.String() == tt.code {
+					if f.ServerText != tt.want {
+						t.Errorf("server text %q, want %q", f.ServerText, tt.want)
+					}
+					return
+				}
+			}
+			t.Errorf("no finding %s in %+v", tt.code, Extract(tt.text).Findings)
+		})
+	}
+}
+
+// TestSaidWrapped: when Postfix wrapped its "said: 550" before the
+// reply's words, the lines below, up to the blank one, are the words, at
+// the same indentation or flush left.
+func TestSaidWrapped(t *testing.T) {
+	tests := []struct{ name, text, code, want string }{
+		{"indented", "<jdoe@example.ne.jp>: host\n    mx.example.ne.jp[192.0.2.1] said: 550\n    <jdoe@example.ne.jp>: User unknown (in reply to\n    RCPT TO command)\n\n    next paragraph\n",
+			"550", "<jdoe@example.ne.jp>: User unknown"},
+		{"flush left", "<jdoe@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.2.1\n<jdoe@example.jp>... User Unknown (in reply to RCPT TO command)\n",
+			"550 5.2.1", "<jdoe@example.jp>... User Unknown"},
+		{"a field after the code is not its words", "Diagnostic-Code: smtp; 550 5.1.1\nStatus: 5.1.1\n", "550 5.1.1", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -321,7 +356,7 @@ func TestSessionStepFindsEachPhrase(t *testing.T) {
 // and tries a phrase only where the two letters after a space open one,
 // against searching for each space.
 func FuzzSessionStep(f *testing.F) {
-	for _, s := range []string{"", " ", "Connected to 192.0.2.1 but sender was rejected.", "x DOES NOT LIKE RECIPIENT", " but", "a  but greeting failed b", "host refused to talk to me: 554", "1&1 for TEXT command", "failed after I sent the message"} {
+	for _, s := range []string{"", " ", "Connected to 192.0.2.1 but sender was rejected.", "x DOES NOT LIKE RECIPIENT", " but", "a  but greeting failed b", "host refused to talk to me: 554", "1&1 for TEXT command", "failed after I sent the message", "most progress was RCPT TO response;", "mx [192.0.2.1] did not like our final DATA:", " did not like our"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {

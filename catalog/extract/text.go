@@ -96,6 +96,12 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		// From:", then "Domain is invalid. Please provide a valid From:").
 		block := indent > 0 && x.notes.inBlock()
 		same := indent > 0 && len(line) >= 60 || block
+		if trimBlanksRight(tail) == "" && saidBefore(line[content:t.start]) {
+			// Postfix wrapped its "host mx.example.com[192.0.2.1]
+			// said: 550 5.2.1" before the words: every line up to the
+			// blank one is the reply's, at the same indentation.
+			same, block = true, true
+		}
 		b, next = appendWrapped(b, s, pos, indent, same, block)
 	}
 	x.replyCmd = repliedTo(b)
@@ -126,6 +132,12 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 	}
 	x.buf = b
 	return out, next
+}
+
+// saidBefore reports whether the words before a code end with Postfix's
+// "said:".
+func saidBefore(before string) bool {
+	return strings.HasSuffix(trimBlanksRight(before), "said:")
 }
 
 // emptyAddress reports whether a reply's words open with a colon set apart
