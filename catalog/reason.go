@@ -60,6 +60,9 @@ const VariantDelayed = "delayed"
 // checking their texts.
 func (c *Catalog) ReasonVariants() map[Reason][]string {
 	out := map[Reason][]string{ReasonExpired: {VariantDelayed}}
+	for _, to := range c.reasonRules().notAtRcpt {
+		out[to.Reason] = append(out[to.Reason], to.Variant)
+	}
 	rules := c.reasonRules().rules
 	for i := range rules {
 		if r := &rules[i]; r.Variant != "" && !slices.Contains(out[r.Reason], r.Variant) {
@@ -204,7 +207,7 @@ type phraseRule struct {
 	// does not name.
 	Commands []string `json:"commands"`
 	// AtData keeps the rule's reason in a reply to DATA, where words that
-	// deny the recipient are otherwise a filter's (data_phase): Yahoo and
+	// deny the recipient are otherwise a filter's (not_at_rcpt): Yahoo and
 	// AOL check the recipient after the message ("dd This user doesn't
 	// have a yahoo.com account"), so there the words mean what they say.
 	AtData bool `json:"at_data"`
@@ -305,11 +308,16 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 			}
 		}
 	}
-	if v.Source == SourceWords && f.Command == "DATA" && !rule.AtData {
-		// The server accepted RCPT TO, so words that deny the recipient
-		// are a filter's; a code that itself names the reason keeps it.
-		if to, ok := r.dataPhase[v.Reason]; ok && r.byCode(code) != v.Reason {
-			v.Reason, rule = to, nil
+	variant := ""
+	if v.Source == SourceWords && notAtRcpt(f.Command, code) && !rule.AtData && (f.Command != "" || !found.has(r.atRcptGroup)) {
+		// Words that deny the recipient, where the server had accepted
+		// it or its code contradicts them, are most often a filter's. A
+		// code that names the reason itself, a provider's own meaning
+		// and a local delivery agent, which looked the mailbox up, keep
+		// them.
+		if to, ok := r.notAtRcpt[v.Reason]; ok && r.byCode(code) != v.Reason &&
+			r.providers[providerKey] != v.Reason && !found.has(r.agentGroup) {
+			v.Reason, rule, variant = to.Reason, nil, to.Variant
 		}
 	}
 	if v.Source == SourceWords && f.Command == "MAIL" {
@@ -344,8 +352,9 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		info = *rule.Next
 	}
 	if rule != nil {
-		v.Variant = rule.Variant
+		variant = rule.Variant
 	}
+	v.Variant = variant
 	v.Actor, v.Action = info.Actor, info.Action
 	if class == ClassTransientNegative && info.Action4xx != "" {
 		v.Action = info.Action4xx
@@ -391,6 +400,21 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		}
 	}
 	return v, true
+}
+
+// notAtRcpt reports whether a reply refused a recipient elsewhere than
+// at RCPT TO: in reply to DATA, after the server had accepted it; or, when
+// the bounce does not name the command, with an enhanced code that says
+// the mailbox exists (X.2.x) or that a policy refused the message (X.7.x).
+func notAtRcpt(command string, code Code) bool {
+	switch command {
+	case "DATA":
+		return true
+	case "":
+		s := code.Enhanced.Subject
+		return !code.Enhanced.IsZero() && (s == 2 || s == 7)
+	}
+	return false
 }
 
 // byCode is the reason the code alone suggests: the exact enhanced code,

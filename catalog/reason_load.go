@@ -17,9 +17,12 @@ type reasonData struct {
 	// finalTransient is the reason of a transient code that is a DSN's
 	// final status, when no words say more.
 	finalTransient Reason
-	// dataPhase turns a reason read in the words of a reply to DATA into
-	// another; mailPhase, in the words of a reply to MAIL FROM.
-	dataPhase, mailPhase map[Reason]Reason
+	// notAtRcpt turns a reason read in words that did not answer RCPT
+	// TO into another (see reasonFile.NotAtRcpt).
+	notAtRcpt map[Reason]phaseTo
+	// mailPhase turns a reason read in the words of a reply to MAIL FROM
+	// into another.
+	mailPhase map[Reason]Reason
 	// codePhase turns the reason a code alone gives into another, by the
 	// command the reply answered.
 	codePhase map[string]map[Reason]Reason
@@ -29,8 +32,9 @@ type reasonData struct {
 	// checked apart from the phrase set.
 	atStart []int
 	// Groups of the phrase set: rule i is group i; then the soft
-	// and the hard words.
-	softGroup, hardGroup int
+	// and the hard words, a local delivery agent's, and those said only at
+	// RCPT TO.
+	softGroup, hardGroup, agentGroup, atRcptGroup int
 }
 
 // exactKey is an enhanced code with its class, for the codes whose reason
@@ -49,9 +53,11 @@ type reasonFile struct {
 	// FinalTransient is the reason of a 4.x.x final status with no telling
 	// words: the sending server gave up retrying.
 	FinalTransient Reason `json:"final_transient"`
-	// DataPhase maps a reason the words give to the reason it becomes
-	// when the reply answered DATA.
-	DataPhase map[Reason]Reason `json:"data_phase"`
+	// NotAtRcpt maps a reason the words give to the reason, and the
+	// verdict's words, it becomes when nothing shows the reply answered
+	// RCPT TO: a reply to DATA, or to a command the bounce does not name.
+	// Its "_doc" is the file's own note.
+	NotAtRcpt map[Reason]json.RawMessage `json:"not_at_rcpt"`
 	// MailPhase maps a reason the words give to the reason it becomes
 	// when the reply answered MAIL FROM: the address refused is the
 	// sender's.
@@ -62,7 +68,20 @@ type reasonFile struct {
 	Words     struct {
 		Soft []string `json:"soft"`
 		Hard []string `json:"hard"`
+		// Agent are a local delivery agent's words ("mail.local:"): it
+		// looked the mailbox up itself, after any SMTP session.
+		Agent []string `json:"agent"`
+		// AtRcpt are words a server says only at RCPT TO (Postfix's
+		// "Recipient address rejected").
+		AtRcpt []string `json:"at_rcpt"`
 	} `json:"words"`
+}
+
+// phaseTo is what a reason becomes in a phase: another reason, with the
+// verdict's words of its own.
+type phaseTo struct {
+	Reason  Reason `json:"reason"`
+	Variant string `json:"variant"`
 }
 
 // parseReasons reads and checks data/reasons.json: every reason of the
@@ -167,6 +186,12 @@ func parseReasons(b []byte) (*reasonData, error) {
 	if r.hardGroup, err = addGroup(f.Words.Hard); err != nil {
 		return nil, err
 	}
+	if r.agentGroup, err = addGroup(f.Words.Agent); err != nil {
+		return nil, err
+	}
+	if r.atRcptGroup, err = addGroup(f.Words.AtRcpt); err != nil {
+		return nil, err
+	}
 	if r.phrases, err = newPhraseSet(phrases, groups); err != nil {
 		return nil, err
 	}
@@ -177,8 +202,8 @@ func parseReasons(b []byte) (*reasonData, error) {
 		}
 		r.finalTransient = f.FinalTransient
 	}
-	// A map from a reason to another, as data_phase, mail_phase and each
-	// command of code_phase are: every reason on both sides known.
+	// A map from a reason to another, as mail_phase and each command of
+	// code_phase are: every reason on both sides known.
 	knownMap := func(where string, m map[Reason]Reason) error {
 		delete(m, "_doc") // the file's own note
 		for from, to := range m {
@@ -191,13 +216,28 @@ func parseReasons(b []byte) (*reasonData, error) {
 		}
 		return nil
 	}
-	if err := knownMap("data_phase", f.DataPhase); err != nil {
-		return nil, err
+	delete(f.NotAtRcpt, "_doc")
+	r.notAtRcpt = map[Reason]phaseTo{}
+	for from, raw := range f.NotAtRcpt {
+		var to phaseTo
+		if err := json.Unmarshal(raw, &to); err != nil {
+			return nil, fmt.Errorf("not_at_rcpt %s: %w", from, err)
+		}
+		r.notAtRcpt[from] = to
+		if err := known("not_at_rcpt", from); err != nil {
+			return nil, err
+		}
+		if err := known("not_at_rcpt "+string(from), to.Reason); err != nil {
+			return nil, err
+		}
+		if to.Variant == "" {
+			return nil, fmt.Errorf("not_at_rcpt %s: no variant: the words of %s would not hold", from, to.Reason)
+		}
 	}
 	if err := knownMap("mail_phase", f.MailPhase); err != nil {
 		return nil, err
 	}
-	r.dataPhase, r.mailPhase = f.DataPhase, f.MailPhase
+	r.mailPhase = f.MailPhase
 	for cmd, m := range f.CodePhase {
 		switch cmd {
 		case "HELO", "MAIL", "RCPT", "DATA":

@@ -88,6 +88,10 @@ func TestClassifyVerdict(t *testing.T) {
 			Verdict{Reason: ReasonAuthFailure, Source: SourceWords, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
 		{"550 5.7.1", "<jdoe@example.com>: Recipient address rejected: User unknown", "",
 			Verdict{Reason: ReasonUserUnknown, Source: SourceWords, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
+		// "User unknown" with a code that says the mailbox exists, and
+		// no command named: a filter's refusal, in words of its own.
+		{"550 5.2.1", "<jdoe@example.com>... User Unknown", "",
+			Verdict{Reason: ReasonFiltered, Source: SourceWords, Action: ActionContactRecipient, Actor: ActorRecipientSide, Bounce: BounceHard, Basis: BasisReason, Variant: "said_unknown"}, ""},
 		{"550 5.7.1", "Relay access denied", "",
 			Verdict{Reason: ReasonNoRelaying, Source: SourceWords, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisReason}, ""},
 		// The provider's meaning comes before the code's.
