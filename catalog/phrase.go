@@ -146,6 +146,9 @@ func newPhraseSet(phrases []string, groups []uint8) (*phraseSet, error) {
 // scan adds to found the group of every phrase that occurs in text. Case
 // does not matter, and a run of white space reads as one space.
 func scan[T string | []byte](p *phraseSet, text T, found *groupSet) {
+	if p == nil {
+		return // the rules did not load: no phrase is known
+	}
 	s := 0
 	cols := p.columns
 	space := false

@@ -294,8 +294,9 @@ func parseEnhancedKey(k string) (Enhanced, error) {
 // reasonRules returns the rules of data/reasons.json, read the first time
 // a failure is classified: a run of the command line that looks up one
 // success code needs none of them. After an error the rules are empty, so
-// every failure gets the reason its code alone implies; the package's tests
-// check that the embedded file loads.
+// every failure is "undefined"; the package's tests check that the
+// embedded file loads (loadCatalog) and that a failure is still
+// classified without them (TestClassifyWithoutRules).
 func (c *Catalog) reasonRules() *reasonData {
 	c.reasonsOnce.Do(func() {
 		b, err := dataFS.ReadFile("data/reasons.json")

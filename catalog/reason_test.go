@@ -421,3 +421,18 @@ func BenchmarkParseReasons(b *testing.B) {
 		}
 	}
 }
+
+// TestClassifyWithoutRules: when data/reasons.json does not load, a failure
+// is still classified, as "undefined", and nothing panics.
+func TestClassifyWithoutRules(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.reasonsOnce.Do(func() { c.reasons = &reasonData{} })
+	code, _ := Parse("550 5.1.1")
+	v, ok := c.Classify(Failure{Code: code, ServerText: "<jdoe@example.com>: User unknown"})
+	if !ok || v.Reason != ReasonUndefined {
+		t.Errorf("Classify without rules = %+v, %v; want undefined", v, ok)
+	}
+}
