@@ -208,6 +208,25 @@ func TestAgentLine(t *testing.T) {
 	}
 }
 
+// TestRestatedNotFound: Sendmail's own restatement of a refusal, on the
+// line after the server's marked reply, is not a finding of its own; in
+// a transcript without marks, such lines are all there is.
+func TestRestatedNotFound(t *testing.T) {
+	marked := "... while talking to mx.example.jp.:\n>>> DATA\n<<< 550 5.2.1 <jdoe@example.jp>... User Unknown\n" +
+		"550 5.1.1 <jdoe@example.jp>... User unknown\n<<< 554 5.0.0 Service unavailable\n"
+	var codes []string
+	for _, f := range Extract(marked).Findings {
+		codes = append(codes, f.Code.String())
+	}
+	if want := []string{"550 5.2.1", "554 5.0.0"}; !reflect.DeepEqual(codes, want) {
+		t.Errorf("findings %v, want %v", codes, want)
+	}
+	unmarked := "   ----- Transcript of session follows -----\nmail.local: unknown user: jdoe\n554 5.0.0 <jdoe@example.net>... Service unavailable\n"
+	if fs := Extract(unmarked).Findings; len(fs) != 1 || fs[0].Code.String() != "554 5.0.0" {
+		t.Errorf("unmarked transcript: findings %+v, want 554 5.0.0", fs)
+	}
+}
+
 // TestSaidWrapped: when Postfix wrapped its "said: 550" before the
 // reply's words, the lines below, up to the blank one, are the words, at
 // the same indentation or flush left.

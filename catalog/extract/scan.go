@@ -260,6 +260,8 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 	// deeper than the field's own line (foldAt), which in a header block
 	// is every indented line.
 	skipFold, foldAt := false, 0
+	// afterServer: the line before was a marked server line.
+	afterServer := false
 	for pos := 0; pos < len(s); {
 		line, next := lineAt(s, pos)
 		pos = next
@@ -313,11 +315,19 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 			x.feat.transcript++
 		}
 		var quit bool
+		restated := false
 		if serverLine || mayReply(content) {
 			quit = x.talk.other(content, serverLine)
+			// Sendmail restates a refusal in its own words and code on
+			// the line after the server's ("<<< 550 5.2.1 <a@b>... User
+			// Unknown", then "550 5.1.1 <a@b>... User unknown"): no
+			// server said it, and as a finding of its own it would ask
+			// for another next step for the same recipient.
+			restated = afterServer && !serverLine && x.talk.marked
 		} else {
 			x.talk.prose()
 		}
+		afterServer = serverLine
 		if name, v, ok := fieldName(content); ok && !serverLine {
 			var handled bool
 			handled, pos = x.field(s, pos, name, content, v, kind)
@@ -346,7 +356,7 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 		if opaque(content) {
 			continue // a line of base64 or a hash: no code stands in it
 		}
-		if hasDigit(content) {
+		if hasDigit(content) && !restated {
 			if resume := x.scanLine(s, pos, line, c, indent, quit); resume > pos {
 				pos = resume
 				x.talk.closed() // a multi-line reply's lines were read with its first
