@@ -57,7 +57,11 @@ func WriteReport(w io.Writer, r Report) error {
 	for i := range r.Explanations {
 		x := &r.Explanations[i]
 		if x.Role != lastRole && x.Role != "" && !r.Lookup {
-			t.printf("\n== %s ==\n", l.T("heading.role."+string(x.Role)))
+			key := "heading.role." + string(x.Role)
+			if i == 0 && x.Role == extract.RoleContext {
+				key += ".first" // no failure above for these to be "other" than
+			}
+			t.printf("\n== %s ==\n", l.T(key))
 			lastRole = x.Role
 		}
 		if i > 0 || said {

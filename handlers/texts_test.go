@@ -418,3 +418,19 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
+
+// TestContextHeadingFirst: replies of a conversation with no failure above
+// them are not headed as "other" replies.
+func TestContextHeadingFirst(t *testing.T) {
+	e := engine(t)
+	for _, l := range e.Languages().Languages() {
+		var buf bytes.Buffer
+		if err := WriteReport(&buf, e.ExplainText(l, "220 mx.example.com ESMTP\n250 2.0.0 Ok: queued as 12345\n")); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if first, other := l.T("heading.role.context.first"), l.T("heading.role.context"); !strings.Contains(out, "== "+first+" ==") || strings.Contains(out, "== "+other+" ==") {
+			t.Errorf("%s: want the heading %q, not %q:\n%s", l.Tag, first, other, out)
+		}
+	}
+}

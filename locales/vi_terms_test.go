@@ -25,6 +25,7 @@ var viTerms = []struct {
 	// in "hộp thư" (mailbox), "thư viện" (library) and "thư mục" (folder).
 	{regexp.MustCompile(`(?i)(^|[^\p{L}\p{M}])thư([^\p{L}\p{M}]|$)`), `"email" (the message) or "mail" (the system, the activity)`},
 	{regexp.MustCompile(`(?i)phía (người )?nhận`), `"bên nhận"`},
+	{regexp.MustCompile(`(?i)người dùng không tồn tại`), `"user không tồn tại" (vi.md's words for "user unknown")`},
 	{regexp.MustCompile(`(?i)hàng đợi`), `"queue"`},
 	{regexp.MustCompile(`(?i)chứng chỉ`), `"certificate"`},
 	{regexp.MustCompile(`(?i)(^|[^\p{L}\p{M}])tệp`), `"file" ("file đính kèm")`},

@@ -14,7 +14,7 @@ type Role string
 // The roles a code can play in a text.
 const (
 	RoleFailure Role = "failure" // the reply that made the delivery fail or be delayed (or the final status of a DSN)
-	RoleContext Role = "context" // a reply to an earlier command in a transcript, a greeting, a success line
+	RoleContext Role = "context" // another reply of a transcript: a greeting, a success line, a 503 after the failure
 	RoleQuoted  Role = "quoted"  // an example or a reference in prose ("see 5.7.26 in the docs")
 )
 
