@@ -183,7 +183,7 @@ func TestUnixDiagnostic(t *testing.T) {
 // takes the agent's own words from the line before; other lines before a
 // reply, and replies with words of their own, are left alone.
 func TestAgentLine(t *testing.T) {
-	tests := []struct{ name, text, code, want string }{
+	tests := []serverTextCase{
 		{"mail.local", "   ----- Transcript of session follows -----\nmail.local: unknown user: jdoe\n554 <jdoe@example.net>... Service unavailable\n",
 			"554", "mail.local: unknown user: jdoe <jdoe@example.net>... Service unavailable"},
 		{"maildrop", "   ----- Transcript of session follows -----\nmaildrop: maildir over quota.\n550 5.0.0 <jdoe@example.jp>... Insufficient permission\n",
@@ -193,6 +193,17 @@ func TestAgentLine(t *testing.T) {
 		{"words of its own", "   ----- Transcript of session follows -----\nmail.local: unknown user: jdoe\n550 5.1.1 <jdoe@example.net>... User unknown\n",
 			"550 5.1.1", "<jdoe@example.net>... User unknown"},
 	}
+	checkServerTexts(t, tests)
+}
+
+// serverTextCase is a text, a code found in it and the server's words that
+// code must carry.
+type serverTextCase struct{ name, text, code, want string }
+
+// checkServerTexts runs each case: the finding with the code carries the
+// words.
+func checkServerTexts(t *testing.T, tests []serverTextCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, f := range Extract(tt.text).Findings {
@@ -231,26 +242,14 @@ func TestRestatedNotFound(t *testing.T) {
 // reply's words, the lines below, up to the blank one, are the words, at
 // the same indentation or flush left.
 func TestSaidWrapped(t *testing.T) {
-	tests := []struct{ name, text, code, want string }{
+	tests := []serverTextCase{
 		{"indented", "<jdoe@example.ne.jp>: host\n    mx.example.ne.jp[192.0.2.1] said: 550\n    <jdoe@example.ne.jp>: User unknown (in reply to\n    RCPT TO command)\n\n    next paragraph\n",
 			"550", "<jdoe@example.ne.jp>: User unknown"},
 		{"flush left", "<jdoe@example.jp>: host mx.example.jp[192.0.2.1] said: 550 5.2.1\n<jdoe@example.jp>... User Unknown (in reply to RCPT TO command)\n",
 			"550 5.2.1", "<jdoe@example.jp>... User Unknown"},
 		{"a field after the code is not its words", "Diagnostic-Code: smtp; 550 5.1.1\nStatus: 5.1.1\n", "550 5.1.1", ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, f := range Extract(tt.text).Findings {
-				if f.Code.String() == tt.code {
-					if f.ServerText != tt.want {
-						t.Errorf("server text %q, want %q", f.ServerText, tt.want)
-					}
-					return
-				}
-			}
-			t.Errorf("no finding %s in %+v", tt.code, Extract(tt.text).Findings)
-		})
-	}
+	checkServerTexts(t, tests)
 }
 
 // TestPipelinedRecipient checks that each reply of a pipelined group is
