@@ -61,7 +61,9 @@ const VariantDelayed = "delayed"
 func (c *Catalog) ReasonVariants() map[Reason][]string {
 	out := map[Reason][]string{ReasonExpired: {VariantDelayed}}
 	for _, to := range c.reasonRules().notAtRcpt {
-		out[to.Reason] = append(out[to.Reason], to.Variant)
+		if !slices.Contains(out[to.Reason], to.Variant) {
+			out[to.Reason] = append(out[to.Reason], to.Variant)
+		}
 	}
 	rules := c.reasonRules().rules
 	for i := range rules {
@@ -310,11 +312,11 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	}
 	variant := ""
 	if v.Source == SourceWords && notAtRcpt(f.Command, code) && !rule.AtData && (f.Command != "" || !found.has(r.atRcptGroup)) {
-		// Words that deny the recipient, where the server had accepted
-		// it or its code contradicts them, are most often a filter's. A
-		// code that names the reason itself, a provider's own meaning
-		// and a local delivery agent, which looked the mailbox up, keep
-		// them.
+		// Words that deny the recipient, where the bounce does not show
+		// they answered RCPT TO, are most often a filter's. A code that
+		// names the reason itself, a provider's own meaning, a local
+		// delivery agent, which looked the mailbox up, and (with no
+		// command named) words said only at RCPT TO keep them.
 		if to, ok := r.notAtRcpt[v.Reason]; ok && r.byCode(code) != v.Reason &&
 			r.providers[providerKey] != v.Reason && !found.has(r.agentGroup) {
 			v.Reason, rule, variant = to.Reason, nil, to.Variant
@@ -402,10 +404,12 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	return v, true
 }
 
-// notAtRcpt reports whether a reply refused a recipient elsewhere than
-// at RCPT TO: in reply to DATA, after the server had accepted it; or, when
-// the bounce does not name the command, with an enhanced code that says
-// the mailbox exists (X.2.x) or that a policy refused the message (X.7.x).
+// notAtRcpt reports whether the bounce shows a reply that refused a
+// recipient elsewhere than at RCPT TO: in reply to DATA (as the bounce
+// has it: Sendmail prints a pipelined RCPT TO's reply under ">>> DATA"
+// too, which the verdict's words allow for); or, when the bounce does not
+// name the command, with an enhanced code that says the mailbox exists
+// (X.2.x) or that a policy refused the message (X.7.x).
 func notAtRcpt(command string, code Code) bool {
 	switch command {
 	case "DATA":

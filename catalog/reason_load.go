@@ -55,7 +55,8 @@ type reasonFile struct {
 	FinalTransient Reason `json:"final_transient"`
 	// NotAtRcpt maps a reason the words give to the reason, and the
 	// verdict's words, it becomes when nothing shows the reply answered
-	// RCPT TO: a reply to DATA, or to a command the bounce does not name.
+	// RCPT TO: a reply to DATA, or one to a command the bounce does not
+	// name whose code contradicts the words (notAtRcpt).
 	// Its "_doc" is the file's own note.
 	NotAtRcpt map[Reason]json.RawMessage `json:"not_at_rcpt"`
 	// MailPhase maps a reason the words give to the reason it becomes
