@@ -41,6 +41,14 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class, delaye
 			o.ActionText = s
 		}
 	}
+	if v.Variant != "" {
+		// A variant's reason may hedge ("check the address first"); its
+		// next step then says so in words of its own, under
+		// "action.<action>.variant.<variant>".
+		if s, ok := l.Lookup("action." + string(v.Action) + ".variant." + v.Variant); ok {
+			o.ActionText = s
+		}
+	}
 	if v.Blocklist != nil && (v.Action == catalog.ActionRequestDelisting ||
 		v.Action == catalog.ActionContactRecipient && v.Blocklist.Delist == "") {
 		o.ActionText = delisting(l, v.Blocklist)
