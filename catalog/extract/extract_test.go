@@ -227,6 +227,22 @@ func TestExtractFormats(t *testing.T) {
 			min:   0.8,
 		},
 		{
+			// Postfix wraps a long reply at the said line's indentation;
+			// every line up to the blank one is the reply's.
+			name:  "postfix said, words on the said line, wrapped at the same indentation",
+			text:  "<a@outlook.com>: host\n    outlook-com.olc.protection.outlook.com[52.101.68.1] said: 451 4.7.650 The\n    mail server [192.0.2.25] has been temporarily rate limited due to IP\n    reputation. For e-mail delivery information, see\n    https://postmaster.live.com (S3113) (in reply to MAIL FROM command)\n\n",
+			want:  []string{"failure 451 4.7.650"},
+			text0: "The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://postmaster.live.com (S3113)",
+			min:   0.5,
+		},
+		{
+			name:  "postfix said lines indented, without blank lines between",
+			text:  "    host mx1.example.net[192.0.2.1] said: 550 5.1.1 <a@example.net>: Recipient\n    address rejected: User unknown\n    host mx2.example.net[192.0.2.2] said: 552 5.2.2 <b@example.net>: Mailbox full\n",
+			want:  []string{"failure 550 5.1.1", "failure 552 5.2.2"},
+			text0: "<a@example.net>: Recipient address rejected: User unknown",
+			min:   0.5,
+		},
+		{
 			name:  "qmail no host",
 			text:  "<a@example.net>:\nSorry, I couldn't find any host named example.net. (#5.1.2)\n",
 			want:  []string{"failure 5.1.2"},

@@ -96,10 +96,14 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		// From:", then "Domain is invalid. Please provide a valid From:").
 		block := indent > 0 && x.notes.inBlock()
 		same := indent > 0 && len(line) >= 60 || block
-		if trimBlanksRight(tail) == "" && saidBefore(line[content:t.start]) {
-			// Postfix wrapped its "host mx.example.com[192.0.2.1]
-			// said: 550 5.2.1" before the words: every line up to the
-			// blank one is the reply's, at the same indentation.
+		if before := line[content:t.start]; saidBefore(before) &&
+			(trimBlanksRight(tail) == "" || indent > 0 && postfixSaid(before)) {
+			// Postfix wraps its "host mx.example.com[192.0.2.1] said:
+			// 550 5.2.1 ..." at the same indentation, whether the words
+			// start on that line or the next: every line up to the
+			// blank one is the reply's. (qmail's "Remote host said:"
+			// is followed by its own words; unindented "said:" lines
+			// are a log's, one reply a line.)
 			same, block = true, true
 		}
 		b, next = appendWrapped(b, s, pos, indent, same, block)
@@ -132,6 +136,13 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 	}
 	x.buf = b
 	return out, next
+}
+
+// postfixSaid reports whether the words before a code end as Postfix's
+// "host mx.example.com[192.0.2.1] said:" does, with the address in
+// brackets.
+func postfixSaid(before string) bool {
+	return strings.HasSuffix(strings.TrimSuffix(trimBlanksRight(before), "said:"), "] ")
 }
 
 // saidBefore reports whether the words before a code end with Postfix's
@@ -310,8 +321,11 @@ func appendWrapped(b []byte, s string, pos, indent int, same, block bool) ([]byt
 		if ind == indent && !block {
 			n = 3 // one wrapped line at the same indentation, no more
 		}
-		if _, _, ok := fieldName(line[c:]); ok {
-			break
+		if name, _, ok := fieldName(line[c:]); ok && !strings.HasPrefix(line[c+len(name)+1:], "//") {
+			break // a header field; a URL wrapped to the line's start is not one
+		}
+		if block && strings.Contains(line[c:], " said: ") {
+			break // the next host's reply, in a paste without blank lines
 		}
 		if t, ok := nextToken(line, c); ok && t.start == c {
 			break
