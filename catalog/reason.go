@@ -273,9 +273,9 @@ type Failure struct {
 // Classify finds the verdict on a failure. It returns false for a code
 // that is not a failure (2xx, 3xx).
 //
-// The reason comes from the server's words first, then the provider's
-// meaning, then the code; hard or soft from the reason, else the words,
-// else the first digit. It reads at most the first 2 KB of serverText, in
+// The reason comes from the provider's documented meaning of its reply
+// where there is one, else from the server's words, else from the code;
+// hard or soft from the reason, else the words, else the first digit. It reads at most the first 2 KB of serverText, in
 // one pass, and does not allocate.
 func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	code, serverText, providerKey := f.Code, f.ServerText, f.ProviderKey
@@ -308,6 +308,15 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 				v.Reason, v.Source = rule.Reason, SourceWords
 				break
 			}
+		}
+	}
+	if v.Source == SourceWords && providerKey != "" {
+		// A provider's documented meaning of its own reply is more
+		// precise than a generic word in it ("this message has been
+		// blocked" in Gmail's spam verdict): the card must not follow
+		// the provider's meaning with advice that contradicts it.
+		if reason, ok := r.providers[providerKey]; ok && reason != v.Reason {
+			v.Reason, v.Source, rule = reason, SourceProvider, nil
 		}
 	}
 	variant := ""

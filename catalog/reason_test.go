@@ -97,6 +97,11 @@ func TestClassifyVerdict(t *testing.T) {
 		// The provider's meaning comes before the code's.
 		{"550 5.1.10", "", "microsoft/5.1.10",
 			Verdict{Reason: ReasonUserUnknown, Source: SourceProvider, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
+		// The provider's meaning comes before a generic word in its
+		// reply: Gmail's spam verdict says "this message has been
+		// blocked", and is no block of the sending host.
+		{"550 5.7.1", "Our system has detected that this message is likely unsolicited mail. To reduce the amount of spam sent to Gmail, this message has been blocked.", "gmail/unsolicited",
+			Verdict{Reason: ReasonSpamDetected, Source: SourceProvider, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
 		{"550 5.1.10", "", "",
 			Verdict{Reason: ReasonNotAccept, Source: SourceCode, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
 		// RFC 3463: X.2.2 is a persistent transient failure, soft under 5xx;
