@@ -33,6 +33,19 @@ func eachLabelled(t *testing.T, dir string, fn func(sisimaiLabel, JSONReport)) e
 	if err != nil {
 		return err
 	}
+	f.Close()
+	eachLabelledIn(t, filepath.Join(dir, "labels.jsonl"), dir, fn)
+	return nil
+}
+
+// eachLabelledIn is eachLabelled with the labels file apart from the
+// messages, which it names relative to dir.
+func eachLabelledIn(t *testing.T, labels, dir string, fn func(sisimaiLabel, JSONReport)) {
+	t.Helper()
+	f, err := os.Open(labels)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer f.Close()
 	e := engine(t)
 	en := e.Languages().Fallback()
@@ -50,9 +63,8 @@ func eachLabelled(t *testing.T, dir string, fn func(sisimaiLabel, JSONReport)) e
 		fn(l, e.ExplainText(en, string(raw)).JSON())
 	}
 	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", labels, err)
 	}
-	return nil
 }
 
 // reasonFor is the reason the answer j gives the recipient want, with the
