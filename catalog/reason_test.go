@@ -102,6 +102,11 @@ func TestClassifyVerdict(t *testing.T) {
 		// blocked", and is no block of the sending host.
 		{"550 5.7.1", "Our system has detected that this message is likely unsolicited mail. To reduce the amount of spam sent to Gmail, this message has been blocked.", "gmail/unsolicited",
 			Verdict{Reason: ReasonSpamDetected, Source: SourceProvider, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
+		// Yahoo's [PH01]: its own words and page say "policy reasons"
+		// (content against Yahoo Mail's policies), as sisimai reads it;
+		// the words agree, so they are the source.
+		{"554", "Message not allowed - [PH01] Email not accepted for policy reasons. Please visit [120]", "yahoo/PH01",
+			Verdict{Reason: ReasonPolicyViolation, Source: SourceWords, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
 		{"550 5.1.10", "", "",
 			Verdict{Reason: ReasonNotAccept, Source: SourceCode, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
 		// RFC 3463: X.2.2 is a persistent transient failure, soft under 5xx;
