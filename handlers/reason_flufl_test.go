@@ -1,20 +1,16 @@
 package handlers
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
-// fluflDir holds the bounces that flufl.bounce, Mailman's bounce detector,
-// tests itself against (Apache 2.0; Debian's python3-flufl.bounce installs
-// them). SMTPBOT_FLUFL overrides it.
-func fluflDir() string {
-	if d := os.Getenv("SMTPBOT_FLUFL"); d != "" {
-		return d
-	}
-	return "/usr/lib/python3/dist-packages/flufl/bounce/tests/data"
-}
+// fluflData holds the bounces that flufl.bounce, Mailman's bounce
+// detector, tests itself against (Apache 2.0), where Debian's
+// python3-flufl.bounce installs them; SMTPBOT_FLUFL overrides it.
+const fluflData = "/usr/lib/python3/dist-packages/flufl/bounce/tests/data"
 
 // TestFluflReasons measures agreement with sisimai on a third set of real
 // bounces, written by other servers than the shared corpus's and two
@@ -29,7 +25,7 @@ func fluflDir() string {
 // failure. The set is split in halves as the corpus is; only the tuning
 // half's misses are shown.
 func TestFluflReasons(t *testing.T) {
-	dir := fluflDir()
+	dir := cmp.Or(os.Getenv("SMTPBOT_FLUFL"), fluflData)
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("no flufl.bounce test data at %s (apt-get install python3-flufl.bounce): %v", dir, err)
 	}
