@@ -275,8 +275,9 @@ type Failure struct {
 //
 // The reason comes from the provider's documented meaning of its reply
 // where there is one, else from the server's words, else from the code;
-// hard or soft from the reason, else the words, else the first digit. It reads at most the first 2 KB of serverText, in
-// one pass, and does not allocate.
+// hard or soft from the reason, else the words, else the first digit. It
+// reads at most the first 2 KB of serverText, in one pass, and does not
+// allocate.
 func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	code, serverText, providerKey := f.Code, f.ServerText, f.ProviderKey
 	class := code.Class()
