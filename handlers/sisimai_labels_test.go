@@ -26,15 +26,14 @@ type recipient struct {
 
 // eachLabelled explains, in English, every message the labels.jsonl in dir
 // names, and calls fn with its label and the JSON answer. It returns the
-// error of opening the file, for the caller to skip on.
+// error of finding the file, for the caller to skip on.
 func eachLabelled(t *testing.T, dir string, fn func(sisimaiLabel, JSONReport)) error {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "labels.jsonl"))
-	if err != nil {
+	labels := filepath.Join(dir, "labels.jsonl")
+	if _, err := os.Stat(labels); err != nil {
 		return err
 	}
-	f.Close()
-	eachLabelledIn(t, filepath.Join(dir, "labels.jsonl"), dir, fn)
+	eachLabelledIn(t, labels, dir, fn)
 	return nil
 }
 

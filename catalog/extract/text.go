@@ -142,7 +142,7 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 // "host mx.example.com[192.0.2.1] said:" does, with the address in
 // brackets.
 func postfixSaid(before string) bool {
-	return strings.HasSuffix(strings.TrimSuffix(trimBlanksRight(before), "said:"), "] ")
+	return strings.HasSuffix(trimBlanksRight(before), "] said:")
 }
 
 // saidBefore reports whether the words before a code end with Postfix's
