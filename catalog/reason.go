@@ -213,6 +213,11 @@ type phraseRule struct {
 	// AOL check the recipient after the message ("dd This user doesn't
 	// have a yahoo.com account"), so there the words mean what they say.
 	AtData bool `json:"at_data"`
+	// Precise keeps the rule's reason over a provider's own meaning of the
+	// reply: its words name which of the causes that meaning leaves open
+	// it is (Mimecast's "MCSpamSignature" under "rejected due to security
+	// policies", which is a virus or a spam score).
+	Precise bool `json:"precise"`
 	// Variant, when set, gives the verdict words of its own (see
 	// Verdict.Variant); every language must have them.
 	Variant string `json:"variant"`
@@ -311,7 +316,7 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 			}
 		}
 	}
-	if v.Source == SourceWords && providerKey != "" {
+	if v.Source == SourceWords && providerKey != "" && !rule.Precise {
 		// A provider's documented meaning of its own reply is more
 		// precise than a generic word in it ("this message has been
 		// blocked" in Gmail's spam verdict): the card must not follow

@@ -49,7 +49,10 @@ func TestClassifyCases(t *testing.T) {
 				t.Fatalf("reasons.txt:%d: unknown flag %q", line, flag)
 			}
 		}
-		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final, Command: command})
+		// The provider's own meaning, as an explanation finds it: it
+		// outranks most words.
+		meaning, _ := c.ProviderMeaning(c.DetectProvider(text), code, text)
+		v, ok := c.Classify(Failure{Code: code, ServerText: text, Final: final, Command: command, ProviderKey: meaning.Key})
 		if !ok {
 			t.Errorf("reasons.txt:%d: %s is not a failure", line, codeText)
 			continue

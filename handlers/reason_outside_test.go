@@ -39,7 +39,7 @@ var outsideSets = []outsideSet{{
 	env:    "SMTPBOT_BOUNCEPARSER",
 	hint:   "sh docs/bounceparser-corpus.sh",
 	labels: "bounceparser-labels.jsonl",
-	bar:    78, // 87/111, measured before any rule saw the set
+	bar:    82, // 92/111; 87/111 before any rule saw the set
 }}
 
 // TestOutsideReasons measures agreement with sisimai on each outside set.
