@@ -99,6 +99,7 @@ const (
 	ActionFixSendingConfig  Action = "fix_sending_config"          // DNS, SPF, DKIM, DMARC, PTR, TLS, relay or rate on the sending side
 	ActionRequestDelisting  Action = "request_delisting"           // a blocklist lists the sending IP: fix the cause, then ask for removal
 	ActionFixMessage        Action = "fix_message"                 // size, format or content of the message
+	ActionReviewContent     Action = "review_content"              // a spam filter judged the message: what it weighs
 	ActionContactRecipient  Action = "contact_recipient_otherwise" // only the recipient's side can fix it: reach them another way
 	ActionInvestigate       Action = "investigate"                 // nothing names the cause: read the server's words and the logs
 	ActionFindLoop          Action = "find_loop"                   // the message looped between servers: find the one that sends it back
@@ -109,8 +110,8 @@ const (
 func Actions() []Action {
 	return []Action{
 		ActionRemoveAddress, ActionWaitServerRetries, ActionRetryLater, ActionFixSendingConfig,
-		ActionRequestDelisting, ActionFixMessage, ActionContactRecipient, ActionInvestigate, ActionFindLoop,
-		ActionNone,
+		ActionRequestDelisting, ActionFixMessage, ActionReviewContent, ActionContactRecipient, ActionInvestigate,
+		ActionFindLoop, ActionNone,
 	}
 }
 
@@ -124,7 +125,7 @@ func ActorsFor(a Action) []Actor {
 		return []Actor{ActorSender}
 	case ActionFixSendingConfig, ActionRequestDelisting, ActionInvestigate, ActionFindLoop:
 		return []Actor{ActorSenderAdmin}
-	case ActionFixMessage:
+	case ActionFixMessage, ActionReviewContent:
 		return []Actor{ActorSender, ActorSenderAdmin}
 	case ActionContactRecipient:
 		return []Actor{ActorRecipientSide}

@@ -104,7 +104,7 @@ func TestClassifyVerdict(t *testing.T) {
 		// reply: Gmail's spam verdict says "this message has been
 		// blocked", and is no block of the sending host.
 		{"550 5.7.1", "Our system has detected that this message is likely unsolicited mail. To reduce the amount of spam sent to Gmail, this message has been blocked.", "gmail/unsolicited",
-			Verdict{Reason: ReasonSpamDetected, Source: SourceProvider, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
+			Verdict{Reason: ReasonSpamDetected, Source: SourceProvider, Action: ActionReviewContent, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
 		// Yahoo's [PH01]: its own words and page say "policy reasons"
 		// (content against Yahoo Mail's policies), as sisimai reads it;
 		// the words agree, so they are the source.
