@@ -227,6 +227,7 @@ func (x *extractor) finish() Extraction {
 			Delayed: cs.report && cs.delayed, Command: cs.command}, order: cs.order, rank: roleRank(r),
 			dsn: cs.dsn, generic: cs.generic, rcpt: cs.rcpt})
 	}
+	earlierAttempts(cands)
 	slices.SortStableFunc(cands, byImportance)
 	subsume(cands)
 	pair(cands)
@@ -372,6 +373,31 @@ func pair(cands []candidate) {
 		e.order = min(e.order, r.order)
 		e.dsn = e.dsn || r.dsn
 		mergeReport(&e.Finding, r.Finding)
+	}
+}
+
+// earlierAttempts makes context of a transient failure whose permanent
+// twin (the same enhanced subject and detail: 4.4.316, then 5.4.316) the
+// text also reports for the same recipient: the server deferred the
+// message, retried, and gave up for the same cause (Microsoft 365's
+// reports list each attempt under the verdict). The verdict is the
+// permanent reply; the attempt, whose "your server retries" no longer
+// holds, is shown with the other replies.
+func earlierAttempts(cands []candidate) {
+	for i := range cands {
+		c := &cands[i]
+		e := c.Code.Enhanced
+		if c.rank != 0 || c.dsn || e.Class != 4 {
+			continue
+		}
+		for j := range cands {
+			o := &cands[j]
+			if o.rank == 0 && o.Code.Enhanced.Class == 5 && o.Code.Enhanced.Subject == e.Subject &&
+				o.Code.Enhanced.Detail == e.Detail && (c.rcpt == "" || o.rcpt == "" || c.rcpt == o.rcpt) {
+				c.Role, c.rank = RoleContext, roleRank(RoleContext)
+				break
+			}
+		}
 	}
 }
 

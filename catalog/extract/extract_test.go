@@ -62,6 +62,28 @@ func firstText(ex Extraction) string {
 func TestExtractFormats(t *testing.T) {
 	runExtractCases(t, []extractCase{
 		{
+			// The deferral 4.4.316 is the attempt before the verdict
+			// 5.4.316: history, not a second failure.
+			name: "Microsoft 365 attempts under the verdict",
+			text: "Delivery has failed to these recipients or groups:\n\nDiagnostic information for administrators:\n\n" +
+				"ops@example.net\n" +
+				"12/6/2026 8:54:53 AM - Server at AM0PR01MB1234.eurprd01.prod.outlook.com returned '550 5.4.316 Message expired, connection refused(Socket error code 10061)'\n" +
+				"12/6/2026 8:44:34 AM - Server at example.net (192.0.2.20) returned '450 4.4.316 Connection refused [Message=Socket error code 10061]'\n",
+			want: []string{"failure 550 5.4.316", "context 450 4.4.316"},
+			min:  0.8,
+		},
+		{
+			// A deferral with another cause stays a failure: it says why
+			// the message expired.
+			name: "an attempt with another cause than the verdict",
+			text: "Delivery has failed to these recipients or groups:\n\nDiagnostic information for administrators:\n\n" +
+				"ops@example.net\n" +
+				"Server at AM0PR01MB1234.eurprd01.prod.outlook.com returned '550 5.4.316 Message expired, connection refused'\n" +
+				"Server at example.net (192.0.2.20) returned '450 4.4.315 Connection timed out'\n",
+			want: []string{"failure 550 5.4.316", "failure 450 4.4.315"},
+			min:  0.8,
+		},
+		{
 			name: "gmail multi-line reply",
 			text: "The error that the other server returned was:\n" +
 				"550-5.1.1 The email account that you tried to reach does not exist. Please try\n" +
