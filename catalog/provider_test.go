@@ -552,6 +552,12 @@ func TestProviderMeaningCodeOnly(t *testing.T) {
 		{"gmail", "550 5.4.5", "gmail/X.4.5"},
 		{"microsoft", "4.4.1", ""}, // a timeout, not edge blocking: Directory-Based Edge Blocking is a 5.4.1
 		{"microsoft", "5.7.504", "microsoft/5.4.1"},
+		// A connection that failed, by class: still retrying, or expired.
+		{"microsoft", "450 4.4.316", "microsoft/connect-failed"},
+		{"microsoft", "550 5.4.316", "microsoft/connect-expired"},
+		{"microsoft", "550 5.4.312", "microsoft/connect-expired"},
+		{"microsoft", "5.4.313", ""}, // not documented
+		{"microsoft", "5.4.300", ""}, // "Message expired": the words say so, no connection is named
 		{"yahoo", "421 4.7.0", ""},
 		{"proofpoint", "554 5.7.0", ""},
 		{"mimecast", "550", ""},
