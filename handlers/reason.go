@@ -44,8 +44,12 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class, delaye
 	if v.Variant != "" {
 		// A variant's reason may hedge ("check the address first"); its
 		// next step then says so in words of its own, under
-		// "action.<action>.variant.<variant>".
-		if s, ok := l.Lookup("action." + string(v.Action) + ".variant." + v.Variant); ok {
+		// "action.<action>.variant.<variant>.title" and ".text".
+		k := "action." + string(v.Action) + ".variant." + v.Variant
+		if s, ok := l.Lookup(k + ".title"); ok {
+			o.ActionTitle = s
+		}
+		if s, ok := l.Lookup(k + ".text"); ok {
 			o.ActionText = s
 		}
 	}
