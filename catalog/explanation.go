@@ -228,7 +228,7 @@ func (c *Catalog) Explain(q Query) Explanation {
 // contradicts its own next step. Codes that are not failures get none.
 func (c *Catalog) judge(x *Explanation) {
 	v, ok := c.Classify(Failure{Code: x.Code, ServerText: x.ServerText, ProviderKey: x.ProviderMeaning.Key,
-		Final: x.Final, Command: x.Command, Blocklist: x.Blocklist})
+		Final: x.Final, Delayed: x.Delayed, Command: x.Command, Blocklist: x.Blocklist})
 	if !ok {
 		return
 	}
@@ -238,7 +238,7 @@ func (c *Catalog) judge(x *Explanation) {
 	if v.Bounce == BounceSoft {
 		x.Severity = SeveritySoft
 		x.Retry = RetryLater
-		if x.Class == ClassPermanentNegative {
+		if x.Class == ClassPermanentNegative || v.GaveUp {
 			x.Retry = RetryByHand
 		}
 	}

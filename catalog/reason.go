@@ -181,6 +181,10 @@ type Verdict struct {
 	// server said ("greylisting": a deferral the retry gets past), where
 	// the reason's general definition would not hold.
 	Variant string
+	// GaveUp says the failure is transient but the sending server has
+	// stopped retrying it (a DSN's final 4.x.x status, "Action: failed"):
+	// nothing is retried any more, so no next step may say it is.
+	GaveUp bool
 }
 
 // reasonInfo is what data/reasons.json says about one reason.
@@ -267,9 +271,12 @@ type Failure struct {
 	// Blocklist is the blocklist the text names (Catalog.Detect), or nil.
 	Blocklist *Blocklist
 	// Final says the code is a recipient's final status in a delivery
-	// status notification: the sending server has stopped retrying, so a
-	// transient failure there means the message expired in its queue.
+	// status notification: unless Delayed, the sending server has stopped
+	// retrying, so a transient failure there means it gave up.
 	Final bool
+	// Delayed says the final status is a delay warning's: the sending
+	// server still has the message and keeps retrying.
+	Delayed bool
 	// Command is the SMTP command the reply answered when the text says
 	// ("DATA", "RCPT", "MAIL", "HELO"), or "". A refusal at DATA comes after
 	// the server accepted the recipient.
@@ -291,6 +298,10 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		return Verdict{}, false
 	}
 	r := c.reasonRules()
+	// After a transient failure the sending server retries, unless a
+	// report says it gave up: then no retry is coming.
+	gaveUp := class == ClassTransientNegative && f.Final && !f.Delayed
+	retrying := class == ClassTransientNegative && !gaveUp
 	var found groupSet
 	if len(serverText) > maxReasonText {
 		serverText = serverText[:maxReasonText]
@@ -372,9 +383,9 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if rule != nil {
 		variant = rule.Variant
 	}
-	v.Variant = variant
+	v.Variant, v.GaveUp = variant, gaveUp
 	v.Actor, v.Action = info.Actor, info.Action
-	if class == ClassTransientNegative && info.Action4xx != "" {
+	if retrying && info.Action4xx != "" {
 		v.Action = info.Action4xx
 	}
 	if v.Blocklist != nil && v.Actor == ActorSenderAdmin {
@@ -394,7 +405,7 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 			// temporary; a reason that is hard by nature does not make
 			// it a hard bounce here. After a 4xx the server retries.
 			v.Bounce, v.Basis = BounceSoft, BasisWords
-			if class == ClassTransientNegative && v.Blocklist == nil {
+			if retrying && v.Blocklist == nil {
 				v.Action = ActionWaitServerRetries
 			}
 		}

@@ -73,6 +73,36 @@ func TestClassifyCases(t *testing.T) {
 	}
 }
 
+// TestClassifyGaveUp: a 4.x.x that a report gives as a recipient's final
+// status ("Action: failed") is one the sending server stopped retrying, so
+// its next step is not to wait for retries; a delay warning's is.
+func TestClassifyGaveUp(t *testing.T) {
+	c := loadCatalog(t)
+	tests := []struct {
+		code, text     string
+		final, delayed bool
+		action         Action
+		gaveUp         bool
+	}{
+		{"452 4.2.2", "Mailbox is full", true, false, ActionRetryLater, true},
+		{"452 4.2.2", "Mailbox is full", true, true, ActionWaitServerRetries, false},
+		{"452 4.2.2", "Mailbox is full", false, false, ActionWaitServerRetries, false},
+		{"4.4.7", "delivery time expired", true, false, ActionRetryLater, true},
+		{"550 5.2.2", "Mailbox is full", true, false, ActionRetryLater, false},
+	}
+	for _, tt := range tests {
+		code, err := Parse(tt.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, ok := c.Classify(Failure{Code: code, ServerText: tt.text, Final: tt.final, Delayed: tt.delayed})
+		if !ok || v.Action != tt.action || v.GaveUp != tt.gaveUp {
+			t.Errorf("%s %q (final %v, delayed %v): action %s, gave up %v; want %s, %v",
+				tt.code, tt.text, tt.final, tt.delayed, v.Action, v.GaveUp, tt.action, tt.gaveUp)
+		}
+	}
+}
+
 // TestClassifyVerdict checks the parts of a verdict beyond the reason:
 // where the reason came from, the action, the blocklist, and why the bounce
 // is hard or soft.

@@ -33,7 +33,7 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class, delaye
 	o.ReasonTitle, o.ReasonText = l.T(rk.title), l.T(rk.text)
 	o.SourceText = l.T("reason.source." + string(v.Source))
 	o.ActionTitle, o.ActionText = l.T(ak.title), l.T(ak.text)
-	if c == catalog.ClassTransientNegative {
+	if c == catalog.ClassTransientNegative && !v.GaveUp {
 		// After a 4xx the sender's server keeps retrying: an action whose
 		// words would then mislead ("fix it before sending again") has
 		// other words for it in the data, under "<text>_transient".
@@ -57,7 +57,13 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class, delaye
 		v.Action == catalog.ActionContactRecipient && v.Blocklist.Delist == "") {
 		o.ActionText = delisting(l, v.Blocklist)
 	}
-	o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+"."+strconv.Itoa(int(c)), "reason", o.ReasonTitle)
+	stage := strconv.Itoa(int(c))
+	if v.GaveUp {
+		// A 4xx the sending server stopped retrying: the 4xx lines'
+		// "your server retries" would not hold.
+		stage = "final"
+	}
+	o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+"."+stage, "reason", o.ReasonTitle)
 	if delayed && c == catalog.ClassTransientNegative {
 		o.Why = l.T("bounce.why.delayed")
 	}

@@ -39,7 +39,8 @@ func TestReasonTextsComplete(t *testing.T) {
 	}
 	for _, b := range []catalog.Bounce{catalog.BounceHard, catalog.BounceSoft} {
 		for _, basis := range []catalog.Basis{catalog.BasisReason, catalog.BasisWords, catalog.BasisClass} {
-			for _, class := range []string{"4", "5"} {
+			// "final": a 4xx the sending server stopped retrying.
+			for _, class := range []string{"4", "5", "final"} {
 				// Words overrule the digit, or a reason hard by nature
 				// under 4xx ("temporarily unavailable": soft words, 4);
 				// the class only ever agrees with the digit.
