@@ -153,7 +153,7 @@ func TestClassifyVerdict(t *testing.T) {
 		{"450 4.2.0", "Mailbox temporarily unavailable", "",
 			Verdict{Reason: ReasonFiltered, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisWords}, ""},
 		// "Temporarily" softens a reason hard by nature under 5xx too.
-		{"550 5.2.1", "Mailbox temporarily disabled", "",
+		{"550 5.2.1", "Mailbox temporarily unavailable", "",
 			Verdict{Reason: ReasonSuspend, Source: SourceCode, Action: ActionContactRecipient, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisWords}, ""},
 		// A 4xx for a disabled mailbox is effectively hard.
 		{"450 4.2.1", "Mailbox disabled, not accepting messages", "",
