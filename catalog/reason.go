@@ -365,7 +365,12 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if v.Source != SourceWords {
 		if reason, ok := r.providers[providerKey]; ok && providerKey != "" {
 			v.Reason, v.Source = reason, SourceProvider
-		} else if f.Final && class == ClassTransientNegative && r.finalTransient != "" {
+		} else if f.Final && class == ClassTransientNegative && r.finalTransient != "" && !found.has(r.hardGroup) {
+			// A report's final transient status: the message expired in
+			// the queue (or, in a delay warning, is still there), unless
+			// the words said the refusal was permanent ("451 4.7.1
+			// Permanent rejection for this host"), which the code's own
+			// reason then carries.
 			v.Reason = r.finalTransient
 		} else {
 			v.Reason = r.byCode(code)

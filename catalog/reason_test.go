@@ -89,6 +89,8 @@ func TestClassifyGaveUp(t *testing.T) {
 		{"452 4.2.2", "Mailbox is full", false, false, ActionWaitServerRetries, false},
 		{"4.4.7", "delivery time expired", true, false, ActionRetryLater, true},
 		{"550 5.2.2", "Mailbox is full", true, false, ActionRetryLater, false},
+		// Words that say the refusal is permanent: no expiry, a hard bounce.
+		{"451 4.7.1", "Permanent rejection for this host", true, false, ActionFixSendingConfig, true},
 	}
 	for _, tt := range tests {
 		code, err := Parse(tt.code)

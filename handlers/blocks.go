@@ -100,8 +100,10 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 		blocks = append(blocks,
 			section(bold(l.T("heading.meaning"))+"\n"+escape(x.Meaning)),
 			section(bold(l.T("heading.when"))+"\n"+escape(x.When)),
-			section(bold(l.T("heading.fix"))+"\n"+fixText(x)),
 		)
+		if x.Fix != "" {
+			blocks = append(blocks, section(bold(l.T("heading.fix"))+"\n"+fixText(x)))
+		}
 		if p := x.Provider; p != nil {
 			blocks = append(blocks, contextText(":incoming_envelope: "+escape(l.T("heading.provider_seen", "provider", p.Name, "url", p.Docs))))
 		}

@@ -118,6 +118,41 @@ func TestReasonLeadsTheCard(t *testing.T) {
 	}
 }
 
+// TestGaveUpCardHasNoRetryFix: the fix of a 4.x.x assumes the sending
+// server still retries ("let the queue retry"); on a report's final 4.x.x
+// it has given up, so the card leaves that fix out, in Slack and in text,
+// and keeps it for a live deferral.
+func TestGaveUpCardHasNoRetryFix(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	const report = "Final-Recipient: rfc822; a@example.net\nAction: %s\nStatus: 4.2.2\n" +
+		"Diagnostic-Code: smtp; 452 4.2.2 <a@example.net>: Mailbox is full\n"
+	for _, tt := range []struct {
+		action string
+		fix    bool
+	}{{"failed", false}, {"delayed", true}} {
+		r := e.ExplainText(en, strings.ReplaceAll(report, "%s", tt.action))
+		if len(r.Explanations) == 0 {
+			t.Fatalf("Action: %s: nothing explained", tt.action)
+		}
+		x := &r.Explanations[0]
+		inBlocks := false
+		for _, b := range explanationBlocks(x, renderOptions{mask: true}) {
+			if s, ok := b.(*slack.SectionBlock); ok && s.Text != nil && strings.Contains(s.Text.Text, en.T("heading.fix")) {
+				inBlocks = true
+			}
+		}
+		var text strings.Builder
+		if err := WriteReport(&text, r); err != nil {
+			t.Fatal(err)
+		}
+		inText := strings.Contains(text.String(), en.T("heading.fix"))
+		if inBlocks != tt.fix || inText != tt.fix {
+			t.Errorf("Action: %s: fix in blocks %v, in text %v; want %v", tt.action, inBlocks, inText, tt.fix)
+		}
+	}
+}
+
 // TestDelistingInTheListsWords: each blocklist ends a listing its own way,
 // so the next step is the list's own procedure, and a list that has shut
 // down makes the recipient's side act.
