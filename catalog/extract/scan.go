@@ -160,20 +160,29 @@ func contentStart(line string) (indent, content int, command, serverLine bool) {
 			c++
 		}
 	}
+	// Every marker is two bytes or more and starts with '-', '~' or '<':
+	// most lines are told apart by their first byte.
 	rest := line[c:]
-	switch {
-	case strings.HasPrefix(rest, "->"), strings.HasPrefix(rest, "~>"):
-		return indent, c, true, false // swaks: what the client sent
-	case strings.HasPrefix(rest, "<<<"), strings.HasPrefix(rest, "<-"), strings.HasPrefix(rest, "<~"), strings.HasPrefix(rest, "<**"):
-		// Sendmail's "<<< 550 ...", swaks's "<-  250 ..." and "<** 550 ...".
-		c++
-		for c < len(line) && (line[c] == '<' || line[c] == '-' || line[c] == '~' || line[c] == '*') {
-			c++
+	if len(rest) < 2 {
+		return indent, c, false, false
+	}
+	switch r1 := rest[1]; rest[0] {
+	case '-', '~':
+		if r1 == '>' {
+			return indent, c, true, false // swaks: what the client sent
 		}
-		for c < len(line) && isBlank(line[c]) {
+	case '<':
+		if r1 == '-' || r1 == '~' || (r1 == '<' || r1 == '*') && len(rest) > 2 && rest[2] == r1 {
+			// Sendmail's "<<< 550 ...", swaks's "<-  250 ..." and "<** 550 ...".
 			c++
+			for c < len(line) && (line[c] == '<' || line[c] == '-' || line[c] == '~' || line[c] == '*') {
+				c++
+			}
+			for c < len(line) && isBlank(line[c]) {
+				c++
+			}
+			return indent, c, false, true
 		}
-		return indent, c, false, true
 	}
 	return indent, c, false, false
 }
@@ -184,22 +193,31 @@ func fieldName(content string) (string, int, bool) {
 	if content == "" || !ascii.IsAlpha(content[0]) {
 		return "", 0, false
 	}
-	for i := 1; i < len(content) && i < 64; i++ {
-		c := content[i]
-		switch {
-		case c == ':':
-			v := i + 1
-			for v < len(content) && isBlank(content[v]) {
-				v++
-			}
-			return content[:i], v, true
-		case ascii.IsAlnum(c) || c == '-' || c == '_':
-		default:
-			return "", 0, false
-		}
+	// Most lines are prose: the table stops at their first blank in one
+	// test a byte, where testing each class of byte in turn cost more.
+	end := min(len(content), 64)
+	i := 1
+	for i < end && fieldChars[content[i]] {
+		i++
 	}
-	return "", 0, false
+	if i == end || content[i] != ':' {
+		return "", 0, false
+	}
+	v := i + 1
+	for v < len(content) && isBlank(content[v]) {
+		v++
+	}
+	return content[:i], v, true
 }
+
+// fieldChars marks the bytes a field name may hold after its first letter:
+// letters, digits, '-' and '_'.
+var fieldChars = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = ascii.IsAlnum(byte(c)) || c == '-' || c == '_'
+	}
+	return t
+}()
 
 // smtpCommands are what a client sends; a line starting with one in a
 // transcript is the client's, and its numbers are not replies.
