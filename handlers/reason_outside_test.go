@@ -29,7 +29,7 @@ var outsideSets = []outsideSet{{
 	env:    "SMTPBOT_FLUFL",
 	hint:   "apt-get install python3-flufl.bounce",
 	labels: "flufl-labels.jsonl",
-	bar:    84, // 22/25
+	bar:    88, // 23/25
 }, {
 	// Mail::DeliveryStatus::BounceParser (Perl, same terms as Perl) tests
 	// itself against these, anonymised real bounces; Debian's binary
@@ -39,7 +39,7 @@ var outsideSets = []outsideSet{{
 	env:    "SMTPBOT_BOUNCEPARSER",
 	hint:   "sh docs/bounceparser-corpus.sh",
 	labels: "bounceparser-labels.jsonl",
-	bar:    82, // 92/111; 87/111 before any rule saw the set
+	bar:    87, // 97/111; 87/111 before any rule saw the set
 }}
 
 // TestOutsideReasons measures agreement with sisimai on each outside set.
