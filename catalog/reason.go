@@ -306,12 +306,7 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if len(serverText) > maxReasonText {
 		serverText = serverText[:maxReasonText]
 	}
-	if strings.IndexByte(serverText, '@') >= 0 {
-		var buf [maxReasonText]byte
-		scan(r.phrases, blankAddresses(buf[:0], serverText), &found)
-	} else {
-		scan(r.phrases, serverText, &found)
-	}
+	r.scanWords(serverText, &found)
 	for _, i := range r.atStart {
 		if opensWith(serverText, r.rules[i].Text) {
 			found.add(uint8(i))
@@ -393,14 +388,7 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if retrying && info.Action4xx != "" {
 		v.Action = info.Action4xx
 	}
-	if v.Blocklist != nil && v.Actor == ActorSenderAdmin {
-		v.Action = ActionRequestDelisting
-		if v.Blocklist.Delist == "" {
-			// A list that has shut down (SORBS) delists nobody: only the
-			// receiving server's admin can stop querying it.
-			v.Action, v.Actor = ActionContactRecipient, ActorRecipientSide
-		}
-	}
+	v.delist()
 	switch info.Bounce {
 	case "hard":
 		v.Bounce, v.Basis = BounceHard, BasisReason
@@ -434,6 +422,31 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		}
 	}
 	return v, true
+}
+
+// scanWords marks in found the groups whose phrases occur in text (at
+// most maxReasonText bytes), with e-mail addresses blanked: a local part
+// like "filtered@" says nothing.
+func (r *reasonData) scanWords(text string, found *groupSet) {
+	if strings.IndexByte(text, '@') >= 0 {
+		var buf [maxReasonText]byte
+		scan(r.phrases, blankAddresses(buf[:0], text), found)
+	} else {
+		scan(r.phrases, text, found)
+	}
+}
+
+// delist makes the next step a blocklist's delisting where the sender's
+// mail admin acts on a blocklist the text names.
+func (v *Verdict) delist() {
+	if v.Blocklist != nil && v.Actor == ActorSenderAdmin {
+		v.Action = ActionRequestDelisting
+		if v.Blocklist.Delist == "" {
+			// A list that has shut down (SORBS) delists nobody: only the
+			// receiving server's admin can stop querying it.
+			v.Action, v.Actor = ActionContactRecipient, ActorRecipientSide
+		}
+	}
 }
 
 // notAtRcpt reports whether the bounce shows a reply that refused a

@@ -21,6 +21,9 @@ type JSONReport struct {
 	// enhanced code of different classes are a server's mistake.
 	Notes    []string          `json:"notes"`
 	Findings []JSONExplanation `json:"findings"`
+	// Worded are the failures a bounce reports in words alone, with no
+	// code, when no code in it reports a failure.
+	Worded []JSONWorded `json:"worded,omitempty"`
 }
 
 // JSONExplanation is one code explained.
@@ -191,6 +194,9 @@ func (r Report) JSON() JSONReport {
 			j.Role = "lookup"
 		}
 		out.Findings = append(out.Findings, j)
+	}
+	for i := range r.Worded {
+		out.Worded = append(out.Worded, r.Worded[i].JSON())
 	}
 	return out
 }

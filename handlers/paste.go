@@ -26,8 +26,13 @@ type Report struct {
 	Mismatch string
 	// Notes are said before the explanations.
 	Notes []string
-	text  string             // what was read, for the DNS checks it allows
-	found extract.Extraction // what Extract found in text
+	// Worded are the failures a bounce reports in words alone, read when
+	// its codes, if any, report none and the text shows it is a bounce
+	// (a line only bounces write, a report's field, a failed recipient
+	// named as reports do).
+	Worded []WordedFailure
+	text   string             // what was read, for the DNS checks it allows
+	found  extract.Extraction // what Extract found in text
 }
 
 // ExplainText finds the codes in text (a bounce, a DSN, a transcript, a log
@@ -51,6 +56,11 @@ func (e *Engine) ExplainTextNamed(lang *locales.Lang, text string, named *catalo
 // callers that looked at the extraction first.
 func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Extraction, named *catalog.Provider) Report {
 	r := Report{Lang: lang, Confidence: x.Confidence, text: text, found: x}
+	if !hasFailure(x.Findings) {
+		// A bounce may say why in words alone: "Connection timed out",
+		// "retry timeout exceeded".
+		r.Worded = e.worded(lang, text)
+	}
 	if len(x.Findings) == 0 {
 		return r
 	}

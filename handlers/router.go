@@ -172,16 +172,27 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 		report := rt.eng.ExplainTextNamed(lang, cmd.Text, rt.eng.NamedProvider(req.Text, cmd))
 		start = rt.phase(req.Source, PhaseExtract, start)
 		if len(report.Explanations) == 0 {
+			if len(report.Worded) > 0 {
+				return wordedMessage(lang, report, rt.opts.MaskAddresses)
+			}
 			return rt.usageMessage(lang, lang.T("slack.no_codes"), slash)
 		}
 		defer rt.phase(req.Source, PhaseRender, start)
 		return rt.renderReport(lang, st, report)
 	case VerbSearch:
+		// A bounce is answered for what it says, before codes its words
+		// happen to match.
+		if m, ok := rt.wordedBounce(lang, cmd.Text); ok {
+			return m
+		}
 		if m, ok := rt.searchMessage(lang, cmd, slash); ok {
 			return m
 		}
 		return rt.chatMessage(lang, cmd, slash)
 	case VerbChat:
+		if m, ok := rt.wordedBounce(lang, cmd.Text); ok {
+			return m
+		}
 		return rt.chatMessage(lang, cmd, slash)
 	}
 	return rt.helpMessage(lang, slash)
@@ -279,6 +290,9 @@ func (rt *Router) shortcut(ctx context.Context, req Request) []Reply {
 	report := rt.eng.ExplainText(lang, req.Text)
 	start = rt.phase(req.Source, PhaseExtract, start)
 	if len(report.Explanations) == 0 {
+		if len(report.Worded) > 0 {
+			return []Reply{rt.reply(req, DeliverEphemeral, wordedMessage(lang, report, rt.opts.MaskAddresses))}
+		}
 		return []Reply{rt.reply(req, DeliverEphemeral, textMessage(lang.T("slack.shortcut_none")))}
 	}
 	m := rt.renderReport(lang, st, report)

@@ -398,3 +398,26 @@ func TestProviderNamedInQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestWordedBounce: a bounce that says why in words alone, with no code,
+// gets its reason in a DM and from the slash command, in its words; it
+// gets nothing in a channel, where only codes start an answer, and
+// chatter that names a reason is no bounce anywhere.
+func TestWordedBounce(t *testing.T) {
+	rt, _ := newRouter(t)
+	bounce := "<ops@example.net>: connect to mx.example.net[192.0.2.44]:25: Connection timed out"
+	for _, src := range []Source{SourceSlash, SourceDM} {
+		got := rendered(t, rt.Handle(context.Background(), Request{Source: src, UserID: "U1", ChannelID: "D1", Text: bounce}))
+		if !strings.Contains(got, "Expired in the queue") || !strings.Contains(got, "Connection timed out") {
+			t.Errorf("%s: no reason read from the words: %s", src, got)
+		}
+	}
+	if rs := rt.Handle(context.Background(), Request{Source: SourceMessage, ChannelID: "C1", TS: "1.1", Text: bounce}); len(rs) != 0 {
+		t.Errorf("a channel message with no code got a reply: %s", rendered(t, rs))
+	}
+	chatter := "standup moved to 12:55, my mailbox is full of tickets"
+	got := rendered(t, rt.Handle(context.Background(), Request{Source: SourceDM, UserID: "U1", ChannelID: "D1", Text: chatter}))
+	if strings.Contains(got, "A bounce without a code") {
+		t.Errorf("chatter read as a bounce: %s", got)
+	}
+}

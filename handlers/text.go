@@ -40,6 +40,10 @@ func WriteReport(w io.Writer, r Report) error {
 	t := &textWriter{w: w}
 	l := r.Lang
 	if len(r.Explanations) == 0 {
+		if len(r.Worded) > 0 {
+			writeWorded(t, l, r.Worded)
+			return t.err
+		}
 		t.printf("%s\n", l.T("explain.none"))
 		return t.err
 	}

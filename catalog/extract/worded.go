@@ -1,0 +1,167 @@
+package extract
+
+import (
+	"strings"
+)
+
+// Bounds on what Worded reads and returns: a bounce's report is a few
+// dozen lines, and a paste with no code must stay as cheap to refuse as
+// one with codes.
+const (
+	maxWordedText   = 64 << 10 // bytes of the text read
+	maxWordedChunks = 16       // pieces of the report returned
+	maxWordedChunk  = 500      // bytes of one piece
+)
+
+// Worded is what a bounce that carries no code says, for a reason to be
+// read from its words alone: "<a@example.com>: connect to
+// mx.example.com[192.0.2.1]:25: Connection timed out" in Postfix's report,
+// "retry timeout exceeded" under Exim's failed address, Yahoo's "This
+// account has been disabled or discontinued".
+type Worded struct {
+	// Pieces are the report's lines outside the returned message, each
+	// with the more indented lines that continue it, on one line: not
+	// header fields, not the bounce's boilerplate ("This is the mail
+	// system at host ..."). Which of them gives a reason is the
+	// catalog's to say.
+	Pieces []string
+	// Delayed says the text is a delay warning: the sending server still
+	// retries, so nothing has bounced yet.
+	Delayed bool
+	// Bounce says the text shows it is a bounce: a line only bounces
+	// write, a bounce's header, a delivery report's field, words bounces
+	// write around a failure ("could not be delivered"), or a failed
+	// recipient named as reports do ("<a@example.com>: ...").
+	Bounce bool
+}
+
+// ReadWorded reads a text that Extract found no failure in. A raw
+// message's own header block is passed over, and so is each header
+// field's folded continuation.
+func ReadWorded(text string) Worded {
+	text = text[:min(len(text), maxWordedText)]
+	var x extractor // for markerLine: its features say a delay warning
+	var w Worded
+	bounce := false
+	var piece strings.Builder
+	pieceIndent, fieldIndent := -1, -1
+	start := 0
+	if h, ok := readHead(text); ok {
+		for pos := 0; pos < h.end; {
+			line, next := lineAt(text, pos)
+			pos = next
+			if name, v, ok := fieldName(line); ok && wordedField(name, line[v:]) {
+				bounce = true
+			}
+		}
+		start = h.body
+	}
+	flush := func() {
+		s := strings.Join(strings.Fields(piece.String()), " ")
+		if s = strings.TrimRight(truncateText(s, maxWordedChunk), " "); s != "" && len(w.Pieces) < maxWordedChunks {
+			w.Pieces = append(w.Pieces, s)
+		}
+		piece.Reset()
+		pieceIndent = -1
+	}
+	for pos := start; pos < len(text); {
+		line, next := lineAt(text, pos)
+		pos = next
+		indent, c, _, _ := contentStart(line)
+		content := strings.TrimRight(line[c:], " \t")
+		if content == "" {
+			flush()
+			fieldIndent = -1
+			continue
+		}
+		if fieldIndent >= 0 && indent > fieldIndent {
+			continue // a header field's folded continuation
+		}
+		fieldIndent = -1
+		if pieceIndent >= 0 && indent > pieceIndent {
+			// Continues the piece: Postfix and Exim indent what wraps.
+			piece.WriteByte(' ')
+			piece.WriteString(content)
+			continue
+		}
+		flush()
+		marker, original := x.markerLine(content)
+		if original || returnedPart(content) {
+			break // the returned message: its words are not the bounce's
+		}
+		if marker {
+			bounce = true
+			continue
+		}
+		if name, v, ok := fieldName(content); ok && !strings.HasPrefix(content[v:], "//") {
+			if wordedField(name, content[v:]) {
+				bounce = true
+			}
+			if equalFold(name, "diagnostic-code") {
+				piece.WriteString(content[v:])
+				pieceIndent = indent
+			} else {
+				fieldIndent = indent
+			}
+			continue
+		}
+		if strings.HasPrefix(content, "--") {
+			continue // a MIME boundary
+		}
+		if bounceTable.in(cap1K(content)) || recipientLine(content) {
+			bounce = true
+		}
+		piece.WriteString(content)
+		pieceIndent = indent
+	}
+	flush()
+	w.Delayed, w.Bounce = x.feat.delayWarning, bounce
+	return w
+}
+
+// recipientLine reports a line that opens with a recipient in angle
+// brackets and a colon, as Postfix's and qmail's reports name each failed
+// address: "<a@example.com>: connect to ...".
+func recipientLine(content string) bool {
+	if !strings.HasPrefix(content, "<") {
+		return false
+	}
+	i := strings.Index(content, ">:")
+	return i > 0 && strings.IndexByte(content[:i], '@') > 0 && strings.IndexByte(content[:i], ' ') < 0
+}
+
+// wordedField reports whether a header or report field shows a bounce: a
+// delivery report's fields, a bounce's sender or subject.
+func wordedField(name, value string) bool {
+	switch {
+	case equalFold(name, "final-recipient"), equalFold(name, "diagnostic-code"),
+		equalFold(name, "x-failed-recipients"):
+		return true
+	case equalFold(name, "from"):
+		return anyIn(value, bounceSenders)
+	case equalFold(name, "subject"):
+		return bounceSubject(value)
+	}
+	return false
+}
+
+// returnedPart reports a MIME part header that starts the returned
+// message, where no marker line says so.
+func returnedPart(content string) bool {
+	if len(content) < 13 || !equalFold(content[:13], "content-type:") {
+		return false
+	}
+	v := strings.ToLower(content[13:])
+	return strings.Contains(v, "message/rfc822") || strings.Contains(v, "text/rfc822-headers")
+}
+
+// truncateText cuts s to at most n bytes, at a character's start.
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}

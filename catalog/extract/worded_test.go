@@ -1,0 +1,98 @@
+package extract
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestReadWorded(t *testing.T) {
+	tests := []struct {
+		name    string
+		text    string
+		pieces  []string // those that must be among the pieces
+		absent  []string // words no piece may hold
+		bounce  bool
+		delayed bool
+	}{{
+		name: "Postfix's report, the reason wrapped under the recipient",
+		text: "This is the mail system at host mx1.example.org.\n\nI'm sorry to have to inform you that your message could not\n" +
+			"be delivered to one or more recipients.\n\n                   The mail system\n\n" +
+			"<a@example.com>: Host or domain name not found. Name service error for\n    name=example.com type=MX: Host not found, try again\n",
+		pieces: []string{"<a@example.com>: Host or domain name not found. Name service error for name=example.com type=MX: Host not found, try again"},
+		bounce: true,
+	}, {
+		name:   "Exim's failed address with the reason under it",
+		text:   "A message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  jdoe@example.net\n    retry timeout exceeded\n",
+		pieces: []string{"jdoe@example.net retry timeout exceeded"},
+		bounce: true,
+	}, {
+		name:   "one line of Postfix's report: the recipient named as reports do",
+		text:   "<a@example.com>: connect to mx.example.com[192.0.2.1]:25: Connection timed out\n",
+		pieces: []string{"<a@example.com>: connect to mx.example.com[192.0.2.1]:25: Connection timed out"},
+		bounce: true,
+	}, {
+		name: "a raw message: its headers and their folded lines are not the report",
+		text: "Received: from mx.example.org\n\tby mx2.example.org with ESMTP; Mon, 1 Dec 2026\nFrom: MAILER-DAEMON@example.org\n" +
+			"Subject: Undelivered Mail\n\nSorry your message to a@example.com cannot be delivered. This account has been disabled.\n",
+		pieces: []string{"Sorry your message to a@example.com cannot be delivered. This account has been disabled."},
+		absent: []string{"ESMTP", "MAILER-DAEMON"},
+		bounce: true,
+	}, {
+		name: "the returned message's words are not the bounce's",
+		text: "Unable to deliver message to the following address(es).\n\n<a@example.com>:\nMailbox is full\n\n" +
+			"--- Original message follows.\n\nmy mailbox is over quota too, see you\n",
+		pieces: []string{"Mailbox is full"},
+		absent: []string{"see you"},
+		bounce: true,
+	}, {
+		name:    "a delay warning",
+		text:    "This is the mail system at host mx1.example.org.\n\n####################################################################\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n####################################################################\n\n<a@example.com>: connect to mx.example.com[192.0.2.1]:25: Connection refused\n",
+		pieces:  []string{"<a@example.com>: connect to mx.example.com[192.0.2.1]:25: Connection refused"},
+		bounce:  true,
+		delayed: true,
+	}, {
+		name:   "chatter is no bounce",
+		text:   "standup moved to 12:55, the mailbox is full of tickets",
+		bounce: false,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := ReadWorded(tt.text)
+			if w.Bounce != tt.bounce || w.Delayed != tt.delayed {
+				t.Errorf("bounce %v, delayed %v; want %v, %v", w.Bounce, w.Delayed, tt.bounce, tt.delayed)
+			}
+			for _, p := range tt.pieces {
+				if !slices.Contains(w.Pieces, p) {
+					t.Errorf("no piece %q in %q", p, w.Pieces)
+				}
+			}
+			for _, a := range tt.absent {
+				for _, p := range w.Pieces {
+					if strings.Contains(p, a) {
+						t.Errorf("piece %q holds %q", p, a)
+					}
+				}
+			}
+		})
+	}
+}
+
+// FuzzReadWorded: any text is read within the bounds, without a panic, and
+// every piece is trimmed and at most maxWordedChunk bytes.
+func FuzzReadWorded(f *testing.F) {
+	f.Add("<a@example.com>: connect to mx.example.com[192.0.2.1]:25: Connection timed out\n")
+	f.Add("From: MAILER-DAEMON\nSubject: failure notice\n\n  a@b\n    retry timeout exceeded\n--- Original message\nx")
+	f.Add("Diagnostic-Code: smtp; 550 no\n\tcontinued\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		w := ReadWorded(text)
+		if len(w.Pieces) > maxWordedChunks {
+			t.Fatalf("%d pieces", len(w.Pieces))
+		}
+		for _, p := range w.Pieces {
+			if len(p) > maxWordedChunk || p == "" || strings.TrimSpace(p) != p {
+				t.Fatalf("piece %q", p)
+			}
+		}
+	})
+}

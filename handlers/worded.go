@@ -1,0 +1,163 @@
+package handlers
+
+import (
+	"slices"
+
+	"github.com/slack-go/slack"
+
+	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/catalog/extract"
+	"github.com/smtpcodes/smtpbot/locales"
+)
+
+// WordedFailure is a failure a bounce reports in words alone, with no code
+// (Postfix's "connect to ...: Connection timed out", Exim's "retry timeout
+// exceeded"): the reason and the next step read from those words, without
+// a code's general explanation, which there is no code for.
+type WordedFailure struct {
+	Text      string   // what the bounce says
+	Outcome   *Outcome // the reason, the next step, and why hard or soft ("" when the words do not say)
+	ActorText string
+}
+
+// maxWorded bounds the failures read from one text's words: a bounce names
+// a few recipients, each once.
+const maxWorded = 5
+
+// worded reads the failures of a text whose codes, if any, report none:
+// each piece of the report whose words a reason rule recognises, once per
+// verdict.
+func (e *Engine) worded(lang *locales.Lang, text string) (out []WordedFailure) {
+	w := extract.ReadWorded(text)
+	if !w.Bounce {
+		// Chatter that says "moved to" or "mailbox is full" is no bounce.
+		return nil
+	}
+	var seen []catalog.Verdict
+	for _, piece := range w.Pieces {
+		v, ok := e.cat.ClassifyWords(piece, e.cat.DetectBlocklist(piece), w.Delayed)
+		if !ok || slices.Contains(seen, v) {
+			// Recipients refused for the same reason ("This account has
+			// been disabled" for each of four) are one answer.
+			continue
+		}
+		seen = append(seen, v)
+		out = append(out, WordedFailure{Text: piece, Outcome: wordedOutcome(lang, &v, w.Delayed),
+			ActorText: lang.T("actor." + string(v.Actor))})
+		if len(out) == maxWorded {
+			break
+		}
+	}
+	return out
+}
+
+// wordedOutcome puts a verdict read from words alone into words. A delay
+// warning's failure reads as a 4xx's (the server still retries); a
+// bounce's says why hard or soft only when its reason or words decide it.
+func wordedOutcome(l *locales.Lang, v *catalog.Verdict, delayed bool) *Outcome {
+	var c catalog.Class
+	if delayed {
+		c = catalog.ClassTransientNegative
+	}
+	o := outcomeInWords(l, v, c, delayed)
+	o.SourceText = l.T("reason.source.words_only")
+	if !delayed {
+		o.Why = ""
+		if v.Bounce != "" {
+			o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+".nocode", "reason", o.ReasonTitle)
+		}
+	}
+	return o
+}
+
+// writeWorded writes the failures read from a bounce's words, in text.
+func writeWorded(t *textWriter, l *locales.Lang, ws []WordedFailure) {
+	for i := range ws {
+		w := &ws[i]
+		if i > 0 {
+			t.printf("\n")
+		}
+		title := l.T("worded.title")
+		t.printf("%s\n%s\n", title, underline(title))
+		o := w.Outcome
+		t.printf("%s: %s · %s\n  %s\n", l.T("heading.reason"), o.ReasonTitle, o.SourceText, o.ReasonText)
+		t.printf("%s: %s\n  %s\n", l.T("heading.action"), o.ActionTitle, o.ActionText)
+		t.printf("%s: %s\n", l.T("heading.actor"), w.ActorText)
+		if o.Why != "" {
+			t.printf("%s\n", o.Why)
+		}
+		t.section(l.T("heading.bounce_said"), w.Text)
+	}
+}
+
+// wordedBlocks renders the failures read from a bounce's words in Block
+// Kit: for each, the reason and next step, then what the bounce says.
+func wordedBlocks(l *locales.Lang, ws []WordedFailure, o renderOptions) []slack.Block {
+	var blocks []slack.Block
+	for i := range ws {
+		w := &ws[i]
+		if i > 0 {
+			blocks = append(blocks, slack.NewDividerBlock())
+		}
+		out := w.Outcome
+		said := w.Text
+		if o.mask {
+			said = maskAddresses(said)
+		}
+		why := ""
+		if out.Why != "" {
+			why = escape(out.Why) + "\n"
+		}
+		blocks = append(blocks, header(l.T("worded.title")),
+			section(bold(l.T("heading.reason"))+": "+bold(out.ReasonTitle)+"\n"+escape(out.ReasonText)+
+				"\n"+bold(l.T("heading.action"))+": "+bold(out.ActionTitle)+"\n"+escape(out.ActionText)),
+			contextText(why+bold(l.T("heading.actor"))+": "+escape(w.ActorText)+
+				"\n_"+escape(l.T("heading.reason"))+": "+escape(out.SourceText)+"_"),
+			section(bold(l.T("heading.bounce_said"))+"\n```"+escape(truncate(said, maxServerText))+"```"))
+	}
+	return blocks
+}
+
+// JSONWorded is a failure a bounce reports in words alone, with no code.
+type JSONWorded struct {
+	Text       string     `json:"text"`
+	Reason     JSONReason `json:"reason"`
+	Action     JSONAction `json:"action"`
+	WhoMustAct JSONAdvice `json:"who_must_act"`
+	Bounce     string     `json:"bounce"` // "hard", "soft", or "" when the words do not say
+	BounceWhy  string     `json:"bounce_why,omitempty"`
+}
+
+// JSON returns the failure's JSON shape.
+func (w *WordedFailure) JSON() JSONWorded {
+	o := w.Outcome
+	j := JSONWorded{Text: w.Text,
+		Reason:     JSONReason{ID: string(o.Reason), Title: o.ReasonTitle, Text: o.ReasonText, Source: string(o.Source), Variant: o.Variant},
+		Action:     JSONAction{Value: string(o.Action), Text: o.ActionText, Title: o.ActionTitle},
+		WhoMustAct: JSONAdvice{Value: string(o.Actor), Text: w.ActorText},
+		Bounce:     string(o.Bounce), BounceWhy: o.Why}
+	if o.Blocklist != nil {
+		j.Action.Blocklist, j.Action.BlocklistURL = o.Blocklist.Name, o.Blocklist.Delist
+	}
+	return j
+}
+
+// wordedMessage is the answer to a bounce that says why in words alone.
+func wordedMessage(lang *locales.Lang, r Report, mask bool) message {
+	blocks := wordedBlocks(lang, r.Worded, renderOptions{mask: mask})
+	o := r.Worded[0].Outcome
+	return message{text: truncate(lang.T("worded.title")+" · "+o.ReasonTitle, maxSectionText), blocks: blocks}
+}
+
+// wordedBounce answers a question the chat grammar did not read as a
+// bounce ("<a@example.com>: connect to ...: Connection timed out" has no
+// code to go by) when the text shows it is one and its words give a
+// reason; a question that merely names one ("is the mailbox full?") gets
+// the chat's answer.
+func (rt *Router) wordedBounce(lang *locales.Lang, text string) (message, bool) {
+	r := rt.eng.ExplainText(lang, text)
+	if len(r.Explanations) > 0 || len(r.Worded) == 0 {
+		return message{}, false
+	}
+	return wordedMessage(lang, r, rt.opts.MaskAddresses), true
+}
