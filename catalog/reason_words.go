@@ -31,6 +31,9 @@ func (c *Catalog) ClassifyWords(text string, blocklist *Blocklist, delayed bool)
 		return Verdict{}, false
 	}
 	v := Verdict{Reason: rule.Reason, Source: SourceWords, Variant: rule.Variant, Blocklist: blocklist}
+	if delayed && v.Reason == ReasonExpired && v.Variant == "" {
+		v.Variant = VariantDelayed // not expired yet: still in the queue
+	}
 	info := r.info[v.Reason]
 	if rule.Next != nil {
 		info = *rule.Next

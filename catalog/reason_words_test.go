@@ -34,6 +34,10 @@ func TestClassifyWords(t *testing.T) {
 			t.Errorf("%q (delayed %v): %v %s %s %q; want %v %s %s %q", tt.text, tt.delayed, ok, v.Reason, v.Action, v.Bounce, tt.ok, tt.reason, tt.action, tt.bounce)
 		}
 	}
+	// An expiry a delay warning names has not happened yet.
+	if v, ok := c.ClassifyWords("jdoe@example.net retry timeout exceeded", nil, true); !ok || v.Reason != ReasonExpired || v.Variant != VariantDelayed {
+		t.Errorf("a delay warning's expiry: %+v, %v; want expired, delayed", v, ok)
+	}
 	// A blocklist the words name: its delisting.
 	text := "<a@example.com>: Client host [192.0.2.1] blocked using zen.spamhaus.org"
 	if v, ok := c.ClassifyWords(text, c.DetectBlocklist(text), false); !ok || v.Action != ActionRequestDelisting || v.Blocklist == nil {

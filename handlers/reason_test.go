@@ -56,8 +56,9 @@ func TestReasonTextsComplete(t *testing.T) {
 	keys = append(keys, "retry."+string(catalog.RetryByHand), "action.request_delisting.list", "heading.reason", "heading.action")
 	// A bounce with no code: its card, and hard or soft from the reason
 	// or the words, with no class to fall back on.
-	keys = append(keys, "worded.title", "heading.bounce_said", "reason.source.words_only",
-		"bounce.why.hard.reason.nocode", "bounce.why.soft.reason.nocode", "bounce.why.soft.words.nocode", "bounce.why.hard.words.nocode")
+	keys = append(keys, "worded.title", "worded.title.delayed", "worded.hint", "heading.bounce_said", "reason.source.words_only",
+		"bounce.why.soft.reason.nocode", "bounce.why.soft.words.nocode", "bounce.why.hard.words.nocode",
+		"action.retry_later.text_nocode", "action.wait_server_retries.text_nocode")
 	for _, k := range keys {
 		if en.T(k) == k {
 			t.Errorf("en has no text for %s", k)

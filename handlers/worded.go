@@ -18,6 +18,7 @@ type WordedFailure struct {
 	Text      string   // what the bounce says
 	Outcome   *Outcome // the reason, the next step, and why hard or soft ("" when the words do not say)
 	ActorText string
+	delayed   bool // read from a delay warning: nothing has bounced yet
 }
 
 // maxWorded bounds the failures read from one text's words: a bounce names
@@ -43,7 +44,7 @@ func (e *Engine) worded(lang *locales.Lang, text string) (out []WordedFailure) {
 		}
 		seen = append(seen, v)
 		out = append(out, WordedFailure{Text: piece, Outcome: wordedOutcome(lang, &v, w.Delayed),
-			ActorText: lang.T("actor." + string(v.Actor))})
+			ActorText: lang.T("actor." + string(v.Actor)), delayed: w.Delayed})
 		if len(out) == maxWorded {
 			break
 		}
@@ -61,24 +62,42 @@ func wordedOutcome(l *locales.Lang, v *catalog.Verdict, delayed bool) *Outcome {
 	}
 	o := outcomeInWords(l, v, c, delayed)
 	o.SourceText = l.T("reason.source.words_only")
+	if s, ok := l.Lookup("action." + string(v.Action) + ".text_nocode"); ok && o.ActionText == l.T(actionKeys[v.Action].text) {
+		// "after this reply": there is no reply, only the bounce.
+		o.ActionText = s
+	}
 	if !delayed {
 		o.Why = ""
-		if v.Bounce != "" {
+		switch {
+		case v.Bounce == catalog.BounceHard && v.Basis == catalog.BasisReason:
+			// No class is named in it: the 5xx line says it all.
+			o.Why = l.T("bounce.why.hard.reason.5", "reason", o.ReasonTitle)
+		case v.Bounce != "":
 			o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+".nocode", "reason", o.ReasonTitle)
 		}
 	}
 	return o
 }
 
-// writeWorded writes the failures read from a bounce's words, in text.
+// wordedTitle heads the answer: a delay warning is no bounce yet.
+func wordedTitle(l *locales.Lang, ws []WordedFailure) string {
+	if len(ws) > 0 && ws[0].delayed {
+		return l.T("worded.title.delayed")
+	}
+	return l.T("worded.title")
+}
+
+// writeWorded writes the failures read from a bounce's words, in text:
+// the title once, each failure's reason and next step with the words it
+// was read from, and where fuller answers come from.
 func writeWorded(t *textWriter, l *locales.Lang, ws []WordedFailure) {
+	title := wordedTitle(l, ws)
+	t.printf("%s\n%s\n", title, underline(title))
 	for i := range ws {
 		w := &ws[i]
 		if i > 0 {
 			t.printf("\n")
 		}
-		title := l.T("worded.title")
-		t.printf("%s\n%s\n", title, underline(title))
 		o := w.Outcome
 		t.printf("%s: %s · %s\n  %s\n", l.T("heading.reason"), o.ReasonTitle, o.SourceText, o.ReasonText)
 		t.printf("%s: %s\n  %s\n", l.T("heading.action"), o.ActionTitle, o.ActionText)
@@ -88,12 +107,13 @@ func writeWorded(t *textWriter, l *locales.Lang, ws []WordedFailure) {
 		}
 		t.section(l.T("heading.bounce_said"), w.Text)
 	}
+	t.printf("\n%s\n", l.T("worded.hint"))
 }
 
 // wordedBlocks renders the failures read from a bounce's words in Block
 // Kit: for each, the reason and next step, then what the bounce says.
 func wordedBlocks(l *locales.Lang, ws []WordedFailure, o renderOptions) []slack.Block {
-	var blocks []slack.Block
+	blocks := []slack.Block{header(wordedTitle(l, ws))}
 	for i := range ws {
 		w := &ws[i]
 		if i > 0 {
@@ -108,14 +128,14 @@ func wordedBlocks(l *locales.Lang, ws []WordedFailure, o renderOptions) []slack.
 		if out.Why != "" {
 			why = escape(out.Why) + "\n"
 		}
-		blocks = append(blocks, header(l.T("worded.title")),
+		blocks = append(blocks,
 			section(bold(l.T("heading.reason"))+": "+bold(out.ReasonTitle)+"\n"+escape(out.ReasonText)+
 				"\n"+bold(l.T("heading.action"))+": "+bold(out.ActionTitle)+"\n"+escape(out.ActionText)),
 			contextText(why+bold(l.T("heading.actor"))+": "+escape(w.ActorText)+
 				"\n_"+escape(l.T("heading.reason"))+": "+escape(out.SourceText)+"_"),
 			section(bold(l.T("heading.bounce_said"))+"\n```"+escape(truncate(said, maxServerText))+"```"))
 	}
-	return blocks
+	return append(blocks, contextText(escape(l.T("worded.hint"))))
 }
 
 // JSONWorded is a failure a bounce reports in words alone, with no code.
@@ -146,7 +166,7 @@ func (w *WordedFailure) JSON() JSONWorded {
 func wordedMessage(lang *locales.Lang, r Report, mask bool) message {
 	blocks := wordedBlocks(lang, r.Worded, renderOptions{mask: mask})
 	o := r.Worded[0].Outcome
-	return message{text: truncate(lang.T("worded.title")+" · "+o.ReasonTitle, maxSectionText), blocks: blocks}
+	return message{text: truncate(wordedTitle(lang, r.Worded)+" · "+o.ReasonTitle, maxSectionText), blocks: blocks}
 }
 
 // wordedBounce answers a question the chat grammar did not read as a

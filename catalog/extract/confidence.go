@@ -140,7 +140,7 @@ var markerLines = [...]string{
 // WARNING ONLY. YOU DO NOT NEED TO RESEND YOUR MESSAGE. #"), Microsoft's.
 var delayLines = [...]string{
 	"a message that you sent has not yet been delivered", "this is a warning only",
-	"delivery is delayed to these recipients",
+	"delivery is delayed to these recipients", "your message could not be delivered for",
 }
 
 var originalMarkers = [...]string{

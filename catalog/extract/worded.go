@@ -89,7 +89,9 @@ func ReadWorded(text string) Worded {
 		if original || returnedPart(content) {
 			break // the returned message: its words are not the bounce's
 		}
-		if marker {
+		if marker || delayTable.at(strings.TrimLeft(content, "# ")) {
+			// The bounce's own boilerplate, digits or not ("Your message
+			// could not be delivered for more than 4 hour(s)").
 			bounce = true
 			continue
 		}

@@ -47,8 +47,9 @@ func TestReadWorded(t *testing.T) {
 		bounce: true,
 	}, {
 		name:    "a delay warning",
-		text:    "This is the mail system at host mx1.example.org.\n\n####################################################################\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n####################################################################\n\n<a@example.com>: connect to mx.example.com[192.0.2.1]:25: Connection refused\n",
+		text:    "This is the mail system at host mx1.example.org.\n\n####################################################################\n# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #\n####################################################################\n\nYour message could not be delivered for more than 4 hour(s).\n\n<a@example.com>: connect to mx.example.com[192.0.2.1]:25: Connection refused\n",
 		pieces:  []string{"<a@example.com>: connect to mx.example.com[192.0.2.1]:25: Connection refused"},
+		absent:  []string{"could not be delivered for"}, // the warning's own words, not a failure
 		bounce:  true,
 		delayed: true,
 	}, {
