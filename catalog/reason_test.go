@@ -89,6 +89,9 @@ func TestClassifyGaveUp(t *testing.T) {
 		{"452 4.2.2", "Mailbox is full", false, false, ActionWaitServerRetries, false},
 		{"4.4.7", "delivery time expired", true, false, ActionRetryLater, true},
 		{"550 5.2.2", "Mailbox is full", true, false, ActionRetryLater, false},
+		// Greylisting waits for retries, unless the server gave up.
+		{"451 4.7.1", "Greylisted, please try again later", false, false, ActionWaitServerRetries, false},
+		{"451 4.7.1", "Greylisted, please try again later", true, false, ActionRetryLater, true},
 		// Words that say the refusal is permanent: no expiry, a hard bounce.
 		{"451 4.7.1", "Permanent rejection for this host", true, false, ActionFixSendingConfig, true},
 	}
