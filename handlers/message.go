@@ -38,6 +38,9 @@ func textMessage(s string) message {
 // with the buttons to switch language, compare and share.
 func (rt *Router) render(lang *locales.Lang, st state) message {
 	st.Lang = lang.Tag
+	if len(st.Worded) > 0 {
+		return rt.wordedMessage(lang, st, rt.eng.wordedFromState(lang, st))
+	}
 	if st.Compare && len(st.Codes) == 2 {
 		a, errA := catalog.Parse(st.Codes[0])
 		b, errB := catalog.Parse(st.Codes[1])

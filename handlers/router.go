@@ -173,7 +173,7 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 		start = rt.phase(req.Source, PhaseExtract, start)
 		if len(report.Explanations) == 0 {
 			if len(report.Worded) > 0 {
-				return wordedMessage(lang, report, rt.opts.MaskAddresses)
+				return rt.renderWorded(lang, st, report)
 			}
 			return rt.usageMessage(lang, lang.T("slack.no_codes"), slash)
 		}
@@ -182,7 +182,7 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 	case VerbSearch:
 		// A bounce is answered for what it says, before codes its words
 		// happen to match.
-		if m, ok := rt.wordedBounce(lang, cmd.Text); ok {
+		if m, ok := rt.wordedBounce(lang, st, cmd.Text); ok {
 			return m
 		}
 		if m, ok := rt.searchMessage(lang, cmd, slash); ok {
@@ -190,7 +190,7 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 		}
 		return rt.chatMessage(lang, cmd, slash)
 	case VerbChat:
-		if m, ok := rt.wordedBounce(lang, cmd.Text); ok {
+		if m, ok := rt.wordedBounce(lang, st, cmd.Text); ok {
 			return m
 		}
 		return rt.chatMessage(lang, cmd, slash)
@@ -291,7 +291,7 @@ func (rt *Router) shortcut(ctx context.Context, req Request) []Reply {
 	start = rt.phase(req.Source, PhaseExtract, start)
 	if len(report.Explanations) == 0 {
 		if len(report.Worded) > 0 {
-			return []Reply{rt.reply(req, DeliverEphemeral, wordedMessage(lang, report, rt.opts.MaskAddresses))}
+			return []Reply{rt.reply(req, DeliverEphemeral, rt.renderWorded(lang, st, report))}
 		}
 		return []Reply{rt.reply(req, DeliverEphemeral, textMessage(lang.T("slack.shortcut_none")))}
 	}

@@ -415,6 +415,27 @@ func TestWordedBounce(t *testing.T) {
 	if rs := rt.Handle(context.Background(), Request{Source: SourceMessage, ChannelID: "C1", TS: "1.1", Text: bounce}); len(rs) != 0 {
 		t.Errorf("a channel message with no code got a reply: %s", rendered(t, rs))
 	}
+	// Its language buttons render the same verdict in another language,
+	// from the state they carry, even with the words cut short.
+	rs := rt.Handle(context.Background(), Request{Source: SourceDM, UserID: "U1", ChannelID: "D1", Text: bounce})
+	value := buttonValue(rs[0].Blocks, actionLang+":vi")
+	if value == "" {
+		t.Fatal("no language button under the answer")
+	}
+	var st state
+	if err := json.Unmarshal([]byte(value), &st); err != nil || len(st.Worded) != 1 {
+		t.Fatalf("button state %q: %v", value, err)
+	}
+	st.Worded[0].Text = st.Worded[0].Text[:10]
+	cut, _ := json.Marshal(st)
+	vi := lang(t, rt, "vi")
+	for _, v := range []string{value, string(cut)} {
+		got := rendered(t, rt.Handle(context.Background(), Request{Source: SourceAction, UserID: "U1", ChannelID: "D1",
+			Action: &Action{ActionID: actionLang + ":vi", Value: v, MessageTS: "1.1"}}))
+		if !strings.Contains(got, vi.T("reason.expired.title")) || !strings.Contains(got, vi.T("worded.title")) {
+			t.Errorf("the vi button did not render the verdict in vi: %s", got)
+		}
+	}
 	chatter := "standup moved to 12:55, my mailbox is full of tickets"
 	got := rendered(t, rt.Handle(context.Background(), Request{Source: SourceDM, UserID: "U1", ChannelID: "D1", Text: chatter}))
 	if strings.Contains(got, "A bounce without a code") {

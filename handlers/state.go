@@ -42,6 +42,45 @@ type state struct {
 	// Check is what a bounce lets one check live in DNS: domains and IPs
 	// only, never an address.
 	Check *checkPlan `json:"k,omitempty"`
+	// Worded are the failures a bounce with no code reported in words,
+	// with their verdicts, so that a click renders them again in another
+	// language without reading the bounce again; WordedDelayed says the
+	// text was a delay warning.
+	Worded        []wordedState `json:"w,omitempty"`
+	WordedDelayed bool          `json:"wd,omitempty"`
+}
+
+// wordedState is one failure read from a bounce's words, as a button
+// carries it: the verdict, already decided, and the words, masked and
+// perhaps cut short. Reading the cut words again could decide otherwise,
+// so the verdict rides along.
+type wordedState struct {
+	Text      string `json:"t"`
+	Reason    string `json:"r"`
+	Variant   string `json:"v,omitempty"`
+	Action    string `json:"a"`
+	Actor     string `json:"c"`
+	Bounce    string `json:"h,omitempty"`
+	Basis     string `json:"s,omitempty"`
+	Blocklist string `json:"bl,omitempty"`
+}
+
+// fromWorded keeps the failures r read from a bounce's words.
+func (st *state) fromWorded(r Report, mask bool) {
+	for _, w := range r.Worded {
+		text := w.Text
+		if mask {
+			text = maskAddresses(text)
+		}
+		v := w.Outcome.Verdict
+		ws := wordedState{Text: text, Reason: string(v.Reason), Variant: v.Variant, Action: string(v.Action),
+			Actor: string(v.Actor), Bounce: string(v.Bounce), Basis: string(v.Basis)}
+		if v.Blocklist != nil {
+			ws.Blocklist = v.Blocklist.ID
+		}
+		st.Worded = append(st.Worded, ws)
+		st.WordedDelayed = w.delayed
+	}
 }
 
 // maxButtonValue is Slack's limit on a button's value.
@@ -107,12 +146,26 @@ func (st state) encode() string {
 				s.Texts = append(s.Texts, truncate(t, textMax))
 			}
 		}
+		s.Worded = nil
+		for _, w := range st.Worded {
+			text := w.Text
+			w.Text = ""
+			if textMax > 0 {
+				w.Text = truncate(text, textMax)
+			}
+			s.Worded = append(s.Worded, w)
+		}
 		if b, _ := json.Marshal(s); len(b) <= maxButtonValue {
 			return string(b)
 		}
 	}
 	s := st
 	s.Texts = nil
+	s.Worded = nil
+	for _, w := range st.Worded {
+		w.Text = ""
+		s.Worded = append(s.Worded, w)
+	}
 	s.Codes, s.Roles = s.Codes[:min(len(s.Codes), 20)], s.Roles[:min(len(s.Roles), 20)]
 	s.Finals = s.Finals[:min(len(s.Finals), 20)]
 	s.Commands = s.Commands[:min(len(s.Commands), 20)]

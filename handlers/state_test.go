@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -112,6 +113,32 @@ func TestRelang(t *testing.T) {
 		}
 		if got, ok := relang(enc, "vi", "th"); ok {
 			t.Errorf("state %d: relang from a language enc is not in = %q, want it declined", i, got)
+		}
+	}
+}
+
+// TestEncodeKeepsWordedVerdicts: a bounce's words are cut, then dropped,
+// to fit a button, but the verdicts read from them are kept.
+func TestEncodeKeepsWordedVerdicts(t *testing.T) {
+	st := state{Lang: "en", WordedDelayed: true}
+	for range maxWorded {
+		st.Worded = append(st.Worded, wordedState{Text: strings.Repeat("connect to mx: Connection timed out ", 14),
+			Reason: "networkerror", Action: "wait_server_retries", Actor: "sender_admin", Bounce: "soft", Basis: "reason"})
+	}
+	enc := st.encode()
+	if len(enc) > maxButtonValue {
+		t.Fatalf("%d bytes, more than a button holds", len(enc))
+	}
+	var got state
+	if err := json.Unmarshal([]byte(enc), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Worded) != maxWorded || !got.WordedDelayed {
+		t.Fatalf("got %d failures, delayed %v", len(got.Worded), got.WordedDelayed)
+	}
+	for _, w := range got.Worded {
+		if w.Reason != "networkerror" || w.Action != "wait_server_retries" || len(w.Text) >= 500 {
+			t.Errorf("failure kept as %+v", w)
 		}
 	}
 }

@@ -162,11 +162,34 @@ func (w *WordedFailure) JSON() JSONWorded {
 	return j
 }
 
-// wordedMessage is the answer to a bounce that says why in words alone.
-func wordedMessage(lang *locales.Lang, r Report, mask bool) message {
-	blocks := wordedBlocks(lang, r.Worded, renderOptions{mask: mask})
-	o := r.Worded[0].Outcome
-	return message{text: truncate(wordedTitle(lang, r.Worded)+" · "+o.ReasonTitle, maxSectionText), blocks: blocks}
+// renderWorded draws the failures r read from a bounce's words, with the
+// buttons to switch language and share; the state carries their verdicts.
+func (rt *Router) renderWorded(lang *locales.Lang, st state, r Report) message {
+	st.fromWorded(r, rt.opts.MaskAddresses)
+	return rt.wordedMessage(lang, st, r.Worded)
+}
+
+func (rt *Router) wordedMessage(lang *locales.Lang, st state, ws []WordedFailure) message {
+	st.Lang = lang.Tag
+	blocks := append(wordedBlocks(lang, ws, renderOptions{mask: rt.opts.MaskAddresses}), rt.actions(lang, st, nil))
+	return message{text: truncate(wordedTitle(lang, ws)+" · "+ws[0].Outcome.ReasonTitle, maxSectionText), blocks: blocks}
+}
+
+// wordedFromState rebuilds, in lang, the failures a button's state carries:
+// their verdicts were decided when the bounce was read.
+func (e *Engine) wordedFromState(lang *locales.Lang, st state) []WordedFailure {
+	out := make([]WordedFailure, 0, len(st.Worded))
+	for _, w := range st.Worded {
+		v := catalog.Verdict{Reason: catalog.Reason(w.Reason), Source: catalog.SourceWords, Variant: w.Variant,
+			Action: catalog.Action(w.Action), Actor: catalog.Actor(w.Actor),
+			Bounce: catalog.Bounce(w.Bounce), Basis: catalog.Basis(w.Basis)}
+		if bl, ok := e.cat.Blocklist(w.Blocklist); ok && w.Blocklist != "" {
+			v.Blocklist = bl
+		}
+		out = append(out, WordedFailure{Text: w.Text, Outcome: wordedOutcome(lang, &v, st.WordedDelayed),
+			ActorText: lang.T("actor." + string(v.Actor)), delayed: st.WordedDelayed})
+	}
+	return out
 }
 
 // wordedBounce answers a question the chat grammar did not read as a
@@ -174,10 +197,10 @@ func wordedMessage(lang *locales.Lang, r Report, mask bool) message {
 // code to go by) when the text shows it is one and its words give a
 // reason; a question that merely names one ("is the mailbox full?") gets
 // the chat's answer.
-func (rt *Router) wordedBounce(lang *locales.Lang, text string) (message, bool) {
+func (rt *Router) wordedBounce(lang *locales.Lang, st state, text string) (message, bool) {
 	r := rt.eng.ExplainText(lang, text)
 	if len(r.Explanations) > 0 || len(r.Worded) == 0 {
 		return message{}, false
 	}
-	return wordedMessage(lang, r, rt.opts.MaskAddresses), true
+	return rt.renderWorded(lang, st, r), true
 }
