@@ -63,11 +63,25 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class, delaye
 		// "your server retries" would not hold.
 		stage = "final"
 	}
-	o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+"."+stage, "reason", o.ReasonTitle)
+	o.Why = whyLine(l, v, stage, o.ReasonTitle)
 	if delayed && c == catalog.ClassTransientNegative {
 		o.Why = l.T("bounce.why.delayed")
 	}
 	return o
+}
+
+// whyLine says why a failure is a hard or soft bounce, at stage: the
+// class's digit, "final" for a 4xx the sending server gave up on, or
+// "nocode". An expiry is soft by its reason, but its cause outlasted every
+// retry, so it has words of its own where they exist: it does not "clear
+// by itself".
+func whyLine(l *locales.Lang, v *catalog.Verdict, stage, reasonTitle string) string {
+	if v.Reason == catalog.ReasonExpired && v.Bounce == catalog.BounceSoft && v.Basis == catalog.BasisReason {
+		if s, ok := l.Lookup("bounce.why.soft.expired." + stage); ok {
+			return s
+		}
+	}
+	return l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+"."+stage, "reason", reasonTitle)
 }
 
 // textKeys are the keys of a title and a text in package locales, and of

@@ -58,7 +58,9 @@ func TestReasonTextsComplete(t *testing.T) {
 	// or the words, with no class to fall back on.
 	keys = append(keys, "worded.title", "worded.title.delayed", "worded.hint", "heading.bounce_said", "reason.source.words_only",
 		"bounce.why.soft.reason.nocode", "bounce.why.soft.words.nocode", "bounce.why.hard.words.nocode",
-		"action.retry_later.text_nocode", "action.wait_server_retries.text_nocode")
+		"action.retry_later.text_nocode", "action.wait_server_retries.text_nocode",
+		// An expiry's own why lines.
+		"bounce.why.soft.expired.5", "bounce.why.soft.expired.final", "bounce.why.soft.expired.nocode")
 	for _, k := range keys {
 		if en.T(k) == k {
 			t.Errorf("en has no text for %s", k)
@@ -354,6 +356,26 @@ func TestGreylisting(t *testing.T) {
 		}
 		if j := r.JSON().Findings[0].Reason; j == nil || j.Variant != "greylisting" {
 			t.Errorf("%s: JSON reason %+v", l.Tag, j)
+		}
+	}
+}
+
+// TestExpiryDoesNotClearByItself: an expiry is soft, but its cause
+// outlasted every retry, so its why line says a new attempt needs the
+// cause gone, at every stage it is read at.
+func TestExpiryDoesNotClearByItself(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	for text, key := range map[string]string{
+		"Final-Recipient: rfc822; a@example.net\nAction: failed\nStatus: 4.4.7\nDiagnostic-Code: smtp; 451 4.4.7 delivery time expired\n": "bounce.why.soft.expired.final",
+		"Final-Recipient: rfc822; a@example.net\nAction: failed\nStatus: 5.4.7\nDiagnostic-Code: smtp; 554 5.4.7 delivery time expired\n": "bounce.why.soft.expired.5",
+	} {
+		r := e.ExplainText(en, text)
+		if len(r.Explanations) == 0 || r.Explanations[0].Outcome == nil {
+			t.Fatalf("%q: no verdict", text)
+		}
+		if o := r.Explanations[0].Outcome; o.Reason != catalog.ReasonExpired || o.Why != en.T(key) {
+			t.Errorf("%q: %s, %q; want expired, %q", text, o.Reason, o.Why, en.T(key))
 		}
 	}
 }

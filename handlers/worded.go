@@ -73,7 +73,7 @@ func wordedOutcome(l *locales.Lang, v *catalog.Verdict, delayed bool) *Outcome {
 			// No class is named in it: the 5xx line says it all.
 			o.Why = l.T("bounce.why.hard.reason.5", "reason", o.ReasonTitle)
 		case v.Bounce != "":
-			o.Why = l.T("bounce.why."+string(v.Bounce)+"."+string(v.Basis)+".nocode", "reason", o.ReasonTitle)
+			o.Why = whyLine(l, v, "nocode", o.ReasonTitle)
 		}
 	}
 	return o
