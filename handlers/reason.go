@@ -41,6 +41,11 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class, delaye
 			o.ActionText = s
 		}
 	}
+	if s, ok := l.Lookup("action." + string(v.Action) + ".for." + string(v.Reason)); ok && o.ActionText == l.T(ak.text) {
+		// A reason may need the step in words of its own: an expiry's
+		// cause outlasted every retry, so it does not "usually clear".
+		o.ActionText = s
+	}
 	if v.Variant != "" {
 		// A variant's reason may hedge ("check the address first"); its
 		// next step then says so in words of its own, under

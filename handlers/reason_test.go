@@ -60,7 +60,8 @@ func TestReasonTextsComplete(t *testing.T) {
 		"bounce.why.soft.reason.nocode", "bounce.why.soft.words.nocode", "bounce.why.hard.words.nocode",
 		"action.retry_later.text_nocode", "action.wait_server_retries.text_nocode",
 		// An expiry's own why lines.
-		"bounce.why.soft.expired.5", "bounce.why.soft.expired.final", "bounce.why.soft.expired.nocode")
+		"bounce.why.soft.expired.5", "bounce.why.soft.expired.final", "bounce.why.soft.expired.nocode",
+		"action.retry_later.for.expired", "action.retry_later.for.expired.nocode")
 	for _, k := range keys {
 		if en.T(k) == k {
 			t.Errorf("en has no text for %s", k)
@@ -361,8 +362,8 @@ func TestGreylisting(t *testing.T) {
 }
 
 // TestExpiryDoesNotClearByItself: an expiry is soft, but its cause
-// outlasted every retry, so its why line says a new attempt needs the
-// cause gone, at every stage it is read at.
+// outlasted every retry, so its why line and its next step say a new
+// attempt needs the cause gone, at every stage it is read at.
 func TestExpiryDoesNotClearByItself(t *testing.T) {
 	e := engine(t)
 	en := e.Languages().Fallback()
@@ -374,8 +375,9 @@ func TestExpiryDoesNotClearByItself(t *testing.T) {
 		if len(r.Explanations) == 0 || r.Explanations[0].Outcome == nil {
 			t.Fatalf("%q: no verdict", text)
 		}
-		if o := r.Explanations[0].Outcome; o.Reason != catalog.ReasonExpired || o.Why != en.T(key) {
-			t.Errorf("%q: %s, %q; want expired, %q", text, o.Reason, o.Why, en.T(key))
+		if o := r.Explanations[0].Outcome; o.Reason != catalog.ReasonExpired || o.Why != en.T(key) ||
+			o.ActionText != en.T("action.retry_later.for.expired") {
+			t.Errorf("%q: %s, %q, %q; want expired, %q, the expiry's retry", text, o.Reason, o.Why, o.ActionText, en.T(key))
 		}
 	}
 }

@@ -62,7 +62,11 @@ func wordedOutcome(l *locales.Lang, v *catalog.Verdict, delayed bool) *Outcome {
 	}
 	o := outcomeInWords(l, v, c, delayed)
 	o.SourceText = l.T("reason.source.words_only")
-	if s, ok := l.Lookup("action." + string(v.Action) + ".text_nocode"); ok && o.ActionText == l.T(actionKeys[v.Action].text) {
+	forReason := "action." + string(v.Action) + ".for." + string(v.Reason)
+	if s, ok := l.Lookup(forReason + ".nocode"); ok && o.ActionText == l.T(forReason) {
+		// The reason's own words for the step, for a bounce with no reply.
+		o.ActionText = s
+	} else if s, ok := l.Lookup("action." + string(v.Action) + ".text_nocode"); ok && o.ActionText == l.T(actionKeys[v.Action].text) {
 		// "after this reply": there is no reply, only the bounce.
 		o.ActionText = s
 	}
