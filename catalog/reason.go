@@ -336,10 +336,12 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if v.Source == SourceWords && notAtRcpt(f.Command, code) && !rule.AtData && (f.Command != "" || !found.has(r.atRcptGroup)) {
 		// Words that deny the recipient, where the bounce does not show
 		// they answered RCPT TO, are most often a filter's. A code that
-		// names the reason itself, a provider's own meaning, a local
-		// delivery agent, which looked the mailbox up, and (with no
-		// command named) words said only at RCPT TO keep them.
-		if to, ok := r.notAtRcpt[v.Reason]; ok && r.byCode(code) != v.Reason &&
+		// names the reason itself, or says the mailbox is gone from here
+		// (X.1.6, Comcast's "550 5.1.6 not our customer"), a provider's
+		// own meaning, a local delivery agent, which looked the mailbox
+		// up, and (with no command named) words said only at RCPT TO keep
+		// them.
+		if to, ok := r.notAtRcpt[v.Reason]; ok && r.byCode(code) != v.Reason && r.byCode(code) != ReasonHasMoved &&
 			r.providers[providerKey] != v.Reason && !found.has(r.agentGroup) {
 			v.Reason, rule, variant = to.Reason, nil, to.Variant
 		}
