@@ -7,6 +7,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/locales"
 )
 
 // Slack's limits on a message (api.slack.com/reference/block-kit/blocks).
@@ -71,8 +72,7 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 	// explanation: they are what the reader acts on.
 	if out := x.Outcome; out != nil {
 		blocks = append(blocks,
-			section(bold(l.T("heading.reason"))+": "+bold(out.ReasonTitle)+"\n"+escape(out.ReasonText)+
-				"\n"+bold(l.T("heading.action"))+": "+bold(out.ActionTitle)+"\n"+escape(out.ActionText)),
+			outcomeSection(l, out),
 			contextText(severityEmoji[x.Severity]+" "+escape(out.Why)+"\n"+bold(l.T("heading.actor"))+": "+escape(x.ActorText)+
 				" · "+class+sep+subject+"\n_"+escape(l.T("heading.reason"))+": "+escape(out.SourceText)+"_"),
 		)
@@ -122,6 +122,12 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 		blocks = append(blocks, section(strings.Join(notes, "\n")))
 	}
 	return append(blocks, contextText(":book: "+escape(l.T("heading.references"))+": "+escape(refsText(l, x))))
+}
+
+// outcomeSection is a failure's reason and next step, which lead its card.
+func outcomeSection(l *locales.Lang, o *Outcome) slack.Block {
+	return section(bold(l.T("heading.reason")) + ": " + bold(o.ReasonTitle) + "\n" + escape(o.ReasonText) +
+		"\n" + bold(l.T("heading.action")) + ": " + bold(o.ActionTitle) + "\n" + escape(o.ActionText))
 }
 
 // fixText is the fix in mrkdwn, one bullet per step with its party when

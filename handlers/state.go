@@ -146,31 +146,36 @@ func (st state) encode() string {
 				s.Texts = append(s.Texts, truncate(t, textMax))
 			}
 		}
-		s.Worded = nil
-		for _, w := range st.Worded {
-			text := w.Text
-			w.Text = ""
-			if textMax > 0 {
-				w.Text = truncate(text, textMax)
-			}
-			s.Worded = append(s.Worded, w)
-		}
+		s.Worded = st.wordedCut(textMax)
 		if b, _ := json.Marshal(s); len(b) <= maxButtonValue {
 			return string(b)
 		}
 	}
 	s := st
-	s.Texts = nil
-	s.Worded = nil
-	for _, w := range st.Worded {
-		w.Text = ""
-		s.Worded = append(s.Worded, w)
-	}
+	s.Texts, s.Worded = nil, st.wordedCut(0)
 	s.Codes, s.Roles = s.Codes[:min(len(s.Codes), 20)], s.Roles[:min(len(s.Roles), 20)]
 	s.Finals = s.Finals[:min(len(s.Finals), 20)]
 	s.Commands = s.Commands[:min(len(s.Commands), 20)]
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// wordedCut returns the failures read from words with their words cut to
+// max bytes, or dropped for 0; their verdicts stay whole.
+func (st *state) wordedCut(max int) []wordedState {
+	if st.Worded == nil {
+		return nil
+	}
+	out := make([]wordedState, len(st.Worded))
+	for i, w := range st.Worded {
+		if max == 0 {
+			w.Text = ""
+		} else {
+			w.Text = truncate(w.Text, max)
+		}
+		out[i] = w
+	}
+	return out
 }
 
 // relang turns enc, a state encoded in language from, into the same state's

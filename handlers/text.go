@@ -76,6 +76,17 @@ func WriteReport(w io.Writer, r Report) error {
 	return t.err
 }
 
+// writeOutcome writes a failure's reason, next step, who acts and, when
+// known, why it is a hard or soft bounce: the lines a reader acts on.
+func writeOutcome(t *textWriter, l *locales.Lang, o *Outcome, actorText string) {
+	t.printf("%s: %s · %s\n  %s\n", l.T("heading.reason"), o.ReasonTitle, o.SourceText, o.ReasonText)
+	t.printf("%s: %s\n  %s\n", l.T("heading.action"), o.ActionTitle, o.ActionText)
+	t.printf("%s: %s\n", l.T("heading.actor"), actorText)
+	if o.Why != "" {
+		t.printf("%s\n", o.Why)
+	}
+}
+
 // WriteExplanation writes one explanation.
 func WriteExplanation(w io.Writer, x *Explanation) error {
 	t := &textWriter{w: w}
@@ -94,10 +105,7 @@ func writeExplanation(t *textWriter, x *Explanation) {
 	// A failure's reason and next step lead: they are what a reader acts
 	// on, before the code's general explanation.
 	if o := x.Outcome; o != nil {
-		t.printf("%s: %s · %s\n  %s\n", l.T("heading.reason"), o.ReasonTitle, o.SourceText, o.ReasonText)
-		t.printf("%s: %s\n  %s\n", l.T("heading.action"), o.ActionTitle, o.ActionText)
-		t.printf("%s: %s\n", l.T("heading.actor"), x.ActorText)
-		t.printf("%s\n", o.Why)
+		writeOutcome(t, l, o, x.ActorText)
 	}
 	t.printf("%s: %s\n", l.T("heading.class"), class)
 	if x.Outcome == nil {

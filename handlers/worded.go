@@ -102,13 +102,7 @@ func writeWorded(t *textWriter, l *locales.Lang, ws []WordedFailure) {
 		if i > 0 {
 			t.printf("\n")
 		}
-		o := w.Outcome
-		t.printf("%s: %s · %s\n  %s\n", l.T("heading.reason"), o.ReasonTitle, o.SourceText, o.ReasonText)
-		t.printf("%s: %s\n  %s\n", l.T("heading.action"), o.ActionTitle, o.ActionText)
-		t.printf("%s: %s\n", l.T("heading.actor"), w.ActorText)
-		if o.Why != "" {
-			t.printf("%s\n", o.Why)
-		}
+		writeOutcome(t, l, w.Outcome, w.ActorText)
 		t.section(l.T("heading.bounce_said"), w.Text)
 	}
 	t.printf("\n%s\n", l.T("worded.hint"))
@@ -133,8 +127,7 @@ func wordedBlocks(l *locales.Lang, ws []WordedFailure, o renderOptions) []slack.
 			why = escape(out.Why) + "\n"
 		}
 		blocks = append(blocks,
-			section(bold(l.T("heading.reason"))+": "+bold(out.ReasonTitle)+"\n"+escape(out.ReasonText)+
-				"\n"+bold(l.T("heading.action"))+": "+bold(out.ActionTitle)+"\n"+escape(out.ActionText)),
+			outcomeSection(l, out),
 			contextText(why+bold(l.T("heading.actor"))+": "+escape(w.ActorText)+
 				"\n_"+escape(l.T("heading.reason"))+": "+escape(out.SourceText)+"_"),
 			section(bold(l.T("heading.bounce_said"))+"\n```"+escape(truncate(said, maxServerText))+"```"))
