@@ -132,6 +132,11 @@ type Explanation struct {
 	// Verdict is the reason, the next step and hard or soft, for a bounced
 	// failure; its Reason is "" otherwise (see Judged).
 	Verdict Verdict
+	// StaleFix says the code's fix is written for a live deferral ("let
+	// the queue retry") while the sending server has given up: the
+	// verdict's next step replaces it. An expiry code's own fix (find the
+	// deferral behind it) is written for a server that gave up, and holds.
+	StaleFix bool
 }
 
 // Judged reports whether the explanation carries a verdict: the code is a
@@ -243,6 +248,7 @@ func (c *Catalog) judge(x *Explanation) {
 		}
 	}
 	x.Actor, x.Actors = v.Actor, oneActor(v.Actor)
+	x.StaleFix = v.GaveUp && c.reasonRules().byCode(x.Code) != ReasonExpired
 	if x.Delayed && x.Class == ClassTransientNegative {
 		// The message is still queued: nothing to resend yet.
 		x.Severity, x.Retry = SeverityDelayed, RetryLater

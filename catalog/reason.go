@@ -298,15 +298,17 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		return Verdict{}, false
 	}
 	r := c.reasonRules()
-	// After a transient failure the sending server retries, unless a
-	// report says it gave up: then no retry is coming.
-	gaveUp := class == ClassTransientNegative && f.Final && !f.Delayed
-	retrying := class == ClassTransientNegative && !gaveUp
 	var found groupSet
 	if len(serverText) > maxReasonText {
 		serverText = serverText[:maxReasonText]
 	}
 	r.scanWords(serverText, &found)
+	// After a transient failure the sending server retries, unless a
+	// report, or the words of the line pasted out of it ("451 4.4.7
+	// Delivery time expired"), say it gave up: then no retry is coming.
+	// A delay warning's words say it still retries.
+	gaveUp := class == ClassTransientNegative && !f.Delayed && (f.Final || found.has(r.gaveUpGroup))
+	retrying := class == ClassTransientNegative && !gaveUp
 	for _, i := range r.atStart {
 		if opensWith(serverText, r.rules[i].Text) {
 			found.add(uint8(i))

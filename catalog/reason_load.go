@@ -34,7 +34,7 @@ type reasonData struct {
 	// Groups of the phrase set: rule i is group i; then the soft
 	// and the hard words, a local delivery agent's, and those said only at
 	// RCPT TO.
-	softGroup, hardGroup, agentGroup, atRcptGroup int
+	softGroup, hardGroup, agentGroup, atRcptGroup, gaveUpGroup int
 }
 
 // exactKey is an enhanced code with its class, for the codes whose reason
@@ -75,6 +75,11 @@ type reasonFile struct {
 		// AtRcpt are words a server says only at RCPT TO (Postfix's
 		// "Recipient address rejected").
 		AtRcpt []string `json:"at_rcpt"`
+		// GaveUp are words that report the sending server stopped
+		// retrying ("delivery time expired", "retry timeout exceeded"):
+		// a 4xx reply pasted with them, out of its report, is no longer
+		// being retried.
+		GaveUp []string `json:"gave_up"`
 	} `json:"words"`
 }
 
@@ -191,6 +196,9 @@ func parseReasons(b []byte) (*reasonData, error) {
 		return nil, err
 	}
 	if r.atRcptGroup, err = addGroup(f.Words.AtRcpt); err != nil {
+		return nil, err
+	}
+	if r.gaveUpGroup, err = addGroup(f.Words.GaveUp); err != nil {
 		return nil, err
 	}
 	if r.phrases, err = newPhraseSet(phrases, groups); err != nil {

@@ -88,6 +88,12 @@ func TestClassifyGaveUp(t *testing.T) {
 		{"452 4.2.2", "Mailbox is full", true, true, ActionWaitServerRetries, false},
 		{"452 4.2.2", "Mailbox is full", false, false, ActionWaitServerRetries, false},
 		{"4.4.7", "delivery time expired", true, false, ActionRetryLater, true},
+		// Out of its report, the words say the server gave up; a delay
+		// warning's do not, and a live deferral's neither.
+		{"451 4.4.7", "Delivery time expired", false, false, ActionRetryLater, true},
+		{"451 4.4.7", "Delivery time expired", false, true, ActionWaitServerRetries, false},
+		{"421 4.4.2", "retry timeout exceeded", false, false, ActionRetryLater, true},
+		{"451 4.4.1", "Connection timed out", false, false, ActionWaitServerRetries, false},
 		{"550 5.2.2", "Mailbox is full", true, false, ActionRetryLater, false},
 		// Greylisting waits for retries, unless the server gave up.
 		{"451 4.7.1", "Greylisted, please try again later", false, false, ActionWaitServerRetries, false},

@@ -33,10 +33,10 @@ func inWords(lang *locales.Lang, d catalog.Explanation) Explanation {
 	main := &parts[0]
 	x.Title, x.Meaning, x.When, x.Fix = main.Title, main.Meaning, main.When, main.Fix
 	n := min(len(main.Steps), len(main.Parties))
-	if d.Verdict.GaveUp {
-		// A 4.x.x's fix is written for a live deferral ("let the queue
-		// retry"); the sending server has given up, so the verdict's next
-		// step is the fix, and the class's steps would contradict it.
+	if d.StaleFix {
+		// The sending server has given up: the verdict's next step is
+		// the fix, and steps written for a live deferral would
+		// contradict it.
 		x.Fix, n = "", 0
 	}
 	x.Steps = make([]Step, n)
