@@ -21,8 +21,9 @@ type Report struct {
 	// Lookup is true when the text was only a code, asked about rather
 	// than pasted from a bounce: it has no confidence and no roles.
 	Lookup bool
-	// Mismatch is a looked-up reply code and enhanced code whose classes
-	// differ ("450 5.1.1"), which Notes explain; "" otherwise.
+	// Mismatch is a reply code and enhanced code whose classes differ,
+	// looked up ("450 5.1.1") or written so by a server in the text
+	// ("550 4.4.7 QUEUE.Expired"), which Notes explain; "" otherwise.
 	Mismatch string
 	// Notes are said before the explanations.
 	Notes []string
@@ -72,6 +73,11 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 	r.Provider = prov
 	r.Explanations = make([]Explanation, len(x.Findings))
 	for i, f := range x.Findings {
+		if r.Mismatch == "" && f.Role == extract.RoleFailure && !f.Unpaired.IsZero() {
+			// Each code of the pair is its own finding: say why.
+			r.Mismatch = f.Code.Reply.String() + " " + f.Unpaired.String()
+			r.Notes = mismatchNotes(lang, r.Mismatch, f.Code.Reply)
+		}
 		r.Explanations[i] = e.explain(lang, catalog.Query{Code: f.Code, ServerText: f.ServerText,
 			Provider: prov, Blocklist: det.Blocklist, Final: f.Final, Delayed: f.Delayed, Command: f.Command}, f.Role)
 	}

@@ -44,6 +44,11 @@ type Finding struct {
 	// the commands sent together in their order). One of CommandHELO,
 	// CommandMAIL, CommandRCPT, CommandDATA, or "".
 	Command string
+	// Unpaired is the enhanced code written right after the reply code
+	// when their classes differ (Exchange's "550 4.4.7 QUEUE.Expired"):
+	// a server's mistake. The two do not pair; the enhanced code is a
+	// finding of its own.
+	Unpaired catalog.Enhanced
 }
 
 // Extraction is everything found in one text.
@@ -224,7 +229,7 @@ func (x *extractor) finish() Extraction {
 			text = "" // prose mentions a code; no server said it
 		}
 		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report,
-			Delayed: cs.report && cs.delayed, Command: cs.command}, order: cs.order, rank: roleRank(r),
+			Delayed: cs.report && cs.delayed, Command: cs.command, Unpaired: cs.unpaired}, order: cs.order, rank: roleRank(r),
 			dsn: cs.dsn, generic: cs.generic, rcpt: cs.rcpt})
 	}
 	earlierAttempts(cands)
@@ -248,6 +253,9 @@ func (x *extractor) finish() Extraction {
 				}
 				if c.ServerText == "" {
 					c.ServerText = d.ServerText
+				}
+				if c.Unpaired.IsZero() {
+					c.Unpaired = d.Unpaired
 				}
 			}
 		}

@@ -84,6 +84,17 @@ func TestExtractFormats(t *testing.T) {
 			min:  0.8,
 		},
 		{
+			// Exchange writes its expiry with codes of two classes: the
+			// two do not pair, and the '#' before them is its NDR's mark,
+			// not an issue number; "##" closes the line.
+			name: "Exchange's 550 4.4.7 QUEUE.Expired",
+			text: "Delivery has failed to these recipients or groups:\n\nDiagnostic information for administrators:\n\n" +
+				"Generating server: mail.example.org\n\nops@example.net\n#550 4.4.7 QUEUE.Expired; message expired ##\n",
+			want:  []string{"failure 550", "failure 4.4.7"},
+			text0: "4.4.7 QUEUE.Expired; message expired",
+			min:   0.8,
+		},
+		{
 			name: "gmail multi-line reply",
 			text: "The error that the other server returned was:\n" +
 				"550-5.1.1 The email account that you tried to reach does not exist. Please try\n" +
@@ -639,6 +650,32 @@ func TestDelayWarningText(t *testing.T) {
 		ex := Extract(tt.intro + block)
 		if len(ex.Findings) == 0 || ex.Findings[0].Delayed != tt.delayed || ex.Findings[0].Final != tt.delayed {
 			t.Errorf("%.40q: %s, want delayed %v", tt.intro, brief(ex), tt.delayed)
+		}
+	}
+}
+
+// TestUnpairedCodes: a reply written with an enhanced code of another
+// class keeps that code as Unpaired, so that the answer can say the server
+// erred; a pair of one class, or a code alone, has none.
+func TestUnpairedCodes(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"Remote Server returned '550 4.4.7 QUEUE.Expired; message expired'", "4.4.7"},
+		{"#550 4.4.7 QUEUE.Expired; message expired ##", "4.4.7"},
+		{"Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'", ""},
+		{"Remote Server returned '550 Mailbox unavailable'", ""},
+	}
+	for _, tt := range tests {
+		ex := Extract(tt.text)
+		if len(ex.Findings) == 0 {
+			t.Errorf("%q: nothing found", tt.text)
+			continue
+		}
+		got := ""
+		if u := ex.Findings[0].Unpaired; !u.IsZero() {
+			got = u.String()
+		}
+		if got != tt.want {
+			t.Errorf("%q: unpaired %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }

@@ -22,9 +22,12 @@ const (
 
 // codeSite is a code found in the text, before roles are settled.
 type codeSite struct {
-	code     catalog.Code
-	text     string
-	anchor   anchor
+	code   catalog.Code
+	text   string
+	anchor anchor
+	// unpaired is the enhanced code of another class written right after
+	// the reply code (codeToken.unpaired).
+	unpaired catalog.Enhanced
 	order    int
 	dsn      bool // a DSN's Status field: the final status of a recipient
 	report   bool // dsn, from a report rather than a log's "dsn=": the sender stopped retrying
@@ -442,6 +445,12 @@ func (x *extractor) remember(content string) {
 func (x *extractor) scanLine(s string, pos int, line string, content, indent int, quit bool) int {
 	resume, placed := pos, false
 	named := lineCommands{line: line[content:], prev: x.prev}
+	// unpaired is the enhanced code of another class that the reply just
+	// placed was written with ("550 4.4.7"), and unpairedAnchor where that
+	// reply stood: the enhanced code is read as standing there too, not
+	// as part of the reply's words.
+	var unpaired catalog.Enhanced
+	var unpairedAnchor anchor
 	for i := content; len(x.sites) < maxSites; {
 		t, ok := nextToken(line, i)
 		if !ok {
@@ -452,15 +461,21 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 			continue
 		}
 		a := anchorOf(line, content, t)
+		own := !unpaired.IsZero() && t.code.Reply.IsZero() && t.code.Enhanced == unpaired
+		unpaired = catalog.Enhanced{}
+		if own {
+			a = unpairedAnchor
+		}
 		if a == anchorProse && !proseOK(line, content, t) {
 			continue
 		}
-		if a != anchorStrong && placed {
+		if a != anchorStrong && placed && !own {
 			// Part of the words of a code already found on this line:
 			// "554 5.3.0 unknown mailer error 255".
 			continue
 		}
 		placed = placed || a != anchorProse
+		unpaired, unpairedAnchor = t.unpaired, a
 		if a == anchorProse {
 			// Prose mentions a code; there are no server's words.
 			x.add(codeSite{code: t.code, anchor: a})
@@ -502,7 +517,7 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		if cmd == "" {
 			cmd = x.talk.cur.cmd
 		}
-		x.add(codeSite{code: t.code, text: text, anchor: a, dsn: final, report: report, quit: quit && a == anchorStrong,
+		x.add(codeSite{code: t.code, unpaired: t.unpaired, text: text, anchor: a, dsn: final, report: report, quit: quit && a == anchorStrong,
 			generic: expired(t.code) || (t.code.Enhanced.IsZero() && expiredAfter(line, t.end)), rcpt: x.talk.cur.rcpt, command: cmd})
 	}
 	return resume

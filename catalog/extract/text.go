@@ -79,6 +79,11 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		}
 		rest, wrap = strings.TrimRight(rest, "\\"), false
 	}
+	// Exchange closes its "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not
+	// found ##" with a mark that is not the server's words.
+	if r := trimBlanksRight(rest); strings.HasSuffix(r, " ##") {
+		rest = r[:len(r)-len(" ##")]
+	}
 	// A longer rest must not cost a copy per code on the line.
 	if len(rest) > 2*maxServerText {
 		rest = rest[:2*maxServerText]

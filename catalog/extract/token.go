@@ -24,6 +24,10 @@ type codeToken struct {
 	hash bool
 	// enhStart is where the enhanced part starts, when there is one.
 	enhStart int
+	// unpaired is the enhanced code written right after the reply code
+	// when its class differs (Exchange's "550 4.4.7 QUEUE.Expired"): the
+	// two do not pair, and the enhanced code is a token of its own.
+	unpaired catalog.Enhanced
 }
 
 func isBlank(b byte) bool { return b == ' ' || b == '\t' }
@@ -155,10 +159,11 @@ func tokenAt(line string, i, j int) (codeToken, bool) {
 		// "+1 555 550", "2 550": one number of a list, not a reply.
 		return codeToken{}, false
 	}
-	if ok && t.hash && !t.code.Reply.IsZero() && t.code.Enhanced.IsZero() {
+	if ok && t.hash && !t.code.Reply.IsZero() && t.code.Enhanced.IsZero() && t.unpaired.IsZero() {
 		// "PR #550", "issue #421": a number, not a reply. Exchange's
-		// "#550 5.1.1 RESOLVER..." and qmail's "(#5.1.1)" carry an
-		// enhanced code and stay codes.
+		// "#550 5.1.1 RESOLVER..." (and "#550 4.4.7 QUEUE.Expired", whose
+		// codes do not pair) and qmail's "(#5.1.1)" carry an enhanced
+		// code and stay codes.
 		return codeToken{}, false
 	}
 	return t, ok
@@ -238,7 +243,8 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 				t.code.Enhanced, t.end, t.enhStart = e, end, k
 				return t, true
 			case ok:
-				// "550 4.2.2": two codes that do not pair.
+				// "550 4.4.7": two codes that do not pair.
+				t.unpaired = e
 				return t, true
 			}
 			// "555 550 1234", "550 1234": one number of many.
