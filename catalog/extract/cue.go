@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"strings"
+
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
@@ -61,7 +63,12 @@ func anchorOf(line string, content int, t codeToken) anchor {
 			return anchorStrong
 		}
 		return anchorProse
-	case '\'', '"', '`', '(', '[', '<':
+	case '`', '"':
+		if quotedReply(line, k-1, t) {
+			return anchorStrong
+		}
+		return bracketAnchor(line, content, k-1)
+	case '\'', '(', '[', '<':
 		return bracketAnchor(line, content, k-1)
 	}
 	if ascii.IsAlpha(line[k-1]) && k < t.start {
@@ -71,6 +78,42 @@ func anchorOf(line string, content int, t codeToken) anchor {
 		}
 	}
 	return anchorProse
+}
+
+// quotedReply reports whether reply t, opened by the backtick or double
+// quote at o, is quoted with the server's words: a reply code, with its
+// enhanced code or words that open as a server's do (a capital, an
+// address), and at least two words before the quote closes on the same
+// line. On-call chat quotes what a server said so ("getting `550 5.4.1
+// Recipient address rejected: Access denied` from o365"); a code quoted
+// alone ("`550`"), prose in quotes ("`550 means the mailbox is
+// unavailable`") or a quote left open is a mention.
+func quotedReply(line string, o int, t codeToken) bool {
+	if t.code.Reply.IsZero() {
+		return false
+	}
+	end := strings.IndexByte(line[t.end:], line[o])
+	if end < 0 {
+		return false
+	}
+	if t.code.Enhanced.IsZero() {
+		i := t.end
+		for i < t.end+end && isBlank(line[i]) {
+			i++
+		}
+		if c := line[i]; !(c >= 'A' && c <= 'Z') && c != '<' && c != '[' {
+			return false
+		}
+	}
+	words := 0
+	for in, i := false, t.end; i < t.end+end; i++ {
+		alpha := ascii.IsAlpha(line[i])
+		if alpha && !in {
+			words++
+		}
+		in = alpha
+	}
+	return words >= 2
 }
 
 // bulletOnly reports whether s is a list's bullet: one to three dashes

@@ -95,6 +95,20 @@ func TestExtractFormats(t *testing.T) {
 			min:   0.8,
 		},
 		{
+			// On-call chat quotes the server's reply in backticks or
+			// double quotes: what a server said, not a mention.
+			name:  "a reply quoted in chat",
+			text:  "hey team, getting `550 5.4.1 Recipient address rejected: Access denied. AS(201806281)` from o365 any idea?",
+			want:  []string{"failure 550 5.4.1"},
+			text0: "Recipient address rejected: Access denied. AS(201806281)",
+		},
+		{
+			name:  "a reply without its enhanced code quoted in chat",
+			text:  "customer sees \"550 Relaying denied\" when sending to us",
+			want:  []string{"failure 550"},
+			text0: "Relaying denied",
+		},
+		{
 			name: "gmail multi-line reply",
 			text: "The error that the other server returned was:\n" +
 				"550-5.1.1 The email account that you tried to reach does not exist. Please try\n" +
@@ -374,6 +388,8 @@ func TestExtractQuoted(t *testing.T) {
 		{name: "got a", text: "Anyone else got a 421 from Outlook today?", want: []string{"quoted 421"}, max: 0.29},
 		{name: "error word in chatter", text: "the relay answers with error 554 for everything", want: []string{"quoted 554"}, max: 0.4},
 		{name: "pair in prose", text: "I think 550 5.1.1 means the user does not exist", want: []string{"quoted 550 5.1.1"}, max: 0.29},
+		{name: "prose in backticks", text: "is `550 means the mailbox is unavailable` right?", want: nil, max: 0.29},
+		{name: "a quote left open", text: "getting \"550 5.1.1 user unknown for all of them", want: []string{"quoted 550 5.1.1"}, max: 0.29},
 		{name: "pair after error in a log", text: "SMTP error 550 5.7.1 when sending to bob@example.com", want: []string{"failure 550 5.7.1"}, min: 0.5, max: 0.79},
 	})
 }
