@@ -24,7 +24,8 @@ func (c *cli) explain(args []string) error {
 		return err
 	}
 	text := strings.Join(fs.Args(), " ")
-	if fs.NArg() == 0 || text == "-" {
+	typed := fs.NArg() > 0 && text != "-"
+	if !typed {
 		var cut handlers.Cut
 		text, cut, err = readInput(c.stdin, maxInput)
 		if err != nil {
@@ -44,9 +45,10 @@ func (c *cli) explain(args []string) error {
 			lang = l
 		}
 	}
-	if fs.NArg() > 0 && text != "-" {
+	if typed {
 		// TEXT typed on the command line may be a question, read as the
-		// bot reads chat: "what does 221 mean", "550 vs 554?".
+		// bot reads chat: "what does 221 mean", "550 vs 554?". What
+		// stdin holds is a paste, whether "-" or nothing named it.
 		if done, err := c.question(lang, text, f.json); done {
 			return err
 		}
@@ -66,7 +68,7 @@ func (c *cli) explain(args []string) error {
 	} else if err := handlers.WriteReport(c.stdout, report); err != nil {
 		return err
 	}
-	if len(report.Explanations) == 0 {
+	if len(report.Explanations) == 0 && len(report.Worded) == 0 {
 		return exitCode(1)
 	}
 	return nil

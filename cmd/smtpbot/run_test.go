@@ -25,6 +25,11 @@ func call(t *testing.T, stdin string, env map[string]string, args ...string) (st
 	return out.String(), errOut.String(), code
 }
 
+// codelessBounce is a bounce whose failure is in words alone.
+const codelessBounce = "This is the mail system at host mail.example.org.\n\n" +
+	"I'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n" +
+	"<ops@example.net>: The e-mail message could not be delivered because the user's mailfolder is full.\n"
+
 func TestCommandLine(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -40,6 +45,10 @@ func TestCommandLine(t *testing.T) {
 		{"lang from the POSIX locale", "", []string{"explain", "5.2.2"}, 0, []string{"Cách xử lý"}, nil},
 		{"explain stdin", "host mx.example.net[192.0.2.1] said: 552 5.2.2 Mailbox full (in reply to RCPT TO command)", []string{"explain"}, 0, []string{"552 5.2.2", "Mailbox full"}, nil},
 		{"explain dash", "421 4.7.0 try again later", []string{"explain", "-"}, 0, []string{"421 4.7.0"}, nil},
+		// What "-" reads is a paste, as stdin with no TEXT is, never a
+		// question typed on the command line.
+		{"explain dash, a bounce without a code", codelessBounce, []string{"explain", "-"}, 0, []string{"A bounce without a code", "Mailbox full"}, nil},
+		{"explain stdin, a bounce without a code", codelessBounce, []string{"explain"}, 0, []string{"A bounce without a code", "Mailbox full"}, nil},
 		{"unregistered", "", []string{"explain", "559"}, 0, []string{"559 Unregistered Reply Code"}, nil},
 		{"malformed", "", []string{"explain", "6.1.1"}, 2, nil, []string{"its class must be 2, 4 or 5"}},
 		{"no codes", "", []string{"explain", "lunch", "at", "noon"}, 1, []string{"No SMTP reply code"}, nil},
