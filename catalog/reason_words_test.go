@@ -22,6 +22,9 @@ func TestClassifyWords(t *testing.T) {
 		{"jdoe@example.net retry timeout exceeded", false, true, ReasonExpired, ActionRetryLater, BounceSoft},
 		{"Sorry your message to jdoe@example.com cannot be delivered. This account has been disabled or discontinued.", false, true, ReasonSuspend, ActionContactRecipient, BounceHard},
 		{"User's mailbox is full: <jdoe@example.net>", false, true, ReasonMailboxFull, ActionRetryLater, BounceSoft},
+		{"This person's account is exceeding their quota.", false, true, ReasonMailboxFull, ActionRetryLater, BounceSoft},
+		// A delay warning's "will be retried": still in the queue.
+		{"Message will be retried for 2 more day(s)", true, true, ReasonExpired, ActionWaitServerRetries, BounceSoft},
 		{"<a@example.com>: Host or domain name not found. Name service error for name=example.com type=MX: Host not found, try again", false, true, ReasonNetworkError, ActionRetryLater, BounceSoft},
 		// A class decides spam's hard or soft; with no class, neither.
 		{"Message rejected as spam by Content Filtering", false, true, ReasonSpamDetected, ActionReviewContent, ""},

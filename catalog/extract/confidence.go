@@ -137,9 +137,10 @@ var markerLines = [...]string{
 
 // delayLines start the lines of a delay warning, which says a message is
 // late and still being tried: Exim's text, Postfix's banner ("# THIS IS A
-// WARNING ONLY. YOU DO NOT NEED TO RESEND YOUR MESSAGE. #"), Microsoft's.
+// WARNING ONLY. YOU DO NOT NEED TO RESEND YOUR MESSAGE. #"), Microsoft's,
+// and older gateways' "THIS IS A WARNING MESSAGE ONLY.".
 var delayLines = [...]string{
-	"a message that you sent has not yet been delivered", "this is a warning only",
+	"a message that you sent has not yet been delivered", "this is a warning only", "this is a warning message only",
 	"delivery is delayed to these recipients", "your message could not be delivered for",
 }
 

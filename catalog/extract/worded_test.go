@@ -53,6 +53,13 @@ func TestReadWorded(t *testing.T) {
 		bounce:  true,
 		delayed: true,
 	}, {
+		// Older gateways' warning banner, in capitals.
+		name:    "a delay warning's banner",
+		text:    "This is an automatically generated Delivery Status Notification\n\nTHIS IS A WARNING MESSAGE ONLY.\n\nYOU DO NOT NEED TO RESEND YOUR MESSAGE.\n\nDelivery to the following recipient has been delayed:\n\n     a@example.com\n\nMessage will be retried for 2 more day(s)\n",
+		pieces:  []string{"Message will be retried for 2 more day(s)"},
+		bounce:  true,
+		delayed: true,
+	}, {
 		name:   "chatter is no bounce",
 		text:   "standup moved to 12:55, the mailbox is full of tickets",
 		bounce: false,
