@@ -160,6 +160,9 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 	case VerbCheck:
 		return rt.checkCommand(cmd.Text, lang, slash)
 	case VerbExplain, VerbCompare:
+		if m, ok := rt.pastedWorded(lang, st, cmd.Verb, req.Text); ok {
+			return m
+		}
 		st.fromCommand(cmd)
 		if p := rt.eng.NamedProvider(req.Text, cmd); p != nil && cmd.Verb == VerbExplain {
 			st.Provider = p.ID
@@ -171,10 +174,11 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 		start := time.Now()
 		report := rt.eng.ExplainTextNamed(lang, cmd.Text, rt.eng.NamedProvider(req.Text, cmd))
 		start = rt.phase(req.Source, PhaseExtract, start)
+		if len(report.Worded) > 0 {
+			// Read only when no code reports a failure: the words do.
+			return rt.renderWorded(lang, st, report)
+		}
 		if len(report.Explanations) == 0 {
-			if len(report.Worded) > 0 {
-				return rt.renderWorded(lang, st, report)
-			}
 			return rt.usageMessage(lang, lang.T("slack.no_codes"), slash)
 		}
 		defer rt.phase(req.Source, PhaseRender, start)
@@ -275,6 +279,9 @@ func (rt *Router) shortcut(ctx context.Context, req Request) []Reply {
 	if len(req.Text) <= maxQuestion {
 		switch cmd := fromIntent(intent.Parse(req.Text), "", req.Text); cmd.Verb {
 		case VerbExplain, VerbCompare:
+			if m, ok := rt.pastedWorded(lang, st, cmd.Verb, req.Text); ok {
+				return []Reply{rt.reply(req, DeliverEphemeral, m)}
+			}
 			st.fromCommand(cmd)
 			start := time.Now()
 			m := rt.render(lang, st)
@@ -289,10 +296,11 @@ func (rt *Router) shortcut(ctx context.Context, req Request) []Reply {
 	start := time.Now()
 	report := rt.eng.ExplainText(lang, req.Text)
 	start = rt.phase(req.Source, PhaseExtract, start)
+	if len(report.Worded) > 0 {
+		// Read only when no code reports a failure: the words do.
+		return []Reply{rt.reply(req, DeliverEphemeral, rt.renderWorded(lang, st, report))}
+	}
 	if len(report.Explanations) == 0 {
-		if len(report.Worded) > 0 {
-			return []Reply{rt.reply(req, DeliverEphemeral, rt.renderWorded(lang, st, report))}
-		}
 		return []Reply{rt.reply(req, DeliverEphemeral, textMessage(lang.T("slack.shortcut_none")))}
 	}
 	m := rt.renderReport(lang, st, report)

@@ -436,6 +436,16 @@ func TestWordedBounce(t *testing.T) {
 			t.Errorf("the vi button did not render the verdict in vi: %s", got)
 		}
 	}
+	// A code the bounce only mentions does not hide the failure its
+	// words report.
+	mention := "This is the mail system at host mail.example.org.\n\n<ops@example.net>: The e-mail message could not be " +
+		"delivered because the user's mailfolder is full.\n\nFor what codes such as 5.2.2 mean, see our FAQ.\n"
+	for _, src := range []Source{SourceSlash, SourceDM, SourceShortcut} {
+		got := rendered(t, rt.Handle(context.Background(), Request{Source: src, UserID: "U1", ChannelID: "D1", Text: mention}))
+		if !strings.Contains(got, "Mailbox full") || !strings.Contains(got, "A bounce without a code") {
+			t.Errorf("%s: the failure in the words is not answered beside a mentioned code: %s", src, got)
+		}
+	}
 	chatter := "standup moved to 12:55, my mailbox is full of tickets"
 	got := rendered(t, rt.Handle(context.Background(), Request{Source: SourceDM, UserID: "U1", ChannelID: "D1", Text: chatter}))
 	if strings.Contains(got, "A bounce without a code") {

@@ -39,11 +39,15 @@ func (t *textWriter) section(heading, body string) {
 func WriteReport(w io.Writer, r Report) error {
 	t := &textWriter{w: w}
 	l := r.Lang
-	if len(r.Explanations) == 0 {
-		if len(r.Worded) > 0 {
-			writeWorded(t, l, r.Worded)
+	if len(r.Worded) > 0 {
+		// The failure is in the words: codes beside it only mention or
+		// precede it, and follow.
+		writeWorded(t, l, r.Worded)
+		if len(r.Explanations) == 0 {
 			return t.err
 		}
+		t.printf("\n")
+	} else if len(r.Explanations) == 0 {
 		t.printf("%s\n", l.T("explain.none"))
 		return t.err
 	}
@@ -52,7 +56,7 @@ func WriteReport(w io.Writer, r Report) error {
 	}
 	// Codes looked up or asked about, not read from a bounce, have no
 	// confidence and no roles.
-	said := len(r.Notes) > 0 // something stands above the first explanation
+	said := len(r.Notes) > 0 || len(r.Worded) > 0 // something stands above the first explanation
 	if !r.Lookup && r.Confidence > 0 {
 		t.printf("%s: %d%%\n", l.T("heading.confidence"), int(r.Confidence*100+0.5))
 		said = true

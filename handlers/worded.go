@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/slack-go/slack"
 
@@ -196,8 +197,21 @@ func (e *Engine) wordedFromState(lang *locales.Lang, st state) []WordedFailure {
 // the chat's answer.
 func (rt *Router) wordedBounce(lang *locales.Lang, st state, text string) (message, bool) {
 	r := rt.eng.ExplainText(lang, text)
-	if len(r.Explanations) > 0 || len(r.Worded) == 0 {
+	if len(r.Worded) == 0 {
+		// Read only when no code reports a failure: a code the text
+		// mentions does not hide the one its words report.
 		return message{}, false
 	}
 	return rt.renderWorded(lang, st, r), true
+}
+
+// pastedWorded answers a bounce pasted with a code it only mentions, which
+// the chat grammar took for a question about that code ("... see our FAQ
+// for what codes such as 5.2.2 mean"), for the failure its words report. A
+// question typed on one line is not a paste.
+func (rt *Router) pastedWorded(lang *locales.Lang, st state, verb Verb, text string) (message, bool) {
+	if verb != VerbExplain || !strings.Contains(strings.TrimSpace(text), "\n") {
+		return message{}, false
+	}
+	return rt.wordedBounce(lang, st, text)
 }
