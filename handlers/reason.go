@@ -65,7 +65,7 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class, delaye
 	stage := strconv.Itoa(int(c))
 	if v.GaveUp {
 		// A 4xx the sending server stopped retrying: the 4xx lines'
-		// "your server retries" would not hold.
+		// "the sending server retries" would not hold.
 		stage = "final"
 	}
 	o.Why = whyLine(l, v, stage, o.ReasonTitle)
