@@ -384,6 +384,9 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if rule != nil && rule.Next != nil {
 		info = *rule.Next
 	}
+	if n, ok := r.providerNext[providerKey]; ok && v.Source == SourceProvider {
+		info = n
+	}
 	if rule != nil {
 		variant = rule.Variant
 	}

@@ -11,6 +11,10 @@ type reasonData struct {
 	info      map[Reason]reasonInfo
 	rules     []phraseRule
 	providers map[string]Reason // provider meaning key → reason
+	// providerNext is the actor, bounce and next step of a provider's
+	// meaning where they differ from its reason's (see
+	// reasonFile.ProviderNext).
+	providerNext map[string]reasonInfo
 	exact     map[exactKey]Reason
 	enhanced  map[subjectDetail]Reason
 	replies   map[Reply]Reason
@@ -49,6 +53,12 @@ type reasonFile struct {
 	Reasons   map[Reason]reasonInfo `json:"reasons"`
 	Phrases   []phraseRule          `json:"phrases"`
 	Providers map[string]Reason     `json:"providers"`
+	// ProviderNext replaces, for a provider's meaning, its reason's actor,
+	// bounce and next step where the provider documents its own:
+	// Microsoft defers suspicious traffic (4.7.500-699) and lifts the
+	// restriction by itself, so the next step is to let the retries run,
+	// not the blocked reason's "fix your sending setup".
+	ProviderNext map[string]reasonInfo `json:"provider_next"`
 	Codes     map[string]Reason     `json:"codes"`
 	// FinalTransient is the reason of a 4.x.x final status with no telling
 	// words: the sending server gave up retrying.
@@ -98,7 +108,7 @@ func parseReasons(b []byte) (*reasonData, error) {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, err
 	}
-	r := &reasonData{info: f.Reasons, providers: f.Providers,
+	r := &reasonData{info: f.Reasons, providers: f.Providers, providerNext: f.ProviderNext,
 		exact: map[exactKey]Reason{}, enhanced: map[subjectDetail]Reason{}, replies: map[Reply]Reason{}}
 	actions := map[Action]bool{}
 	for _, a := range Actions() {
@@ -261,6 +271,15 @@ func parseReasons(b []byte) (*reasonData, error) {
 	for key, reason := range f.Providers {
 		if err := known("provider meaning "+key, reason); err != nil {
 			return nil, err
+		}
+	}
+	delete(f.ProviderNext, "_doc") // the file's own note
+	for key, info := range f.ProviderNext {
+		if _, ok := f.Providers[key]; !ok {
+			return nil, fmt.Errorf("provider_next %s: no such provider meaning in providers", key)
+		}
+		if err := info.check(actions); err != nil {
+			return nil, fmt.Errorf("provider_next %s: %w", key, err)
 		}
 	}
 	for key, reason := range f.Codes {

@@ -138,6 +138,10 @@ func TestClassifyVerdict(t *testing.T) {
 			Verdict{Reason: ReasonFiltered, Source: SourceWords, Action: ActionContactRecipient, Actor: ActorRecipientSide, Bounce: BounceHard, Basis: BasisReason, Variant: "said_unknown"}, ""},
 		{"550 5.7.1", "Relay access denied", "",
 			Verdict{Reason: ReasonNoRelaying, Source: SourceWords, Action: ActionFixSendingConfig, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisReason}, ""},
+		// A provider that documents its own next step gives it: Microsoft
+		// lifts its 4.7.500-699 restriction by itself, so the retries run.
+		{"451 4.7.500", "Server busy. Please try again later from [192.0.2.2]. (S77719)", "microsoft/4.7.5xx",
+			Verdict{Reason: ReasonBlocked, Source: SourceProvider, Action: ActionWaitServerRetries, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisReason}, ""},
 		// The provider's meaning comes before the code's.
 		{"550 5.1.10", "", "microsoft/5.1.10",
 			Verdict{Reason: ReasonUserUnknown, Source: SourceProvider, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
