@@ -37,9 +37,9 @@ func textFile(f slack.File) bool {
 	return false
 }
 
-// requestText returns a message's text with the text of its text files
-// appended (separated by blank lines), all of it at most MaxFileBytes, and
-// what was cut. Each file's size (from files.info) is checked before it is
+// requestText returns a message's text, as it was pasted (plainText), with
+// the text of its text files appended (separated by blank lines), all of it
+// at most MaxFileBytes, and what was cut. Each file's size (from files.info) is checked before it is
 // downloaded: a file is not downloaded at all once the text is full, and
 // otherwise only until its text fills the room. A returned attachment's
 // base64 past its first 64 KB is left out as it arrives (extract.Skimmer)
@@ -48,6 +48,7 @@ func textFile(f slack.File) bool {
 // time to fetch it all. Files that cannot be read are logged and skipped.
 func (b *Bot) requestText(ctx context.Context, text string, files []slack.File) (string, handlers.Cut) {
 	maxKept := b.cfg.MaxFileBytes
+	text = plainText(text)
 	cut := handlers.Cut{Total: int64(len(text))}
 	if int64(len(text)) > maxKept {
 		// Slack cuts messages at 40,000 characters; a longer text comes

@@ -156,6 +156,27 @@ func TestPasteAndSilence(t *testing.T) {
 	})
 }
 
+// TestPasteAsSlackSendsIt: Slack escapes a pasted bounce's &, < and > and
+// links its addresses ("&lt;<mailto:a@b|a@b>&gt;"); the answer reads and
+// quotes the bounce as it was pasted, not Slack's markup.
+func TestPasteAsSlackSendsIt(t *testing.T) {
+	eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
+		start(t, fake, t.TempDir())
+		escaped := strings.ReplaceAll(bounce, "<jane.doe@example.com>",
+			"&lt;<mailto:jane.doe@example.com|jane.doe@example.com>&gt;")
+		fake.SendMessage(fakeslack.Message{Text: escaped})
+		got := visible(wait(t, fake, 1, "chat.postMessage")[0])
+		for _, bad := range []string{"mailto", "&amp;lt;", "jane.doe@"} {
+			if strings.Contains(got, bad) {
+				t.Errorf("reply carries %q:\n%s", bad, got)
+			}
+		}
+		if !strings.Contains(got, "User unknown") || !strings.Contains(got, "j***@example.com") {
+			t.Errorf("reply does not read the bounce as pasted:\n%s", got)
+		}
+	})
+}
+
 func TestMentionDMShortcutHomeEndToEnd(t *testing.T) {
 	eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
 		start(t, fake, t.TempDir())

@@ -1,0 +1,48 @@
+package bot
+
+import "strings"
+
+// plainText turns a message's text as Slack sends it back into what the
+// person pasted. Slack escapes &, < and > as entities and wraps the links
+// and addresses it recognised in angle brackets, so a bounce's
+// "<a@example.com>: host mx.example.com said: 550 5.1.1 ..." arrives as
+// "&lt;<mailto:a@example.com|a@example.com>&gt;: host mx.example.com said:
+// ...": quoted as the server's words, that markup would be shown back, and
+// a link's label is what was written. Mentions ("<@U123>", "<#C1|ops>",
+// "<!here>") are kept: the handlers read them.
+func plainText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	// Each '>' is found once, and the '<' that opens its span looked for
+	// back from it, over bytes not yet read: linear, whatever the text.
+	for {
+		j := strings.IndexByte(s, '>')
+		if j < 0 {
+			break
+		}
+		i := strings.LastIndexByte(s[:j], '<')
+		inner := s[i+1 : j]
+		switch {
+		case i < 0 || inner == "" || strings.IndexByte(inner, '\n') >= 0:
+			// Not Slack's markup: keep it as it came.
+			b.WriteString(s[:j+1])
+		case inner[0] == '@' || inner[0] == '#' || inner[0] == '!':
+			b.WriteString(s[:j+1])
+		default:
+			b.WriteString(s[:i])
+			if k := strings.IndexByte(inner, '|'); k >= 0 {
+				inner = inner[k+1:]
+			}
+			b.WriteString(strings.TrimPrefix(inner, "mailto:"))
+		}
+		s = s[j+1:]
+	}
+	b.WriteString(s)
+	return entities.Replace(b.String())
+}
+
+// entities are the only ones Slack writes in a message's text.
+var entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
