@@ -15,9 +15,9 @@ type reasonData struct {
 	// meaning where they differ from its reason's (see
 	// reasonFile.ProviderNext).
 	providerNext map[string]reasonInfo
-	exact     map[exactKey]Reason
-	enhanced  map[subjectDetail]Reason
-	replies   map[Reply]Reason
+	exact        map[exactKey]Reason
+	enhanced     map[subjectDetail]Reason
+	replies      map[Reply]Reason
 	// finalTransient is the reason of a transient code that is a DSN's
 	// final status, when no words say more.
 	finalTransient Reason
@@ -59,7 +59,7 @@ type reasonFile struct {
 	// restriction by itself, so the next step is to let the retries run,
 	// not the blocked reason's "fix your sending setup".
 	ProviderNext map[string]reasonInfo `json:"provider_next"`
-	Codes     map[string]Reason     `json:"codes"`
+	Codes        map[string]Reason     `json:"codes"`
 	// FinalTransient is the reason of a 4.x.x final status with no telling
 	// words: the sending server gave up retrying.
 	FinalTransient Reason `json:"final_transient"`

@@ -494,3 +494,31 @@ func TestClassifyWithoutRules(t *testing.T) {
 		t.Errorf("Classify without rules = %+v, %v; want undefined", v, ok)
 	}
 }
+
+// TestNoPhraseShadowed: the first rule whose phrase matches decides, so a
+// phrase that contains a phrase of an earlier rule with no constraint of
+// its own can never decide. "domain does not exist" (hostunknown) after
+// "does not exist" (userunknown) read a missing domain as a missing
+// mailbox.
+func TestNoPhraseShadowed(t *testing.T) {
+	rules := loadCatalog(t).reasonRules().rules
+	for b := range rules {
+		for _, later := range rules[b].Text {
+			for a := range rules[:b] {
+				ra := &rules[a]
+				if ra.Reason == rules[b].Reason && ra.Variant == rules[b].Variant {
+					continue
+				}
+				if len(ra.Enhanced) > 0 || ra.Class != 0 || ra.Final != nil || ra.Commands != nil || ra.AtStart {
+					continue // it does not always apply where the later rule does
+				}
+				for _, earlier := range ra.Text {
+					if strings.Contains(later, earlier) {
+						t.Errorf("phrase %q (rule %d, %s) never decides: rule %d (%s) matches %q first",
+							later, b+1, rules[b].Reason, a+1, ra.Reason, earlier)
+					}
+				}
+			}
+		}
+	}
+}

@@ -73,7 +73,7 @@ const maxSites = 256
 // decoded), an SMTP transcript, or a mail-server log line.
 func Extract(text string) Extraction {
 	sc := scratchPool.Get().(*scratch)
-	x := extractor{sites: sc.sites[:0], buf: sc.buf[:0]}
+	x := extractor{text: text, sites: sc.sites[:0], buf: sc.buf[:0]}
 	if !x.readMessage(text) {
 		x.scanText(text, segBody, false)
 	}
@@ -237,6 +237,7 @@ func (x *extractor) finish() Extraction {
 	subsume(cands)
 	pair(cands)
 	subsume(cands)
+	x.reportWords(cands)
 
 	var out []Finding
 	for i := range cands {
@@ -420,6 +421,22 @@ func (x *extractor) markDelayed(out []Finding) {
 	for i := range out {
 		if f := &out[i]; f.Role == RoleFailure && !f.Final && f.Code.Class() == catalog.ClassTransientNegative {
 			f.Final, f.Delayed = true, true
+		}
+	}
+}
+
+// reportWords gives a recipient's final status that has no words of its
+// own (a Status with no Diagnostic-Code) the words the report's text writes
+// after the recipient's address: "email@example.net: Domain does not
+// exist".
+func (x *extractor) reportWords(cands []candidate) {
+	for i := range cands {
+		c := &cands[i]
+		if c.dead || c.Role != RoleFailure || !c.dsn || c.ServerText != "" || c.rcpt == "" {
+			continue
+		}
+		if words := recipientWords(x.text, c.rcpt); words != "" {
+			c.ServerText = x.clean(append(x.buf[:0], words...), catalog.Code{})
 		}
 	}
 }

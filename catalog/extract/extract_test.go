@@ -109,6 +109,19 @@ func TestExtractFormats(t *testing.T) {
 			text0: "Relaying denied",
 		},
 		{
+			// OpenSMTPD writes the failure in the report's text only; its
+			// Status has no Diagnostic-Code.
+			name: "a bare Status and the report's words after the address",
+			text: "Subject: Delivery status notification: error\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\n" +
+				"Content-Type: text/plain; charset=us-ascii\n\n    This is the MAILER-DAEMON, please DO NOT REPLY to this email.\n\n" +
+				"    An error has occurred while attempting to deliver a message for\n    the following list of recipients:\n\n" +
+				"ops@example.net: Domain does not exist\n\n--b\nContent-Type: message/delivery-status\n\n" +
+				"Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; ops@example.net\nAction: error\nStatus: 5.0.0\n\n--b--\n",
+			want:  []string{"failure 5.0.0"},
+			text0: "Domain does not exist",
+			min:   0.9,
+		},
+		{
 			name: "gmail multi-line reply",
 			text: "The error that the other server returned was:\n" +
 				"550-5.1.1 The email account that you tried to reach does not exist. Please try\n" +
