@@ -122,6 +122,14 @@ func TestExtractFormats(t *testing.T) {
 			min:   0.9,
 		},
 		{
+			// The code closes a label in brackets after the words: they are
+			// the server's, the recipient before them is not.
+			name:  "words before '[SMTP Error Code 550]'",
+			text:  "Your message could not be delivered to the following recipients:\n\n<ops@example.net>: Requested action not taken: mailbox unavailable. [SMTP Error Code 550]\n",
+			want:  []string{"failure 550"},
+			text0: "Requested action not taken: mailbox unavailable.",
+		},
+		{
 			name: "gmail multi-line reply",
 			text: "The error that the other server returned was:\n" +
 				"550-5.1.1 The email account that you tried to reach does not exist. Please try\n" +

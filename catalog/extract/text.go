@@ -130,10 +130,15 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 			out = x.clean(append(b[:0], before...), catalog.Code{})
 		}
 	}
-	if onlyPunct(out) && (t.hash || opener == '(' || opener == '[') {
-		// qmail: "Sorry, I couldn't find any host named x. (#5.1.2)":
-		// the words come before the code.
-		before := line[content:k]
+	if onlyPunct(out) && (t.hash || opener == '(' || opener == '[' || labelBracket(line, content, k) >= 0) {
+		// qmail: "Sorry, I couldn't find any host named x. (#5.1.2)",
+		// and "<a@example.com>: Requested action not taken: mailbox
+		// unavailable. [SMTP Error Code 550]": the words come before the
+		// code.
+		if o := labelBracket(line, content, k); o >= 0 {
+			k = o
+		}
+		before := skipRecipient(line[content:k])
 		for len(before) > 0 && strings.IndexByte(" \t(#[<", before[len(before)-1]) >= 0 {
 			before = before[:len(before)-1]
 		}
@@ -278,6 +283,34 @@ func replyAt(s string, r catalog.Reply) (byte, bool) {
 		return s[3], true
 	}
 	return 0, false
+}
+
+// skipRecipient returns s past the failed address that opens it
+// ("<a@example.com>: ..."): the recipient, not the server's words.
+func skipRecipient(s string) string {
+	i := strings.IndexByte(s, ':')
+	if i <= 0 || strings.IndexByte(s[:i], '@') < 0 || strings.ContainsAny(s[:i], " \t") {
+		return s
+	}
+	return s[i+1:]
+}
+
+// labelBracket returns where the bracket opens when the code at k closes
+// a short label in brackets ("[SMTP Error Code 550]", "(error 550)"): only
+// letters and blanks between them. It returns -1 otherwise.
+func labelBracket(line string, content, k int) int {
+	for i := k - 1; i >= content && i >= k-24; i-- {
+		switch c := line[i]; {
+		case c == '[' || c == '(':
+			if i < k-1 {
+				return i
+			}
+			return -1
+		case !ascii.IsAlpha(c) && !isBlank(c):
+			return -1
+		}
+	}
+	return -1
 }
 
 // appendContinuation appends the following lines of a multi-line reply
