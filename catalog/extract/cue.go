@@ -48,6 +48,12 @@ func anchorOf(line string, content int, t codeToken) anchor {
 		// stands where the reply does.
 		return anchorOf(line, content, codeToken{start: k - 3, code: catalog.Code{Reply: 200}})
 	}
+	if o, closer := curlyOpener(line, k); o >= content {
+		if quotedReplyUntil(line, t, closer) {
+			return anchorStrong
+		}
+		return bracketAnchor(line, content, o)
+	}
 	switch line[k-1] {
 	case ':', ';':
 		return anchorStrong
@@ -89,10 +95,16 @@ func anchorOf(line string, content int, t codeToken) anchor {
 // alone ("`550`"), prose in quotes ("`550 means the mailbox is
 // unavailable`") or a quote left open is a mention.
 func quotedReply(line string, o int, t codeToken) bool {
+	return quotedReplyUntil(line, t, line[o:o+1])
+}
+
+// quotedReplyUntil is quotedReply for a quote that closer closes, as
+// curly quotes are ("“550 5.1.1 User unknown”").
+func quotedReplyUntil(line string, t codeToken, closer string) bool {
 	if t.code.Reply.IsZero() {
 		return false
 	}
-	end := strings.IndexByte(line[t.end:], line[o])
+	end := strings.Index(line[t.end:], closer)
 	if end < 0 {
 		return false
 	}

@@ -103,6 +103,14 @@ func TestExtractFormats(t *testing.T) {
 			text0: "Recipient address rejected: Access denied. AS(201806281)",
 		},
 		{
+			// Text copied from a mail client or a phone quotes with curly
+			// quotes; the code after one was refused and the 550 lost.
+			name:  "a reply in curly quotes",
+			text:  "khách báo lỗi “550 5.1.1 User unknown” khi gửi",
+			want:  []string{"failure 550 5.1.1"},
+			text0: "User unknown",
+		},
+		{
 			name:  "a reply without its enhanced code quoted in chat",
 			text:  "customer sees \"550 Relaying denied\" when sending to us",
 			want:  []string{"failure 550"},

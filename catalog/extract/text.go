@@ -64,7 +64,13 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 			}
 		}
 	}
-	if closer != 0 {
+	if _, curly := curlyOpener(line, k); curly != "" && k > content {
+		// "“550 5.1.1 User unknown”": the words end at the closing quote.
+		if i := strings.LastIndex(rest, curly); i >= 0 {
+			rest = rest[:i]
+		}
+		wrap = false
+	} else if closer != 0 {
 		rest, wrap = cutAt(rest, closer), false
 	} else if before := line[max(content, t.start-maxServerText):t.start]; strings.Contains(before, "\":") {
 		// Inside a JSON string: "diagnosticCode":"smtp; 550 5.1.1 ...".

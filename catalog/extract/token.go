@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"strings"
+
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
@@ -56,6 +58,9 @@ func leftOK(s string, i int) bool {
 	if i == 0 {
 		return true
 	}
+	if o, _ := curlyOpener(s, i); o >= 0 {
+		return true
+	}
 	switch s[i-1] {
 	case ' ', '\t', '(', '[', '<', '\'', '"', ';', '=', '#', '>', '*', '`', '{', '|':
 		return true
@@ -76,6 +81,27 @@ func leftOK(s string, i int) bool {
 		return false
 	}
 	return false
+}
+
+// curlyQuotes are the opening quotes and brackets, outside ASCII, that
+// text copied from a mail client, a document or a phone writes around a
+// reply ("“550 5.1.1 User unknown”"), each with its closer.
+var curlyQuotes = [...]struct{ open, close string }{
+	{"“", "”"}, {"‘", "’"}, {"«", "»"}, {"「", "」"}, {"（", "）"},
+}
+
+// curlyOpener returns where the opening quote that ends s[:i] starts, and
+// its closer; -1 when none does.
+func curlyOpener(s string, i int) (int, string) {
+	if i < 2 || s[i-1] < 0x80 {
+		return -1, ""
+	}
+	for _, q := range curlyQuotes {
+		if strings.HasSuffix(s[:i], q.open) {
+			return i - len(q.open), q.close
+		}
+	}
+	return -1, ""
 }
 
 // enhancedAt reads an enhanced code starting at i, returning it and its end.
