@@ -374,8 +374,11 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		} else {
 			v.Reason = r.byCode(code)
 			// A code that says nothing more, in reply to MAIL FROM or
-			// EHLO, refuses the sender or the client host.
-			if to, ok := r.codePhase[f.Command][v.Reason]; ok {
+			// EHLO, refuses the sender or the client host. A 4xx to MAIL
+			// FROM whose words say to come back later ("421 4.7.0 Try
+			// again later, closing connection") defers the session and
+			// names no fault in the sender's address.
+			if to, ok := r.codePhase[f.Command][v.Reason]; ok && !(f.Command == "MAIL" && retrying && found.has(r.softGroup)) {
 				v.Reason = to
 			}
 		}
