@@ -73,12 +73,12 @@ const maxSites = 256
 // decoded), an SMTP transcript, or a mail-server log line.
 func Extract(text string) Extraction {
 	sc := scratchPool.Get().(*scratch)
-	x := extractor{text: text, sites: sc.sites[:0], buf: sc.buf[:0]}
+	x := extractor{sites: sc.sites[:0], buf: sc.buf[:0]}
 	if !x.readMessage(text) {
 		x.scanText(text, segBody, false)
 	}
 	x.readDeferred()
-	ex := x.finish()
+	ex := x.finish(text)
 	// The sites hold pieces of text, past their length too when a part
 	// was read again: let them go before the scratch waits in the pool.
 	clear(x.sites[:cap(x.sites)])
@@ -168,8 +168,9 @@ func (cs *codeSite) role(bounce bool) Role {
 }
 
 // finish scores the text, gives each site its role and merges the sites
-// into findings.
-func (x *extractor) finish() Extraction {
+// into findings. text is the whole text, where a report may write the
+// words of a Status that has none (reportWords).
+func (x *extractor) finish(text string) Extraction {
 	sites := x.sites
 	if len(sites) > maxSites {
 		sites = sites[:maxSites]
@@ -237,7 +238,7 @@ func (x *extractor) finish() Extraction {
 	subsume(cands)
 	pair(cands)
 	subsume(cands)
-	x.reportWords(cands)
+	x.reportWords(text, cands)
 
 	var out []Finding
 	for i := range cands {
@@ -429,13 +430,13 @@ func (x *extractor) markDelayed(out []Finding) {
 // own (a Status with no Diagnostic-Code) the words the report's text writes
 // after the recipient's address: "email@example.net: Domain does not
 // exist".
-func (x *extractor) reportWords(cands []candidate) {
+func (x *extractor) reportWords(text string, cands []candidate) {
 	for i := range cands {
 		c := &cands[i]
 		if c.dead || c.Role != RoleFailure || !c.dsn || c.ServerText != "" || c.rcpt == "" {
 			continue
 		}
-		if words := recipientWords(x.text, c.rcpt); words != "" {
+		if words := recipientWords(text, c.rcpt); words != "" {
 			c.ServerText = x.clean(append(x.buf[:0], words...), catalog.Code{})
 		}
 	}

@@ -66,7 +66,6 @@ type dsnBlock struct {
 
 // extractor holds what one call to Extract has found so far.
 type extractor struct {
-	text    string // the whole text, for the words a report gives a bare Status
 	sites   []codeSite
 	feat    features
 	order   int
