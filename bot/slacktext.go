@@ -9,9 +9,9 @@ import "strings"
 // "&lt;<mailto:a@example.com|a@example.com>&gt;: host mx.example.com said:
 // ...": quoted as the server's words, that markup would be shown back, and
 // a link's label is what was written. Mentions ("<@U123>", "<#C1|ops>",
-// "<!here>") are kept: the handlers read them.
+// "<!here>") are kept: the handlers read them, as they do `inline code`.
 func plainText(s string) string {
-	if !strings.ContainsAny(s, "<&") {
+	if !strings.ContainsAny(s, "<&`") {
 		return s
 	}
 	var b strings.Builder
@@ -44,5 +44,8 @@ func plainText(s string) string {
 	return entities.Replace(b.String())
 }
 
-// entities are the only ones Slack writes in a message's text.
-var entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+// entities are the only ones Slack writes in a message's text; a code
+// block's fence ("```Reporting-MTA: dns; ...```") is Slack's too, and
+// becomes the line break it stands for, so that the first and last lines
+// of a pasted bounce start and end as they did.
+var entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "```", "\n")

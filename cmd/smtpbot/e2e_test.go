@@ -174,6 +174,15 @@ func TestPasteAsSlackSendsIt(t *testing.T) {
 		if !strings.Contains(got, "User unknown") || !strings.Contains(got, "j***@example.com") {
 			t.Errorf("reply does not read the bounce as pasted:\n%s", got)
 		}
+		// A code block's fence is Slack's markup, not the bounce's: the
+		// report's first field starts its line, the last line ends bare.
+		fenced := "```Final-Recipient: rfc822; jane.doe@example.com\nAction: failed\nStatus: 5.2.2\n" +
+			"Diagnostic-Code: smtp; 552 5.2.2 Mailbox full```"
+		fake.SendMessage(fakeslack.Message{Text: fenced})
+		got = visible(wait(t, fake, 2, "chat.postMessage")[1])
+		if !strings.Contains(got, "```Mailbox full```") || strings.Contains(got, "full``````") {
+			t.Errorf("the fenced report's words are not quoted as the server wrote them:\n%s", got)
+		}
 	})
 }
 
