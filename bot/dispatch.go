@@ -285,9 +285,9 @@ func (b *Bot) onMessage(bt *batch, e *slackevents.MessageEvent, env string, o or
 	req := handlers.Request{
 		Source: handlers.SourceMessage, TeamID: o.team, EnterpriseID: o.enterprise,
 		UserID: e.User, ChannelID: e.Channel,
-		TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: e.Text,
+		TS: e.TimeStamp, ThreadTS: e.ThreadTimeStamp, Text: withAttachments(e.Text, msg.Attachments),
 	}
-	j := task{Envelope: env, Files: msg.Files}
+	j := task{Envelope: env, Files: attachedFiles(msg.Files, msg.Attachments)}
 	switch {
 	case e.ChannelType == slackevents.ChannelTypeIM:
 		req.Source = handlers.SourceDM
@@ -338,10 +338,10 @@ func (b *Bot) onInteraction(bt *batch, cb slack.InteractionCallback, env string)
 		if ts == "" {
 			ts = cb.MessageTs
 		}
-		bt.add(task{Envelope: env, Files: cb.Message.Files, Req: handlers.Request{
+		bt.add(task{Envelope: env, Files: attachedFiles(cb.Message.Files, cb.Message.Attachments), Req: handlers.Request{
 			Source: handlers.SourceShortcut, TeamID: cb.Team.ID, EnterpriseID: cb.Enterprise.ID,
 			UserID: cb.User.ID, ChannelID: cb.Channel.ID,
-			TS: ts, ThreadTS: cb.Message.ThreadTimestamp, Text: cb.Message.Text,
+			TS: ts, ThreadTS: cb.Message.ThreadTimestamp, Text: withAttachments(cb.Message.Text, cb.Message.Attachments),
 			ResponseURL: cb.ResponseURL,
 		}})
 	case slack.InteractionTypeBlockActions:
@@ -407,7 +407,7 @@ func (b *Bot) parentText(ctx context.Context, channel, threadTS string) (string,
 	}
 	for _, m := range msgs {
 		if m.Timestamp == threadTS {
-			return b.requestText(ctx, m.Text, m.Files)
+			return b.requestText(ctx, withAttachments(m.Text, m.Attachments), attachedFiles(m.Files, m.Attachments))
 		}
 	}
 	return "", handlers.Cut{}

@@ -1,6 +1,10 @@
 package bot
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/slack-go/slack"
+)
 
 // plainText turns a message's text as Slack sends it back into what the
 // person pasted. Slack escapes &, < and > as entities and wraps the links
@@ -49,3 +53,41 @@ func plainText(s string) string {
 // becomes the line break it stands for, so that the first and last lines
 // of a pasted bounce start and end as they did.
 var entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "```", "\n")
+
+// maxAttachments bounds the attachments read from one message.
+const maxAttachments = 5
+
+// withAttachments is a message's text followed by the text of what it
+// forwards or attaches, each after a blank line: a bounce shared from
+// another channel (Slack's "Forward message") arrives as an attachment,
+// with the sharer's comment as the message's own text, and alerting tools
+// post theirs as attachments.
+func withAttachments(text string, atts []slack.Attachment) string {
+	for i := range atts {
+		if i == maxAttachments {
+			break
+		}
+		t := atts[i].Text
+		if t == "" {
+			t = atts[i].Fallback
+		}
+		if t = strings.TrimSpace(t); t != "" {
+			if text != "" {
+				text += "\n\n"
+			}
+			text += t
+		}
+	}
+	return text
+}
+
+// attachedFiles are the files of what a message forwards.
+func attachedFiles(files []slack.File, atts []slack.Attachment) []slack.File {
+	for i := range atts {
+		if i == maxAttachments {
+			break
+		}
+		files = append(files, atts[i].Files...)
+	}
+	return files
+}

@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 	"testing"
+
+	"github.com/slack-go/slack"
 )
 
 // TestPlainText: a bounce pasted in Slack reads as it was pasted.
@@ -61,5 +63,26 @@ func BenchmarkPlainText(b *testing.B) {
 				plainText(tt.text)
 			}
 		})
+	}
+}
+
+// TestWithAttachments: what a message forwards or attaches follows its own
+// text; an attachment with no text gives its fallback, and a message with no
+// text of its own is the forwarded text alone.
+func TestWithAttachments(t *testing.T) {
+	tests := []struct {
+		text string
+		atts []slack.Attachment
+		want string
+	}{
+		{"look at this", []slack.Attachment{{IsShare: true, Text: "550 5.1.1 User unknown"}}, "look at this\n\n550 5.1.1 User unknown"},
+		{"", []slack.Attachment{{Fallback: "421 4.7.0 Try again later"}}, "421 4.7.0 Try again later"},
+		{"no attachment", nil, "no attachment"},
+		{"x", []slack.Attachment{{Text: "  "}}, "x"},
+	}
+	for _, tt := range tests {
+		if got := withAttachments(tt.text, tt.atts); got != tt.want {
+			t.Errorf("withAttachments(%q) = %q, want %q", tt.text, got, tt.want)
+		}
 	}
 }

@@ -23,6 +23,10 @@ type Message struct {
 	ThreadTS    string
 	SubType     string // "bot_message", "thread_broadcast", ...; "file_share" when Files are set
 	Files       []string
+	// Shared is the text of a message this one forwards (Slack's
+	// "Forward message"), sent as Slack does: an attachment with
+	// is_share, the forwarding comment being Text.
+	Shared string
 }
 
 // Slash is a slash command invocation.
@@ -265,6 +269,12 @@ func (s *Server) messageJSON(typ string, m Message) map[string]any {
 		ev["blocks"] = []any{map[string]any{"type": "rich_text", "block_id": "b1", "elements": []any{
 			map[string]any{"type": "rich_text_section", "elements": []any{map[string]any{"type": "text", "text": m.Text}}},
 		}}}
+	}
+	if m.Shared != "" {
+		ev["attachments"] = []any{map[string]any{
+			"id": 1, "is_share": true, "is_msg_unfurl": true, "text": m.Shared, "fallback": "[shared] " + m.Shared,
+			"author_id": "U0OTHER001", "channel_id": "C0OTHER001", "ts": s.NextTS(), "mrkdwn_in": []any{"text"},
+		}}
 	}
 	if len(m.Files) > 0 {
 		var files []any

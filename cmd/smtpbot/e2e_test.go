@@ -186,6 +186,22 @@ func TestPasteAsSlackSendsIt(t *testing.T) {
 	})
 }
 
+// TestForwardedBounce: a bounce forwarded from another channel arrives as
+// an attachment, with the forwarder's comment as the message's text; the
+// answer reads the bounce.
+func TestForwardedBounce(t *testing.T) {
+	eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
+		start(t, fake, t.TempDir())
+		escaped := strings.ReplaceAll(bounce, "<jane.doe@example.com>",
+			"&lt;<mailto:jane.doe@example.com|jane.doe@example.com>&gt;")
+		fake.SendMessage(fakeslack.Message{Text: "can someone on call look at this one?", Shared: escaped})
+		got := visible(wait(t, fake, 1, "chat.postMessage")[0])
+		if !strings.Contains(got, "User unknown") || !strings.Contains(got, "j***@example.com") {
+			t.Errorf("the forwarded bounce was not read:\n%s", got)
+		}
+	})
+}
+
 func TestMentionDMShortcutHomeEndToEnd(t *testing.T) {
 	eachTransport(t, func(t *testing.T, fake *fakeslack.Server) {
 		start(t, fake, t.TempDir())
