@@ -390,6 +390,17 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if n, ok := r.providerNext[providerKey]; ok && v.Source == SourceProvider {
 		info = n
 	}
+	if v.Source == SourceCode && class == ClassTransientNegative && !c.usedInItsClass(code.Enhanced) {
+		// "451 4.6.3": a code the registry uses only for permanent
+		// failures, sent as a transient one. Its subject says what kind
+		// of trouble it is, but not that retries will fail: the server
+		// said they may not, and the card shows the class's texts.
+		info.Bounce = "class"
+		if info.Action4xx == "" {
+			// The wait is the sending side's: its server retries.
+			info.Actor, info.Action4xx = ActorSenderAdmin, ActionWaitServerRetries
+		}
+	}
 	if rule != nil {
 		variant = rule.Variant
 	}
@@ -479,6 +490,20 @@ func notAtRcpt(command string, code Code) bool {
 // byCode is the reason the code alone suggests: the exact enhanced code,
 // then its class-free key, then the reply code. An enhanced code that says
 // nothing ("undefined") leaves the word to the reply code.
+// usedInItsClass reports whether the registry uses en in its class; a
+// code not registered, or none, counts as used.
+func (c *Catalog) usedInItsClass(en Enhanced) bool {
+	if en.IsZero() {
+		return true
+	}
+	e, ok := c.Enhanced(en)
+	if !ok {
+		return true
+	}
+	_, used := e.In(Class(en.Class))
+	return used
+}
+
 func (r *reasonData) byCode(code Code) Reason {
 	if !code.Enhanced.IsZero() {
 		k := subjectDetail{code.Enhanced.Subject, code.Enhanced.Detail}

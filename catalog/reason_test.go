@@ -142,6 +142,11 @@ func TestClassifyVerdict(t *testing.T) {
 		// lifts its 4.7.500-699 restriction by itself, so the retries run.
 		{"451 4.7.500", "Server busy. Please try again later from [192.0.2.2]. (S77719)", "microsoft/4.7.5xx",
 			Verdict{Reason: ReasonBlocked, Source: SourceProvider, Action: ActionWaitServerRetries, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisReason}, ""},
+		// A code the registry uses only for permanent failures, sent as a
+		// transient one: its subject gives the reason, but not a hard
+		// bounce or a fix before the retries run.
+		{"451 4.6.0", "Error", "",
+			Verdict{Reason: ReasonContentError, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisClass}, ""},
 		// The provider's meaning comes before the code's.
 		{"550 5.1.10", "", "microsoft/5.1.10",
 			Verdict{Reason: ReasonUserUnknown, Source: SourceProvider, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
