@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -56,10 +57,21 @@ func ReadWorded(text string) Worded {
 		}
 		start = h.body
 	}
+	// said marks the piece that follows a line introducing the server's
+	// own words ("The response from the remote server was:"): it goes
+	// first, before the bounce's own summary of it ("because the remote
+	// server is misconfigured").
+	said, lead := false, 0
 	flush := func() {
 		s := strings.Join(strings.Fields(piece.String()), " ")
 		if s = strings.TrimRight(truncateText(s, maxWordedChunk), " "); s != "" && len(w.Pieces) < maxWordedChunks {
-			w.Pieces = append(w.Pieces, s)
+			if said {
+				w.Pieces = slices.Insert(w.Pieces, lead, s)
+				lead++
+				said = false
+			} else {
+				w.Pieces = append(w.Pieces, s)
+			}
 		}
 		piece.Reset()
 		pieceIndent = -1
@@ -110,6 +122,10 @@ func ReadWorded(text string) Worded {
 		if strings.HasPrefix(content, "--") {
 			continue // a MIME boundary
 		}
+		if introducesWords(content) {
+			bounce, said = true, true
+			continue
+		}
 		if bounceTable.in(cap1K(content)) || recipientLine(content) {
 			bounce = true
 		}
@@ -119,6 +135,24 @@ func ReadWorded(text string) Worded {
 	flush()
 	w.Delayed, w.Bounce = x.feat.delayWarning, bounce
 	return w
+}
+
+// saidLines end the line that introduces a server's words in a bounce:
+// Gmail's "The response from the remote server was:", "The response was:",
+// "The error that the other server returned was:".
+var saidLines = [...]string{"response from the remote server was:", "the response was:", "server returned was:"}
+
+// introducesWords reports whether content is such a line.
+func introducesWords(content string) bool {
+	if content[len(content)-1] != ':' {
+		return false
+	}
+	for _, s := range saidLines {
+		if len(content) >= len(s) && equalFold(content[len(content)-len(s):], s) {
+			return true
+		}
+	}
+	return false
 }
 
 // recipientLine reports a line that opens with a recipient in angle

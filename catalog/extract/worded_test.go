@@ -104,3 +104,15 @@ func FuzzReadWorded(f *testing.F) {
 		}
 	})
 }
+
+// TestReadWordedServerFirst: the server's words, after the line that
+// introduces them, come before the bounce's own summary of them, which is
+// what a reason is read from first.
+func TestReadWordedServerFirst(t *testing.T) {
+	text := "** Message not delivered **\n\nYour message couldn't be delivered to ops@example.net because the remote server is misconfigured. See technical details below for more information.\n\n" +
+		"The response from the remote server was:\nThe recipient server did not accept our requests to connect. Learn more at https://support.google.com/mail/answer/7720 [mx.example.net. 192.0.2.1: timed out]\n"
+	w := ReadWorded(text)
+	if !w.Bounce || len(w.Pieces) < 2 || !strings.HasPrefix(w.Pieces[0], "The recipient server did not accept") {
+		t.Errorf("bounce %v, pieces %q: want the server's words first", w.Bounce, w.Pieces)
+	}
+}
