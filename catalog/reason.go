@@ -487,9 +487,6 @@ func notAtRcpt(command string, code Code) bool {
 	return false
 }
 
-// byCode is the reason the code alone suggests: the exact enhanced code,
-// then its class-free key, then the reply code. An enhanced code that says
-// nothing ("undefined") leaves the word to the reply code.
 // usedInItsClass reports whether the registry uses en in its class; a
 // code not registered, or none, counts as used.
 func (c *Catalog) usedInItsClass(en Enhanced) bool {
@@ -504,6 +501,9 @@ func (c *Catalog) usedInItsClass(en Enhanced) bool {
 	return used
 }
 
+// byCode is the reason the code alone suggests: the exact enhanced code,
+// then its class-free key, then the reply code. An enhanced code that says
+// nothing ("undefined") leaves the word to the reply code.
 func (r *reasonData) byCode(code Code) Reason {
 	if !code.Enhanced.IsZero() {
 		k := subjectDetail{code.Enhanced.Subject, code.Enhanced.Detail}

@@ -196,13 +196,18 @@ func (e *Engine) wordedFromState(lang *locales.Lang, st state) []WordedFailure {
 // reason; a question that merely names one ("is the mailbox full?") gets
 // the chat's answer.
 func (rt *Router) wordedBounce(lang *locales.Lang, st state, text string) (message, bool) {
-	r := rt.eng.ExplainText(lang, text)
-	if len(r.Worded) == 0 {
-		// Read only when no code reports a failure: a code the text
-		// mentions does not hide the one its words report.
+	// Read only when no code reports a failure, as ExplainText does; a
+	// code the text only mentions does not hide the one its words
+	// report. The codes' explanations are not needed here, so they are
+	// not built.
+	if hasFailure(extract.Extract(text).Findings) {
 		return message{}, false
 	}
-	return rt.renderWorded(lang, st, r), true
+	ws := rt.eng.worded(lang, text)
+	if len(ws) == 0 {
+		return message{}, false
+	}
+	return rt.renderWorded(lang, st, Report{Lang: lang, Worded: ws}), true
 }
 
 // pastedWorded answers a bounce pasted with a code it only mentions, which

@@ -518,7 +518,7 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 			cmd = x.talk.cur.cmd
 		}
 		x.add(codeSite{code: t.code, unpaired: t.unpaired, text: text, anchor: a, dsn: final, report: report, quit: quit && a == anchorStrong,
-			generic: expired(t.code) || (t.code.Enhanced.IsZero() && expiredAfter(line, t.end)), rcpt: x.talk.cur.rcpt, command: cmd})
+			generic: expired(t.code) || expired(catalog.Code{Enhanced: t.unpaired}), rcpt: x.talk.cur.rcpt, command: cmd})
 	}
 	return resume
 }
@@ -530,19 +530,11 @@ func failing(c catalog.Code) bool {
 }
 
 // expired reports whether c's enhanced code is X.4.7, "delivery time
-// expired" (RFC 3463 section 3.5).
+// expired" (RFC 3463 section 3.5). The reply of Exchange's "550 4.4.7
+// QUEUE.Expired" stands for the expiry too: its 4.4.7 is the token's
+// unpaired code.
 func expired(c catalog.Code) bool {
 	return c.Enhanced.Subject == 4 && c.Enhanced.Detail == 7
-}
-
-// expiredAfter reports whether an X.4.7 code follows at i, past blanks: the
-// reply in "550 4.4.7 QUEUE.Expired" stands for the expiry too.
-func expiredAfter(line string, i int) bool {
-	for i < len(line) && isBlank(line[i]) {
-		i++
-	}
-	e, _, ok := enhancedAt(line, i)
-	return ok && e.Subject == 4 && e.Detail == 7
 }
 
 // add records a site in the order found.

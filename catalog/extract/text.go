@@ -136,19 +136,22 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 			out = x.clean(append(b[:0], before...), catalog.Code{})
 		}
 	}
-	if onlyPunct(out) && (t.hash || opener == '(' || opener == '[' || labelBracket(line, content, k) >= 0) {
+	if onlyPunct(out) {
 		// qmail: "Sorry, I couldn't find any host named x. (#5.1.2)",
 		// and "<a@example.com>: Requested action not taken: mailbox
 		// unavailable. [SMTP Error Code 550]": the words come before the
 		// code.
-		if o := labelBracket(line, content, k); o >= 0 {
-			k = o
+		label := labelBracket(line, content, k)
+		if t.hash || opener == '(' || opener == '[' || label >= 0 {
+			if label >= 0 {
+				k = label
+			}
+			before := skipRecipient(line[content:k])
+			for len(before) > 0 && strings.IndexByte(" \t(#[<", before[len(before)-1]) >= 0 {
+				before = before[:len(before)-1]
+			}
+			out = x.clean(append(b[:0], before...), catalog.Code{})
 		}
-		before := skipRecipient(line[content:k])
-		for len(before) > 0 && strings.IndexByte(" \t(#[<", before[len(before)-1]) >= 0 {
-			before = before[:len(before)-1]
-		}
-		out = x.clean(append(b[:0], before...), catalog.Code{})
 	}
 	x.buf = b
 	return out, next
