@@ -132,10 +132,13 @@ type Explanation struct {
 	// Verdict is the reason, the next step and hard or soft, for a bounced
 	// failure; its Reason is "" otherwise (see Judged).
 	Verdict Verdict
-	// StaleFix says the code's fix is written for a live deferral ("let
-	// the queue retry") while the sending server has given up: the
-	// verdict's next step replaces it. An expiry code's own fix (find the
-	// deferral behind it) is written for a server that gave up, and holds.
+	// StaleFix says the code's fix is written for a case this failure is
+	// not: a live deferral ("let the queue retry") while the sending
+	// server has given up, or any case of a code when the message expired
+	// (a delay warning's deferral is live: its code's fix holds).
+	// The verdict's next step replaces it. An expiry code's own fix (find
+	// the deferral behind it) is written for a server that gave up, and
+	// holds.
 	StaleFix bool
 }
 
@@ -248,7 +251,11 @@ func (c *Catalog) judge(x *Explanation) {
 		}
 	}
 	x.Actor, x.Actors = v.Actor, oneActor(v.Actor)
-	x.StaleFix = v.GaveUp && c.reasonRules().byCode(x.Code) != ReasonExpired
+	// A message that expired failed for its last deferral's cause, not
+	// for the case the code's fix is written for ("#550 4.4.7
+	// QUEUE.Expired": not a 5.1.1 to remove), whether the server wrote a
+	// transient code or a permanent one.
+	x.StaleFix = (v.GaveUp || v.Reason == ReasonExpired && !x.Delayed) && c.reasonRules().byCode(x.Code) != ReasonExpired
 	if x.Delayed && x.Class == ClassTransientNegative {
 		// The message is still queued: nothing to resend yet.
 		x.Severity, x.Retry = SeverityDelayed, RetryLater

@@ -129,19 +129,26 @@ func TestReasonLeadsTheCard(t *testing.T) {
 // TestGaveUpCardHasNoRetryFix: the fix of a 4.x.x assumes the sending
 // server still retries ("let the queue retry"); on a report's final 4.x.x
 // it has given up, so the card leaves that fix out, in Slack and in text,
-// and keeps it for a live deferral.
+// and keeps it for a live deferral. A message that expired under a
+// permanent code is no case of that code's fix either ("For 5.1.1, remove
+// the address"), while an expiry code's own fix holds.
 func TestGaveUpCardHasNoRetryFix(t *testing.T) {
 	e := engine(t)
 	en := e.Languages().Fallback()
 	const report = "Final-Recipient: rfc822; a@example.net\nAction: %s\nStatus: 4.2.2\n" +
 		"Diagnostic-Code: smtp; 452 4.2.2 <a@example.net>: Mailbox is full\n"
 	for _, tt := range []struct {
-		action string
-		fix    bool
-	}{{"failed", false}, {"delayed", true}} {
-		r := e.ExplainText(en, strings.ReplaceAll(report, "%s", tt.action))
+		name, text string
+		fix        bool
+	}{
+		{"final 4.2.2", strings.ReplaceAll(report, "%s", "failed"), false},
+		{"delayed 4.2.2", strings.ReplaceAll(report, "%s", "delayed"), true},
+		{"550 expired", "550 Message expired: delivery time exceeded after repeated deferrals", false},
+		{"550 5.4.7 expired", "550 5.4.7 Delivery time expired", true},
+	} {
+		r := e.ExplainText(en, tt.text)
 		if len(r.Explanations) == 0 {
-			t.Fatalf("Action: %s: nothing explained", tt.action)
+			t.Fatalf("%s: nothing explained", tt.name)
 		}
 		x := &r.Explanations[0]
 		inBlocks := false
@@ -156,7 +163,7 @@ func TestGaveUpCardHasNoRetryFix(t *testing.T) {
 		}
 		inText := strings.Contains(text.String(), en.T("heading.fix"))
 		if inBlocks != tt.fix || inText != tt.fix {
-			t.Errorf("Action: %s: fix in blocks %v, in text %v; want %v", tt.action, inBlocks, inText, tt.fix)
+			t.Errorf("%s: fix in blocks %v, in text %v; want %v", tt.name, inBlocks, inText, tt.fix)
 		}
 	}
 }
