@@ -372,6 +372,20 @@ func TestExtractFormats(t *testing.T) {
 			min:  0.5,
 		},
 		{
+			// Yahoo's older MTAs write a number of their own between the
+			// reply code and the words.
+			name: "Yahoo's number after the reply code",
+			text: "host mta5.am0.yahoodns.net[192.0.2.7] said: 554 30 Sorry, your message to a@yahoo.com cannot be delivered. This mailbox is disabled (554.30).",
+			want: []string{"failure 554"},
+			min:  0.5,
+		},
+		{
+			name: "Yahoo's number, the reply opening the line",
+			text: "552 1 Requested mail action aborted, mailbox not found",
+			want: []string{"failure 552"},
+			min:  0.5,
+		},
+		{
 			name: "JSON notification",
 			text: `{"notificationType":"Bounce","bounce":{"bouncedRecipients":[{"emailAddress":"a@example.com","action":"failed","status":"5.1.1","diagnosticCode":"smtp; 550 5.1.1 user unknown"}]}}`,
 			want: []string{"failure 550 5.1.1"},
@@ -404,6 +418,8 @@ func TestExtractNotCodes(t *testing.T) {
 		{name: "pull request number", text: "PR #550 merged, thanks! INC-4211 closed", want: none, max: 0.29},
 		{name: "issue number on a line of its own", text: "#421", want: none, max: 0.29},
 		{name: "list of numbers", text: "scores: 421 550 554", want: none, max: 0.29},
+		{name: "a count after a code in prose", text: "we saw 550 30 times and 421 12 more", want: none, max: 0.29},
+		{name: "a count after a code and a colon", text: "errors: 550 30 days in a row", want: none, max: 0.29},
 		{name: "section numbers", text: "See RFC 5321 section 4.2.1 and RFC 3463 section 3.1.", want: none, max: 0.29},
 		{name: "exit status", text: "(reason: 255)", want: none, max: 0.29},
 		{name: "received header", text: "Received: from mx.example.com (192.0.2.1) by mx2.example.com with Microsoft SMTP Server (version=TLS1_2) id 15.20.1038.13; Sun, 5 Aug 2018 03:46:55 +0000", want: none, max: 0.29},

@@ -273,6 +273,9 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 				t.unpaired = e
 				return t, true
 			}
+			if detailNumberAt(line, i, k) {
+				return t, true
+			}
 			// "555 550 1234", "550 1234": one number of many.
 			return codeToken{}, false
 		}
@@ -303,6 +306,28 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 		return codeToken{}, false
 	}
 	return t, true
+}
+
+// detailNumberAt reports whether the digits at k are a number a server
+// writes between its reply code, at i, and its words: Yahoo's older MTAs
+// answer "554 30 Sorry, your message to ... cannot be delivered" and "552 1
+// Requested mail action aborted, mailbox not found". One or two digits and
+// a word that is no unit ("550 30 days"), after a reply that opens its line
+// or follows a colon or semicolon ("said: 554 30 ..."), where prose ("we
+// saw 550 30 times") does not put a code.
+func detailNumberAt(line string, i, k int) bool {
+	e := digitRun(line, k)
+	if e-k > 2 || e+1 >= len(line) || !isBlank(line[e]) || !ascii.IsAlpha(line[e+1]) {
+		return false
+	}
+	if unitAfter(line, e+1) || countNounAfter(line, e+1) {
+		return false
+	}
+	b := i
+	for b > 0 && isBlank(line[b-1]) {
+		b--
+	}
+	return b == 0 || line[b-1] == ':' || line[b-1] == ';'
 }
 
 // skipVendorTag skips a tag that a filter writes between the reply code and
