@@ -55,14 +55,19 @@ const (
 // the message is still in the queue, not expired.
 const VariantDelayed = "delayed"
 
-// ReasonVariants returns the verdict variants the rules of c, and a delay
-// warning, can give, by reason ("undefined" -> "greylisting"), for
+// ReasonVariants returns the verdict variants the rules and code steps of
+// c, and a delay warning, can give, by reason ("undefined" -> "greylisting"), for
 // checking their texts.
 func (c *Catalog) ReasonVariants() map[Reason][]string {
 	out := map[Reason][]string{ReasonExpired: {VariantDelayed}}
 	for _, to := range c.reasonRules().notAtRcpt {
 		if !slices.Contains(out[to.Reason], to.Variant) {
 			out[to.Reason] = append(out[to.Reason], to.Variant)
+		}
+	}
+	for _, step := range c.reasonRules().codeNext {
+		if step.Variant != "" && !slices.Contains(out[step.Reason], step.Variant) {
+			out[step.Reason] = append(out[step.Reason], step.Variant)
 		}
 	}
 	rules := c.reasonRules().rules
@@ -390,6 +395,13 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if n, ok := r.providerNext[providerKey]; ok && v.Source == SourceProvider {
 		info = n
 	}
+	codeVariant := ""
+	if n, ok := r.codeNext[exactKey{code.Enhanced.Class, subjectDetail{code.Enhanced.Subject, code.Enhanced.Detail}}]; ok &&
+		v.Source != SourceProvider && v.Reason == n.Reason && (rule == nil || rule.Next == nil) {
+		// The words, if any, agree with the code: its registered meaning
+		// says what to do.
+		info, codeVariant = n.reasonInfo, n.Variant
+	}
 	if v.Source == SourceCode && class == ClassTransientNegative && !c.usedInItsClass(code.Enhanced) {
 		// "451 4.6.3": a code the registry uses only for permanent
 		// failures, sent as a transient one. Its subject says what kind
@@ -403,6 +415,9 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	}
 	if rule != nil {
 		variant = rule.Variant
+	}
+	if variant == "" {
+		variant = codeVariant
 	}
 	v.Variant, v.GaveUp = variant, gaveUp
 	v.Actor, v.Action = info.Actor, info.Action

@@ -15,9 +15,12 @@ type reasonData struct {
 	// meaning where they differ from its reason's (see
 	// reasonFile.ProviderNext).
 	providerNext map[string]reasonInfo
-	exact        map[exactKey]Reason
-	enhanced     map[subjectDetail]Reason
-	replies      map[Reply]Reason
+	// codeNext is the actor, bounce and next step of an exact enhanced
+	// code where they differ from its reason's (see reasonFile.CodeNext).
+	codeNext map[exactKey]codeStep
+	exact    map[exactKey]Reason
+	enhanced map[subjectDetail]Reason
+	replies  map[Reply]Reason
 	// finalTransient is the reason of a transient code that is a DSN's
 	// final status, when no words say more.
 	finalTransient Reason
@@ -59,7 +62,12 @@ type reasonFile struct {
 	// restriction by itself, so the next step is to let the retries run,
 	// not the blocked reason's "fix your sending setup".
 	ProviderNext map[string]reasonInfo `json:"provider_next"`
-	Codes        map[string]Reason     `json:"codes"`
+	// CodeNext does the same for an exact enhanced code whose registered
+	// meaning sets a next step of its own: 4.7.24 is SPF's temperror, a
+	// DNS lookup that failed for the time being (RFC 7372), which the
+	// retries usually get past, not a record to fix.
+	CodeNext map[string]codeStep `json:"code_next"`
+	Codes    map[string]Reason   `json:"codes"`
 	// FinalTransient is the reason of a 4.x.x final status with no telling
 	// words: the sending server gave up retrying.
 	FinalTransient Reason `json:"final_transient"`
@@ -306,6 +314,9 @@ func parseReasons(b []byte) (*reasonData, error) {
 			r.replies[rep] = reason
 		}
 	}
+	if r.codeNext, err = r.parseCodeNext(f.CodeNext, actions); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -353,4 +364,36 @@ func (info reasonInfo) check(actions map[Action]bool) error {
 		return fmt.Errorf("unknown action %q", info.Action)
 	}
 	return nil
+}
+
+// codeStep is the next step of an exact enhanced code, with the variant
+// of its reason's words when the reason's definition would not hold as it
+// stands (a temperror is a check that could not finish, not one that
+// failed). Reason is the code's own, filled in when the file is read.
+type codeStep struct {
+	reasonInfo
+	Variant string `json:"variant"`
+	Reason  Reason `json:"-"`
+}
+
+// parseCodeNext checks and indexes reasonFile.CodeNext: exact enhanced
+// codes, each with a next step of known actions. It runs after the codes
+// are read, so that each step knows its code's reason.
+func (r *reasonData) parseCodeNext(m map[string]codeStep, actions map[Action]bool) (map[exactKey]codeStep, error) {
+	out := make(map[exactKey]codeStep, len(m))
+	for key, step := range m {
+		if key == "_doc" {
+			continue
+		}
+		en, err := parseEnhancedKey(key)
+		if err != nil || en.Class == 0 {
+			return nil, fmt.Errorf("code_next %s: not an exact enhanced code", key)
+		}
+		if err := step.check(actions); err != nil {
+			return nil, fmt.Errorf("code_next %s: %w", key, err)
+		}
+		step.Reason = r.byCode(Code{Enhanced: en})
+		out[exactKey{en.Class, subjectDetail{en.Subject, en.Detail}}] = step
+	}
+	return out, nil
 }

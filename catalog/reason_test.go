@@ -114,6 +114,38 @@ func TestClassifyGaveUp(t *testing.T) {
 	}
 }
 
+// TestClassifyTemperror: SPF's temperror (4.7.24, or the word in a 4xx) is
+// a check that could not finish for the time being, not one the message
+// failed: the retries are left to run, under words of its own. The words
+// still decide where they name another reason, and 5.7.24 (permerror) is a
+// record to fix.
+func TestClassifyTemperror(t *testing.T) {
+	c := loadCatalog(t)
+	tests := []struct {
+		code, text string
+		reason     Reason
+		action     Action
+		variant    string
+	}{
+		{"451 4.7.24", "SPF validation error: temporary DNS failure", ReasonAuthFailure, ActionWaitServerRetries, "temperror"},
+		{"451 4.7.24", "", ReasonAuthFailure, ActionWaitServerRetries, "temperror"},
+		{"451 4.7.1", "DMARC temperror for example.com", ReasonAuthFailure, ActionWaitServerRetries, "temperror"},
+		{"451 4.7.1", "SPF check failed for example.com", ReasonAuthFailure, ActionFixSendingConfig, ""},
+		{"550 5.7.24", "SPF validation error: permerror", ReasonAuthFailure, ActionFixSendingConfig, ""},
+		{"451 4.7.24", "Client host blocked using zen.spamhaus.org", ReasonBlocked, ActionRequestDelisting, ""},
+	}
+	for _, tt := range tests {
+		code, err := Parse(tt.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, ok := c.Classify(Failure{Code: code, ServerText: tt.text, Blocklist: c.DetectBlocklist(tt.text)})
+		if !ok || v.Reason != tt.reason || v.Action != tt.action || v.Variant != tt.variant {
+			t.Errorf("%s %q: %s, %s, variant %q; want %s, %s, %q", tt.code, tt.text, v.Reason, v.Action, v.Variant, tt.reason, tt.action, tt.variant)
+		}
+	}
+}
+
 // TestClassifyVerdict checks the parts of a verdict beyond the reason:
 // where the reason came from, the action, the blocklist, and why the bounce
 // is hard or soft.
@@ -367,6 +399,8 @@ func TestParseReasonsErrors(t *testing.T) {
 		{"bad bounce", `"bounce": "hard",  "action": "remove_address"}`, `"bounce": "firm",  "action": "remove_address"}`},
 		{"bad code", `"X.1.1": "userunknown"`, `"X.1": "userunknown"`},
 		{"uppercase phrase", `"out of office"`, `"Out of office"`},
+		{"code step for every class", `"4.7.24": {"actor"`, `"X.7.24": {"actor"`},
+		{"code step with an unknown action", `"action_4xx": "wait_server_retries", "variant": "temperror"}`, `"action_4xx": "wait", "variant": "temperror"}`},
 	}
 	for _, tt := range tests {
 		bad := strings.Replace(good, tt.from, tt.to, 1)
