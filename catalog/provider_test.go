@@ -329,6 +329,27 @@ func TestProviderMeaningTable(t *testing.T) {
 			code: "554 5.2.0", wantProvider: "microsoft", wantKey: "microsoft/sending-limits",
 		},
 		{
+			name: "microsoft send as denied",
+			text: "554 5.2.252 SendAsDenied; alerts@example.com not allowed to send as ops@example.org; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception",
+			code: "554 5.2.252", wantProvider: "microsoft", wantKey: "microsoft/send-as-denied",
+		},
+		{
+			name: "microsoft send as denied, in Exchange's own words",
+			text: "550 5.7.60 SMTP; Client does not have permissions to send as this sender [BY2PR1001MB1094.namprd10.prod.outlook.com]",
+			code: "550 5.7.60", wantProvider: "microsoft", wantKey: "microsoft/send-as-denied",
+		},
+		{
+			// The same 5.2.252, sent once a mailbox kept failing: another meaning.
+			name: "microsoft submission throttled",
+			text: "550 5.2.252 Sender throttled due to continuous send as denied errors. [AM0PR01MB1234.eurprd01.prod.outlook.com]",
+			code: "550 5.2.252", wantProvider: "microsoft", wantKey: "microsoft/submission-throttled",
+		},
+		{
+			name: "microsoft external forwarding blocked",
+			text: "550 5.7.520 Access denied, Your organization does not allow external forwarding. Please contact your administrator for further assistance. AS(7555) [DB8EUR05FT012.eop-eur05.prod.protection.outlook.com]",
+			code: "550 5.7.520", wantProvider: "microsoft", wantKey: "microsoft/5.7.520",
+		},
+		{
 			name: "microsoft 5.7.57",
 			text: "530 5.7.57 Client not authenticated to send mail during MAIL FROM [BY5PR04CA0012.namprd04.prod.outlook.com]",
 			code: "530 5.7.57", wantProvider: "microsoft", wantKey: "microsoft/5.7.57",

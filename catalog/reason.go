@@ -392,7 +392,8 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if rule != nil && rule.Next != nil {
 		info = *rule.Next
 	}
-	if n, ok := r.providerNext[providerKey]; ok && v.Source == SourceProvider {
+	if n, ok := r.providerNext[providerKey]; ok && (v.Source == SourceProvider || r.providers[providerKey] == v.Reason) {
+		// The provider's meaning decided, or the words agree with it.
 		info = n
 	}
 	codeVariant := ""
