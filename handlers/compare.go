@@ -101,7 +101,17 @@ func (c *Comparison) args() []string {
 // the "when it is sent" line.
 func side(l *locales.Lang, x *Explanation, f catalog.Facets) string {
 	return l.T("compare.side."+strconv.Itoa(int(x.Class)), "code", x.Code.String(),
-		"scope", l.T("scope."+string(f.Scope)), "phase", phasesText(l, sidePhases(f)))
+		"scope", scopeText(l, f), "phase", phasesText(l, sidePhases(f)))
+}
+
+// scopeText names what a code refuses. A transaction's code whose usual
+// phases, as its side names them, include the greeting (554, X.7.1)
+// refuses the connection there: no transaction has begun.
+func scopeText(l *locales.Lang, f catalog.Facets) string {
+	if f.Scope == catalog.ScopeTransaction && slices.Contains(sidePhases(f), catalog.PhaseConnection) {
+		return l.T("scope.transaction.greeting")
+	}
+	return l.T("scope." + string(f.Scope))
 }
 
 // sidePhases are the phases a side names: those that fit its scope, the
@@ -165,7 +175,7 @@ func (c *Comparison) differences() []string {
 		d = append(d, l.T("compare.diff.phase", append(args, "a_phases", phasesText(l, fa.Phases), "b_phases", phasesText(l, fb.Phases))...))
 	}
 	if fa.Scope != fb.Scope {
-		d = append(d, l.T("compare.diff.scope", append(args, "a_scope", l.T("scope."+string(fa.Scope)), "b_scope", l.T("scope."+string(fb.Scope)))...))
+		d = append(d, l.T("compare.diff.scope", append(args, "a_scope", scopeText(l, fa), "b_scope", scopeText(l, fb))...))
 	}
 	if fa.Cause != fb.Cause {
 		d = append(d, l.T("compare.diff.cause", append(args, "a_cause", l.T("cause."+string(fa.Cause)), "b_cause", l.T("cause."+string(fb.Cause)))...))

@@ -33,7 +33,7 @@ func TestCompareContrasts(t *testing.T) {
 	}{
 		// RFC 5321 4.3.2: 550 answers RCPT TO for one recipient; 554 refuses
 		// the whole transaction, at the greeting or after DATA.
-		{a: "550", b: "554", summaryHas: []string{"550 refuses one recipient", "554 refuses the whole transaction"},
+		{a: "550", b: "554", summaryHas: []string{"550 refuses one recipient", "554 refuses the whole connection or transaction"},
 			differs: []string{"When it is sent", "What it stops", "Kind of cause", "Who has to act"}, wantNote: true},
 		// Both transient; one closes the connection, the other defers a
 		// recipient: never "they differ in who has to act" when they do not.
@@ -43,7 +43,7 @@ func TestCompareContrasts(t *testing.T) {
 		// One enhanced code in both classes: the transient and the permanent form.
 		{a: "4.2.2", b: "5.2.2", summaryHas: []string{"4.2.2 is a transient failure", "5.2.2 is reported as a permanent failure"},
 			differs: []string{"Class —"}, same: []string{"What it stops", "Kind of cause"}, wantNote: true},
-		{a: "5.7.26", b: "5.7.1", summaryHas: []string{"5.7.26 refuses the message itself", "5.7.1 refuses the whole transaction"},
+		{a: "5.7.26", b: "5.7.1", summaryHas: []string{"5.7.26 refuses the message itself", "5.7.1 refuses the whole connection or transaction"},
 			differs: []string{"Kind of cause"}, wantNote: true},
 		// Same step, same scope: the cause tells them apart.
 		{a: "550", b: "551", summaryHas: []string{"the cause differs"}, same: []string{"What it stops"}, wantNote: true},
