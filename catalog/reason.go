@@ -426,39 +426,48 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		v.Action = info.Action4xx
 	}
 	v.delist()
-	switch info.Bounce {
-	case "hard":
-		v.Bounce, v.Basis = BounceHard, BasisReason
-		if found.has(r.softGroup) {
-			// "450 4.2.0 Mailbox temporarily unavailable", "550 5.2.1
-			// Mailbox temporarily disabled": the words say it is
-			// temporary; a reason that is hard by nature does not make
-			// it a hard bounce here. After a 4xx the server retries.
-			v.Bounce, v.Basis = BounceSoft, BasisWords
-			if retrying && v.Blocklist == nil {
-				v.Action = ActionWaitServerRetries
-			}
-		}
-	case "soft":
-		v.Bounce, v.Basis = BounceSoft, BasisReason
-	default:
-		v.Bounce, v.Basis = BounceHard, BasisClass
-		if class == ClassTransientNegative {
-			v.Bounce = BounceSoft
-		}
-		switch {
-		case class == ClassPermanentNegative && found.has(r.softGroup):
-			v.Bounce, v.Basis = BounceSoft, BasisWords
-		case class == ClassTransientNegative && found.has(r.hardGroup):
-			v.Bounce, v.Basis = BounceHard, BasisWords
-			if v.Action == info.Action4xx && info.Action != "" && v.Blocklist == nil {
-				// The words say retries will not cure it ("Permanent
-				// rejection for this host"): waiting is no next step.
-				v.Action = info.Action
-			}
-		}
+	soft, hard := found.has(r.softGroup), found.has(r.hardGroup)
+	v.Bounce, v.Basis = bounceOf(info.Bounce, class, soft, hard)
+	switch {
+	case info.Bounce == "hard" && soft && retrying && v.Blocklist == nil:
+		// "450 4.2.0 Mailbox temporarily unavailable": a reason hard by
+		// nature, words that say it is temporary; after a 4xx the
+		// server retries.
+		v.Action = ActionWaitServerRetries
+	case v.Basis == BasisWords && v.Bounce == BounceHard && class == ClassTransientNegative &&
+		v.Action == info.Action4xx && info.Action != "" && v.Blocklist == nil:
+		// The words say retries will not cure it ("Permanent
+		// rejection for this host"): waiting is no next step.
+		v.Action = info.Action
 	}
 	return v, true
+}
+
+// bounceOf decides hard or soft: by the reason's nature ("hard", "soft",
+// or "class" to leave it to the rest), then by the words, then by the
+// code's class. A reason hard by nature is soft where the words say it is
+// temporary ("550 5.2.1 Mailbox temporarily disabled"); words also turn a
+// class's default ("451 4.7.1 Permanent rejection for this host"). With no
+// class (a bounce's words alone), and no words that decide, it returns no
+// bounce.
+func bounceOf(nature string, class Class, soft, hard bool) (Bounce, Basis) {
+	switch {
+	case nature == "hard" && soft:
+		return BounceSoft, BasisWords
+	case nature == "hard":
+		return BounceHard, BasisReason
+	case nature == "soft":
+		return BounceSoft, BasisReason
+	case soft && class != ClassTransientNegative:
+		return BounceSoft, BasisWords
+	case hard && class != ClassPermanentNegative:
+		return BounceHard, BasisWords
+	case class == ClassTransientNegative:
+		return BounceSoft, BasisClass
+	case class == ClassPermanentNegative:
+		return BounceHard, BasisClass
+	}
+	return "", ""
 }
 
 // scanWords marks in found the groups whose phrases occur in text (at

@@ -43,22 +43,6 @@ func (c *Catalog) ClassifyWords(text string, blocklist *Blocklist, delayed bool)
 		v.Action = info.Action4xx
 	}
 	v.delist()
-	soft, hard := found.has(r.softGroup), found.has(r.hardGroup)
-	switch info.Bounce {
-	case "hard":
-		v.Bounce, v.Basis = BounceHard, BasisReason
-		if soft {
-			v.Bounce, v.Basis = BounceSoft, BasisWords
-		}
-	case "soft":
-		v.Bounce, v.Basis = BounceSoft, BasisReason
-	default:
-		switch {
-		case soft:
-			v.Bounce, v.Basis = BounceSoft, BasisWords
-		case hard:
-			v.Bounce, v.Basis = BounceHard, BasisWords
-		}
-	}
+	v.Bounce, v.Basis = bounceOf(info.Bounce, 0, found.has(r.softGroup), found.has(r.hardGroup))
 	return v, true
 }
