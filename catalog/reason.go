@@ -55,14 +55,20 @@ const (
 // the message is still in the queue, not expired.
 const VariantDelayed = "delayed"
 
-// ReasonVariants returns the verdict variants the rules and code steps of
-// c, and a delay warning, can give, by reason ("undefined" -> "greylisting"), for
+// ReasonVariants returns the verdict variants the rules, provider and code
+// steps of c, and a delay warning, can give, by reason ("undefined" -> "greylisting"), for
 // checking their texts.
 func (c *Catalog) ReasonVariants() map[Reason][]string {
 	out := map[Reason][]string{ReasonExpired: {VariantDelayed}}
 	for _, to := range c.reasonRules().notAtRcpt {
 		if !slices.Contains(out[to.Reason], to.Variant) {
 			out[to.Reason] = append(out[to.Reason], to.Variant)
+		}
+	}
+	for key, step := range c.reasonRules().providerNext {
+		reason := c.reasonRules().providers[key]
+		if step.Variant != "" && !slices.Contains(out[reason], step.Variant) {
+			out[reason] = append(out[reason], step.Variant)
 		}
 	}
 	for _, step := range c.reasonRules().codeNext {
@@ -392,16 +398,16 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if rule != nil && rule.Next != nil {
 		info = *rule.Next
 	}
+	stepVariant := ""
 	if n, ok := r.providerNext[providerKey]; ok && (v.Source == SourceProvider || r.providers[providerKey] == v.Reason) {
 		// The provider's meaning decided, or the words agree with it.
-		info = n
+		info, stepVariant = n.reasonInfo, n.Variant
 	}
-	codeVariant := ""
 	if n, ok := r.codeNext[exactKey{code.Enhanced.Class, subjectDetail{code.Enhanced.Subject, code.Enhanced.Detail}}]; ok &&
 		v.Source != SourceProvider && v.Reason == n.Reason && (rule == nil || rule.Next == nil) {
 		// The words, if any, agree with the code: its registered meaning
 		// says what to do.
-		info, codeVariant = n.reasonInfo, n.Variant
+		info, stepVariant = n.reasonInfo, n.Variant
 	}
 	if v.Source == SourceCode && class == ClassTransientNegative && !c.usedInItsClass(code.Enhanced) {
 		// "451 4.6.3": a code the registry uses only for permanent
@@ -418,7 +424,7 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		variant = rule.Variant
 	}
 	if variant == "" {
-		variant = codeVariant
+		variant = stepVariant
 	}
 	v.Variant, v.GaveUp = variant, gaveUp
 	v.Actor, v.Action = info.Actor, info.Action

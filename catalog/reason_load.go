@@ -14,10 +14,10 @@ type reasonData struct {
 	// providerNext is the actor, bounce and next step of a provider's
 	// meaning where they differ from its reason's (see
 	// reasonFile.ProviderNext).
-	providerNext map[string]reasonInfo
+	providerNext map[string]nextStep
 	// codeNext is the actor, bounce and next step of an exact enhanced
 	// code where they differ from its reason's (see reasonFile.CodeNext).
-	codeNext map[exactKey]codeStep
+	codeNext map[exactKey]nextStep
 	exact    map[exactKey]Reason
 	enhanced map[subjectDetail]Reason
 	replies  map[Reply]Reason
@@ -61,12 +61,12 @@ type reasonFile struct {
 	// Microsoft defers suspicious traffic (4.7.500-699) and lifts the
 	// restriction by itself, so the next step is to let the retries run,
 	// not the blocked reason's "fix your sending setup".
-	ProviderNext map[string]reasonInfo `json:"provider_next"`
+	ProviderNext map[string]nextStep `json:"provider_next"`
 	// CodeNext does the same for an exact enhanced code whose registered
 	// meaning sets a next step of its own: 4.7.24 is SPF's temperror, a
 	// DNS lookup that failed for the time being (RFC 7372), which the
 	// retries usually get past, not a record to fix.
-	CodeNext map[string]codeStep `json:"code_next"`
+	CodeNext map[string]nextStep `json:"code_next"`
 	Codes    map[string]Reason   `json:"codes"`
 	// FinalTransient is the reason of a 4.x.x final status with no telling
 	// words: the sending server gave up retrying.
@@ -366,11 +366,12 @@ func (info reasonInfo) check(actions map[Action]bool) error {
 	return nil
 }
 
-// codeStep is the next step of an exact enhanced code, with the variant
-// of its reason's words when the reason's definition would not hold as it
-// stands (a temperror is a check that could not finish, not one that
-// failed). Reason is the code's own, filled in when the file is read.
-type codeStep struct {
+// nextStep is the next step of a provider's meaning or an exact enhanced
+// code, with the variant of its reason's words when the reason's
+// definition would not hold as it stands (a temperror is a check that
+// could not finish, not one that failed). Reason is the code's own, filled
+// in when the file is read (a provider's is in reasonData.providers).
+type nextStep struct {
 	reasonInfo
 	Variant string `json:"variant"`
 	Reason  Reason `json:"-"`
@@ -379,8 +380,8 @@ type codeStep struct {
 // parseCodeNext checks and indexes reasonFile.CodeNext: exact enhanced
 // codes, each with a next step of known actions. It runs after the codes
 // are read, so that each step knows its code's reason.
-func (r *reasonData) parseCodeNext(m map[string]codeStep, actions map[Action]bool) (map[exactKey]codeStep, error) {
-	out := make(map[exactKey]codeStep, len(m))
+func (r *reasonData) parseCodeNext(m map[string]nextStep, actions map[Action]bool) (map[exactKey]nextStep, error) {
+	out := make(map[exactKey]nextStep, len(m))
 	for key, step := range m {
 		if key == "_doc" {
 			continue

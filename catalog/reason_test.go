@@ -114,12 +114,13 @@ func TestClassifyGaveUp(t *testing.T) {
 	}
 }
 
-// TestClassifyTemperror: SPF's temperror (4.7.24, or the word in a 4xx) is
-// a check that could not finish for the time being, not one the message
-// failed: the retries are left to run, under words of its own. The words
-// still decide where they name another reason, and 5.7.24 (permerror) is a
-// record to fix.
-func TestClassifyTemperror(t *testing.T) {
+// TestClassifyNextSteps: a code's or a provider's documented meaning sets
+// the next step, and words of the reason's own where its definition would
+// not hold. SPF's temperror (4.7.24, or the word in a 4xx) is a check that
+// could not finish for the time being, not one the message failed: the
+// retries are left to run. The words still decide where they name another
+// reason, and 5.7.24 (permerror) is a record to fix.
+func TestClassifyNextSteps(t *testing.T) {
 	c := loadCatalog(t)
 	tests := []struct {
 		code, text string
@@ -133,13 +134,24 @@ func TestClassifyTemperror(t *testing.T) {
 		{"451 4.7.1", "SPF check failed for example.com", ReasonAuthFailure, ActionFixSendingConfig, ""},
 		{"550 5.7.24", "SPF validation error: permerror", ReasonAuthFailure, ActionFixSendingConfig, ""},
 		{"451 4.7.24", "Client host blocked using zen.spamhaus.org", ReasonBlocked, ActionRequestDelisting, ""},
+		// A provider's meaning sets the step and the words the same way:
+		// Microsoft's throttle after repeated errors is no volume limit to
+		// wait out, and a forward its policy refused is the forwarding
+		// organization's to allow.
+		{"550 5.2.252", "Sender throttled due to continuous send as denied errors. [AM0PR01MB1234.eurprd01.prod.outlook.com]",
+			ReasonRateLimited, ActionFixSendingConfig, "after_errors"},
+		{"550 5.7.520", "Access denied, Your organization does not allow external forwarding. AS(7555) [DB8EUR05FT012.eop-eur05.prod.protection.outlook.com]",
+			ReasonPolicyViolation, ActionContactRecipient, "forwarding"},
+		{"554 5.2.252", "SendAsDenied; a@example.com not allowed to send as b@example.org; STOREDRV.Submission.Exception:SendAsDeniedException",
+			ReasonSecurityError, ActionFixSendingConfig, ""},
 	}
 	for _, tt := range tests {
 		code, err := Parse(tt.code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, ok := c.Classify(Failure{Code: code, ServerText: tt.text, Blocklist: c.DetectBlocklist(tt.text)})
+		meaning, _ := c.ProviderMeaning(c.DetectProvider(tt.text), code, tt.text)
+		v, ok := c.Classify(Failure{Code: code, ServerText: tt.text, Blocklist: c.DetectBlocklist(tt.text), ProviderKey: meaning.Key})
 		if !ok || v.Reason != tt.reason || v.Action != tt.action || v.Variant != tt.variant {
 			t.Errorf("%s %q: %s, %s, variant %q; want %s, %s, %q", tt.code, tt.text, v.Reason, v.Action, v.Variant, tt.reason, tt.action, tt.variant)
 		}
