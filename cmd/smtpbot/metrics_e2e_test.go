@@ -73,6 +73,9 @@ func TestHealthAndMetricsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventuallyHealth(t, ctx, base, http.StatusOK, "ok")
+	// The fake counts the new socket when it accepts it; the bot counts
+	// the hello it reads from it a moment later.
+	eventuallyCounted(t, ctx, base, "smtpbot_envelopes_received_total", map[string]string{"type": "hello"}, 2)
 
 	fams := scrape(t, base)
 	for _, c := range []struct {
@@ -188,6 +191,20 @@ func eventuallyHealth(t *testing.T, ctx context.Context, base string, status int
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("/healthz never answered %d %q; last: %s", status, want, last)
+}
+
+// eventuallyCounted waits until the samples of name with labels add up to
+// at least want.
+func eventuallyCounted(t *testing.T, ctx context.Context, base, name string, labels map[string]string, want float64) {
+	t.Helper()
+	var got float64
+	for ctx.Err() == nil {
+		if got, _ = sum(scrape(t, base)[name], labels); got >= want {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s%v stayed at %v, want %v", name, labels, got, want)
 }
 
 // scrape reads /metrics with Prometheus's own text parser.
