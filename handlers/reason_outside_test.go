@@ -40,6 +40,17 @@ var outsideSets = []outsideSet{{
 	hint:   "sh docs/bounceparser-corpus.sh",
 	labels: "bounceparser-labels.jsonl",
 	bar:    87, // 97/111; 87/111 before any rule saw the set
+}, {
+	// PHP-Bounce-Handler (BSD) tests itself against these real bounces,
+	// auto-replies and feedback reports; no package installs them: clone
+	// the repository and name its eml folder. Measured once, unseen: no
+	// rule was written from them.
+	name:   "PHP-Bounce-Handler's bounces",
+	dir:    filepath.Join(cmp.Or(os.Getenv("XDG_CACHE_HOME"), filepath.Join(os.Getenv("HOME"), ".cache")), "smtpbot", "phpbounce"),
+	env:    "SMTPBOT_PHPBOUNCE",
+	hint:   "git clone https://github.com/cfortune/PHP-Bounce-Handler and name its eml folder",
+	labels: "phpbounce-labels.jsonl",
+	bar:    88, // 24/27, the first time any rule met the set
 }}
 
 // TestOutsideReasons measures agreement with sisimai on each outside set.
