@@ -56,8 +56,8 @@ const (
 const VariantDelayed = "delayed"
 
 // ReasonVariants returns the verdict variants the rules, provider and code
-// steps of c, and a delay warning, can give, by reason ("undefined" -> "greylisting"), for
-// checking their texts.
+// steps of c, and a delay warning, can give, by reason ("undefined" ->
+// "greylisting"), for checking their texts.
 func (c *Catalog) ReasonVariants() map[Reason][]string {
 	out := map[Reason][]string{ReasonExpired: {VariantDelayed}}
 	for _, to := range c.reasonRules().notAtRcpt {
