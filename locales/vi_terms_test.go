@@ -36,6 +36,10 @@ var viTerms = []struct {
 	{regexp.MustCompile(`(?i)cổng delist`), `"trang delist" ("cổng" reads as a port)`},
 	{regexp.MustCompile(`(?i)lưu đệm`), `"cache"`},
 	{regexp.MustCompile(`(?i)quá thời gian`), `"timeout"`},
+	// Word order of the English terms kept: "mail server", and a port is
+	// "cổng" ("cổng TCP 25"), as review 48 and 51 found them mixed.
+	{regexp.MustCompile(`(?i)server mail`), `"mail server"`},
+	{regexp.MustCompile(`(?i)TCP port|(^|[^\p{L}])port [0-9]`), `"cổng" ("cổng TCP 25", "cổng 587")`},
 	// Publishing a DNS record is "khai báo"; "công bố" only for publishing a list or a page.
 	{regexp.MustCompile(`(?i)công bố (?:lại )?(?:một |đúng một )?(?:bản ghi|null MX|khóa|key|MX|SPF|DKIM|DMARC)`), `"khai báo"`},
 	// "mã hóa" is encryption only; encoding is "encode"/"encoding".
