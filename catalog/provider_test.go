@@ -350,6 +350,13 @@ func TestProviderMeaningTable(t *testing.T) {
 			code: "550 5.7.520", wantProvider: "microsoft", wantKey: "microsoft/5.7.520",
 		},
 		{
+			// The registry's 5.7.30 is REQUIRETLS; Microsoft's is its retired
+			// basic authentication.
+			name: "microsoft basic authentication retired",
+			text: "550 5.7.30 Basic authentication is not supported for Client Submission. [AM0PR01MB1234.eurprd01.prod.outlook.com]",
+			code: "550 5.7.30", wantProvider: "microsoft", wantKey: "microsoft/basic-auth-retired",
+		},
+		{
 			name: "microsoft 5.7.57",
 			text: "530 5.7.57 Client not authenticated to send mail during MAIL FROM [BY5PR04CA0012.namprd04.prod.outlook.com]",
 			code: "530 5.7.57", wantProvider: "microsoft", wantKey: "microsoft/5.7.57",
