@@ -144,6 +144,8 @@ func TestClassifyNextSteps(t *testing.T) {
 			ReasonPolicyViolation, ActionContactRecipient, "forwarding"},
 		{"554 5.2.252", "SendAsDenied; a@example.com not allowed to send as b@example.org; STOREDRV.Submission.Exception:SendAsDeniedException",
 			ReasonSecurityError, ActionFixSendingConfig, ""},
+		{"550 5.7.30", "Basic authentication is not supported for Client Submission. [AM0PR01MB1234.eurprd01.prod.outlook.com]",
+			ReasonSecurityError, ActionFixSendingConfig, "basic_auth"},
 	}
 	for _, tt := range tests {
 		code, err := Parse(tt.code)
