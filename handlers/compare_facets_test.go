@@ -34,19 +34,19 @@ func TestCompareContrasts(t *testing.T) {
 		// RFC 5321 4.3.2: 550 answers RCPT TO for one recipient; 554 refuses
 		// the whole transaction, at the greeting or after DATA.
 		{a: "550", b: "554", summaryHas: []string{"550 refuses one recipient", "554 refuses the whole connection or transaction"},
-			differs: []string{"When it is usually sent", "What it usually stops", "Kind of cause", "Who has to act"}, wantNote: true},
+			differs: []string{"When it is usually sent", "What it usually applies to", "Kind of cause", "Who has to act"}, wantNote: true},
 		// Both transient; one closes the connection, the other defers a
 		// recipient: never "they differ in who has to act" when they do not.
 		{a: "421", b: "450", summaryHas: []string{"421 defers the whole connection", "450 defers one recipient"},
-			differs: []string{"What it usually stops"}, same: []string{"Class —", "Retry —"}, wantNote: true,
+			differs: []string{"What it usually applies to"}, same: []string{"Class —", "Retry —"}, wantNote: true,
 			summaryLacks: "who has to act"},
 		// One enhanced code in both classes: the transient and the permanent form.
-		{a: "4.2.2", b: "5.2.2", summaryHas: []string{"4.2.2 is a transient failure", "5.2.2 is reported as a permanent failure"},
-			differs: []string{"Class —"}, same: []string{"What it usually stops", "Kind of cause"}, wantNote: true},
-		{a: "5.7.26", b: "5.7.1", summaryHas: []string{"5.7.26 refuses the message itself", "5.7.1 refuses the whole connection or transaction"},
+		{a: "4.2.2", b: "5.2.2", summaryHas: []string{"4.2.2 is reported as a transient failure (class 4)", "5.2.2 as a permanent one (class 5)"},
+			differs: []string{"Class —"}, same: []string{"What it usually applies to", "Kind of cause"}, wantNote: true},
+		{a: "5.7.26", b: "5.7.1", summaryHas: []string{"5.7.26 refuses the message itself", "5.7.1 refuses one recipient"},
 			differs: []string{"Kind of cause"}, wantNote: true},
 		// Same step, same scope: the cause tells them apart.
-		{a: "550", b: "551", summaryHas: []string{"the cause differs"}, same: []string{"What it usually stops"}, wantNote: true},
+		{a: "550", b: "551", summaryHas: []string{"the cause differs"}, same: []string{"What it usually applies to"}, wantNote: true},
 		{a: "250", b: "550", summaryHas: []string{"250 is a success reply", "550 refuses one recipient"}, differs: []string{"Class —"}},
 	}
 	for _, tt := range tests {
