@@ -146,6 +146,20 @@ func TestClassifyNextSteps(t *testing.T) {
 			ReasonSecurityError, ActionFixSendingConfig, ""},
 		{"550 5.7.30", "Basic authentication is not supported for Client Submission. [AM0PR01MB1234.eurprd01.prod.outlook.com]",
 			ReasonSecurityError, ActionFixSendingConfig, "basic_auth"},
+		// Too many recipients: a 4xx leaves the rest for the retry; a 5xx
+		// fails the same way until the list is split.
+		{"550 5.5.3", "Too many recipients", ReasonTooManyConn, ActionFixSendingConfig, "recipients"},
+		{"554", "Too many recipients for this message", ReasonTooManyConn, ActionFixSendingConfig, "recipients"},
+		{"452 4.5.3", "Too many recipients", ReasonTooManyConn, ActionWaitServerRetries, ""},
+		// Postfix's 450 for a domain it could not look up for now waits;
+		// a 550 for one that does not exist is an address to remove.
+		{"450 4.1.2", "<a@example.net>: Recipient address rejected: Domain not found", ReasonHostUnknown, ActionWaitServerRetries, ""},
+		{"550 5.1.2", "<a@example.net>: Recipient address rejected: Domain not found", ReasonHostUnknown, ActionRemoveAddress, ""},
+		// An MX that loops back is a loop to find, not a fault that clears.
+		{"554 5.4.4", "SMTPSEND.DNS.MxLoopback; DNS config error", ReasonNetworkError, ActionFindLoop, ""},
+		{"554", "Mail for example.org loops back to myself", ReasonSystemError, ActionFindLoop, ""},
+		// 4.7.12: sign in once with the password; retries get 432 again.
+		{"432 4.7.12", "A password transition is needed", ReasonSecurityError, ActionFixSendingConfig, "password_transition"},
 	}
 	for _, tt := range tests {
 		code, err := Parse(tt.code)

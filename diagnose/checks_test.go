@@ -169,9 +169,9 @@ func TestFCrDNS(t *testing.T) {
 	})
 }
 
-// Every answer Spamhaus refuses a public resolver with says the list
-// could not be asked (set SPAMHAUS_DQS_KEY), never that the IP is listed
-// or not listed.
+// Every answer Spamhaus refuses a query with (a public resolver, a DQS key
+// that is wrong or used up) says the list could not be asked, never that
+// the IP is listed or not listed.
 func TestSpamhausRefusedAnswers(t *testing.T) {
 	srv := startDNS(t, "checks.zone")
 	d := newDiagnoser(t, Config{Resolver: srv.Addr})
@@ -179,6 +179,8 @@ func TestSpamhausRefusedAnswers(t *testing.T) {
 		{"192.0.2.130", "127.255.255.252"},
 		{"192.0.2.131", "127.255.255.254"},
 		{"192.0.2.132", "127.255.255.255"},
+		{"192.0.2.135", "127.255.255.250"},
+		{"192.0.2.136", "127.255.255.251"},
 	} {
 		t.Run(tt.answer, func(t *testing.T) {
 			r := d.Diagnose(context.Background(), Plan{Targets: Targets{IP: netip.MustParseAddr(tt.ip)}, Needs: NeedReputation})
