@@ -65,16 +65,16 @@ func (c *Catalog) ReasonVariants() map[Reason][]string {
 			out[to.Reason] = append(out[to.Reason], to.Variant)
 		}
 	}
-	for key, step := range c.reasonRules().providerNext {
-		reason := c.reasonRules().providers[key]
-		if step.Variant != "" && !slices.Contains(out[reason], step.Variant) {
-			out[reason] = append(out[reason], step.Variant)
-		}
-	}
-	for _, step := range c.reasonRules().codeNext {
+	addStep := func(step nextStep) {
 		if step.Variant != "" && !slices.Contains(out[step.Reason], step.Variant) {
 			out[step.Reason] = append(out[step.Reason], step.Variant)
 		}
+	}
+	for _, step := range c.reasonRules().providerNext {
+		addStep(step)
+	}
+	for _, step := range c.reasonRules().codeNext {
+		addStep(step)
 	}
 	rules := c.reasonRules().rules
 	for i := range rules {
@@ -399,7 +399,7 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		info = *rule.Next
 	}
 	stepVariant := ""
-	if n, ok := r.providerNext[providerKey]; ok && (v.Source == SourceProvider || r.providers[providerKey] == v.Reason) {
+	if n, ok := r.providerNext[providerKey]; ok && (v.Source == SourceProvider || n.Reason == v.Reason) {
 		// The provider's meaning decided, or the words agree with it.
 		info, stepVariant = n.reasonInfo, n.Variant
 	}

@@ -58,9 +58,9 @@ type reasonFile struct {
 	Providers map[string]Reason     `json:"providers"`
 	// ProviderNext replaces, for a provider's meaning, its reason's actor,
 	// bounce and next step where the provider documents its own:
-	// Microsoft defers suspicious traffic (4.7.500-699) and lifts the
-	// restriction by itself, so the next step is to let the retries run,
-	// not the blocked reason's "fix your sending setup".
+	// Microsoft throttles a sending pattern it has not seen (4.7.500-699)
+	// until the IP builds a history, so the next step is to let the
+	// retries run, not the blocked reason's "fix your sending setup".
 	ProviderNext map[string]nextStep `json:"provider_next"`
 	// CodeNext does the same for an exact enhanced code whose registered
 	// meaning sets a next step of its own: 4.7.24 is SPF's temperror, a
@@ -282,13 +282,16 @@ func parseReasons(b []byte) (*reasonData, error) {
 		}
 	}
 	delete(f.ProviderNext, "_doc") // the file's own note
-	for key, info := range f.ProviderNext {
-		if _, ok := f.Providers[key]; !ok {
+	for key, step := range f.ProviderNext {
+		reason, ok := f.Providers[key]
+		if !ok {
 			return nil, fmt.Errorf("provider_next %s: no such provider meaning in providers", key)
 		}
-		if err := info.check(actions); err != nil {
+		if err := step.check(actions); err != nil {
 			return nil, fmt.Errorf("provider_next %s: %w", key, err)
 		}
+		step.Reason = reason
+		f.ProviderNext[key] = step
 	}
 	for key, reason := range f.Codes {
 		if err := known("code "+key, reason); err != nil {
@@ -369,8 +372,9 @@ func (info reasonInfo) check(actions map[Action]bool) error {
 // nextStep is the next step of a provider's meaning or an exact enhanced
 // code, with the variant of its reason's words when the reason's
 // definition would not hold as it stands (a temperror is a check that
-// could not finish, not one that failed). Reason is the code's own, filled
-// in when the file is read (a provider's is in reasonData.providers).
+// could not finish, not one that failed). Reason is the meaning's or the
+// code's own, filled in when the file is read: the step holds where the
+// verdict's reason is that one.
 type nextStep struct {
 	reasonInfo
 	Variant string `json:"variant"`
