@@ -22,6 +22,16 @@ var (
 	builtErr  error
 )
 
+// TestMain removes the program builtBot built, which no test's cleanup
+// can do: it is built once and shared by every test that signals it.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
+}
+
 // builtBot builds the real program once for the tests that signal it.
 func builtBot(t *testing.T) string {
 	t.Helper()
