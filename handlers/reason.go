@@ -33,17 +33,23 @@ func outcomeInWords(l *locales.Lang, v *catalog.Verdict, c catalog.Class, delaye
 	o.ReasonTitle, o.ReasonText = l.T(rk.title), l.T(rk.text)
 	o.SourceText = l.T("reason.source." + string(v.Source))
 	o.ActionTitle, o.ActionText = l.T(ak.title), l.T(ak.text)
+	forReason := "action." + string(v.Action) + ".for." + string(v.Reason)
 	if c == catalog.ClassTransientNegative && !v.GaveUp {
 		// After a 4xx the sender's server keeps retrying: an action whose
 		// words would then mislead ("fix it before sending again") has
-		// other words for it in the data, under "<text>_transient".
+		// other words for it in the data, under "<text>_transient", and
+		// so may a reason's own step, under "<for>.transient".
 		if s, ok := l.Lookup(ak.transient); ok {
 			o.ActionText = s
+			if s, ok := l.Lookup(forReason + ".transient"); ok {
+				o.ActionText = s
+			}
 		}
 	}
-	if s, ok := l.Lookup("action." + string(v.Action) + ".for." + string(v.Reason)); ok && o.ActionText == l.T(ak.text) {
+	if s, ok := l.Lookup(forReason); ok && o.ActionText == l.T(ak.text) {
 		// A reason may need the step in words of its own: an expiry's
-		// cause outlasted every retry, so it does not "usually clear".
+		// cause outlasted every retry, so it does not "usually clear";
+		// a policy's rule is no DNS record to fix.
 		o.ActionText = s
 	}
 	if v.Variant != "" {

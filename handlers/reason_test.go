@@ -388,3 +388,30 @@ func TestExpiryDoesNotClearByItself(t *testing.T) {
 		}
 	}
 }
+
+// TestReasonOwnStepInEitherClass: a policy refusal and poor reputation
+// have steps of their own, not the DNS-and-SPF list of "fix your sending
+// setup"; after a 4xx those steps say the server keeps retrying, after a
+// 5xx they do not.
+func TestReasonOwnStepInEitherClass(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	for _, c := range []struct {
+		text   string
+		reason catalog.Reason
+		key    string
+	}{
+		{"451 4.7.1 Message rejected due to local policy", catalog.ReasonPolicyViolation, "action.fix_sending_config.for.policyviolation.transient"},
+		{"554 5.7.1 Message rejected due to local policy", catalog.ReasonPolicyViolation, "action.fix_sending_config.for.policyviolation"},
+		{"421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", catalog.ReasonBadReputation, "action.fix_sending_config.for.badreputation.transient"},
+		{"554 5.7.1 Messages from 192.0.2.1 refused due to user complaints and poor reputation", catalog.ReasonBadReputation, "action.fix_sending_config.for.badreputation"},
+	} {
+		r := e.ExplainText(en, c.text)
+		if len(r.Explanations) == 0 || r.Explanations[0].Outcome == nil {
+			t.Fatalf("%q: no verdict", c.text)
+		}
+		if o := r.Explanations[0].Outcome; o.Reason != c.reason || o.ActionText != en.T(c.key) {
+			t.Errorf("%q: %s, %q; want %s, %s", c.text, o.Reason, o.ActionText, c.reason, c.key)
+		}
+	}
+}
