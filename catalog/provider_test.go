@@ -357,6 +357,22 @@ func TestProviderMeaningTable(t *testing.T) {
 			code: "550 5.7.30", wantProvider: "microsoft", wantKey: "microsoft/basic-auth-retired",
 		},
 		{
+			// Pasted without the host: Microsoft's own sentences name it.
+			name: "microsoft basic authentication retired, words alone",
+			text: "550 5.7.30 Basic authentication is not supported for Client Submission.",
+			code: "550 5.7.30", wantProvider: "microsoft", wantKey: "microsoft/basic-auth-retired",
+		},
+		{
+			name: "microsoft SMTP AUTH off for the tenant, words alone",
+			text: "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.",
+			code: "535 5.7.139", wantProvider: "microsoft",
+		},
+		{
+			name: "microsoft send as denied, words alone",
+			text: "554 5.2.252 SendAsDenied; sender@example.com not allowed to send as other@example.com",
+			code: "554 5.2.252", wantProvider: "microsoft", wantKey: "microsoft/send-as-denied",
+		},
+		{
 			name: "microsoft 5.7.57",
 			text: "530 5.7.57 Client not authenticated to send mail during MAIL FROM [BY5PR04CA0012.namprd04.prod.outlook.com]",
 			code: "530 5.7.57", wantProvider: "microsoft", wantKey: "microsoft/5.7.57",
