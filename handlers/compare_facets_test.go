@@ -33,7 +33,9 @@ func TestCompareContrasts(t *testing.T) {
 	}{
 		// RFC 5321 4.3.2: 550 answers RCPT TO for one recipient; 554 refuses
 		// the whole transaction, at the greeting or after DATA.
-		{a: "550", b: "554", summaryHas: []string{"550 refuses one recipient", "554 refuses the whole connection or transaction"},
+		// At the greeting no recipient has been named yet: the connection is
+		// refused there, the transaction and its recipients after DATA.
+		{a: "550", b: "554", summaryLacks: "connection or transaction, for every recipient", summaryHas: []string{"550 refuses one recipient", "554 refuses the whole connection, or the whole transaction and all its recipients"},
 			differs: []string{"When it is usually sent", "What it usually applies to", "Kind of cause", "Who has to act"}, wantNote: true},
 		// Both transient; one closes the connection, the other defers a
 		// recipient: never "they differ in who has to act" when they do not.
@@ -46,7 +48,7 @@ func TestCompareContrasts(t *testing.T) {
 		{a: "5.7.26", b: "5.7.1", summaryHas: []string{"5.7.26 refuses the message itself", "5.7.1 refuses one recipient"},
 			differs: []string{"Kind of cause"}, wantNote: true},
 		// Same step, same scope: the cause tells them apart.
-		{a: "550", b: "551", summaryHas: []string{"the cause differs"}, same: []string{"What it usually applies to"}, wantNote: true},
+		{a: "550", b: "551", summaryHas: []string{"what differs is the cause"}, same: []string{"What it usually applies to"}, wantNote: true},
 		{a: "250", b: "550", summaryHas: []string{"250 is a success reply", "550 refuses one recipient"}, differs: []string{"Class —"}},
 	}
 	for _, tt := range tests {
