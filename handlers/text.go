@@ -55,9 +55,10 @@ func WriteReport(w io.Writer, r Report) error {
 		t.printf("%s\n", n)
 	}
 	// Codes looked up or asked about, not read from a bounce, have no
-	// confidence and no roles.
+	// confidence and no roles; a text that reports no failure ("status=sent
+	// (250 2.0.0 Ok)") is no bounce, however surely mail software wrote it.
 	said := len(r.Notes) > 0 || len(r.Worded) > 0 // something stands above the first explanation
-	if !r.Lookup && r.Confidence > 0 {
+	if !r.Lookup && r.Confidence > 0 && (len(r.Worded) > 0 || hasFailure(r.found.Findings)) {
 		t.printf("%s: %d%%\n", l.T("heading.confidence"), int(r.Confidence*100+0.5))
 		said = true
 	}

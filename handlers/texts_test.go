@@ -434,3 +434,24 @@ func TestContextHeadingFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestSuccessIsNotABounce: a log line or reply that reports a delivery
+// is mail software's output, but no bounce: no "bounce confidence" line;
+// a failure keeps it.
+func TestSuccessIsNotABounce(t *testing.T) {
+	e := engine(t)
+	en := e.Languages().Fallback()
+	for in, want := range map[string]bool{
+		"postfix/smtp[123]: 4F1A2B3C: to=<a@example.com>, relay=mx.example.com[192.0.2.1]:25, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ABC)": false,
+		"250 2.0.0 Ok: queued as 4F1A2B3C": false,
+		"postfix/smtp[123]: 4F1A2B3C: to=<a@example.com>, relay=mx.example.com[192.0.2.1]:25, dsn=5.1.1, status=bounced (host said: 550 5.1.1 User unknown)": true,
+	} {
+		var buf bytes.Buffer
+		if err := WriteReport(&buf, e.ExplainText(en, in)); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(buf.String(), en.T("heading.confidence")); got != want {
+			t.Errorf("explain %q: bounce confidence shown %v, want %v:\n%s", in, got, want, buf.String())
+		}
+	}
+}
