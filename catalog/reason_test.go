@@ -254,6 +254,11 @@ func TestClassifyVerdict(t *testing.T) {
 		{"450 4.7.1", "Client host rejected: see https://ipcheck.proofpoint.com/?ip=192.0.2.1 (dnsbl-lookup)", "",
 			Verdict{Reason: ReasonBlocked, Source: SourceWords, Action: ActionRequestDelisting, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisClass},
 			"https://ipcheck.proofpoint.com/"},
+		// Microsoft's own list of banned sending IPs: delisting at its
+		// portal, which the reply names, not a DNS or SPF fix.
+		{"550 5.7.606", "Access denied, banned sending IP [192.0.2.1]. To request removal from this list please visit https://sender.office.com/ and follow the directions.", "",
+			Verdict{Reason: ReasonBlocked, Source: SourceWords, Action: ActionRequestDelisting, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass},
+			"https://sender.office.com/"},
 		// SORBS has shut down: nobody can delist, so the recipient's admin
 		// must stop querying it, and the sender cannot fix it alone.
 		{"554 5.7.1", "Service unavailable; Client host [192.0.2.1] blocked using dnsbl.sorbs.net", "",
