@@ -146,6 +146,11 @@ func TestClassifyNextSteps(t *testing.T) {
 			ReasonSecurityError, ActionFixSendingConfig, ""},
 		{"550 5.7.30", "Basic authentication is not supported for Client Submission. [AM0PR01MB1234.eurprd01.prod.outlook.com]",
 			ReasonSecurityError, ActionFixSendingConfig, "basic_auth"},
+		// Yahoo's 5.7.9 is a policy refusal its own page puts down to
+		// failed authentication: the step is SPF, DKIM and DMARC, not
+		// "change the attachment or ask the recipient".
+		{"554 5.7.9", "Message not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes",
+			ReasonPolicyViolation, ActionFixSendingConfig, "authentication"},
 		// Too many recipients: a 4xx leaves the rest for the retry; a 5xx
 		// fails the same way until the list is split.
 		{"550 5.5.3", "Too many recipients", ReasonTooManyConn, ActionFixSendingConfig, "recipients"},
