@@ -398,10 +398,10 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if rule != nil && rule.Next != nil {
 		info = *rule.Next
 	}
-	stepVariant := ""
+	stepVariant, providerStep := "", false
 	if n, ok := r.providerNext[providerKey]; ok && (v.Source == SourceProvider || n.Reason == v.Reason) {
 		// The provider's meaning decided, or the words agree with it.
-		info, stepVariant = n.reasonInfo, n.Variant
+		info, stepVariant, providerStep = n.reasonInfo, n.Variant, true
 	}
 	if n, ok := r.codeNext[exactKey{code.Enhanced.Class, subjectDetail{code.Enhanced.Subject, code.Enhanced.Detail}}]; ok &&
 		v.Source != SourceProvider && v.Reason == n.Reason && (rule == nil || rule.Next == nil) {
@@ -431,8 +431,13 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	if retrying && info.Action4xx != "" {
 		v.Action = info.Action4xx
 	}
-	v.delist()
-	soft, hard := found.has(r.softGroup), found.has(r.hardGroup)
+	if !providerStep {
+		// A provider that documents its own step for a list's delay
+		// (Proofpoint's: it lifts in minutes) is not overruled by it.
+		v.delist()
+	}
+	hard := found.has(r.hardGroup)
+	soft := found.has(r.softGroup) && !hard // as bounceOf reads them
 	v.Bounce, v.Basis = bounceOf(info.Bounce, class, soft, hard)
 	switch {
 	case info.Bounce == "hard" && soft && retrying && v.Blocklist == nil:
@@ -455,8 +460,11 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 // temporary ("550 5.2.1 Mailbox temporarily disabled"); words also turn a
 // class's default ("451 4.7.1 Permanent rejection for this host"). With no
 // class (a bounce's words alone), and no words that decide, it returns no
-// bounce.
+// bounce. Words that say both ("permanently deferred; retrying will not
+// succeed") are hard: the soft word names the state, the hard one the
+// outcome.
 func bounceOf(nature string, class Class, soft, hard bool) (Bounce, Basis) {
+	soft = soft && !hard
 	switch {
 	case nature == "hard" && soft:
 		return BounceSoft, BasisWords

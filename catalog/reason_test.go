@@ -599,3 +599,63 @@ func TestNoPhraseShadowed(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderStepsAgreeWithProvider: the top of a card (reason, next
+// step, who acts, hard or soft) says what the provider's own meaning
+// below it says (docs/reviews/en-truth-provider-steps.md, one row per
+// defect it found).
+func TestProviderStepsAgreeWithProvider(t *testing.T) {
+	c := loadCatalog(t)
+	tests := []struct {
+		name, code, text string
+		reason           Reason
+		action           Action
+		actor            Actor
+		bounce           Bounce
+	}{
+		{"gmail DMARC check stopped by DNS", "451 4.7.26", "Unauthenticated email from example.com is not accepted due to domain's DMARC policy, but temporary DNS failures prevent authentication. - gsmtp",
+			ReasonAuthFailure, ActionWaitServerRetries, ActorSenderAdmin, BounceSoft},
+		{"gmail duplicate Message-ID", "421 4.7.28", "Gmail has detected this sender exceeded the quota for sending messages that have the same Message-ID:. To best protect our users, the message has been temporarily rejected. a1si1 - gsmtp",
+			ReasonPolicyViolation, ActionFixSendingConfig, ActorSenderAdmin, BounceSoft},
+		{"gmail not over TLS", "421 4.7.29", "Your email has been rate limited because this message wasn't sent over a TLS connection. - gsmtp",
+			ReasonFailedSTARTTLS, ActionFixSendingConfig, ActorSenderAdmin, BounceSoft},
+		{"microsoft IPv6 unauthenticated", "450 4.7.26", "Service unavailable, message sent over IPv6 [2001:db8::25] must pass either SPF or DKIM validation, this message is not signed. [BN8NAM11FT066.eop-nam11.prod.protection.outlook.com]",
+			ReasonAuthFailure, ActionFixSendingConfig, ActorSenderAdmin, BounceSoft},
+		{"microsoft recipient's block list", "550 5.7.513", "Service unavailable, Client host [192.0.2.1] blocked by contoso.com using Customer Block list (AS16012607) [BN8NAM11FT066.eop-nam11.prod.protection.outlook.com]",
+			ReasonBlocked, ActionContactRecipient, ActorRecipientSide, BounceHard},
+		{"microsoft per-sender receive limit", "550 5.2.121", "Recipient's per hour message receive limit from specific sender exceeded. [BN8NAM11FT066.eop-nam11.prod.protection.outlook.com]",
+			ReasonRateLimited, ActionRetryLater, ActorSenderAdmin, BounceSoft},
+		{"yahoo permanently deferred", "553 5.7.2", "[TSS09] All messages from 192.0.2.25 will be permanently deferred; Retrying will NOT succeed. See https://postmaster.yahooinc.com/error-codes",
+			ReasonBadReputation, ActionFixSendingConfig, ActorSenderAdmin, BounceHard},
+		{"aol disabled mailbox", "554", "30 Sorry, your message to bob@aol.com cannot be delivered. This mailbox is disabled (554.30). mx-aol.mail.gm0.yahoodns.net",
+			ReasonSuspend, ActionRemoveAddress, ActorSender, BounceHard},
+		{"icloud local policy", "554 5.7.1", "[CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137 mx01.mail.icloud.com",
+			ReasonPolicyViolation, ActionReviewContent, ActorSenderAdmin, BounceHard},
+		{"icloud inactive address", "550 5.1.1", "<bob@icloud.com>: inactive email address mx01.mail.icloud.com",
+			ReasonUserUnknown, ActionRemoveAddress, ActorSender, BounceHard},
+		{"proofpoint delay", "421 4.7.0", "mx0a-00123401.pphosted.com Temporarily deferred - see https://ipcheck.proofpoint.com/?ip=192.0.2.8",
+			ReasonBlocked, ActionWaitServerRetries, ActorSenderAdmin, BounceSoft},
+		{"proofpoint 4xx block delists", "451 4.7.1", "mx0a-00123401.pphosted.com Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.225",
+			ReasonBlocked, ActionRequestDelisting, ActorSenderAdmin, BounceSoft},
+		{"proofpoint block still delists", "554 5.7.0", "mx0a-00123401.pphosted.com Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.8",
+			ReasonBlocked, ActionRequestDelisting, ActorSenderAdmin, BounceHard},
+		{"mimecast greylisting", "451", "Internal resource temporarily unavailable - https://community.mimecast.com/docs/DOC-1369#451 [Aj3QXapeMpqZYaeFwWhjzw.us32]",
+			ReasonUndefined, ActionWaitServerRetries, ActorSenderAdmin, BounceSoft},
+		{"mimecast envelope blocked", "550", "Administrative prohibition - envelope blocked - https://community.mimecast.com/docs/DOC-1369#550 [xyz.eu123]",
+			ReasonRejected, ActionFixSendingConfig, ActorSenderAdmin, BounceHard},
+		{"mimecast anti-spoofing", "550", "Rejected by header based Anti-Spoofing policy: ceo@example.com - https://community.mimecast.com/docs/DOC-1369#550 [xyz.eu123]",
+			ReasonPolicyViolation, ActionFixSendingConfig, ActorSenderAdmin, BounceHard},
+	}
+	for _, tt := range tests {
+		code, err := Parse(tt.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		meaning, _ := c.ProviderMeaning(c.DetectProvider(tt.text), code, tt.text)
+		v, ok := c.Classify(Failure{Code: code, ServerText: tt.text, Blocklist: c.DetectBlocklist(tt.text), ProviderKey: meaning.Key})
+		if !ok || v.Reason != tt.reason || v.Action != tt.action || v.Actor != tt.actor || v.Bounce != tt.bounce {
+			t.Errorf("%s (%s): %s, %s, %s, %s; want %s, %s, %s, %s", tt.name, meaning.Key, v.Reason, v.Action, v.Actor, v.Bounce,
+				tt.reason, tt.action, tt.actor, tt.bounce)
+		}
+	}
+}
