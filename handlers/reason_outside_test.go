@@ -63,6 +63,27 @@ var outsideSets = []outsideSet{{
 	hint:   "git clone https://github.com/crazy-max/CwsMailBounceHandler and name its tests/emls folder",
 	labels: "cwsbounce-labels.jsonl",
 	bar:    90, // 30/33, the first time any rule met the set
+}, {
+	// flanker (Mailgun's address and MIME library, Apache 2.0) tests its
+	// bounce detection against these; clone the repository and name its
+	// tests/fixtures/messages/bounce folder. Measured once, unseen.
+	name:   "flanker's bounces",
+	dir:    filepath.Join(cmp.Or(os.Getenv("XDG_CACHE_HOME"), filepath.Join(os.Getenv("HOME"), ".cache")), "smtpbot", "flanker"),
+	env:    "SMTPBOT_FLANKER",
+	hint:   "git clone https://github.com/mailgun/flanker and name its tests/fixtures/messages/bounce folder",
+	labels: "flanker-labels.jsonl",
+	bar:    80, // 4/5, the first time any rule met the set
+}, {
+	// Dada Mail (GPL 2+) tests its bounce handler against these, among
+	// ordinary messages the labels leave out; clone the repository and
+	// name its app/dada/t/corpus/email_messages folder. Measured once,
+	// unseen.
+	name:   "Dada Mail's bounces",
+	dir:    filepath.Join(cmp.Or(os.Getenv("XDG_CACHE_HOME"), filepath.Join(os.Getenv("HOME"), ".cache")), "smtpbot", "dadamail"),
+	env:    "SMTPBOT_DADAMAIL",
+	hint:   "git clone https://github.com/justingit/dada-mail and name its app/dada/t/corpus/email_messages folder",
+	labels: "dadamail-labels.jsonl",
+	bar:    81, // 9/11, the first time any rule met the set
 }}
 
 // TestOutsideReasons measures agreement with sisimai on each outside set.
