@@ -76,6 +76,9 @@ func (c *Catalog) ReasonVariants() map[Reason][]string {
 	for _, step := range c.reasonRules().codeNext {
 		addStep(step)
 	}
+	for _, step := range c.reasonRules().replyNext {
+		addStep(step)
+	}
 	rules := c.reasonRules().rules
 	for i := range rules {
 		if r := &rules[i]; r.Variant != "" && !slices.Contains(out[r.Reason], r.Variant) {
@@ -388,8 +391,11 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 			// EHLO, refuses the sender or the client host. A 4xx to MAIL
 			// FROM whose words say to come back later ("421 4.7.0 Try
 			// again later, closing connection") defers the session and
-			// names no fault in the sender's address.
-			if to, ok := r.codePhase[f.Command][v.Reason]; ok && !(f.Command == "MAIL" && retrying && found.has(r.softGroup)) {
+			// names no fault in the sender's address. Some reply codes
+			// mean something of their own at a command (replyPhase).
+			if to, ok := r.replyPhase[f.Command][code.Reply]; ok {
+				v.Reason = to
+			} else if to, ok := r.codePhase[f.Command][v.Reason]; ok && !(f.Command == "MAIL" && retrying && found.has(r.softGroup)) {
 				v.Reason = to
 			}
 		}
@@ -403,8 +409,11 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		// The provider's meaning decided, or the words agree with it.
 		info, stepVariant, providerStep = n.reasonInfo, n.Variant, true
 	}
-	if n, ok := r.codeNext[exactKey{code.Enhanced.Class, subjectDetail{code.Enhanced.Subject, code.Enhanced.Detail}}]; ok &&
-		v.Source != SourceProvider && v.Reason == n.Reason && (rule == nil || rule.Next == nil) {
+	n, ok := r.codeNext[exactKey{code.Enhanced.Class, subjectDetail{code.Enhanced.Subject, code.Enhanced.Detail}}]
+	if code.Enhanced.IsZero() {
+		n, ok = r.replyNext[code.Reply]
+	}
+	if ok && v.Source != SourceProvider && v.Reason == n.Reason && (rule == nil || rule.Next == nil) && (!n.CodeAlone || v.Source == SourceCode) {
 		// The words, if any, agree with the code: its registered meaning
 		// says what to do.
 		info, stepVariant = n.reasonInfo, n.Variant

@@ -18,9 +18,12 @@ type reasonData struct {
 	// codeNext is the actor, bounce and next step of an exact enhanced
 	// code where they differ from its reason's (see reasonFile.CodeNext).
 	codeNext map[exactKey]nextStep
-	exact    map[exactKey]Reason
-	enhanced map[subjectDetail]Reason
-	replies  map[Reply]Reason
+	// replyNext does the same for a reply code with no enhanced code
+	// ("432" alone: a password transition, waited out never).
+	replyNext map[Reply]nextStep
+	exact     map[exactKey]Reason
+	enhanced  map[subjectDetail]Reason
+	replies   map[Reply]Reason
 	// finalTransient is the reason of a transient code that is a DSN's
 	// final status, when no words say more.
 	finalTransient Reason
@@ -33,6 +36,12 @@ type reasonData struct {
 	// codePhase turns the reason a code alone gives into another, by the
 	// command the reply answered.
 	codePhase map[string]map[Reason]Reason
+	// replyPhase gives, by the command a reply answered, the reason of a
+	// reply code there when no words decided, before codePhase: 552 to
+	// MAIL FROM refuses the declared SIZE (RFC 1870), since no mailbox is
+	// named yet; 530 there asks the client to authenticate first (RFC
+	// 4954), and refuses no sender address.
+	replyPhase map[string]map[Reply]Reason
 
 	phrases *phraseSet
 	// atStart lists the rules whose phrases must open the text; they are
@@ -67,7 +76,9 @@ type reasonFile struct {
 	// DNS lookup that failed for the time being (RFC 7372), which the
 	// retries usually get past, not a record to fix.
 	CodeNext map[string]nextStep `json:"code_next"`
-	Codes    map[string]Reason   `json:"codes"`
+	// ReplyPhase is replyPhase, with reply codes as strings.
+	ReplyPhase map[string]map[string]Reason `json:"reply_phase"`
+	Codes      map[string]Reason            `json:"codes"`
 	// FinalTransient is the reason of a 4.x.x final status with no telling
 	// words: the sending server gave up retrying.
 	FinalTransient Reason `json:"final_transient"`
@@ -276,6 +287,23 @@ func parseReasons(b []byte) (*reasonData, error) {
 		}
 	}
 	r.codePhase = f.CodePhase
+	r.replyPhase = make(map[string]map[Reply]Reason, len(f.ReplyPhase))
+	for cmd, m := range f.ReplyPhase {
+		if _, ok := f.CodePhase[cmd]; !ok && cmd != "RCPT" && cmd != "DATA" {
+			return nil, fmt.Errorf("reply_phase: unknown command %q", cmd)
+		}
+		r.replyPhase[cmd] = make(map[Reply]Reason, len(m))
+		for key, reason := range m {
+			rep, err := ParseReply(key)
+			if err != nil {
+				return nil, fmt.Errorf("reply_phase %s: %w", cmd, err)
+			}
+			if err := known("reply_phase "+cmd+" "+key, reason); err != nil {
+				return nil, err
+			}
+			r.replyPhase[cmd][rep] = reason
+		}
+	}
 	for key, reason := range f.Providers {
 		if err := known("provider meaning "+key, reason); err != nil {
 			return nil, err
@@ -317,7 +345,7 @@ func parseReasons(b []byte) (*reasonData, error) {
 			r.replies[rep] = reason
 		}
 	}
-	if r.codeNext, err = r.parseCodeNext(f.CodeNext, actions); err != nil {
+	if err := r.parseCodeNext(f.CodeNext, actions); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -378,27 +406,41 @@ func (info reasonInfo) check(actions map[Action]bool) error {
 type nextStep struct {
 	reasonInfo
 	Variant string `json:"variant"`
-	Reason  Reason `json:"-"`
+	// CodeAlone keeps a code's step to replies whose words decided
+	// nothing: 5.3.0 alone is a cause to find, but words that name an
+	// internal error of the receiving server are its own to clear.
+	CodeAlone bool   `json:"code_alone"`
+	Reason    Reason `json:"-"`
 }
 
 // parseCodeNext checks and indexes reasonFile.CodeNext: exact enhanced
-// codes, each with a next step of known actions. It runs after the codes
-// are read, so that each step knows its code's reason.
-func (r *reasonData) parseCodeNext(m map[string]nextStep, actions map[Action]bool) (map[exactKey]nextStep, error) {
-	out := make(map[exactKey]nextStep, len(m))
+// codes, or reply codes, each with a next step of known actions. It runs
+// after the codes are read, so that each step knows its code's reason.
+func (r *reasonData) parseCodeNext(m map[string]nextStep, actions map[Action]bool) error {
+	r.codeNext = make(map[exactKey]nextStep, len(m))
+	r.replyNext = make(map[Reply]nextStep)
 	for key, step := range m {
 		if key == "_doc" {
 			continue
 		}
+		if err := step.check(actions); err != nil {
+			return fmt.Errorf("code_next %s: %w", key, err)
+		}
+		if !strings.Contains(key, ".") {
+			rep, err := ParseReply(key)
+			if err != nil {
+				return fmt.Errorf("code_next %s: not a reply code or an exact enhanced code", key)
+			}
+			step.Reason = r.byCode(Code{Reply: rep})
+			r.replyNext[rep] = step
+			continue
+		}
 		en, err := parseEnhancedKey(key)
 		if err != nil || en.Class == 0 {
-			return nil, fmt.Errorf("code_next %s: not an exact enhanced code", key)
-		}
-		if err := step.check(actions); err != nil {
-			return nil, fmt.Errorf("code_next %s: %w", key, err)
+			return fmt.Errorf("code_next %s: not a reply code or an exact enhanced code", key)
 		}
 		step.Reason = r.byCode(Code{Enhanced: en})
-		out[exactKey{en.Class, subjectDetail{en.Subject, en.Detail}}] = step
+		r.codeNext[exactKey{en.Class, subjectDetail{en.Subject, en.Detail}}] = step
 	}
-	return out, nil
+	return nil
 }

@@ -233,10 +233,13 @@ func TestClassifyVerdict(t *testing.T) {
 			Verdict{Reason: ReasonMailboxFull, Source: SourceCode, Action: ActionRetryLater, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisReason}, ""},
 		{"452 4.2.2", "", "",
 			Verdict{Reason: ReasonMailboxFull, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisReason}, ""},
-		// A 4xx whose words say it is temporary is soft, though the
-		// reason the code gives is hard by nature; the server retries.
+		// 4.2.0 names no cause (RFC 3463: "something about the
+		// destination mailbox"), so a 4xx of it is no filter's hard
+		// refusal: the server retries.
 		{"450 4.2.0", "Mailbox temporarily unavailable", "",
-			Verdict{Reason: ReasonFiltered, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisWords}, ""},
+			Verdict{Reason: ReasonUndefined, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisClass}, ""},
+		{"450 4.2.0", "Requested action not taken", "",
+			Verdict{Reason: ReasonUndefined, Source: SourceCode, Action: ActionWaitServerRetries, Actor: ActorSenderAdmin, Bounce: BounceSoft, Basis: BasisClass}, ""},
 		// "Temporarily" softens a reason hard by nature under 5xx too.
 		{"550 5.2.1", "Mailbox temporarily unavailable", "",
 			Verdict{Reason: ReasonSuspend, Source: SourceCode, Action: ActionContactRecipient, Actor: ActorRecipientSide, Bounce: BounceSoft, Basis: BasisWords}, ""},
@@ -656,6 +659,61 @@ func TestProviderStepsAgreeWithProvider(t *testing.T) {
 		if !ok || v.Reason != tt.reason || v.Action != tt.action || v.Actor != tt.actor || v.Bounce != tt.bounce {
 			t.Errorf("%s (%s): %s, %s, %s, %s; want %s, %s, %s, %s", tt.name, meaning.Key, v.Reason, v.Action, v.Actor, v.Bounce,
 				tt.reason, tt.action, tt.actor, tt.bounce)
+		}
+	}
+}
+
+// TestCodeTopsAgreeWithCode: where the server's words decide nothing, the
+// top of a card (reason, next step, who acts, hard or soft) says what the
+// code's own meaning and fix say, and the RFC that registers it
+// (docs/reviews/en-truth-code-tops.md, one row per defect it found).
+func TestCodeTopsAgreeWithCode(t *testing.T) {
+	c := loadCatalog(t)
+	tests := []struct {
+		code, command string
+		reason        Reason
+		action        Action
+		actor         Actor
+		bounce        Bounce
+		variant       string
+	}{
+		{"451 4.1.2", "RCPT", ReasonHostUnknown, ActionWaitServerRetries, ActorSenderAdmin, BounceSoft, ""},
+		{"450 4.2.0", "RCPT", ReasonUndefined, ActionWaitServerRetries, ActorSenderAdmin, BounceSoft, ""},
+		{"554 5.3.0", "DATA", ReasonSystemError, ActionInvestigate, ActorSenderAdmin, BounceHard, ""},
+		{"550 5.3.3", "MAIL", ReasonSyntaxError, ActionFixSendingConfig, ActorSenderAdmin, BounceHard, ""},
+		{"550 5.4.3", "RCPT", ReasonNetworkError, ActionRetryLater, ActorSenderAdmin, BounceSoft, ""},
+		{"451 4.4.3", "RCPT", ReasonNetworkError, ActionWaitServerRetries, ActorSenderAdmin, BounceSoft, ""},
+		{"550 5.4.1", "RCPT", ReasonUserUnknown, ActionRemoveAddress, ActorSender, BounceHard, ""},
+		{"451 4.4.5", "RCPT", ReasonSystemFull, ActionWaitServerRetries, ActorSenderAdmin, BounceSoft, "congestion"},
+		{"550 5.4.6", "DATA", ReasonNetworkError, ActionFindLoop, ActorSenderAdmin, BounceHard, ""},
+		{"451 4.6.5", "DATA", ReasonContentError, ActionWaitServerRetries, ActorSenderAdmin, BounceSoft, ""},
+		{"554 5.6.3", "DATA", ReasonContentError, ActionFixMessage, ActorSenderAdmin, BounceHard, ""},
+		{"554 5.6.6", "DATA", ReasonUndefined, ActionInvestigate, ActorSenderAdmin, BounceHard, ""},
+		{"550 5.6.8", "", ReasonSyntaxError, ActionFixSendingConfig, ActorSenderAdmin, BounceHard, ""},
+		{"550 5.7.2", "RCPT", ReasonPolicyViolation, ActionFixSendingConfig, ActorSenderAdmin, BounceHard, ""},
+		{"550 5.7.5", "DATA", ReasonSecurityError, ActionFixMessage, ActorSender, BounceHard, "crypto"},
+		{"450 4.7.15", "MAIL", ReasonPolicyViolation, ActionWaitServerRetries, ActorSender, BounceSoft, "priority"},
+		{"550 5.7.15", "MAIL", ReasonPolicyViolation, ActionRetryLater, ActorSender, BounceSoft, "priority"},
+		{"450 4.7.16", "MAIL", ReasonMesgTooBig, ActionWaitServerRetries, ActorSender, BounceSoft, ""},
+		{"550 5.7.19", "RCPT", ReasonUndefined, ActionFixMessage, ActorSender, BounceHard, "rrvs"},
+		{"432", "", ReasonSecurityError, ActionFixSendingConfig, ActorSenderAdmin, BounceSoft, "password_transition"},
+		{"455", "MAIL", ReasonSystemError, ActionWaitServerRetries, ActorRecipientSide, BounceSoft, ""},
+		{"530 5.7.0", "MAIL", ReasonSecurityError, ActionFixSendingConfig, ActorSenderAdmin, BounceHard, ""},
+		{"552", "MAIL", ReasonMesgTooBig, ActionFixMessage, ActorSender, BounceHard, ""},
+		// What the changes must leave alone: a code alone to MAIL FROM
+		// still refuses the sender.
+		{"550 5.7.1", "MAIL", ReasonRejected, ActionFixSendingConfig, ActorSenderAdmin, BounceHard, ""},
+		{"552", "RCPT", ReasonMailboxFull, ActionRetryLater, ActorRecipientSide, BounceSoft, ""},
+	}
+	for _, tt := range tests {
+		code, err := Parse(tt.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, ok := c.Classify(Failure{Code: code, ServerText: "Requested action not taken", Command: tt.command})
+		if !ok || v.Reason != tt.reason || v.Action != tt.action || v.Actor != tt.actor || v.Bounce != tt.bounce || v.Variant != tt.variant {
+			t.Errorf("%s at %q: %s, %s, %s, %s, %q; want %s, %s, %s, %s, %q", tt.code, tt.command, v.Reason, v.Action, v.Actor, v.Bounce, v.Variant,
+				tt.reason, tt.action, tt.actor, tt.bounce, tt.variant)
 		}
 	}
 }
