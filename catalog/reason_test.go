@@ -684,7 +684,7 @@ func TestCodeTopsAgreeWithCode(t *testing.T) {
 		{"550 5.4.3", "RCPT", ReasonNetworkError, ActionRetryLater, ActorSenderAdmin, BounceSoft, ""},
 		{"451 4.4.3", "RCPT", ReasonNetworkError, ActionWaitServerRetries, ActorSenderAdmin, BounceSoft, ""},
 		{"550 5.4.1", "RCPT", ReasonUserUnknown, ActionRemoveAddress, ActorSender, BounceHard, ""},
-		{"451 4.4.5", "RCPT", ReasonSystemFull, ActionWaitServerRetries, ActorSenderAdmin, BounceSoft, "congestion"},
+		{"451 4.4.5", "RCPT", ReasonSystemFull, ActionWaitServerRetries, ActorRecipientSide, BounceSoft, "congestion"},
 		{"550 5.4.6", "DATA", ReasonNetworkError, ActionFindLoop, ActorSenderAdmin, BounceHard, ""},
 		{"451 4.6.5", "DATA", ReasonContentError, ActionWaitServerRetries, ActorSenderAdmin, BounceSoft, ""},
 		{"554 5.6.3", "DATA", ReasonContentError, ActionFixMessage, ActorSenderAdmin, BounceHard, ""},
