@@ -216,6 +216,10 @@ type phraseRule struct {
 	Text     []string `json:"text"`
 	Enhanced []string `json:"enhanced"` // "X.2.0" or "5.2.0": the enhanced code must be one of these
 	Class    Class    `json:"class"`    // 4 or 5: the code's class must be this
+	// NotClass, 4 or 5, is a class the code must not have: "Connection
+	// refused" in a 5xx is the server's refusal, no failed connection,
+	// while a bounce's words with no code still mean one.
+	NotClass Class `json:"not_class"`
 	// Final, when set, requires the code to be (true) or not to be (false)
 	// a DSN's final status.
 	Final *bool `json:"final"`
@@ -249,7 +253,7 @@ type phraseRule struct {
 }
 
 func (r *phraseRule) matches(code Code, final bool, command string) bool {
-	if r.Class != 0 && code.Class() != r.Class {
+	if r.Class != 0 && code.Class() != r.Class || r.NotClass != 0 && code.Class() == r.NotClass {
 		return false
 	}
 	if r.Commands != nil && !slices.Contains(r.Commands, command) {

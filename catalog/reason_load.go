@@ -176,8 +176,10 @@ func parseReasons(b []byte) (*reasonData, error) {
 		if len(rule.Text) == 0 {
 			return nil, fmt.Errorf("phrase rule %d (%s) has no text", i+1, rule.Reason)
 		}
-		if rule.Class != 0 && rule.Class != ClassTransientNegative && rule.Class != ClassPermanentNegative {
-			return nil, fmt.Errorf("phrase rule %d (%s): class %d is not 4 or 5", i+1, rule.Reason, rule.Class)
+		for _, c := range []Class{rule.Class, rule.NotClass} {
+			if c != 0 && c != ClassTransientNegative && c != ClassPermanentNegative {
+				return nil, fmt.Errorf("phrase rule %d (%s): class %d is not 4 or 5", i+1, rule.Reason, c)
+			}
 		}
 		if rule.Next != nil {
 			if err := rule.Next.check(actions); err != nil {

@@ -215,11 +215,12 @@ func TestClassifyVerdict(t *testing.T) {
 		// The provider's meaning comes before the code's.
 		{"550 5.1.10", "", "microsoft/5.1.10",
 			Verdict{Reason: ReasonUserUnknown, Source: SourceProvider, Action: ActionRemoveAddress, Actor: ActorSender, Bounce: BounceHard, Basis: BasisReason}, ""},
-		// The provider's meaning comes before a generic word in its
-		// reply: Gmail's spam verdict says "this message has been
-		// blocked", and is no block of the sending host.
+		// Gmail's spam verdict says "this message has been blocked", and
+		// is no block of the sending host: its words say spam, as its
+		// meaning does ("has been blocked" alone names no host; FortiGate
+		// says it of content).
 		{"550 5.7.1", "Our system has detected that this message is likely unsolicited mail. To reduce the amount of spam sent to Gmail, this message has been blocked.", "gmail/unsolicited",
-			Verdict{Reason: ReasonSpamDetected, Source: SourceProvider, Action: ActionReviewContent, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
+			Verdict{Reason: ReasonSpamDetected, Source: SourceWords, Action: ActionReviewContent, Actor: ActorSenderAdmin, Bounce: BounceHard, Basis: BasisClass}, ""},
 		// Yahoo's [PH01]: its own words and page say "policy reasons"
 		// (content against Yahoo Mail's policies), as sisimai reads it;
 		// the words agree, so they are the source.

@@ -20,11 +20,13 @@ func corpusDir() string {
 }
 
 // The bars for agreement with sisimai's reasons. The issue asks for 90% on
-// bounces the rules were not written against; the rules reach 84.3%
+// bounces the rules were not written against; the rules reach 83.1%
 // there (see BENCHMARKS.md for why the rest differ), so the bars sit just
-// under what they reach, to catch a change that loses ground.
+// under what they reach, to catch a change that loses ground. (84.3%
+// until Exchange's RESOLVER.RST.AuthRequired became the recipient's
+// restriction, which sisimai reads as a security error.)
 const (
-	heldOutBar = 0.84
+	heldOutBar = 0.83
 	wholeBar   = 0.89
 )
 
