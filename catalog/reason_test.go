@@ -167,12 +167,7 @@ func TestClassifyNextSteps(t *testing.T) {
 		{"432 4.7.12", "A password transition is needed", ReasonSecurityError, ActionFixSendingConfig, "password_transition"},
 	}
 	for _, tt := range tests {
-		code, err := Parse(tt.code)
-		if err != nil {
-			t.Fatal(err)
-		}
-		meaning, _ := c.ProviderMeaning(c.DetectProvider(tt.text), code, tt.text)
-		v, ok := c.Classify(Failure{Code: code, ServerText: tt.text, Blocklist: c.DetectBlocklist(tt.text), ProviderKey: meaning.Key})
+		v, _, ok := classifyPasted(t, c, tt.code, tt.text)
 		if !ok || v.Reason != tt.reason || v.Action != tt.action || v.Variant != tt.variant {
 			t.Errorf("%s %q: %s, %s, variant %q; want %s, %s, %q", tt.code, tt.text, v.Reason, v.Action, v.Variant, tt.reason, tt.action, tt.variant)
 		}
@@ -651,14 +646,9 @@ func TestProviderStepsAgreeWithProvider(t *testing.T) {
 			ReasonPolicyViolation, ActionFixSendingConfig, ActorSenderAdmin, BounceHard},
 	}
 	for _, tt := range tests {
-		code, err := Parse(tt.code)
-		if err != nil {
-			t.Fatal(err)
-		}
-		meaning, _ := c.ProviderMeaning(c.DetectProvider(tt.text), code, tt.text)
-		v, ok := c.Classify(Failure{Code: code, ServerText: tt.text, Blocklist: c.DetectBlocklist(tt.text), ProviderKey: meaning.Key})
+		v, key, ok := classifyPasted(t, c, tt.code, tt.text)
 		if !ok || v.Reason != tt.reason || v.Action != tt.action || v.Actor != tt.actor || v.Bounce != tt.bounce {
-			t.Errorf("%s (%s): %s, %s, %s, %s; want %s, %s, %s, %s", tt.name, meaning.Key, v.Reason, v.Action, v.Actor, v.Bounce,
+			t.Errorf("%s (%s): %s, %s, %s, %s; want %s, %s, %s, %s", tt.name, key, v.Reason, v.Action, v.Actor, v.Bounce,
 				tt.reason, tt.action, tt.actor, tt.bounce)
 		}
 	}
@@ -717,4 +707,18 @@ func TestCodeTopsAgreeWithCode(t *testing.T) {
 				tt.reason, tt.action, tt.actor, tt.bounce, tt.variant)
 		}
 	}
+}
+
+// classifyPasted classifies a reply as a pasted line is: with the
+// provider and the blocklist its text names. It returns the verdict and
+// the provider meaning's key.
+func classifyPasted(t *testing.T, c *Catalog, reply, text string) (Verdict, string, bool) {
+	t.Helper()
+	code, err := Parse(reply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meaning, _ := c.ProviderMeaning(c.DetectProvider(text), code, text)
+	v, ok := c.Classify(Failure{Code: code, ServerText: text, Blocklist: c.DetectBlocklist(text), ProviderKey: meaning.Key})
+	return v, meaning.Key, ok
 }

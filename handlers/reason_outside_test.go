@@ -21,6 +21,12 @@ type outsideSet struct {
 	bar    float64 // the least agreement on the whole set, in percent
 }
 
+// cacheDir is where a set's bounces are by default: under the user's
+// cache folder, as docs/bounceparser-corpus.sh puts them.
+func cacheDir(name string) string {
+	return filepath.Join(cmp.Or(os.Getenv("XDG_CACHE_HOME"), filepath.Join(os.Getenv("HOME"), ".cache")), "smtpbot", name)
+}
+
 // The outside sets. Each bar sits just under what the rules reach, to
 // catch a change that loses ground.
 var outsideSets = []outsideSet{{
@@ -37,7 +43,7 @@ var outsideSets = []outsideSet{{
 	// itself against these, anonymised real bounces; Debian's binary
 	// package leaves them out, its source has them (docs/bounceparser-corpus.sh).
 	name:   "BounceParser's bounces",
-	dir:    filepath.Join(cmp.Or(os.Getenv("XDG_CACHE_HOME"), filepath.Join(os.Getenv("HOME"), ".cache")), "smtpbot", "bounceparser"),
+	dir:    cacheDir("bounceparser"),
 	env:    "SMTPBOT_BOUNCEPARSER",
 	hint:   "sh docs/bounceparser-corpus.sh",
 	labels: "bounceparser-labels.jsonl",
@@ -48,7 +54,7 @@ var outsideSets = []outsideSet{{
 	// the repository and name its eml folder. Measured once, unseen: no
 	// rule was written from them.
 	name:   "PHP-Bounce-Handler's bounces",
-	dir:    filepath.Join(cmp.Or(os.Getenv("XDG_CACHE_HOME"), filepath.Join(os.Getenv("HOME"), ".cache")), "smtpbot", "phpbounce"),
+	dir:    cacheDir("phpbounce"),
 	env:    "SMTPBOT_PHPBOUNCE",
 	hint:   "git clone https://github.com/cfortune/PHP-Bounce-Handler and name its eml folder",
 	labels: "phpbounce-labels.jsonl",
@@ -58,7 +64,7 @@ var outsideSets = []outsideSet{{
 	// bounces and feedback reports; no package installs them: clone the
 	// repository and name its tests/emls folder. Measured once, unseen.
 	name:   "CwsMailBounceHandler's bounces",
-	dir:    filepath.Join(cmp.Or(os.Getenv("XDG_CACHE_HOME"), filepath.Join(os.Getenv("HOME"), ".cache")), "smtpbot", "cwsbounce"),
+	dir:    cacheDir("cwsbounce"),
 	env:    "SMTPBOT_CWSBOUNCE",
 	hint:   "git clone https://github.com/crazy-max/CwsMailBounceHandler and name its tests/emls folder",
 	labels: "cwsbounce-labels.jsonl",
@@ -68,7 +74,7 @@ var outsideSets = []outsideSet{{
 	// bounce detection against these; clone the repository and name its
 	// tests/fixtures/messages/bounce folder. Measured once, unseen.
 	name:   "flanker's bounces",
-	dir:    filepath.Join(cmp.Or(os.Getenv("XDG_CACHE_HOME"), filepath.Join(os.Getenv("HOME"), ".cache")), "smtpbot", "flanker"),
+	dir:    cacheDir("flanker"),
 	env:    "SMTPBOT_FLANKER",
 	hint:   "git clone https://github.com/mailgun/flanker and name its tests/fixtures/messages/bounce folder",
 	labels: "flanker-labels.jsonl",
@@ -79,7 +85,7 @@ var outsideSets = []outsideSet{{
 	// name its app/dada/t/corpus/email_messages folder. Measured once,
 	// unseen.
 	name:   "Dada Mail's bounces",
-	dir:    filepath.Join(cmp.Or(os.Getenv("XDG_CACHE_HOME"), filepath.Join(os.Getenv("HOME"), ".cache")), "smtpbot", "dadamail"),
+	dir:    cacheDir("dadamail"),
 	env:    "SMTPBOT_DADAMAIL",
 	hint:   "git clone https://github.com/justingit/dada-mail and name its app/dada/t/corpus/email_messages folder",
 	labels: "dadamail-labels.jsonl",
