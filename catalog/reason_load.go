@@ -291,7 +291,9 @@ func parseReasons(b []byte) (*reasonData, error) {
 	r.codePhase = f.CodePhase
 	r.replyPhase = make(map[string]map[Reply]Reason, len(f.ReplyPhase))
 	for cmd, m := range f.ReplyPhase {
-		if _, ok := f.CodePhase[cmd]; !ok && cmd != "RCPT" && cmd != "DATA" {
+		switch cmd {
+		case "HELO", "MAIL", "RCPT", "DATA":
+		default:
 			return nil, fmt.Errorf("reply_phase: unknown command %q", cmd)
 		}
 		r.replyPhase[cmd] = make(map[Reply]Reason, len(m))

@@ -438,6 +438,11 @@ func TestParseReasonsErrors(t *testing.T) {
 		{"uppercase phrase", `"out of office"`, `"Out of office"`},
 		{"code step for every class", `"4.7.24": {"actor"`, `"X.7.24": {"actor"`},
 		{"code step with an unknown action", `"action_4xx": "wait_server_retries", "variant": "temperror"}`, `"action_4xx": "wait", "variant": "temperror"}`},
+		{"code step for no code", `"432": {"actor"`, `"43": {"actor"`},
+		{"reply phase of an unknown command", `"MAIL": {"552": "mesgtoobig"`, `"MAIL FROM": {"552": "mesgtoobig"`},
+		{"reply phase of no reply code", `"MAIL": {"552": "mesgtoobig"`, `"MAIL": {"5.5.2": "mesgtoobig"`},
+		{"reply phase to an unknown reason", `{"552": "mesgtoobig"`, `{"552": "toobig"`},
+		{"excluded class that is no class", `{"reason": "networkerror", "not_class": 5,`, `{"reason": "networkerror", "not_class": 3,`},
 	}
 	for _, tt := range tests {
 		bad := strings.Replace(good, tt.from, tt.to, 1)
