@@ -10,6 +10,13 @@
 #   sh docs/bounceparser-corpus.sh /tmp/bp
 #   perl docs/sisimai-labels.pl /tmp/bp/*.msg > docs/bounceparser-labels.jsonl
 #
+# and likewise, from clones of their repositories (README),
+# docs/phpbounce-labels.jsonl (PHP-Bounce-Handler's eml/*),
+# docs/cwsbounce-labels.jsonl (CwsMailBounceHandler's tests/emls/*),
+# docs/flanker-labels.jsonl (flanker's tests/fixtures/messages/bounce/*) and
+# docs/dadamail-labels.jsonl (the bounces among Dada Mail's
+# app/dada/t/corpus/email_messages/*).
+#
 # Messages sisimai reads no bounce in are left out.
 use strict;
 use warnings;
