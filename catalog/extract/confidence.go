@@ -138,10 +138,13 @@ var markerLines = [...]string{
 // delayLines start the lines of a delay warning, which says a message is
 // late and still being tried: Exim's text, Postfix's banner ("# THIS IS A
 // WARNING ONLY. YOU DO NOT NEED TO RESEND YOUR MESSAGE. #"), Microsoft's,
-// and older gateways' "THIS IS A WARNING MESSAGE ONLY.".
+// Gmail's ("There was a temporary problem delivering your message to ...
+// Gmail will retry"; its failure notice has no "temporary"), and older
+// gateways' "THIS IS A WARNING MESSAGE ONLY.".
 var delayLines = [...]string{
 	"a message that you sent has not yet been delivered", "this is a warning only", "this is a warning message only",
 	"delivery is delayed to these recipients", "your message could not be delivered for",
+	"there was a temporary problem delivering your message",
 }
 
 var originalMarkers = [...]string{

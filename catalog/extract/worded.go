@@ -126,6 +126,9 @@ func ReadWorded(text string) Worded {
 			bounce, said = true, true
 			continue
 		}
+		if echoesOriginal(content) {
+			continue // the returned message's own subject, not why it failed
+		}
 		if bounceTable.in(cap1K(content)) || recipientLine(content) {
 			bounce = true
 		}
@@ -149,6 +152,21 @@ func introducesWords(content string) bool {
 	}
 	for _, s := range saidLines {
 		if len(content) >= len(s) && equalFold(content[len(content)-len(s):], s) {
+			return true
+		}
+	}
+	return false
+}
+
+// echoLines open the lines where Exim's reports repeat the returned
+// message's own headers ("The subject of the message is: Automatic reply:
+// ..."): their words are the sender's, and say nothing of the failure.
+var echoLines = [...]string{"the message identifier is:", "the subject of the message is:", "the date of the message is:"}
+
+// echoesOriginal reports whether content is such a line.
+func echoesOriginal(content string) bool {
+	for _, s := range echoLines {
+		if len(content) >= len(s) && equalFold(content[:len(s)], s) {
 			return true
 		}
 	}

@@ -32,6 +32,23 @@ func TestReadWorded(t *testing.T) {
 		pieces: []string{"<a@example.com>: connect to mx.example.com[192.0.2.1]:25: Connection timed out"},
 		bounce: true,
 	}, {
+		name: "Exim's delay warning repeats the message's subject: its words are the sender's",
+		text: "This message was created automatically by mail delivery software.\nA message that you sent has not yet been delivered to one or more of its\n" +
+			"recipients after more than 24 hours on the queue on mx.example.org.\n\nThe message identifier is:     1s2t3u-000abc-XY\n" +
+			"The subject of the message is: Automatic reply: mailbox full again?\nThe date of the message is:   Mon, 1 Dec 2026 10:00:00 +0000\n\n" +
+			"The address to which the message has not yet been delivered is:\n\n  bob@example.org\n    Delay reason: host mx.example.org [192.0.2.25]: Connection timed out\n",
+		pieces:  []string{"bob@example.org Delay reason: host mx.example.org [192.0.2.25]: Connection timed out"},
+		absent:  []string{"Automatic reply", "mailbox full", "1s2t3u"},
+		bounce:  true,
+		delayed: true,
+	}, {
+		name: "Gmail's delay notice, pasted without its report part",
+		text: "** Message not delivered yet **\n\nThere was a temporary problem delivering your message to bob@example.org. Gmail will retry for 46 more hours.\n" +
+			"You'll be notified if the delivery fails permanently.\n\nThe recipient server did not accept our requests to connect.\n",
+		pieces:  []string{"The recipient server did not accept our requests to connect."},
+		bounce:  true,
+		delayed: true,
+	}, {
 		name: "a raw message: its headers and their folded lines are not the report",
 		text: "Received: from mx.example.org\n\tby mx2.example.org with ESMTP; Mon, 1 Dec 2026\nFrom: MAILER-DAEMON@example.org\n" +
 			"Subject: Undelivered Mail\n\nSorry your message to a@example.com cannot be delivered. This account has been disabled.\n",
