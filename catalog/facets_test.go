@@ -23,16 +23,26 @@ func TestFacets(t *testing.T) {
 		{"4.4.7", PhaseRelay, ScopeMessage, CauseNetwork}, // reported in a DSN after queueing
 		{"2.1.5", PhaseRcpt, ScopeRecipient, CauseInformational},
 		{"250 2.0.0", PhaseAnyCommand, ScopeNone, CauseInformational},
-		{"5.1.99", PhaseRcpt, ScopeRecipient, CauseAddress},           // unregistered: its subject's defaults
-		{"559", PhaseAnyCommand, ScopeTransaction, CauseOther},        // unregistered: its digits
-		{"520", PhaseConnection, ScopeConnection, CauseNetwork},       // x2x: connections (RFC 5321 4.2.1)
-		{"550 5.0.0", PhaseRcpt, ScopeRecipient, CauseMailbox},        // X.0.0 says nothing: the reply decides
-		{"451 4.7.1", PhaseRcpt, ScopeRecipient, CausePolicy},         // greylisting at RCPT TO: one recipient
-		{"552 5.3.4", PhaseEndOfData, ScopeMessage, CauseContent},     // too big: the message itself
-		{"552 5.2.2", PhaseRcpt, ScopeRecipient, CauseCapacity},       // over quota: one mailbox
-		{"501", PhaseAnyCommand, ScopeCommand, CauseProtocol},         // only the command
-		{"556", PhaseRcpt, ScopeRecipient, CauseNoMailService},        // RFC 7504 3
-		{"5.7.25", PhaseEndOfData, ScopeMessage, CauseAuthentication}, // reverse DNS: Gmail after DATA, Postfix at RCPT TO
+		{"5.1.99", PhaseRcpt, ScopeRecipient, CauseAddress},               // unregistered: its subject's defaults
+		{"559", PhaseAnyCommand, ScopeTransaction, CauseOther},            // unregistered: its digits
+		{"520", PhaseConnection, ScopeConnection, CauseNetwork},           // x2x: connections (RFC 5321 4.2.1)
+		{"550 5.0.0", PhaseRcpt, ScopeRecipient, CauseMailbox},            // X.0.0 says nothing: the reply decides
+		{"451 4.7.1", PhaseRcpt, ScopeRecipient, CausePolicy},             // greylisting at RCPT TO: one recipient
+		{"552 5.3.4", PhaseEndOfData, ScopeMessage, CauseContent},         // too big: the message itself
+		{"552 5.2.2", PhaseRcpt, ScopeRecipient, CauseCapacity},           // over quota: one mailbox
+		{"501", PhaseAnyCommand, ScopeCommand, CauseProtocol},             // only the command
+		{"556", PhaseRcpt, ScopeRecipient, CauseNoMailService},            // RFC 7504 3
+		{"5.7.25", PhaseEndOfData, ScopeTransaction, CauseAuthentication}, // reverse DNS: Gmail after DATA, others at the greeting; it refuses all from the IP (RFC 7372)
+		// docs/reviews/en-truth-compare-cards.md: X.7.0 answers AUTH,
+		// STARTTLS or any command, and the greeting (RFC 4954); 2.7.0 a
+		// successful AUTH; 534 5.7.14 is Gmail's answer to AUTH; 5.2.3 is a
+		// mailbox's limit, unknown at MAIL FROM; 4.4.3 a resolver's.
+		{"4.7.0", PhaseAnyCommand, ScopeTransaction, CausePolicy},
+		{"2.7.0", PhaseAuth, ScopeSession, CauseInformational},
+		{"5.7.14", PhaseAuth, ScopeSession, CauseSMTPAuth},
+		{"5.2.3", PhaseEndOfData, ScopeMessage, CauseContent},
+		{"4.4.3", PhaseRcpt, ScopeRecipient, CauseNetwork},
+		{"5.0.0", PhaseAnyCommand, ScopeCommand, CauseOther}, // only the class is known (RFC 3463 3.1)
 		// Microsoft 365 refuses an unknown recipient at RCPT TO as 5.4.1;
 		// 4.4.1 is the sending server's own "no answer from host".
 		{"550 5.4.1", PhaseRcpt, ScopeRecipient, CauseAddress},

@@ -69,7 +69,36 @@ func (e *Engine) Compare(lang *locales.Lang, a, b catalog.Code) Comparison {
 func (c *Comparison) pair() bool {
 	a, b := c.A.Code, c.B.Code
 	oneEach := (a.Enhanced.IsZero() && b.Reply.IsZero()) || (a.Reply.IsZero() && b.Enhanced.IsZero())
-	return oneEach && a.Class() == b.Class()
+	if !oneEach || a.Class() != b.Class() {
+		return false
+	}
+	reply, enhanced := &c.A, &c.B
+	if a.Reply.IsZero() {
+		reply, enhanced = enhanced, reply
+	}
+	return sentTogether(reply.Reply, enhanced.Enhanced)
+}
+
+// sentTogether reports whether a reply code and an enhanced code of one
+// class may come on one line. They may unless the registry pairs the
+// enhanced code with other replies and the reply usually carries other
+// enhanced codes: 556 comes with 5.1.10, 5.7.27 with 550 (RFC 7504, 7505).
+func sentTogether(reply, enhanced *Part) bool {
+	if reply == nil || enhanced == nil || reply.Entry == nil || enhanced.Entry == nil ||
+		len(reply.Entry.Enhanced) == 0 || len(enhanced.Entry.Replies) == 0 {
+		return true
+	}
+	if slices.Contains(enhanced.Entry.Replies, reply.Code) {
+		return true
+	}
+	for _, e := range reply.Entry.Enhanced {
+		// The lists name "5.1.10"; the part may be shown in a class of
+		// its own, so subject and detail decide.
+		if _, rest, ok := strings.Cut(e, "."); ok && strings.HasSuffix(enhanced.Code, "."+rest) {
+			return true
+		}
+	}
+	return false
 }
 
 // twins reports whether the two sides are one enhanced code in its

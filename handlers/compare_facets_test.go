@@ -39,9 +39,13 @@ func TestCompareContrasts(t *testing.T) {
 			differs: []string{"When it is usually sent", "What it usually applies to", "Kind of cause", "Who has to act"}, wantNote: true},
 		// Both transient; one closes the connection, the other defers a
 		// recipient: never "they differ in who has to act" when they do not.
-		{a: "421", b: "450", summaryHas: []string{"421 defers the whole connection", "450 defers one recipient"},
+		{a: "421", b: "450", summaryHas: []string{"421 is a temporary failure for the whole connection", "450 is a temporary failure for one recipient"},
 			differs: []string{"What it usually applies to"}, same: []string{"Class —", "Retry —"}, wantNote: true,
 			summaryLacks: "who has to act"},
+		// Never sent together (RFC 7504, 7505): 556 comes with 5.1.10, 5.7.27
+		// with 550, so neither refines the other.
+		{a: "556", b: "5.7.27", summaryHas: []string{"5.7.27 refuses the whole transaction", "in reply to MAIL FROM"},
+			summaryLacks: "work at different levels", wantNote: true},
 		// One enhanced code in both classes: the transient and the permanent form.
 		{a: "4.2.2", b: "5.2.2", summaryHas: []string{"4.2.2 is reported as a transient failure (class 4)", "5.2.2 as a permanent one (class 5)"},
 			differs: []string{"Class —"}, same: []string{"What it usually applies to", "Kind of cause"}, wantNote: true},
