@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slack-go/slack"
 	"github.com/smtpcodes/smtpbot/catalog"
 )
 
@@ -167,3 +169,40 @@ func TestLookupGolden(t *testing.T) {
 }
 
 func fileName(code string) string { return strings.NewReplacer(" ", "_", ".", "-").Replace(code) }
+
+// TestSlackGolden shows the Slack side of the same answers: the Block Kit
+// blocks a direct message gets for each bounce under testdata/paste and
+// for each comparison, in English, as JSON under testdata/golden/slack.
+// A change to what Slack shows, or to its layout, is then visible in the
+// diff as a change to the text files is.
+func TestSlackGolden(t *testing.T) {
+	rt, _ := newRouter(t)
+	answer := func(name, text string) {
+		t.Helper()
+		rs := rt.Handle(context.Background(), Request{Source: SourceDM, UserID: "U1", ChannelID: "D1", Text: text})
+		if len(rs) == 0 {
+			t.Fatalf("%s: no reply", name)
+		}
+		var out []json.RawMessage
+		for _, r := range rs {
+			j, err := json.MarshalIndent(slack.Blocks{BlockSet: r.Blocks}, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, j)
+		}
+		j, _ := json.MarshalIndent(out, "", "  ")
+		golden(t, filepath.Join("slack", name+".json"), append(j, '\n'))
+	}
+	files, _ := filepath.Glob(filepath.Join("testdata", "paste", "*.txt"))
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer("paste_"+strings.TrimSuffix(filepath.Base(f), ".txt"), string(text))
+	}
+	for _, pair := range compareCases {
+		answer("compare_"+fileName(pair[0])+"_"+fileName(pair[1]), pair[0]+" vs "+pair[1])
+	}
+}
