@@ -55,6 +55,11 @@ func ParseCommand(text string) Command {
 	if len(fields) == 0 {
 		return Command{Verb: VerbHelp, Lang: lang}
 	}
+	if tag, ok := intent.LanguageSwitch(text); ok {
+		// "switch to thai", "lang english", "tiếng việt": a language by
+		// its name, and nothing else to answer.
+		return Command{Verb: VerbLang, Lang: tag}
+	}
 	switch strings.ToLower(fields[0]) {
 	case "help", "?", "usage":
 		if len(fields) == 1 {

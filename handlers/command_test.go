@@ -16,6 +16,12 @@ func TestParseCommand(t *testing.T) {
 		{"codes", VerbCodes, "", nil},
 		{"lang vi", VerbLang, "vi", nil},
 		{"lang", VerbLang, "", nil},
+		// A language by its name (docs/reviews/en-truth-typed-input.md).
+		{"lang thai", VerbLang, "th", nil},
+		{"switch to vietnamese", VerbLang, "vi", nil},
+		{"tiếng việt", VerbLang, "vi", nil},
+		{"เปลี่ยนเป็นภาษาไทย", VerbLang, "th", nil},
+		{"550 in english", VerbExplain, "", []string{"550"}},
 		{"550", VerbExplain, "", []string{"550"}},
 		{"5.7.26", VerbExplain, "", []string{"5.7.26"}},
 		{"550 5.1.1", VerbExplain, "", []string{"550 5.1.1"}},

@@ -38,6 +38,11 @@ type words struct {
 	// Synonyms map the words people use for a problem to the catalog
 	// keys of the codes that report it, most fitting first.
 	Synonyms map[string][]string `json:"synonyms"`
+	// Languages map the names people give a language ("thai", "tiếng
+	// việt", "ภาษาไทย") to its tag, and Switch is what they say around
+	// such a name to ask for it ("switch to", "trả lời bằng", "เปลี่ยนเป็น").
+	Languages map[string]string `json:"languages"`
+	Switch    []string          `json:"switch"`
 }
 
 // lexicon is the words of every language, folded.
@@ -53,7 +58,13 @@ type lexicon struct {
 	synonyms  []synonym
 	// markers is the Vietnamese markers, indexed for markerLanguage.
 	markers markerIndex
+	// languages and switchWords are every language's names and switch
+	// words, folded, longest first (see LanguageSwitch).
+	languages   []languageName
+	switchWords []string
 }
+
+type languageName struct{ name, tag string }
 
 type synonym struct {
 	phrase string
@@ -91,11 +102,15 @@ func loadLexicon() (*lexicon, error) {
 			return nil, err
 		}
 		tag := strings.TrimSuffix(f.Name(), ".json")
-		for _, list := range []*[]string{&w.Compare, &w.Connect, &w.Greeting, &w.Thanks, &w.Help, &w.Search, &w.Markers, &w.Filler} {
+		for _, list := range []*[]string{&w.Compare, &w.Connect, &w.Greeting, &w.Thanks, &w.Help, &w.Search, &w.Markers, &w.Filler, &w.Switch} {
 			for i, p := range *list {
 				(*list)[i] = foldPhrase(p)
 			}
 		}
+		for name, to := range w.Languages {
+			l.languages = append(l.languages, languageName{name: foldPhrase(name), tag: to})
+		}
+		l.switchWords = append(l.switchWords, w.Switch...)
 		for p, keys := range w.Synonyms {
 			l.synonyms = append(l.synonyms, synonym{phrase: foldPhrase(p), tag: tag, keys: keys})
 		}
@@ -127,6 +142,8 @@ func loadLexicon() (*lexicon, error) {
 	for _, ps := range l.multiStop {
 		slices.SortFunc(ps, func(a, b []string) int { return len(b) - len(a) })
 	}
+	slices.SortFunc(l.languages, func(a, b languageName) int { return len(b.name) - len(a.name) })
+	slices.SortFunc(l.switchWords, func(a, b string) int { return len(b) - len(a) })
 	slices.SortFunc(l.synonyms, func(a, b synonym) int {
 		if d := len(b.phrase) - len(a.phrase); d != 0 {
 			return d
