@@ -98,7 +98,14 @@ func Parse(text string) Intent {
 	ms := extract.Mentions(clean)
 	codes := distinct(ms)
 	if len(codes) == 0 {
-		if len(s.content()) > 0 || s.any(func(w *words) []string { return w.Search }) {
+		searchCue := s.any(func(w *words) []string { return w.Search })
+		if (in.Tone == ToneHelp || in.Tone == ToneThanks) && !searchCue && !namesSynonym(s) {
+			// "many thanks", "cảm ơn nhiều", "what commands do you
+			// have": small talk, whatever other word it has; no code
+			// is "many" (Too Many Recipients) or "have".
+			return in
+		}
+		if len(s.content()) > 0 || searchCue {
 			in.Kind = Search
 		}
 		return in
@@ -201,6 +208,17 @@ func isASCIIWord(w string) bool {
 		}
 	}
 	return true
+}
+
+// namesSynonym reports whether s holds a word people use for a problem
+// (data/<tag>.json "synonyms"): then it asks about codes, whatever its tone.
+func namesSynonym(s spaced) bool {
+	for _, syn := range lex().synonyms {
+		if s.has(syn.phrase) {
+			return true
+		}
+	}
+	return false
 }
 
 // tone says what small talk s is, help first: "hi, what can you do?" asks

@@ -239,3 +239,27 @@ func TestParsePhrasings(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallTalkIsNoSearch: thanks and help with another word in them stay
+// small talk (docs/reviews/en-truth-typed-input.md): "many thanks" is no
+// search for Too Many Recipients. A word for a problem still searches.
+func TestSmallTalkIsNoSearch(t *testing.T) {
+	for text, want := range map[string]Tone{
+		"many thanks":  ToneThanks,
+		"cảm ơn nhiều": ToneThanks,
+		"cam on nhieu": ToneThanks,
+		"ขอบคุณมากครับ":             ToneThanks,
+		"what commands do you have": ToneHelp,
+		"hướng dẫn sử dụng":         ToneHelp,
+		"how does this bot work":    ToneHelp,
+	} {
+		if in := Parse(text); in.Kind != Chat || in.Tone != want {
+			t.Errorf("Parse(%q) = %v, tone %v; want chat, tone %v", text, in.Kind, in.Tone, want)
+		}
+	}
+	for _, text := range []string{"thanks, which code is mailbox full", "help: code for mailbox full"} {
+		if in := Parse(text); in.Kind != Search {
+			t.Errorf("Parse(%q) = %v; want a search", text, in.Kind)
+		}
+	}
+}
