@@ -211,3 +211,22 @@ func TestAskGolden(t *testing.T) {
 		golden(t, filepath.Join(l.Tag, "search_mailbox_full.txt"), buf.Bytes())
 	}
 }
+
+// TestMentionKeepsTheAskersWords: a reply pasted after a question in a
+// mention is answered in the question's language, with the provider it
+// names, as in a DM (docs/reviews/en-truth-typed-input.md).
+func TestMentionKeepsTheAskersWords(t *testing.T) {
+	rt, _ := newRouter(t)
+	ctx := context.Background()
+	for text, want := range map[string]string{
+		"<@UBOT> gmail trả về 421-4.7.0 Our system has detected an unusual rate of unsolicited mail":     "vi",
+		"<@UBOT> เจอแบบนี้ครับ 552 5.2.2 The email account that you tried to reach is over quota":        "th",
+		"<@UBOT> gmail ตีกลับมาว่า 550-5.7.26 This mail is unauthenticated, which poses a security risk": "th",
+	} {
+		dm := rendered(t, rt.Handle(ctx, Request{Source: SourceDM, UserID: "U1", ChannelID: "D1", Text: strings.TrimPrefix(text, "<@UBOT> ")}))
+		got := rendered(t, rt.Handle(ctx, Request{Source: SourceMention, UserID: "U1", ChannelID: "C1", TS: "5.6", Text: text}))
+		if got != dm {
+			t.Errorf("%q (%s): the mention's answer differs from the DM's:\n%s\nDM:\n%s", text, want, got, dm)
+		}
+	}
+}

@@ -247,7 +247,11 @@ func (rt *Router) mention(ctx context.Context, req Request) []Reply {
 			cmd.Text = req.ParentText
 		}
 	}
-	if cmd.Verb == VerbPaste {
+	if cmd.Verb == VerbPaste && cmd.Text == req.ParentText {
+		// The thread's bounce is answered: its language, unless the
+		// mention named one. A reply the asker pasted with words of
+		// their own around it ("gmail trả về 421-4.7.0 ...") keeps
+		// those words for the language and the provider they name.
 		text = cmd.Text
 	}
 	req.Text = text // the language is the question's, or the bounce's

@@ -263,3 +263,19 @@ func TestSmallTalkIsNoSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestTypedWords: the words the typed-input audit found missing
+// (docs/reviews/en-truth-typed-input.md): "differs from" in Thai, "worse
+// than", and Vietnamese typed without its marks.
+func TestTypedWords(t *testing.T) {
+	for _, text := range []string{"421 ต่างกับ 450 ไหม", "is 550 worse than 554"} {
+		if in := Parse(text); in.Kind != Compare {
+			t.Errorf("Parse(%q) = %v; want a comparison", text, in.Kind)
+		}
+	}
+	for _, text := range []string{"550 5.7.1 nghia la j", "421 la tam thoi hay vinh vien", "tro giup"} {
+		if got := Language(text); got != "vi" {
+			t.Errorf("Language(%q) = %q; want vi", text, got)
+		}
+	}
+}
