@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"strings"
+
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
@@ -79,8 +81,16 @@ func countNounAfter(line string, k int) bool {
 	w := line[k:e]
 	for _, n := range countNouns {
 		if len(n) == len(w) && equalFold(w, n) {
-			return true
+			// "cái nào" is "which one" ("550 và 554 cái nào nặng
+			// hơn"), no count of things.
+			return !(n == "cái" && whichFollows(line[e:]))
 		}
 	}
 	return false
+}
+
+// whichFollows reports whether rest opens with " nào" or " nao".
+func whichFollows(rest string) bool {
+	rest = strings.TrimLeft(rest, " ")
+	return strings.HasPrefix(rest, "nào") || strings.HasPrefix(rest, "nao") && (len(rest) == 3 || !ascii.IsAlpha(rest[3]))
 }

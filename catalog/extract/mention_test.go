@@ -25,6 +25,10 @@ func TestMentions(t *testing.T) {
 		{"550 messages passed, 4 failed", ""},
 		{"550 Messages", ""},
 		{"gửi 550 thư", ""},
+		{"có 550 cái", ""},
+		// "cái nào" is "which one", no count.
+		{"550 và 554 cái nào nặng hơn", "550|554"},
+		{"550 hay 554 cai nao te hon", "550|554"},
 		{"ส่ง 550 ฉบับ", ""},
 		{"550 ข้อความ", ""},
 		{"latency 550 ms", ""},
