@@ -22,6 +22,7 @@ func TestParseCommand(t *testing.T) {
 		{"tiếng việt", VerbLang, "vi", nil},
 		{"เปลี่ยนเป็นภาษาไทย", VerbLang, "th", nil},
 		{"550 in english", VerbExplain, "", []string{"550"}},
+		{"5,1,1", VerbExplain, "", []string{"5.1.1"}},
 		{"550", VerbExplain, "", []string{"550"}},
 		{"5.7.26", VerbExplain, "", []string{"5.7.26"}},
 		{"550 5.1.1", VerbExplain, "", []string{"550 5.1.1"}},

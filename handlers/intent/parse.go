@@ -88,7 +88,7 @@ func bounceWords(clean string, first extract.Mention) int {
 // Parse reads a message typed in chat. It never fails: a message it cannot
 // read is Chat.
 func Parse(text string) Intent {
-	clean := Clean(text)
+	clean := commaCodes(Clean(text))
 	s := newSpaced(clean)
 	in := Intent{Lang: Language(text), Tone: tone(s)}
 	h := fnv.New32a()
