@@ -79,11 +79,29 @@ func countNounAfter(line string, k int) bool {
 		e++
 	}
 	w := line[k:e]
+	if equalFold(w, "of") && partOf(line[e:]) {
+		// "550 of them bounced", "sent 550 of 600": a part of a count.
+		return true
+	}
 	for _, n := range countNouns {
 		if len(n) == len(w) && equalFold(w, n) {
 			// "cái nào" is "which one" ("550 và 554 cái nào nặng
 			// hơn"), no count of things.
 			return !(n == "cái" && whichFollows(line[e:]))
+		}
+	}
+	return false
+}
+
+// partOf reports whether rest opens with " them", " those" or a number.
+func partOf(rest string) bool {
+	rest = strings.TrimLeft(rest, " ")
+	if rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+		return true
+	}
+	for _, w := range [...]string{"them", "those"} {
+		if len(rest) >= len(w) && equalFold(rest[:len(w)], w) && (len(rest) == len(w) || !ascii.IsAlpha(rest[len(w)])) {
+			return true
 		}
 	}
 	return false

@@ -26,6 +26,9 @@ func TestMentions(t *testing.T) {
 		{"550 Messages", ""},
 		{"gửi 550 thư", ""},
 		{"có 550 cái", ""},
+		{"sent 10000 emails, 550 of them bounced with 5.7.1", "5.7.1"},
+		{"sent 550 of 600 mails", ""},
+		{"550 of the recipients", "550"},
 		// "cái nào" is "which one", no count.
 		{"550 và 554 cái nào nặng hơn", "550|554"},
 		{"550 hay 554 cai nao te hon", "550|554"},
