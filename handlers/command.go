@@ -125,7 +125,10 @@ func orIntent(c Command, text string) Command {
 	if c.Verb == VerbCompare {
 		return c
 	}
-	if in := intent.Parse(text); in.Kind == intent.Compare {
+	in := intent.Parse(text)
+	if in.Kind == intent.Compare || c.Verb == VerbInvalid && in.Kind == intent.Explain && len(in.Codes) > 2 {
+		// "550 vs 554 vs 553": three codes, each explained, rather
+		// than "vs 553 is not an enhanced status code".
 		return fromIntent(in, c.Lang, text)
 	}
 	return c

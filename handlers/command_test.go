@@ -23,6 +23,8 @@ func TestParseCommand(t *testing.T) {
 		{"เปลี่ยนเป็นภาษาไทย", VerbLang, "th", nil},
 		{"550 in english", VerbExplain, "", []string{"550"}},
 		{"5,1,1", VerbExplain, "", []string{"5.1.1"}},
+		{"550 vs 554 vs 553", VerbExplain, "", []string{"550", "554", "553"}},
+		{"5.7.1 vs 5.7.26 vs 5.7.23", VerbExplain, "", []string{"5.7.1", "5.7.26", "5.7.23"}},
 		{"550", VerbExplain, "", []string{"550"}},
 		{"5.7.26", VerbExplain, "", []string{"5.7.26"}},
 		{"550 5.1.1", VerbExplain, "", []string{"550 5.1.1"}},
