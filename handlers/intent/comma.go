@@ -1,6 +1,11 @@
 package intent
 
-import "strings"
+import (
+	"strings"
+
+	// Named apart from this package's own ascii (normalize.go).
+	asciibyte "github.com/smtpcodes/smtpbot/internal/ascii"
+)
 
 // commaCodes writes an enhanced code typed with commas ("5,1,1", as the
 // decimal comma of Vietnamese keyboards and a quick thumb type it) with
@@ -11,19 +16,17 @@ func commaCodes(s string) string {
 	if strings.IndexByte(s, ',') < 0 {
 		return s
 	}
-	var b []byte
-	for i := 0; i+4 < len(s)+1; i++ {
+	var b []byte // the rewritten text so far, once a code was found
+	for i := 0; i < len(s); i++ {
 		n := enhancedWithCommas(s, i)
 		if n == 0 {
 			continue
 		}
 		if b == nil {
-			b = append(make([]byte, 0, len(s)), s[:i]...)
-		} else {
-			b = append(b, s[len(b):i]...)
+			b = make([]byte, 0, len(s))
 		}
-		for j := i; j < i+n; j++ {
-			c := s[j]
+		b = append(b, s[len(b):i]...)
+		for _, c := range []byte(s[i : i+n]) {
 			if c == ',' {
 				c = '.'
 			}
@@ -39,20 +42,18 @@ func commaCodes(s string) string {
 
 // enhancedWithCommas returns the length of "C,S,D" at i, or 0.
 func enhancedWithCommas(s string, i int) int {
-	if i > 0 && (isDigit(s[i-1]) || s[i-1] == ',' || s[i-1] == '.') {
+	if i > 0 && (asciibyte.IsDigit(s[i-1]) || s[i-1] == ',' || s[i-1] == '.') {
 		return 0
 	}
 	if i+4 >= len(s)+1 || !strings.ContainsRune("245", rune(s[i])) || s[i+1] != ',' || s[i+2] < '0' || s[i+2] > '7' || s[i+3] != ',' {
 		return 0
 	}
 	j := i + 4
-	for j < len(s) && j < i+7 && isDigit(s[j]) {
+	for j < len(s) && j < i+7 && asciibyte.IsDigit(s[j]) {
 		j++
 	}
-	if j == i+4 || j < len(s) && (isDigit(s[j]) || s[j] == ',' && j+1 < len(s) && isDigit(s[j+1])) {
+	if j == i+4 || j < len(s) && (asciibyte.IsDigit(s[j]) || s[j] == ',' && j+1 < len(s) && asciibyte.IsDigit(s[j+1])) {
 		return 0
 	}
 	return j - i
 }
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
