@@ -234,6 +234,27 @@ var versionWords = [...]string{
 	"item", "step", "chapter", "section", "rfc", "iso", "route", "bus", "flight", "model",
 }
 
+// otherVersionWords are versionWords in Vietnamese and Thai: "phiên bản
+// 2.0.0", "เวอร์ชัน 2.0.0". Vietnamese without its marks keeps the two
+// words: "ban" alone is English.
+var otherVersionWords = [...]string{"phiên bản", "bản", "phien ban", "เวอร์ชัน", "เวอร์ชั่น", "รุ่น"}
+
+// versionWordEnds reports whether s ends with one of otherVersionWords: a
+// Vietnamese one as a word of its own, a Thai one anywhere, as Thai writes
+// no spaces between words.
+func versionWordEnds(s string) bool {
+	for _, w := range otherVersionWords {
+		if !strings.HasSuffix(s, w) {
+			continue
+		}
+		rest := s[:len(s)-len(w)]
+		if w[0] == 0xE0 || rest == "" || isBlank(rest[len(rest)-1]) {
+			return true
+		}
+	}
+	return false
+}
+
 // linkWords stand between a version word and its number: "deploy of 4.5.1".
 var linkWords = [...]string{"of", "to", "from", "at", "is", "was", "on", "the", "for", "in", "with", "and"}
 
@@ -278,6 +299,9 @@ func notACode(line string, content int, t codeToken) bool {
 				}
 			}
 		}
+	}
+	if k > content && k < t.start && versionWordEnds(line[content:k]) {
+		return true
 	}
 	// A word right after: "4.5.1 release", "550 release notes".
 	j := t.end

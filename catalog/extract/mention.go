@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/smtpcodes/smtpbot/catalog"
@@ -91,6 +92,36 @@ func countNounAfter(line string, k int) bool {
 		}
 	}
 	return false
+}
+
+// sendWords before a number and itemNouns after it make it a count of what
+// was sent, the noun singular as Vietnamese always writes it ("gửi 550
+// email") and English sometimes does ("we sent 550 email today"). Without
+// the send word, "550 Email rejected" is a server's reply.
+var (
+	sendWords = [...]string{"sent", "send", "sends", "sending", "gửi", "gui"}
+	itemNouns = [...]string{"email", "mail", "message", "msg", "e-mail"}
+)
+
+// sentItemAfter reports whether the reply-shaped number at i, followed by
+// the word at k, counts items sent.
+func sentItemAfter(line string, i, k int) bool {
+	e := k
+	for e < len(line) && (ascii.IsAlpha(line[e]) || line[e] == '-') {
+		e++
+	}
+	if !slices.ContainsFunc(itemNouns[:], func(n string) bool { return equalFold(line[k:e], n) }) {
+		return false
+	}
+	b := i
+	for b > 0 && isBlank(line[b-1]) {
+		b--
+	}
+	a := b
+	for a > 0 && (ascii.IsAlpha(line[a-1]) || line[a-1] >= 0x80) {
+		a--
+	}
+	return a < b && slices.ContainsFunc(sendWords[:], func(w string) bool { return equalFold(line[a:b], w) })
 }
 
 // partOf reports whether rest opens with " them", " those" or a number.

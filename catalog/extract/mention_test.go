@@ -41,6 +41,22 @@ func TestMentions(t *testing.T) {
 		{"port 465", ""},
 		{"550 Message rejected as spam", "550"},
 		{"line one 421\nline two 5.7.0", "421|5.7.0"},
+		// A ticket's or an issue's id ends in digits, no number of a list.
+		{"INC0012345 421 from outlook", "421"},
+		{"JIRA-123 550 again", "550"},
+		{"+1 555 550", ""},
+		{"2 550", ""},
+		// One item sent: a count, singular as Vietnamese always writes it.
+		{"we sent 550 email today", ""},
+		{"mình gửi 550 email hôm nay", ""},
+		{"got 550 email rejected", "550"},
+		{"550 Email rejected", "550"},
+		// A version, in Vietnamese and Thai.
+		{"phiên bản 2.0.0", ""},
+		{"phien ban 2.0.0", ""},
+		{"เวอร์ชัน 2.0.0", ""},
+		{"เวอร์ชั่น 2.0.0", ""},
+		{"bản 4.5.1 lỗi 5.7.1", "5.7.1"},
 	}
 	for _, tt := range tests {
 		var got []string

@@ -196,12 +196,23 @@ func tokenAt(line string, i, j int) (codeToken, bool) {
 }
 
 // numberBefore reports whether a number ends just before i, past blanks.
+// The digits that end an id are no number: "INC0012345 421", "JIRA-123
+// 550" name a ticket, then the code.
 func numberBefore(s string, i int) bool {
 	k := i
 	for k > 0 && isBlank(s[k-1]) {
 		k--
 	}
-	return k < i && k > 0 && ascii.IsDigit(s[k-1])
+	if k == i || k == 0 || !ascii.IsDigit(s[k-1]) {
+		return false
+	}
+	for k > 0 && ascii.IsDigit(s[k-1]) {
+		k--
+	}
+	if k > 1 && s[k-1] == '-' {
+		k--
+	}
+	return k == 0 || !ascii.IsAlpha(s[k-1])
 }
 
 // shapeAt checks the shape of a code starting with the digit run line[i:j].
@@ -279,7 +290,7 @@ func shapeAt(line string, i, j int) (codeToken, bool) {
 			// "555 550 1234", "550 1234": one number of many.
 			return codeToken{}, false
 		}
-		if unitAfter(line, k) || countNounAfter(line, k) {
+		if unitAfter(line, k) || countNounAfter(line, k) || sentItemAfter(line, i, k) {
 			return codeToken{}, false
 		}
 		return t, true
