@@ -88,7 +88,7 @@ func bounceWords(clean string, first extract.Mention) int {
 // Parse reads a message typed in chat. It never fails: a message it cannot
 // read is Chat.
 func Parse(text string) Intent {
-	clean := commaCodes(Clean(text))
+	clean := slashCodes(commaCodes(Clean(text)))
 	s := newSpaced(clean)
 	in := Intent{Lang: Language(text), Tone: tone(s)}
 	h := fnv.New32a()
@@ -181,15 +181,24 @@ func connected(clean string, ms []extract.Mention, codes []catalog.Code) bool {
 
 // serverWords counts the words of the server's own in the extraction's
 // best-placed reply: English words that are not a question's filler.
-// Servers write English, so Thai and Vietnamese words are the asker's.
+// Servers write English, so Thai and Vietnamese words are the asker's:
+// only words typed in ASCII count, not those that fold to it ("tạm thời"),
+// and a text that reads as Vietnamese typed without its marks ("la tam
+// thoi hay vinh vien") counts none.
 func serverWords(x extract.Extraction) int {
 	most := 0
 	for _, f := range x.Findings {
 		if f.ServerText == "" || f.Role == extract.RoleQuoted {
 			continue
 		}
+		typed := f.ServerText
+		if !ascii(typed) {
+			typed = asciiFields(typed)
+		} else if markerLanguage(typed, 0) == "vi" {
+			continue
+		}
 		n := 0
-		for _, w := range newSpaced(f.ServerText).content() {
+		for _, w := range newSpaced(typed).content() {
 			if isASCIIWord(w) {
 				n++
 			}
@@ -197,6 +206,20 @@ func serverWords(x extract.Extraction) int {
 		most = max(most, n)
 	}
 	return most
+}
+
+// asciiFields returns the words of s typed in ASCII, one space apart.
+func asciiFields(s string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(s) {
+		if ascii(w) {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(w)
+		}
+	}
+	return b.String()
 }
 
 // isASCIIWord is true for a word of ASCII letters only: a server's word,

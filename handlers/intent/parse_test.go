@@ -126,11 +126,24 @@ var phrasings = []struct {
 	{"upgrade to version 4.5.1", Search, "", ""},
 	{"call me at 12:55", Search, "", ""},
 	{"server 10.4.5.1 is up", Chat, "", ""},
+	{"we sent 550 email today", Chat, "", ""},
+	// English: a code after a ticket's id, codes written with a slash.
+	{"INC0012345 421 from outlook", Explain, "421", ""},
+	{"JIRA-123 550 again", Explain, "550", ""},
+	{"550/554 difference", Compare, "550|554", ""},
+	{"diff between 5.1.1/5.1.10", Compare, "5.1.1|5.1.10", ""},
+	{"550/554?", Explain, "550|554", ""},
+	{"port 25/tcp gets 421", Explain, "421", ""},
 
 	// Vietnamese: explain.
 	{"mã 550 nghĩa là gì?", Explain, "550", "vi"},
 	{"ma 550 nghia la gi", Explain, "550", "vi"},
 	{"lỗi 5.3.4 là sao", Explain, "5.3.4", "vi"},
+	// The question after the code is the asker's, not a server's words.
+	{"4.2.2 là lỗi tạm thời hay vĩnh viễn", Explain, "4.2.2", "vi"},
+	{"421 la tam thoi hay vinh vien", Explain, "421", "vi"},
+	{"mình gửi 550 email hôm nay", Chat, "", "vi"},
+	{"phiên bản 2.0.0", Search, "", "vi"},
 	{"loi 5.3.4 la sao vay", Explain, "5.3.4", "vi"},
 	{"550 5.1.1 nghĩa là gì?", Explain, "550 5.1.1", "vi"},
 	{"cho mình hỏi 421 là lỗi gì", Explain, "421", "vi"},
@@ -190,6 +203,7 @@ var phrasings = []struct {
 	{"<@U0BOT> 535 คืออะไร", Explain, "535", "th"},
 	{"ส่ง 550 ข้อความแล้วเจอ 5.1.1", Explain, "5.1.1", "th"},
 	{"452 ต้องส่งใหม่ไหม", Explain, "452", "th"},
+	{"เวอร์ชัน 2.0.0", Search, "", "th"},
 	// Thai: compare.
 	{"550 กับ 554 ต่างกันยังไง", Compare, "550|554", "th"},
 	{"550กับ554ต่างกันยังไง", Compare, "550|554", "th"},
