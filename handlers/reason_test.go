@@ -126,6 +126,31 @@ func TestReasonLeadsTheCard(t *testing.T) {
 	}
 }
 
+// TestProviderListDelisting: a provider's own block list (Microsoft's
+// "banned sender", Outlook.com's S3150) names no public list, so the next
+// step sends the sender to the provider's steps on the card, in every
+// language, rather than to "find which blocklist lists your IP".
+func TestProviderListDelisting(t *testing.T) {
+	e := engine(t)
+	for _, text := range []string{
+		"550 5.7.511 Access denied, banned sender[192.0.2.7]. To request removal from this list please forward this message to delist@microsoft.com.",
+		"550 5.7.1 Unfortunately, messages from [192.0.2.8] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors.",
+	} {
+		for _, l := range e.Languages().Languages() {
+			tag := l.Tag
+			r := e.ExplainText(l, text)
+			if len(r.Explanations) == 0 || r.Explanations[0].Outcome == nil || r.Explanations[0].Provider == nil {
+				t.Fatalf("%s %q: no reason or no provider", tag, text)
+			}
+			x := &r.Explanations[0]
+			want := l.T("action.request_delisting.provider", "provider", x.Provider.Name)
+			if x.Outcome.ActionText != want || x.Provider.Fix == "" {
+				t.Errorf("%s %q: next step %q, want %q", tag, text, x.Outcome.ActionText, want)
+			}
+		}
+	}
+}
+
 // TestGaveUpCardHasNoRetryFix: the fix of a 4.x.x assumes the sending
 // server still retries ("let the queue retry"); on a report's final 4.x.x
 // it has given up, so the card leaves that fix out, in Slack and in text,

@@ -55,6 +55,13 @@ func inWords(lang *locales.Lang, d catalog.Explanation) Explanation {
 	x.Provider = providerNote(lang, d.ProviderMeaning)
 	if d.Judged() {
 		x.Outcome = outcomeInWords(lang, &d.Verdict, d.Class, d.Delayed)
+		if o := x.Outcome; o.Action == catalog.ActionRequestDelisting && o.Blocklist == nil && x.Provider != nil && x.Provider.Fix != "" {
+			// The provider's own list (Microsoft's "banned sender",
+			// Outlook.com's S3150): its steps below say how to leave
+			// it, where "find which blocklist lists you" would send the
+			// sender looking for a list the text already names.
+			o.ActionText = lang.T("action.request_delisting.provider", "provider", x.Provider.Name)
+		}
 	}
 	return x
 }
