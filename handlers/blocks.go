@@ -183,9 +183,6 @@ func comparisonBlocks(c *Comparison) []slack.Block {
 		}
 		blocks = append(blocks, slack.NewDividerBlock(), section(b.String()))
 	}
-	if len(c.WhenToUse) > 0 {
-		blocks = append(blocks, section(bold(l.T("heading.when_to_use"))+"\n• "+escape(strings.Join(c.WhenToUse, "\n• "))))
-	}
 	if len(c.LearnMore) > 0 {
 		var titles []string
 		for _, r := range c.LearnMore {

@@ -27,8 +27,11 @@ type Comparison struct {
 	// "".
 	Note        string
 	Differences []string
-	WhenToUse   []string
-	LearnMore   []Related
+	// WhenToUse is each side's "when you see it", in one list, for the
+	// JSON; the cards show each on its side, so Slack and the text leave
+	// it out rather than say it twice.
+	WhenToUse []string
+	LearnMore []Related
 }
 
 // Related is a comparison worth reading next.

@@ -182,12 +182,6 @@ func WriteComparison(w io.Writer, c *Comparison) error {
 			t.printf("  %d. %s\n", i+1, d)
 		}
 	}
-	if len(c.WhenToUse) > 0 {
-		t.printf("\n%s\n", l.T("heading.when_to_use"))
-		for _, s := range c.WhenToUse {
-			t.printf("  - %s\n", s)
-		}
-	}
 	if len(c.LearnMore) > 0 {
 		t.printf("\n%s\n", l.T("heading.learn_more"))
 		for _, r := range c.LearnMore {
