@@ -90,6 +90,17 @@ var outsideSets = []outsideSet{{
 	hint:   "git clone https://github.com/justingit/dada-mail and name its app/dada/t/corpus/email_messages folder",
 	labels: "dadamail-labels.jsonl",
 	bar:    81, // 9/11, the first time any rule met the set
+}, {
+	// The mail gem (Ruby, MIT) tests its delivery-report parsing against
+	// these; clone the repository and name its
+	// spec/fixtures/emails/multipart_report_emails folder. Measured once,
+	// unseen.
+	name:   "the mail gem's bounces",
+	dir:    cacheDir("mailgem"),
+	env:    "SMTPBOT_MAILGEM",
+	hint:   "git clone https://github.com/mikel/mail and name its spec/fixtures/emails/multipart_report_emails folder",
+	labels: "mailgem-labels.jsonl",
+	bar:    85, // 12/14, the first time any rule met the set
 }}
 
 // TestOutsideReasons measures agreement with sisimai on each outside set.
