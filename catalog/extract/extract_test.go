@@ -271,6 +271,16 @@ func TestExtractFormats(t *testing.T) {
 			min:  0.5,
 		},
 		{
+			// Exim's words under the address state the failure: the
+			// returned message's style sheet ("width: 550=", quoted-
+			// printable) holds no code of the bounce's.
+			name: "exim words, then the returned message",
+			text: "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  a@example.com\n    (sa) User profile spam level exceeded\n\n" +
+				"------ This is a copy of the message, including all the headers. ------\n\nContent-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n.sheet { margin: 79px; width: 550=\npx; }\n",
+			want: []string{},
+			min:  0.5,
+		},
+		{
 			name: "exim log line",
 			text: "2024-05-01 12:55:01 1rABCD-000123-Xy ** a@example.com R=dnslookup T=remote_smtp H=mx.example.com [192.0.2.1]: SMTP error from remote mail server after RCPT TO:<a@example.com>: 550 5.1.1 User unknown",
 			want: []string{"failure 550 5.1.1"},

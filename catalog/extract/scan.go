@@ -113,9 +113,12 @@ func (x *extractor) hasFailure() bool {
 }
 
 // readDeferred reads the returned message's parts, when the bounce itself
-// showed no failure.
+// showed no failure: no code, and no words of Exim's under a failed
+// address ("(sa) User profile spam level exceeded"), which state a failure
+// without one. A code in the returned message is then its own (a width in
+// its style sheet, "width: 550=" in quoted-printable), not the bounce's.
 func (x *extractor) readDeferred() {
-	if x.hasFailure() {
+	if x.hasFailure() || x.notes.n > 0 {
 		return
 	}
 	for i := 0; i < len(x.deferred) && i < maxMIMEParts; i++ {
