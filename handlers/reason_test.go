@@ -143,7 +143,7 @@ func TestProviderListDelisting(t *testing.T) {
 				t.Fatalf("%s %q: no reason or no provider", tag, text)
 			}
 			x := &r.Explanations[0]
-			want := l.T("action.request_delisting.provider", "provider", x.Provider.Name)
+			want := l.T("action.request_delisting.provider")
 			if x.Outcome.ActionText != want || x.Provider.Fix == "" {
 				t.Errorf("%s %q: next step %q, want %q", tag, text, x.Outcome.ActionText, want)
 			}

@@ -60,7 +60,7 @@ func inWords(lang *locales.Lang, d catalog.Explanation) Explanation {
 			// Outlook.com's S3150): its steps below say how to leave
 			// it, where "find which blocklist lists you" would send the
 			// sender looking for a list the text already names.
-			o.ActionText = lang.T("action.request_delisting.provider", "provider", x.Provider.Name)
+			o.ActionText = lang.T("action.request_delisting.provider")
 		}
 	}
 	return x
