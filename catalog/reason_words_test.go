@@ -28,6 +28,9 @@ func TestClassifyWords(t *testing.T) {
 		{"<a@example.com>: Host or domain name not found. Name service error for name=example.com type=MX: Host not found, try again", false, true, ReasonNetworkError, ActionRetryLater, BounceSoft},
 		// A class decides spam's hard or soft; with no class, neither.
 		{"Message rejected as spam by Content Filtering", false, true, ReasonSpamDetected, ActionReviewContent, ""},
+		// qmail-send's own words for a domain that does not resolve (its
+		// bounce format's example, and qmail-remote's).
+		{"<god@heaven.af.mil>: Sorry, I couldn't find any host by that name.", false, true, ReasonHostUnknown, ActionRemoveAddress, BounceHard},
 		// Nothing a rule knows: no verdict.
 		{"Unable to deliver mail.", false, false, "", "", ""},
 	}

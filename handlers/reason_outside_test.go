@@ -112,6 +112,26 @@ var outsideSets = []outsideSet{{
 	hint:   "git clone https://github.com/osandum/bounce-parser and name its src/test/resources folder",
 	labels: "osandum-labels.jsonl",
 	bar:    83, // 5/6, the first time any rule met the set
+}, {
+	// MailBounceDetector (C#, MIT) tests itself against these; clone the
+	// repository and name its MailBounceDetector.Tests/Fixtures folder.
+	// Measured once, unseen.
+	name:   "MailBounceDetector's bounces",
+	dir:    cacheDir("rgl"),
+	env:    "SMTPBOT_RGL",
+	hint:   "git clone https://github.com/rgl/MailBounceDetector and name its MailBounceDetector.Tests/Fixtures folder",
+	labels: "rgl-labels.jsonl",
+	bar:    100, // 2/2, the first time any rule met the set
+}, {
+	// MediaWiki's BounceHandler extension (GPL 2+) tests itself against
+	// these; clone the repository and name its tests/phpunit/bounce_emails
+	// folder, each file given the suffix .eml. Measured once, unseen.
+	name:   "MediaWiki BounceHandler's bounces",
+	dir:    cacheDir("wikimedia"),
+	env:    "SMTPBOT_WIKIMEDIA",
+	hint:   "git clone https://github.com/wikimedia/mediawiki-extensions-BounceHandler and name its tests/phpunit/bounce_emails folder (add .eml to each name)",
+	labels: "wikimedia-labels.jsonl",
+	bar:    100, // 4/4, the first time any rule met the set
 }}
 
 // TestOutsideReasons measures agreement with sisimai on each outside set.
