@@ -132,6 +132,17 @@ var outsideSets = []outsideSet{{
 	hint:   "git clone https://github.com/wikimedia/mediawiki-extensions-BounceHandler and name its tests/phpunit/bounce_emails folder (add .eml to each name)",
 	labels: "wikimedia-labels.jsonl",
 	bar:    100, // 4/4, the first time any rule met the set
+}, {
+	// mailbounce (Ruby, MIT) tests its report parsing against these,
+	// written for the shapes a parser meets (folded fields, recipients
+	// in odd orders) more than taken from the wild; clone the repository
+	// and name its test/fixtures folder. Measured once, unseen.
+	name:   "mailbounce's bounces",
+	dir:    cacheDir("mailbounce"),
+	env:    "SMTPBOT_MAILBOUNCE",
+	hint:   "git clone https://github.com/mailpiece/mailbounce and name its test/fixtures folder",
+	labels: "mailbounce-labels.jsonl",
+	bar:    100, // 16/16, the first time any rule met the set
 }}
 
 // TestOutsideReasons measures agreement with sisimai on each outside set.
