@@ -143,7 +143,27 @@ var outsideSets = []outsideSet{{
 	hint:   "git clone https://github.com/mailpiece/mailbounce and name its test/fixtures folder",
 	labels: "mailbounce-labels.jsonl",
 	bar:    100, // 16/16, the first time any rule met the set
+}, {
+	// email-bounce-parser (Crisp, MIT) tests itself against 110 real
+	// bounce texts, a bounce's body each; docs/crisp-wrap.sh gives each
+	// the headers its mail software writes, as sisimai reads a message.
+	// Measured once, unseen.
+	name:   "email-bounce-parser's bounces",
+	dir:    cacheDir("crisp"),
+	env:    "SMTPBOT_CRISP",
+	hint:   "git clone https://github.com/crisp-oss/email-bounce-parser, then sh docs/crisp-wrap.sh email-bounce-parser/test/fixtures",
+	labels: "crisp-labels.jsonl",
+	bar:    67, // 48/71; 50/71 the first time any rule met the set
 }}
+
+// newerThanLabels are the reasons of the vocabulary that sisimai 4.25, which
+// labels the outside sets, does not have: sisimai 5 split them off
+// blocked, securityerror and others. The shared corpus's labels are sisimai
+// 5's and have them.
+var newerThanLabels = map[string]bool{
+	"authfailure": true, "badreputation": true, "failedstarttls": true, "notcompliantrfc": true,
+	"ratelimited": true, "requireptr": true, "speeding": true, "suppressed": true, "emailtoolarge": true,
+}
 
 // TestOutsideReasons measures agreement with sisimai on each outside set.
 // Many of these bounces carry no code at all: sisimai then makes its
@@ -172,6 +192,7 @@ func measureOutside(t *testing.T, set outsideSet) {
 	}
 	var total, agree [2]int // [tuning, held-out]
 	var codeless, worded, wordedAgree int
+	newer := 0 // misses whose reason sisimai 4.25 has no name for
 	eachLabelledIn(t, labels, dir, func(l sisimaiLabel, j JSONReport) {
 		half := 0
 		if heldOut(l.File) {
@@ -212,7 +233,12 @@ func measureOutside(t *testing.T, set outsideSet) {
 			got, text := reasonFor(j, want, true)
 			if got == want.Reason {
 				agree[half]++
-			} else if half == 0 {
+				continue
+			}
+			if newerThanLabels[got] {
+				newer++
+			}
+			if half == 0 {
 				t.Logf("%s %s %s: reason %s, sisimai says %s: %.100q", l.File, want.Reply, want.Status, got, want.Reason, text)
 			}
 		}
@@ -223,6 +249,8 @@ func measureOutside(t *testing.T, set outsideSet) {
 		agree[0]+agree[1], total[0]+total[1], share(agree[0]+agree[1], total[0]+total[1]))
 	t.Logf("%d recipients more, whose bounce carries no code sisimai read, counted apart: %d get a reason, %d agree with sisimai",
 		codeless, worded, wordedAgree)
+	t.Logf("%d of the %d misses give a reason newer than the labels' sisimai 4.25, which cannot agree with it", newer,
+		total[0]+total[1]-agree[0]-agree[1])
 	if whole := share(agree[0]+agree[1], total[0]+total[1]); whole < set.bar {
 		t.Errorf("agreement %.1f%% on %s is under %.0f%%", whole, set.name, set.bar)
 	}

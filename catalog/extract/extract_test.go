@@ -281,6 +281,24 @@ func TestExtractFormats(t *testing.T) {
 			min:  0.5,
 		},
 		{
+			// Postfix joins a multi-line reply into its wrapped lines,
+			// the continuations' "550-" and the last "550 " inline.
+			name:  "postfix said, multi-line reply wrapped",
+			text:  "<a@example.net>: host mx.example.net[192.0.2.1] said: 550-The mail server\n    could not deliver mail to a@example.net.  The account 550-or domain may\n    not exist, they may be blacklisted, or missing the proper dns 550 entries.\n    (in reply to RCPT TO command)\n",
+			want:  []string{"failure 550"},
+			text0: "The mail server could not deliver mail to a@example.net. The account or domain may not exist, they may be blacklisted, or missing the proper dns entries.",
+			min:   0.5,
+		},
+		{
+			// Gmail's multi-line reply as Postfix wraps it: some wrapped
+			// lines open with the continuation's "550-5.7.1".
+			name:  "postfix said, gmail multi-line reply wrapped",
+			text:  "<a@gmail.com>: host gmail-smtp-in.l.google.com[142.250.1.27] said: 550-5.7.1 [192.0.2.1] Gmail has detected that this message is likely\n    unsolicited mail. To reduce the amount of spam sent to Gmail, this message\n    550-5.7.1 has been blocked. Please visit\n    550 5.7.1  https://support.google.com/mail/?p=UnsolicitedMessageError a1si1 - gsmtp (in reply to end of DATA command)\n",
+			want:  []string{"failure 550 5.7.1"},
+			text0: "[192.0.2.1] Gmail has detected that this message is likely unsolicited mail. To reduce the amount of spam sent to Gmail, this message has been blocked. Please visit https://support.google.com/mail/?p=UnsolicitedMessageError a1si1 - gsmtp",
+			min:   0.8,
+		},
+		{
 			name: "exim log line",
 			text: "2024-05-01 12:55:01 1rABCD-000123-Xy ** a@example.com R=dnslookup T=remote_smtp H=mx.example.com [192.0.2.1]: SMTP error from remote mail server after RCPT TO:<a@example.com>: 550 5.1.1 User unknown",
 			want: []string{"failure 550 5.1.1"},

@@ -96,10 +96,17 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 	}
 	b = append(b, trimUnbalanced(rest)...)
 	next := pos
-	switch {
-	case t.cont && !t.code.Reply.IsZero():
+	if t.cont && !t.code.Reply.IsZero() {
 		b, next = appendContinuation(b, s, pos, t.code.Reply)
+	}
+	switch {
+	case next != pos:
+		// The reply's own continuation lines ("550-5.1.1 ...", then
+		// "550 5.1.1 ..."): the reply ends with them.
 	case wrap:
+		// Also a multi-line reply whose continuations the bounce
+		// joined into wrapped lines: Postfix's "said: 550-The mail
+		// server" then "    could not deliver ... 550-or domain ...".
 		// Exim wraps long lines at the same indentation; a short line is
 		// whole, unless it stands in the block under a failed address,
 		// where Exim writes each line of a multi-line reply at the same
@@ -117,7 +124,11 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 			// are a log's, one reply a line.)
 			same, block = true, true
 		}
-		b, next = appendWrapped(b, s, pos, indent, same, block)
+		var multi catalog.Reply
+		if t.cont {
+			multi = t.code.Reply
+		}
+		b, next = appendWrapped(b, s, pos, indent, same, block, multi)
 	}
 	x.replyCmd = repliedTo(b)
 	empty := emptyAddress(b) // before clean, which reuses b
@@ -354,8 +365,10 @@ func appendContinuation(b []byte, s string, pos int, r catalog.Reply) ([]byte, i
 // appendWrapped appends the lines after a reply that are indented deeper
 // than it, as Postfix wraps "said: 550 ... (in reply to RCPT TO command)",
 // and with same, one line at the same indentation; with block too (the
-// block under an Exim failed address), up to four.
-func appendWrapped(b []byte, s string, pos, indent int, same, block bool) ([]byte, int) {
+// block under an Exim failed address), up to four. A line that opens with
+// a code ends the reply, unless it is multi's, the code of a multi-line
+// reply whose lines Postfix wrapped ("    550-5.7.1 has been blocked.").
+func appendWrapped(b []byte, s string, pos, indent int, same, block bool, multi catalog.Reply) ([]byte, int) {
 	for n := 0; pos < len(s) && n < 4 && len(b) < maxServerText; n++ {
 		if s[pos] == '\n' || s[pos] == '\r' {
 			break // an empty line ends the reply, as the blank one below does
@@ -374,8 +387,8 @@ func appendWrapped(b []byte, s string, pos, indent int, same, block bool) ([]byt
 		if block && strings.Contains(line[c:], " said: ") {
 			break // the next host's reply, in a paste without blank lines
 		}
-		if t, ok := nextToken(line, c); ok && t.start == c {
-			break
+		if t, ok := nextToken(line, c); ok && t.start == c && (multi.IsZero() || t.code.Reply != multi) {
+			break // the next reply; a multi-line reply's own lines go on
 		}
 		b = append(b, ' ')
 		b = append(b, line[c:min(len(line), c+2*maxServerText)]...)
@@ -398,7 +411,10 @@ func (x *extractor) clean(raw []byte, c catalog.Code) string {
 	// The bytes written never pass the byte read: a run of blanks gives
 	// at most one space, and the other steps drop bytes.
 	out := raw[:0]
-	space := false
+	// multi is set once a continuation's "550-" went: the last line's
+	// "550 " then goes too ("dns 550 entries", as Postfix joins a
+	// multi-line reply into its wrapped lines).
+	space, multi := false, false
 	for i < len(raw) && len(out) < maxServerText {
 		if raw[i] <= ' ' || raw[i] == 0x7f {
 			space = true
@@ -408,7 +424,8 @@ func (x *extractor) clean(raw []byte, c catalog.Code) string {
 		if space && !c.Reply.IsZero() && i+3 <= len(raw) && raw[i] == byte('0'+c.Reply/100) && raw[i+1] == byte('0'+c.Reply/10%10) {
 			// Rare enough to afford a small string.
 			w := string(raw[i:min(i+16, len(raw))])
-			if sep, ok := replyAt(w, c.Reply); ok && (sep == '-' || hasEnhanced(w[min(4, len(w)):], c.Enhanced)) {
+			if sep, ok := replyAt(w, c.Reply); ok && (sep == '-' || multi || hasEnhanced(w[min(4, len(w)):], c.Enhanced)) {
+				multi = multi || sep == '-'
 				n := min(4, len(w))
 				if e, end, ok := enhancedAt(w, n); ok && e == c.Enhanced {
 					n = end
