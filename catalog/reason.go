@@ -244,12 +244,24 @@ type phraseRule struct {
 	// Variant, when set, gives the verdict words of its own (see
 	// Verdict.Variant); every language must have them.
 	Variant string `json:"variant"`
+	// With, when set, lists words the text must also hold for the rule to
+	// apply: Orange's and La Poste's numbered codes ("OFR006_103",
+	// "LPN007_510") are read by their number ("_103") only beside the
+	// prefix of such a code.
+	With []string `json:"with"`
 	// Next, when set, replaces the reason's own actor, bounce and action
 	// for the words of this rule: a mail loop is a networkerror, as
 	// sisimai has it, but no retry clears it.
 	Next *reasonInfo `json:"next"`
 
-	enhanced []Enhanced // parsed; Class 0 for "X"
+	enhanced  []Enhanced // parsed; Class 0 for "X"
+	withGroup int        // the group of With's words, or -1
+}
+
+// applies reports whether the rule, whose words the text holds, decides
+// for code: its conditions hold, and found has its With words too.
+func (r *phraseRule) applies(found *groupSet, code Code, final bool, command string) bool {
+	return r.matches(code, final, command) && (r.withGroup < 0 || found.has(r.withGroup))
 }
 
 func (r *phraseRule) matches(code Code, final bool, command string) bool {
@@ -336,7 +348,7 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 	var rule *phraseRule // the rule whose words decided
 	if !found.empty() {
 		for i := range r.rules {
-			if found.has(i) && r.rules[i].matches(code, f.Final, f.Command) {
+			if found.has(i) && r.rules[i].applies(&found, code, f.Final, f.Command) {
 				rule = &r.rules[i]
 				v.Reason, v.Source = rule.Reason, SourceWords
 				break

@@ -216,6 +216,25 @@ func parseReasons(b []byte) (*reasonData, error) {
 			return nil, err
 		}
 	}
+	// Each rule's group is its index, so the groups of With's words come
+	// after every rule's.
+	for i := range r.rules {
+		rule := &r.rules[i]
+		rule.withGroup = -1
+		if len(rule.With) == 0 {
+			continue
+		}
+		for _, w := range rule.With {
+			if w == "" || w != strings.ToLower(w) {
+				return nil, fmt.Errorf("phrase rule %d (%s): with %q: empty or not lowercase", i+1, rule.Reason, w)
+			}
+		}
+		g, err := addGroup(rule.With)
+		if err != nil {
+			return nil, err
+		}
+		rule.withGroup = g
+	}
 	var err error
 	if r.softGroup, err = addGroup(f.Words.Soft); err != nil {
 		return nil, err

@@ -22,7 +22,7 @@ func (c *Catalog) ClassifyWords(text string, blocklist *Blocklist, delayed bool)
 	r.scanWords(text, &found)
 	var rule *phraseRule
 	for i := range r.rules {
-		if found.has(i) && r.rules[i].matches(Code{}, !delayed, "") {
+		if found.has(i) && r.rules[i].applies(&found, Code{}, !delayed, "") {
 			rule = &r.rules[i]
 			break
 		}

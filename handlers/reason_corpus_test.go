@@ -20,13 +20,14 @@ func corpusDir() string {
 }
 
 // The bars for agreement with sisimai's reasons. The issue asks for 90% on
-// bounces the rules were not written against; the rules reach 83.1%
+// bounces the rules were not written against; the rules reach 84.3%
 // there (see BENCHMARKS.md for why the rest differ), so the bars sit just
-// under what they reach, to catch a change that loses ground. (84.3%
-// until Exchange's RESOLVER.RST.AuthRequired became the recipient's
-// restriction, which sisimai reads as a security error.)
+// under what they reach, to catch a change that loses ground. (83.1%
+// from when Exchange's RESOLVER.RST.AuthRequired became the recipient's
+// restriction, which sisimai reads as a security error, until Orange's
+// numbered codes were read as sisimai's own table reads them.)
 const (
-	heldOutBar = 0.83
+	heldOutBar = 0.84
 	wholeBar   = 0.89
 )
 
