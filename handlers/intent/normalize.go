@@ -209,7 +209,8 @@ func hasThai(s string) bool {
 // spaceThaiDigits puts a space between Thai letters and digits, which Thai
 // writes without one ("รหัส550หมายถึงอะไร"), so that the code stands
 // alone as the extractor's rules want it. A Thai letter is never part of a
-// version, an address or an id.
+// version, an address or an id. Thai digits become ASCII ones ("๕๕๐"):
+// rare in technical chat, but a code typed with them is still a code.
 func spaceThaiDigits(s string) string {
 	if !hasThai(s) {
 		return s
@@ -218,6 +219,9 @@ func spaceThaiDigits(s string) string {
 	b.Grow(len(s) + 8)
 	prev := rune(0)
 	for _, r := range s {
+		if '๐' <= r && r <= '๙' {
+			r = '0' + (r - '๐')
+		}
 		if isThai(r) && '0' <= prev && prev <= '9' || '0' <= r && r <= '9' && isThai(prev) {
 			b.WriteByte(' ')
 		}
