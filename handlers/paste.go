@@ -71,8 +71,12 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 		prov = named
 	}
 	r.Provider = prov
+	dets := e.replyDetections(x.Findings)
 	r.Explanations = make([]Explanation, len(x.Findings))
 	for i, f := range x.Findings {
+		if dets != nil {
+			prov, det = dets[i].Provider, dets[i]
+		}
 		if r.Mismatch == "" && f.Role == extract.RoleFailure && !f.Unpaired.IsZero() {
 			// Each code of the pair is its own finding: say why.
 			r.Mismatch = f.Code.Reply.String() + " " + f.Unpaired.String()
@@ -82,6 +86,48 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 			Provider: prov, Blocklist: det.Blocklist, Final: f.Final, Delayed: f.Delayed, Command: f.Command}, f.Role)
 	}
 	return r
+}
+
+// replyDetections names, for each finding, the provider and blocklist of
+// the server that sent its reply, where the bounce says which server that
+// was (extract.Finding.Lead, with the reply's own words): a message to a
+// Gmail and a Yahoo recipient bounces with both replies, and neither
+// provider's meanings may explain the other's. It returns nil unless the
+// leads name two providers or more; every finding then takes the whole
+// text's, as one provider's bounce names its servers on some lines only (a
+// transcript's "while talking to gateway-a.comcast.net.:").
+func (e *Engine) replyDetections(fs []extract.Finding) []catalog.Detection {
+	var dets []catalog.Detection
+	var first *catalog.Provider
+	several := false
+	for i, f := range fs {
+		if f.Lead == "" {
+			continue
+		}
+		d := e.cat.Detect(f.Lead + "\n" + f.ServerText)
+		if d.Provider == nil {
+			continue
+		}
+		if dets == nil {
+			dets = make([]catalog.Detection, len(fs))
+		}
+		dets[i] = d
+		if first == nil {
+			first = d.Provider
+		}
+		several = several || d.Provider != first
+	}
+	if !several {
+		return nil
+	}
+	for i, f := range fs {
+		if dets[i].Provider == nil {
+			// No server named, or one no provider runs: its own
+			// words may still name a blocklist.
+			dets[i] = e.cat.Detect(f.Lead + "\n" + f.ServerText)
+		}
+	}
+	return dets
 }
 
 // ErrorText explains err in lang when it is a parse error, and returns its

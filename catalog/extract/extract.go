@@ -49,6 +49,14 @@ type Finding struct {
 	// a server's mistake. The two do not pair; the enhanced code is a
 	// finding of its own.
 	Unpaired catalog.Enhanced
+	// Lead is what the bounce wrote before the reply, where it names the
+	// server that sent it: Postfix's "<a@example.com>: host
+	// mx.example.com[192.0.2.1] said:", Exim's "host mx.example.com
+	// [192.0.2.1]:"; or the line before a reply that opens its line.
+	// A bounce about several recipients may carry replies from several
+	// providers; their leads tell which wrote which. At most 300 bytes of
+	// the text, or "".
+	Lead string
 }
 
 // Extraction is everything found in one text.
@@ -230,7 +238,7 @@ func (x *extractor) finish(text string) Extraction {
 			text = "" // prose mentions a code; no server said it
 		}
 		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report,
-			Delayed: cs.report && cs.delayed, Command: cs.command, Unpaired: cs.unpaired}, order: cs.order, rank: roleRank(r),
+			Delayed: cs.report && cs.delayed, Command: commandNames[cs.command], Unpaired: cs.unpaired, Lead: cs.lead}, order: cs.order, rank: roleRank(r),
 			dsn: cs.dsn, generic: cs.generic, rcpt: cs.rcpt})
 	}
 	earlierAttempts(cands)
@@ -255,6 +263,9 @@ func (x *extractor) finish(text string) Extraction {
 				}
 				if c.ServerText == "" {
 					c.ServerText = d.ServerText
+				}
+				if c.Lead == "" {
+					c.Lead = d.Lead
 				}
 				if c.Unpaired.IsZero() {
 					c.Unpaired = d.Unpaired
@@ -295,6 +306,9 @@ func subsume(cands []candidate) {
 			}
 			if g.Command == "" {
 				g.Command = c.Command
+			}
+			if g.Lead == "" {
+				g.Lead = c.Lead
 			}
 			if g.rank == c.rank {
 				g.order = min(g.order, c.order)
@@ -365,6 +379,9 @@ func pair(cands []candidate) {
 				if g.Command == "" {
 					g.Command = e.Command
 				}
+				if g.Lead == "" {
+					g.Lead = e.Lead
+				}
 			}
 			continue
 		}
@@ -379,6 +396,9 @@ func pair(cands []candidate) {
 		}
 		if e.Command == "" {
 			e.Command = r.Command
+		}
+		if e.Lead == "" {
+			e.Lead = r.Lead
 		}
 		e.order = min(e.order, r.order)
 		e.dsn = e.dsn || r.dsn

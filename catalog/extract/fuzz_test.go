@@ -56,6 +56,9 @@ func FuzzExtract(f *testing.F) {
 			if utf8.ValidString(s) && !utf8.ValidString(fd.ServerText) {
 				t.Fatalf("invalid UTF-8 server text %q", fd.ServerText)
 			}
+			if len(fd.Lead) > maxLead || utf8.ValidString(s) && !utf8.ValidString(fd.Lead) {
+				t.Fatalf("lead %q: longer than %d bytes or invalid UTF-8", fd.Lead, maxLead)
+			}
 			if len(fd.ServerText) > maxServerText {
 				t.Fatalf("server text of %d bytes", len(fd.ServerText))
 			}

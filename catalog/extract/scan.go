@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/internal/ascii"
@@ -42,13 +43,32 @@ type codeSite struct {
 	// delayed: a report's status in a DSN block whose Action is
 	// "delayed", a warning that the message is still being retried.
 	delayed bool
+	// command is the SMTP command the reply answered, when the text says,
+	// as its index in commandNames: a byte beside the flags rather than a
+	// string keeps the site at 80 bytes (firstSites).
+	command commandID
 	// rcpt is the recipient the code is about, when the text says: the
 	// last RCPT TO sent up to the command the reply answered, or the DSN
 	// block's Final-Recipient.
 	rcpt string
-	// command is the SMTP command the reply answered, when the text says
-	// (CommandDATA, ...), or "".
-	command string
+	// lead is what the bounce wrote before a failure's reply (Finding.Lead).
+	lead string
+}
+
+// commandID is the index of a command in commandNames; 0 is none.
+type commandID uint8
+
+var commandNames = [...]string{"", CommandHELO, CommandMAIL, CommandRCPT, CommandDATA}
+
+// commandOf returns name's index in commandNames, 0 for "" or a name not
+// listed.
+func commandOf(name string) commandID {
+	for i, n := range commandNames {
+		if n == name {
+			return commandID(i)
+		}
+	}
+	return 0
 }
 
 // dsnBlock is one per-recipient block of a delivery-status part
@@ -520,10 +540,47 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		if cmd == "" {
 			cmd = x.talk.cur.cmd
 		}
+		lead := ""
+		if a == anchorStrong && failing(t.code) {
+			lead = x.leadOf(line[content:t.start])
+		}
 		x.add(codeSite{code: t.code, unpaired: t.unpaired, text: text, anchor: a, dsn: final, report: report, quit: quit && a == anchorStrong,
-			generic: expired(t.code) || expired(catalog.Code{Enhanced: t.unpaired}), rcpt: x.talk.cur.rcpt, command: cmd})
+			generic: expired(t.code) || expired(catalog.Code{Enhanced: t.unpaired}), rcpt: x.talk.cur.rcpt, command: commandOf(cmd), lead: lead})
 	}
 	return resume
+}
+
+// maxLead bounds Finding.Lead: a host name and its address, with the
+// words around them.
+const maxLead = 300
+
+// leadOf returns what the bounce wrote before a failure's reply: before on
+// its line, or, when the reply opens its line, the line before it
+// (Postfix's "... said:" when the reply wraps to the next line), and the
+// one before that when it is Exim's "SMTP error from remote mail server"
+// under its "host mx.example.com [192.0.2.1]".
+func (x *extractor) leadOf(before string) string {
+	if strings.TrimSpace(before) != "" {
+		return lastBytes(before, maxLead)
+	}
+	p := x.prev[1]
+	if hasPrefixFold(p, "smtp error from remote") && x.prev[0] != "" {
+		p = lastBytes(x.prev[0], maxLead) + " " + lastBytes(p, maxLead)
+	}
+	return lastBytes(p, maxLead)
+}
+
+// lastBytes returns at most the last n bytes of s, starting on a
+// character's first byte.
+func lastBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[len(s)-n:]
+	for len(s) > 0 && !utf8.RuneStart(s[0]) {
+		s = s[1:]
+	}
+	return s
 }
 
 // failing reports whether either part of c refuses: a 4xx or 5xx reply,

@@ -170,15 +170,19 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 
 // postfixSaid reports whether the words before a code end as Postfix's
 // "host mx.example.com[192.0.2.1] said:" does, with the address in
-// brackets.
+// brackets, or as its "refused to talk to me:" for a refused greeting
+// (alone on its line where Postfix wrapped "host ... refused to" before
+// it).
 func postfixSaid(before string) bool {
-	return strings.HasSuffix(trimBlanksRight(before), "] said:")
+	b := trimBlanksRight(before)
+	return strings.HasSuffix(b, "] said:") || strings.HasSuffix(b, "refused to talk to me:") || b == "talk to me:"
 }
 
 // saidBefore reports whether the words before a code end with Postfix's
-// "said:".
+// "said:", or its "refused to talk to me:" for a refused greeting.
 func saidBefore(before string) bool {
-	return strings.HasSuffix(trimBlanksRight(before), "said:")
+	b := trimBlanksRight(before)
+	return strings.HasSuffix(b, "said:") || strings.HasSuffix(b, "talk to me:")
 }
 
 // emptyAddress reports whether a reply's words open with a colon set apart

@@ -1,0 +1,37 @@
+package handlers
+
+import (
+	"os"
+	"testing"
+)
+
+// TestEachReplyItsProvider: a message to a Gmail and a Yahoo recipient
+// bounces with both replies; each is explained with its own provider's
+// meanings, not the one the whole bounce names most, and the recipient
+// whose server no provider runs gets none.
+func TestEachReplyItsProvider(t *testing.T) {
+	text, err := os.ReadFile("testdata/multi-provider.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := engine(t)
+	r := e.ExplainText(e.Languages().Fallback(), string(text))
+	want := map[string]string{"550 5.1.1": "gmail", "554 5.7.9": "yahoo", "4.4.1": ""}
+	for _, x := range r.Explanations {
+		w, ok := want[x.Code.String()]
+		if !ok {
+			continue
+		}
+		delete(want, x.Code.String())
+		got := ""
+		if x.Provider != nil {
+			got = x.Provider.ID
+		}
+		if got != w {
+			t.Errorf("%s: provider %q, want %q", x.Code, got, w)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("codes not explained: %v", want)
+	}
+}
