@@ -156,6 +156,11 @@ func TestClassifyNextSteps(t *testing.T) {
 		{"550 5.5.3", "Too many recipients", ReasonTooManyConn, ActionFixSendingConfig, "recipients"},
 		{"554", "Too many recipients for this message", ReasonTooManyConn, ActionFixSendingConfig, "recipients"},
 		{"452 4.5.3", "Too many recipients", ReasonTooManyConn, ActionWaitServerRetries, ""},
+		// QQ counts the messages an IP, sender or domain sends per minute,
+		// hour or day: sisimai's toomanyconn, in words of its own; its
+		// "Connection frequency limited" is the connections.
+		{"550", "Ip frequency limited. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000725", ReasonTooManyConn, ActionRetryLater, "frequency"},
+		{"550", "Connection frequency limited. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000722", ReasonTooManyConn, ActionRetryLater, ""},
 		// Postfix's 450 for a domain it could not look up for now waits;
 		// a 550 for one that does not exist is an address to remove.
 		{"450 4.1.2", "<a@example.net>: Recipient address rejected: Domain not found", ReasonHostUnknown, ActionWaitServerRetries, ""},
@@ -633,6 +638,12 @@ func TestProviderStepsAgreeWithProvider(t *testing.T) {
 			ReasonRejected, ActionFixSendingConfig, ActorSenderAdmin, BounceHard},
 		{"microsoft unregistered domains", "550 5.7.750", "Service unavailable. Client blocked from sending from unregistered domains. [SN1NAM04FT013.eop-NAM04.prod.protection.outlook.com]",
 			ReasonRejected, ActionFixSendingConfig, ActorSenderAdmin, BounceHard},
+		{"gmail suspicious SPF record", "451 4.7.24", "The SPF record of the sending domain has one or more suspicious entries. To protect our users from spam, mail sent from your IP address has been temporarily rate limited. - gsmtp",
+			ReasonAuthFailure, ActionFixSendingConfig, ActorSenderAdmin, BounceSoft},
+		{"mimecast geographic restriction", "554", "Host network not allowed - https://community.mimecast.com/docs/DOC-1369#554 [Aj3QXapeMpqZYaeFwWhjzw.us32]",
+			ReasonBlocked, ActionContactRecipient, ActorRecipientSide, BounceHard},
+		{"yandex blocked recipient account", "550 5.7.1", "Policy rejection on the target address",
+			ReasonSuspend, ActionContactRecipient, ActorRecipientSide, BounceHard},
 		{"outlook.com block list", "550", "SC-001 (COL004-MC4F46) Unfortunately, messages from 192.0.2.8 weren't sent. Please contact your Internet service provider since part of their network is on our block list. mx4.hotmail.com",
 			ReasonBlocked, ActionRequestDelisting, ActorSenderAdmin, BounceHard},
 		{"microsoft per-sender receive limit", "550 5.2.121", "Recipient's per hour message receive limit from specific sender exceeded. [BN8NAM11FT066.eop-nam11.prod.protection.outlook.com]",
