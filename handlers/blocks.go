@@ -68,6 +68,13 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 	}
 	blocks := make([]slack.Block, 1, 12) // header, verdict, server text, provider or meaning, when, fix, notes, references
 	blocks[0] = header(x.Heading())
+	if len(x.Recipients) > 0 {
+		to := strings.Join(x.Recipients, ", ")
+		if o.mask {
+			to = maskAddresses(to)
+		}
+		blocks = append(blocks, contextText(bold(l.T("heading.recipient"))+": "+escape(to)))
+	}
 	// A failure's reason and next step lead, before the code's general
 	// explanation: they are what the reader acts on.
 	if out := x.Outcome; out != nil {

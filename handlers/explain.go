@@ -70,6 +70,10 @@ type Explanation struct {
 	// Outcome is the reason, the next step and why the bounce is hard or
 	// soft, for a failure read from a text; nil for a lookup.
 	Outcome *Outcome
+	// Recipients are the addresses the failure is about, when the text
+	// says (extract.Finding.Recipients): a bounce about several
+	// recipients explains each one's reply.
+	Recipients []string
 }
 
 // Step is one step of a fix and the party it addresses.

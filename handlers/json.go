@@ -45,12 +45,15 @@ type JSONExplanation struct {
 	WhoMustAct JSONActors `json:"who_must_act"`
 	// Reason, Action and BounceWhy are set on failures read from a text,
 	// and null (or "") on lookups.
-	Reason     *JSONReason   `json:"reason"`
-	Action     *JSONAction   `json:"action"`
-	BounceWhy  string        `json:"bounce_why,omitempty"`
-	Provider   *JSONProvider `json:"provider"`
-	References []JSONRef     `json:"references"`
-	Parts      []JSONPart    `json:"parts"`
+	Reason    *JSONReason   `json:"reason"`
+	Action    *JSONAction   `json:"action"`
+	BounceWhy string        `json:"bounce_why,omitempty"`
+	Provider  *JSONProvider `json:"provider"`
+	// Recipients are the addresses a failure is about, when the text
+	// says: a bounce about several recipients has a finding for each.
+	Recipients []string   `json:"recipients,omitempty"`
+	References []JSONRef  `json:"references"`
+	Parts      []JSONPart `json:"parts"`
 }
 
 // JSONClass is a code's class: its first digit and the class's name.
@@ -205,7 +208,7 @@ func (r Report) JSON() JSONReport {
 func (x *Explanation) JSON() JSONExplanation {
 	j := JSONExplanation{
 		Reply: x.Code.Reply.String(), Enhanced: x.Code.Enhanced.String(),
-		ServerText: x.ServerText, Role: string(x.Role),
+		ServerText: x.ServerText, Role: string(x.Role), Recipients: x.Recipients,
 		Registered: x.mainPart().Registered, Title: x.Title,
 		Class:    JSONClass{Digit: int(x.Class), Name: x.ClassText},
 		Subject:  x.SubjectText,

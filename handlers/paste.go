@@ -71,7 +71,7 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 		prov = named
 	}
 	r.Provider = prov
-	dets := e.replyDetections(x.Findings)
+	dets := e.replyDetections(x.Findings, det)
 	r.Explanations = make([]Explanation, len(x.Findings))
 	for i, f := range x.Findings {
 		if dets != nil {
@@ -84,6 +84,7 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 		}
 		r.Explanations[i] = e.explain(lang, catalog.Query{Code: f.Code, ServerText: f.ServerText,
 			Provider: prov, Blocklist: det.Blocklist, Final: f.Final, Delayed: f.Delayed, Command: f.Command}, f.Role)
+		r.Explanations[i].Recipients = f.Recipients
 	}
 	return r
 }
@@ -92,40 +93,46 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 // the server that sent its reply, where the bounce says which server that
 // was (extract.Finding.Lead, with the reply's own words): a message to a
 // Gmail and a Yahoo recipient bounces with both replies, and neither
-// provider's meanings may explain the other's. It returns nil unless the
-// leads name two providers or more; every finding then takes the whole
-// text's, as one provider's bounce names its servers on some lines only (a
-// transcript's "while talking to gateway-a.comcast.net.:").
-func (e *Engine) replyDetections(fs []extract.Finding) []catalog.Detection {
-	var dets []catalog.Detection
+// provider's meanings may explain the other's; nor may they explain the
+// reply of a third recipient's small server, and one reply's blocklist is
+// not another's.
+//
+// Each finding takes what its own lead and words name when the failures
+// do not agree on one provider: two providers, or one named by some and
+// none by another (its lead names a server no provider runs, or nothing
+// at all). When they agree, every finding takes the whole text's provider,
+// as one provider's bounce names its servers on some lines only (a
+// transcript's "while talking to gateway-a.comcast.net.:"); a bounce with
+// several failures still gives each its own blocklist. It returns nil for
+// a bounce with one failure whose lead names no server, or names one a
+// provider runs.
+func (e *Engine) replyDetections(fs []extract.Finding, whole catalog.Detection) []catalog.Detection {
+	dets := make([]catalog.Detection, len(fs))
 	var first *catalog.Provider
-	several := false
+	failures, several, bare := 0, false, false
 	for i, f := range fs {
-		if f.Lead == "" {
+		dets[i] = e.cat.Detect(f.Lead + "\n" + f.ServerText)
+		if f.Role != extract.RoleFailure {
 			continue
 		}
-		d := e.cat.Detect(f.Lead + "\n" + f.ServerText)
-		if d.Provider == nil {
-			continue
+		failures++
+		switch p := dets[i].Provider; {
+		case p == nil:
+			bare = true
+		case first == nil:
+			first = p
+		case p != first:
+			several = true
 		}
-		if dets == nil {
-			dets = make([]catalog.Detection, len(fs))
-		}
-		dets[i] = d
-		if first == nil {
-			first = d.Provider
-		}
-		several = several || d.Provider != first
 	}
-	if !several {
+	switch {
+	case several, first != nil && bare:
+		return dets
+	case failures < 2:
 		return nil
 	}
-	for i, f := range fs {
-		if dets[i].Provider == nil {
-			// No server named, or one no provider runs: its own
-			// words may still name a blocklist.
-			dets[i] = e.cat.Detect(f.Lead + "\n" + f.ServerText)
-		}
+	for i := range dets {
+		dets[i].Provider = whole.Provider
 	}
 	return dets
 }

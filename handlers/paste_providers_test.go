@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"os"
 	"testing"
 )
@@ -33,5 +34,36 @@ func TestEachReplyItsProvider(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("codes not explained: %v", want)
+	}
+}
+
+// TestClickKeepsEachReplysProvider: a language or share button renders the
+// bounce about several recipients again from its state, each reply with
+// the provider, blocklist and recipients it had.
+func TestClickKeepsEachReplysProvider(t *testing.T) {
+	text, err := os.ReadFile("testdata/multi-provider.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := engine(t)
+	r := e.ExplainText(e.Languages().Fallback(), string(text))
+	var st state
+	st.fromReport(r, false)
+	st, err = decodeState(st.encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs, _ := e.explanations(st)
+	if len(xs) != len(r.Explanations) {
+		t.Fatalf("%d explanations after a click, %d before", len(xs), len(r.Explanations))
+	}
+	for i := range xs {
+		before, after := r.Explanations[i].Provider, xs[i].Provider
+		if (before == nil) != (after == nil) || before != nil && before.ID != after.ID {
+			t.Errorf("%s: provider %v after a click, %v before", xs[i].Code, after, before)
+		}
+		if fmt.Sprint(xs[i].Recipients) != fmt.Sprint(r.Explanations[i].Recipients) {
+			t.Errorf("%s: recipients %v after a click, %v before", xs[i].Code, xs[i].Recipients, r.Explanations[i].Recipients)
+		}
 	}
 }

@@ -48,6 +48,16 @@ type state struct {
 	// text was a delay warning.
 	Worded        []wordedState `json:"w,omitempty"`
 	WordedDelayed bool          `json:"wd,omitempty"`
+	// Providers and Blocklists are, for each code, the ID of the provider
+	// and of the blocklist its own reply names ("" for none), when a
+	// bounce about several recipients names them reply by reply
+	// (replyDetections); empty otherwise, and Provider and Blocklist
+	// stand for every code.
+	Providers  []string `json:"ps,omitempty"`
+	Blocklists []string `json:"bs,omitempty"`
+	// To are, for each code, the recipients it is about, joined by ", "
+	// and masked as Texts are; empty when no code names one.
+	To []string `json:"to,omitempty"`
 }
 
 // wordedState is one failure read from a bounce's words, as a button
@@ -132,6 +142,31 @@ func (st *state) fromReport(r Report, mask bool) {
 		}
 	}
 	st.Mismatch = r.Mismatch
+	var provs, bls, to []string
+	perReply, anyTo := false, false
+	for _, x := range r.Explanations {
+		p, b := "", ""
+		if x.Provider != nil {
+			p = x.Provider.ID
+		}
+		if x.Blocklist != nil {
+			b = x.Blocklist.ID
+		}
+		perReply = perReply || p != st.Provider || b != "" && b != st.Blocklist
+		provs, bls = append(provs, p), append(bls, b)
+		t := strings.Join(x.Recipients, ", ")
+		if mask {
+			t = maskAddresses(t)
+		}
+		anyTo = anyTo || t != ""
+		to = append(to, t)
+	}
+	if perReply {
+		st.Providers, st.Blocklists = provs, bls
+	}
+	if anyTo {
+		st.To = to
+	}
 }
 
 // encode returns the state as a button value, shortening the quoted server
@@ -156,6 +191,8 @@ func (st state) encode() string {
 	s.Codes, s.Roles = s.Codes[:min(len(s.Codes), 20)], s.Roles[:min(len(s.Roles), 20)]
 	s.Finals = s.Finals[:min(len(s.Finals), 20)]
 	s.Commands = s.Commands[:min(len(s.Commands), 20)]
+	s.Providers, s.Blocklists = s.Providers[:min(len(s.Providers), 20)], s.Blocklists[:min(len(s.Blocklists), 20)]
+	s.To = s.To[:min(len(s.To), 20)]
 	b, _ := json.Marshal(s)
 	return string(b)
 }
@@ -235,8 +272,19 @@ func (e *Engine) explanations(st state) ([]Explanation, *catalog.Provider) {
 		if i < len(st.Commands) {
 			command = commandNamed[st.Commands[i]]
 		}
-		out = append(out, e.explain(lang, catalog.Query{Code: code, ServerText: text, Provider: prov, Blocklist: bl, Final: final,
-			Delayed: delayed, Command: command}, role))
+		p, b := prov, bl
+		if i < len(st.Providers) {
+			p, _ = e.cat.Provider(st.Providers[i])
+		}
+		if i < len(st.Blocklists) {
+			b, _ = e.cat.Blocklist(st.Blocklists[i])
+		}
+		x := e.explain(lang, catalog.Query{Code: code, ServerText: text, Provider: p, Blocklist: b, Final: final,
+			Delayed: delayed, Command: command}, role)
+		if i < len(st.To) && st.To[i] != "" {
+			x.Recipients = strings.Split(st.To[i], ", ")
+		}
+		out = append(out, x)
 	}
 	return out, prov
 }

@@ -103,6 +103,9 @@ func writeExplanation(t *textWriter, x *Explanation) {
 	l := x.Lang
 	t.printf("%s\n", x.Heading())
 	t.printf("%s\n", underline(x.Heading()))
+	if len(x.Recipients) > 0 {
+		t.printf("%s: %s\n", l.T("heading.recipient"), strings.Join(x.Recipients, ", "))
+	}
 	class := x.ClassText
 	if x.SubjectText != "" {
 		class += " · " + x.SubjectText

@@ -149,6 +149,10 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 		return true, pos
 	case fieldDSN:
 		x.feat.dsnFields++
+		if equalFold(name, "remote-mta") {
+			x.openDSN()
+			x.blk.remote = lastBytes(strings.ToValidUTF8(strings.TrimSpace(content), "\uFFFD"), maxLead)
+		}
 		return true, pos
 	case fieldNoise:
 		return true, pos
@@ -314,13 +318,13 @@ func (x *extractor) flushDSN() {
 	x.push(codeSite{
 		code: code, text: text, anchor: anchorStrong, order: b.order,
 		dsn: !b.status.IsZero(), report: !b.status.IsZero(), original: x.inOrig, generic: expired(code), rcpt: b.rcpt,
-		delayed: b.delayed,
+		delayed: b.delayed, lead: b.remote,
 	})
 	// A diagnostic of another class than the Status is a code of its own;
 	// so is a specific Status the server's code replaced.
 	switch {
 	case !d.IsZero() && !b.status.IsZero() && d.Class() != catalog.Class(b.status.Class):
-		x.push(codeSite{code: d, text: b.diagText, anchor: anchorStrong, order: b.order, original: x.inOrig})
+		x.push(codeSite{code: d, text: b.diagText, anchor: anchorStrong, order: b.order, original: x.inOrig, lead: b.remote})
 	case code.Enhanced != b.status && (b.status.Subject != 0 || b.status.Detail != 0):
 		x.push(codeSite{code: catalog.Code{Enhanced: b.status}, anchor: anchorStrong, order: b.order, dsn: true, report: true, original: x.inOrig,
 			delayed: b.delayed})

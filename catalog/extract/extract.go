@@ -3,6 +3,7 @@ package extract
 import (
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/smtpcodes/smtpbot/catalog"
@@ -57,6 +58,13 @@ type Finding struct {
 	// providers; their leads tell which wrote which. At most 300 bytes of
 	// the text, or "".
 	Lead string
+	// Recipients are the addresses the reply is about, when the text
+	// says: a delivery report's Final-Recipient, the RCPT TO a
+	// transcript's reply answered, the address that opens Postfix's
+	// "<a@example.com>: host ..." or ends Exim's "after RCPT
+	// TO:<a@example.com>:". A bounce about several recipients has one
+	// finding each, or one for several a server refused alike.
+	Recipients []string
 }
 
 // Extraction is everything found in one text.
@@ -175,6 +183,15 @@ func (cs *codeSite) role(bounce bool) Role {
 	return RoleQuoted
 }
 
+// afterRefusal reports whether a reply only follows another failure: 503
+// "bad sequence of commands" ("503 5.0.0 Need RCPT" after the RCPT was
+// refused), or Postfix's "554 5.5.1 Error: no valid recipients" to the
+// DATA sent after every RCPT was refused.
+func (cs *codeSite) afterRefusal() bool {
+	e := cs.code.Enhanced
+	return cs.code.Reply == 503 || cs.code.Reply == 554 && commandNames[cs.command] == CommandDATA && e.Subject == 5 && e.Detail == 1
+}
+
 // finish scores the text, gives each site its role and merges the sites
 // into findings. text is the whole text, where a report may write the
 // words of a Status that has none (reportWords).
@@ -213,7 +230,7 @@ func (x *extractor) finish(text string) Extraction {
 	// failure is there.
 	other := false
 	for i := range sites {
-		if cs := &sites[i]; cs.role(bounce) == RoleFailure && cs.code.Reply != 503 && (useOrig || !cs.original) {
+		if cs := &sites[i]; cs.role(bounce) == RoleFailure && !cs.afterRefusal() && cs.code.Class() >= catalog.ClassTransientNegative && (useOrig || !cs.original) {
 			other = true
 		}
 	}
@@ -230,15 +247,24 @@ func (x *extractor) finish(text string) Extraction {
 			continue
 		}
 		r := cs.role(bounce)
-		if r == RoleFailure && other && cs.code.Reply == 503 && !cs.dsn {
+		if r == RoleFailure && other && cs.afterRefusal() && !cs.dsn {
+			r = RoleContext
+		}
+		if r == RoleFailure && other && cs.code.Class() == catalog.ClassPositiveCompletion {
+			// "Action: relayed", "Status: 2.0.0": a recipient the report
+			// says was delivered, beside those that failed.
 			r = RoleContext
 		}
 		text := cs.text
 		if r == RoleQuoted {
 			text = "" // prose mentions a code; no server said it
 		}
+		var named []string // shown, not used to tell reports apart: a text part may name another address than the report's
+		if a := leadRecipient(cs.lead); a != "" && cs.rcpt == "" && r == RoleFailure {
+			named = []string{a}
+		}
 		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report,
-			Delayed: cs.report && cs.delayed, Command: commandNames[cs.command], Unpaired: cs.unpaired, Lead: cs.lead}, order: cs.order, rank: roleRank(r),
+			Delayed: cs.report && cs.delayed, Command: commandNames[cs.command], Unpaired: cs.unpaired, Lead: cs.lead, Recipients: named}, order: cs.order, rank: roleRank(r),
 			dsn: cs.dsn, generic: cs.generic, rcpt: cs.rcpt})
 	}
 	earlierAttempts(cands)
@@ -255,8 +281,9 @@ func (x *extractor) finish(text string) Extraction {
 			continue
 		}
 		for j := i + 1; j < len(cands); j++ {
-			if d := &cands[j]; !d.dead && d.Code == c.Code {
+			if d := &cands[j]; !d.dead && d.Code == c.Code && oneReport(c, d) {
 				d.dead = true
+				joinRecipients(c, d)
 				mergeReport(&c.Finding, d.Finding)
 				if c.Command == "" {
 					c.Command = d.Command
@@ -274,6 +301,9 @@ func (x *extractor) finish(text string) Extraction {
 		}
 		if out == nil {
 			out = make([]Finding, 0, len(cands)-i)
+		}
+		if c.Role == RoleFailure && c.rcpt != "" && !slices.Contains(c.Recipients, c.rcpt) {
+			c.Recipients = append([]string{c.rcpt}, c.Recipients...)
 		}
 		out = append(out, c.Finding)
 	}
@@ -297,10 +327,11 @@ func subsume(cands []candidate) {
 			if g.dead || g.Code.Reply.IsZero() || g.Code.Enhanced.IsZero() || g.rank > c.rank {
 				continue
 			}
-			if g.Code.Reply != c.Code.Reply && g.Code.Enhanced != c.Code.Enhanced {
+			if g.Code.Reply != c.Code.Reply && g.Code.Enhanced != c.Code.Enhanced || !oneReport(g, c) {
 				continue
 			}
 			c.dead = true
+			joinRecipients(g, c)
 			if g.ServerText == "" {
 				g.ServerText = c.ServerText
 			}
@@ -337,7 +368,7 @@ func pair(cands []candidate) {
 		partner := -1
 		for j := range cands {
 			r := &cands[j]
-			if r.dead || r.rank != 0 || r.Code.Reply.IsZero() || r.Code.Class() != e.Code.Class() {
+			if r.dead || r.rank != 0 || r.Code.Reply.IsZero() || r.Code.Class() != e.Code.Class() || !oneReport(e, r) {
 				continue
 			}
 			if r.Code.Enhanced.IsZero() {
@@ -355,7 +386,7 @@ func pair(cands []candidate) {
 			// says which recipient each reply was about, else the first.
 			first, mine := -1, -1
 			for j := range cands {
-				if g := &cands[j]; !g.dead && g.rank == 0 && j != i && g.Code.Class() == e.Code.Class() && !g.Code.Reply.IsZero() {
+				if g := &cands[j]; !g.dead && g.rank == 0 && j != i && g.Code.Class() == e.Code.Class() && !g.Code.Reply.IsZero() && oneReport(e, g) {
 					if first < 0 {
 						first = j
 					}
@@ -365,12 +396,13 @@ func pair(cands []candidate) {
 					}
 				}
 			}
-			if mine < 0 {
+			if mine < 0 && (e.rcpt == "" || !otherRecipient(cands, e)) {
 				mine = first
 			}
 			if mine >= 0 {
 				g := &cands[mine]
 				e.dead, g.dsn = true, true
+				joinRecipients(g, e)
 				mergeReport(&g.Finding, e.Finding)
 				g.order = min(g.order, e.order)
 				if g.ServerText == "" {
@@ -391,6 +423,7 @@ func pair(cands []candidate) {
 		r := &cands[partner]
 		e.Code.Reply = r.Code.Reply
 		r.dead = true
+		joinRecipients(e, r)
 		if r.ServerText != "" {
 			e.ServerText = r.ServerText
 		}
@@ -496,4 +529,160 @@ func (x *extractor) addNotes(out []Finding) {
 		out[bare].ServerText = x.clean(b, catalog.Code{})
 		x.buf = b
 	}
+}
+
+// oneReport reports whether two candidates can be one report: the same
+// recipient's reply read twice (a bounce's text and its delivery report,
+// a transcript and its summary), or several recipients refused alike by
+// one server. A bounce about several recipients carries one reply each,
+// and two of them may share a code (550 5.1.1 from Gmail and from a small
+// server) or a reply code alone ("550 Invalid Recipient" beside "550
+// 5.1.1"): merged, one recipient would be lost and its server's words,
+// provider and state taken from the other's.
+//
+// Replies about two known recipients are one only when both carry words
+// and those agree once the addresses in them are set aside, and neither
+// is a delay warning where the other failed. Otherwise two replies whose
+// leads name two servers are two reports.
+func oneReport(a, b *candidate) bool {
+	if a.rcpt != "" && b.rcpt != "" {
+		if a.rcpt == b.rcpt {
+			return true
+		}
+		if a.Final != b.Final || a.Delayed != b.Delayed {
+			// One recipient failed, another is still being retried; or
+			// one's report and another's reply along the way.
+			return false
+		}
+		// Both with words that agree, or both without: a Status alone
+		// and another recipient's whole reply are not one.
+		return (a.ServerText == "") == (b.ServerText == "") && wordsAgree(a.ServerText, b.ServerText)
+	}
+	sa, sb := leadServer(a.Lead), leadServer(b.Lead)
+	return sa == "" || sb == "" || strings.EqualFold(sa, sb)
+}
+
+// wordsAgree reports whether one server's words start the other's, the
+// addresses and stray reply codes in them set aside and case ignored: a
+// text part cut short ("... policy reasons. See") and the report's whole
+// line, or one server's "<a@example.com>: User unknown" and
+// "<b@example.com>: User unknown".
+func wordsAgree(a, b string) bool {
+	fa, fb := strings.Fields(a), strings.Fields(b)
+	fa, fb = slices.DeleteFunc(fa, setAside), slices.DeleteFunc(fb, setAside)
+	if len(fa) > len(fb) {
+		fa, fb = fb, fa
+	}
+	for i, w := range fa {
+		if i == len(fa)-1 && len(w) <= len(fb[i]) && strings.EqualFold(w, fb[i][:len(w)]) {
+			return true // the shorter words were cut inside their last word
+		}
+		if !strings.EqualFold(w, fb[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// setAside reports whether a word of a reply is set aside when words are
+// compared: an address, or a reply code left in a joined multi-line reply
+// ("(invalid FreeUK 550 username)").
+func setAside(w string) bool {
+	if strings.IndexByte(w, '@') > 0 {
+		return true
+	}
+	_, _, ok := replyStart(w)
+	return ok && len(w) == 3
+}
+
+// leadServer returns the server a lead names, or "": Postfix's "host
+// mx.example.com[192.0.2.1] said:", Exim's "host mx.example.com
+// [192.0.2.1]", a delivery report's "Remote-MTA: dns; mx.example.com",
+// Sendmail's "... while talking to mx.example.com.:", Exchange's
+// "mx.example.com #", qmail's "192.0.2.1 does not like recipient.".
+func leadServer(lead string) string {
+	name := ""
+	switch {
+	case hasPrefixFold(lead, "remote-mta:"):
+		name = lead[len("remote-mta:"):]
+		if i := strings.IndexByte(name, ';'); i >= 0 {
+			name = name[i+1:]
+		}
+	case strings.Contains(lead, "while talking to "):
+		name = lead[strings.Index(lead, "while talking to ")+len("while talking to "):]
+	case strings.Contains(lead, " does not like recipient."):
+		name = lead
+	case strings.Contains(lead, "host "):
+		name = lead[strings.LastIndex(lead, "host ")+len("host "):]
+		if i := strings.IndexByte(name, '['); i > 0 {
+			name = name[:i]
+		}
+	case strings.HasSuffix(strings.TrimRight(lead, " "), " #") || strings.HasSuffix(strings.TrimRight(lead, " "), "#"):
+		name = strings.TrimRight(strings.TrimRight(lead, " "), "#")
+		if i := strings.LastIndexAny(strings.TrimRight(name, " "), " \t"); i >= 0 {
+			name = name[i+1:]
+		}
+	}
+	name = strings.TrimSpace(name)
+	if i := strings.IndexAny(name, " \t("); i >= 0 {
+		name = name[:i]
+	}
+	name = strings.TrimRight(name, ".:")
+	if !strings.Contains(name, ".") || !hasLetter(name) && !isIPv4(name) {
+		return "" // not a host name ("0#550 ..."), nor qmail's address
+	}
+	return name
+}
+
+// isIPv4 reports whether s is a dotted quad.
+func isIPv4(s string) bool {
+	n := 0
+	for _, p := range strings.Split(s, ".") {
+		if p == "" || len(p) > 3 || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+		n++
+	}
+	return n == 4
+}
+
+// otherRecipient reports whether a failure of e's class is about another
+// recipient than e's: then e, a bare Status of its own recipient, is not
+// the Status of the first failure's reply.
+func otherRecipient(cands []candidate, e *candidate) bool {
+	for i := range cands {
+		if g := &cands[i]; !g.dead && g.rank == 0 && g.rcpt != "" && g.rcpt != e.rcpt && g.Code.Class() == e.Code.Class() {
+			return true
+		}
+	}
+	return false
+}
+
+// joinRecipients makes src's recipients dst's too, src being merged into
+// dst as one report.
+func joinRecipients(dst, src *candidate) {
+	if dst.rcpt == "" {
+		dst.rcpt, src.rcpt = src.rcpt, ""
+	}
+	for _, a := range append([]string{src.rcpt}, src.Recipients...) {
+		if a != "" && a != dst.rcpt && !slices.Contains(dst.Recipients, a) {
+			dst.Recipients = append(dst.Recipients, a)
+		}
+	}
+}
+
+// leadRecipient returns the recipient a lead names: the address that
+// opens Postfix's "<a@example.com>: host mx.example.com[192.0.2.1] said:",
+// or the one of Exim's "SMTP error from remote mail server after RCPT
+// TO:<a@example.com>:"; "" otherwise.
+func leadRecipient(lead string) string {
+	if strings.HasPrefix(lead, "<") {
+		if j := strings.IndexByte(lead, '>'); j > 0 && j+1 < len(lead) && lead[j+1] == ':' {
+			return address(lead[:j+1])
+		}
+	}
+	if i := strings.LastIndex(strings.ToUpper(lead), "RCPT TO:<"); i >= 0 {
+		return address(lead[i+len("RCPT TO:"):])
+	}
+	return ""
 }

@@ -645,14 +645,24 @@ func TestDelayedReports(t *testing.T) {
 		{"Delayed in capitals", block("a@example.com", "Delayed", "4.2.2"), map[string]bool{"4.2.2": true}},
 		{"one of each", block("a@example.com", "failed", "5.1.1") + block("b@example.com", "delayed", "4.4.1"),
 			map[string]bool{"5.1.1": false, "4.4.1": true}},
+		// Two recipients, one given up on and one still retried, are two
+		// findings of the same code, each with its own state.
 		{"the same code failed and delayed", block("a@example.com", "failed", "4.4.1") + block("b@example.com", "delayed", "4.4.1"),
-			map[string]bool{"4.4.1": false}},
+			map[string]bool{"4.4.1 failed": false, "4.4.1 delayed": true}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ex := Extract(head + tt.blocks + "--B--\n")
 			got := map[string]bool{}
+			codes := map[string]int{}
 			for _, f := range ex.Findings {
-				got[f.Code.String()] = f.Delayed
+				codes[f.Code.String()]++
+			}
+			for _, f := range ex.Findings {
+				key := f.Code.String()
+				if codes[key] > 1 {
+					key += map[bool]string{false: " failed", true: " delayed"}[f.Delayed]
+				}
+				got[key] = f.Delayed
 				if f.Delayed && !f.Final {
 					t.Errorf("%s delayed but not final", f.Code)
 				}

@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"strings"
+
 	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
@@ -33,6 +35,15 @@ func recipientWords(text, rcpt string) string {
 		j := from
 		if j < len(text) && text[j] == '>' {
 			j++
+		}
+		if j < len(text) && (text[j] == '\n' || text[j] == '\r') {
+			// Exim: the address alone on its line, its words on the
+			// more indented line under it ("  carol@example.com", then
+			// "    retry timeout exceeded").
+			if words := wordsUnder(text, i, j); words != "" {
+				return words
+			}
+			continue
 		}
 		if j >= len(text) || text[j] != ':' {
 			continue
@@ -68,4 +79,39 @@ func hasLetter(s string) bool {
 		}
 	}
 	return false
+}
+
+// wordsUnder returns the line under an address that stands alone on its
+// line (the address ends at end), when it is indented deeper than the
+// address and is words, not a code's line or a host's: Exim's "retry
+// timeout exceeded" under a failed address.
+func wordsUnder(text string, at, end int) string {
+	start := at
+	for start > 0 && text[start-1] != '\n' {
+		start--
+	}
+	indent := 0
+	for start+indent < at && isBlank(text[start+indent]) {
+		indent++
+	}
+	if strings.TrimSpace(text[start+indent:end]) != text[at:end] && strings.Trim(text[start+indent:end], "<>") != text[at:end] {
+		return "" // more than the address on its line
+	}
+	next := end
+	if next < len(text) && text[next] == '\r' {
+		next++
+	}
+	if next >= len(text) || text[next] != '\n' {
+		return ""
+	}
+	line, _ := lineAt(text, next+1)
+	k := 0
+	for k < len(line) && isBlank(line[k]) {
+		k++
+	}
+	words := trimBlanksRight(line[k:])
+	if k <= indent || !hasLetter(words) || hasDigit(words) || hasPrefixFold(words, "host ") {
+		return ""
+	}
+	return words
 }

@@ -80,6 +80,7 @@ type dsnBlock struct {
 	diagText   string
 	rcpt       string // Final-Recipient's address
 	delayed    bool   // Action: delayed
+	remote     string // "Remote-MTA: dns; mx.example.com": the server the block's reply came from
 	order      int
 	open       bool
 }
@@ -101,6 +102,10 @@ type extractor struct {
 	replyCmd string
 	// notes are Exim's words under each failed address.
 	notes eximNotes
+	// talkingTo is Sendmail's "... while talking to mx.example.com.:"
+	// line of the transcript being read: the server every reply under it
+	// came from.
+	talkingTo string
 	// deferred are the returned message's parts, read only when the
 	// bounce itself shows no failure (a forwarded bounce, say).
 	deferred []deferredPart
@@ -299,6 +304,7 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 	x.inOrig = orig
 	x.prev = [2]string{}
 	x.talk.reset()
+	x.talkingTo = ""
 	notes := !orig && kind != segHeaders // the bounce's own words
 	// skipFold skips the lines folded under a header field: those indented
 	// deeper than the field's own line (foldAt), which in a header block
@@ -317,7 +323,14 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 		if len(content) == 0 {
 			x.flushDSN()
 			skipFold = false
+			x.talkingTo = ""
 			continue
+		}
+		if hasPrefixFold(content, "... while talking to ") {
+			// Another server: a new session, whose replies are not
+			// about the last session's recipient.
+			x.talkingTo = content
+			x.talk.reset()
 		}
 		if skipFold && indent > foldAt {
 			continue
@@ -559,12 +572,41 @@ const maxLead = 300
 // (Postfix's "... said:" when the reply wraps to the next line), and the
 // one before that when it is Exim's "SMTP error from remote mail server"
 // under its "host mx.example.com [192.0.2.1]".
+//
+// A bounce about several recipients names each one's server, and the
+// lead must be that server, not the one before: a Sendmail transcript's
+// replies take its "... while talking to mx.example.com.:" line (the line
+// before them is a command or another reply); a reply under another
+// reply (Gmail's "The response from the remote server was:" lists one a
+// recipient) has no lead of its own; qmail's "Remote host said:" and
+// Gmail's "The error that the other server returned was:" take the line
+// before, which names the server.
 func (x *extractor) leadOf(before string) string {
-	if strings.TrimSpace(before) != "" {
+	lead := x.rawLead(before)
+	if !utf8.ValidString(lead) {
+		// A part decoded from base64 in a legacy charset.
+		lead = strings.ToValidUTF8(lead, "\uFFFD")
+	}
+	return lastBytes(lead, maxLead)
+}
+
+// rawLead is leadOf before it is made valid UTF-8.
+func (x *extractor) rawLead(before string) string {
+	p := x.prev[1]
+	if b := strings.TrimSpace(before); b != "" {
+		if hasPrefixFold(b, "remote host said:") && p != "" {
+			return lastBytes(p, maxLead) + " " + lastBytes(before, maxLead) // qmail
+		}
 		return lastBytes(before, maxLead)
 	}
-	p := x.prev[1]
-	if hasPrefixFold(p, "smtp error from remote") && x.prev[0] != "" {
+	if x.talkingTo != "" && (strings.HasPrefix(p, ">>>") || smtpCommand(p) || mayReply(p)) {
+		return lastBytes(x.talkingTo, maxLead)
+	}
+	if _, _, ok := replyStart(p); ok {
+		return "" // another recipient's reply
+	}
+	if (hasPrefixFold(p, "smtp error from remote") || hasPrefixFold(p, "delay reason: smtp error") ||
+		hasPrefixFold(p, "the error that the other server returned")) && x.prev[0] != "" {
 		p = lastBytes(x.prev[0], maxLead) + " " + lastBytes(p, maxLead)
 	}
 	return lastBytes(p, maxLead)

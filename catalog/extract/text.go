@@ -114,14 +114,16 @@ func (x *extractor) serverText(s string, pos int, line string, content, indent i
 		// From:", then "Domain is invalid. Please provide a valid From:").
 		block := indent > 0 && x.notes.inBlock()
 		same := indent > 0 && len(line) >= 60 || block
-		if before := line[content:t.start]; saidBefore(before) &&
-			(trimBlanksRight(tail) == "" || indent > 0 && postfixSaid(before)) {
+		before := line[content:t.start]
+		if saidBefore(before) && (trimBlanksRight(tail) == "" || indent > 0 && postfixSaid(before)) ||
+			indent > 0 && strings.TrimSpace(before) == "" && postfixSaid(x.prev[1]) {
 			// Postfix wraps its "host mx.example.com[192.0.2.1] said:
 			// 550 5.2.1 ..." at the same indentation, whether the words
-			// start on that line or the next: every line up to the
-			// blank one is the reply's. (qmail's "Remote host said:"
-			// is followed by its own words; unindented "said:" lines
-			// are a log's, one reply a line.)
+			// start on that line or the next, and whether the reply
+			// does: every line up to the blank one is the reply's.
+			// (qmail's "Remote host said:" is followed by its own
+			// words; unindented "said:" lines are a log's, one reply a
+			// line.)
 			same, block = true, true
 		}
 		var multi catalog.Reply
