@@ -73,7 +73,7 @@ func explanationBlocks(x *Explanation, o renderOptions) []slack.Block {
 		if o.mask {
 			to = maskAddresses(to)
 		}
-		blocks = append(blocks, contextText(bold(l.T("heading.recipient"))+": "+escape(to)))
+		blocks = append(blocks, contextText(bold(l.T(x.recipientsKey()))+": "+escape(to)))
 	}
 	// A failure's reason and next step lead, before the code's general
 	// explanation: they are what the reader acts on.

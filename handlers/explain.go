@@ -76,6 +76,15 @@ type Explanation struct {
 	Recipients []string
 }
 
+// recipientsKey is the key of the label before x's recipients: one, or
+// several a server refused alike.
+func (x *Explanation) recipientsKey() string {
+	if len(x.Recipients) > 1 {
+		return "heading.recipients"
+	}
+	return "heading.recipient"
+}
+
 // Step is one step of a fix and the party it addresses.
 type Step struct {
 	Party catalog.Actor

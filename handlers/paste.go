@@ -3,9 +3,8 @@ package handlers
 import (
 	"errors"
 
-	"github.com/smtpcodes/smtpbot/catalog/extract"
-
 	"github.com/smtpcodes/smtpbot/catalog"
+	"github.com/smtpcodes/smtpbot/catalog/extract"
 	"github.com/smtpcodes/smtpbot/locales"
 )
 
@@ -104,18 +103,26 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 // as one provider's bounce names its servers on some lines only (a
 // transcript's "while talking to gateway-a.comcast.net.:"); a bounce with
 // several failures still gives each its own blocklist. It returns nil for
-// a bounce with one failure whose lead names no server, or names one a
-// provider runs.
+// a bounce with fewer than two failures, which takes the whole text's, and
+// then reads no lead at all: most pastes are one reply.
 func (e *Engine) replyDetections(fs []extract.Finding, whole catalog.Detection) []catalog.Detection {
+	failures := 0
+	for _, f := range fs {
+		if f.Role == extract.RoleFailure {
+			failures++
+		}
+	}
+	if failures < 2 {
+		return nil
+	}
 	dets := make([]catalog.Detection, len(fs))
 	var first *catalog.Provider
-	failures, several, bare := 0, false, false
+	several, bare := false, false
 	for i, f := range fs {
 		dets[i] = e.cat.Detect(f.Lead + "\n" + f.ServerText)
 		if f.Role != extract.RoleFailure {
 			continue
 		}
-		failures++
 		switch p := dets[i].Provider; {
 		case p == nil:
 			bare = true
@@ -125,11 +132,8 @@ func (e *Engine) replyDetections(fs []extract.Finding, whole catalog.Detection) 
 			several = true
 		}
 	}
-	switch {
-	case several, first != nil && bare:
+	if several || first != nil && bare {
 		return dets
-	case failures < 2:
-		return nil
 	}
 	for i := range dets {
 		dets[i].Provider = whole.Provider

@@ -67,3 +67,13 @@ func TestClickKeepsEachReplysProvider(t *testing.T) {
 		}
 	}
 }
+
+// TestRecipientsLabel: a card about one recipient says "Recipient", one
+// about several a server refused alike "Recipients".
+func TestRecipientsLabel(t *testing.T) {
+	one := Explanation{Recipients: []string{"a@example.com"}}
+	two := Explanation{Recipients: []string{"a@example.com", "b@example.com"}}
+	if one.recipientsKey() != "heading.recipient" || two.recipientsKey() != "heading.recipients" {
+		t.Errorf("keys %q, %q", one.recipientsKey(), two.recipientsKey())
+	}
+}

@@ -104,7 +104,7 @@ func writeExplanation(t *textWriter, x *Explanation) {
 	t.printf("%s\n", x.Heading())
 	t.printf("%s\n", underline(x.Heading()))
 	if len(x.Recipients) > 0 {
-		t.printf("%s: %s\n", l.T("heading.recipient"), strings.Join(x.Recipients, ", "))
+		t.printf("%s: %s\n", l.T(x.recipientsKey()), strings.Join(x.Recipients, ", "))
 	}
 	class := x.ClassText
 	if x.SubjectText != "" {

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/internal/ascii"
@@ -151,7 +152,11 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 		x.feat.dsnFields++
 		if equalFold(name, "remote-mta") {
 			x.openDSN()
-			x.blk.remote = lastBytes(strings.ToValidUTF8(strings.TrimSpace(content), "\uFFFD"), maxLead)
+			remote := strings.TrimSpace(content)
+			if !utf8.ValidString(remote) {
+				remote = strings.ToValidUTF8(remote, "\uFFFD")
+			}
+			x.blk.remote = lastBytes(remote, maxLead)
 		}
 		return true, pos
 	case fieldNoise:

@@ -129,6 +129,18 @@ type candidate struct {
 	generic bool // delivery time expired: the consequence of another failure
 	rcpt    string
 	dead    bool
+	// server is the server its lead names (leadServer), found once and
+	// only when oneReport needs it (serverKnown).
+	server      string
+	serverKnown bool
+}
+
+// serverName returns the server c's lead names, or "".
+func (c *candidate) serverName() string {
+	if !c.serverKnown {
+		c.server, c.serverKnown = leadServer(c.Lead), true
+	}
+	return c.server
 }
 
 // byImportance orders failures first: among them, an expiry ("4.4.7
@@ -235,6 +247,7 @@ func (x *extractor) finish(text string) Extraction {
 		}
 	}
 
+	var rcpts recipientArena
 	// Most texts have a few sites: their candidates stay on the stack.
 	var few [8]candidate
 	cands := few[:0]
@@ -260,8 +273,10 @@ func (x *extractor) finish(text string) Extraction {
 			text = "" // prose mentions a code; no server said it
 		}
 		var named []string // shown, not used to tell reports apart: a text part may name another address than the report's
-		if a := leadRecipient(cs.lead); a != "" && cs.rcpt == "" && r == RoleFailure {
-			named = []string{a}
+		if cs.rcpt == "" && r == RoleFailure {
+			if a := leadRecipient(cs.lead); a != "" {
+				named = rcpts.one(a)
+			}
 		}
 		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report,
 			Delayed: cs.report && cs.delayed, Command: commandNames[cs.command], Unpaired: cs.unpaired, Lead: cs.lead, Recipients: named}, order: cs.order, rank: roleRank(r),
@@ -292,7 +307,7 @@ func (x *extractor) finish(text string) Extraction {
 					c.ServerText = d.ServerText
 				}
 				if c.Lead == "" {
-					c.Lead = d.Lead
+					c.Lead, c.serverKnown = d.Lead, false
 				}
 				if c.Unpaired.IsZero() {
 					c.Unpaired = d.Unpaired
@@ -303,7 +318,11 @@ func (x *extractor) finish(text string) Extraction {
 			out = make([]Finding, 0, len(cands)-i)
 		}
 		if c.Role == RoleFailure && c.rcpt != "" && !slices.Contains(c.Recipients, c.rcpt) {
-			c.Recipients = append([]string{c.rcpt}, c.Recipients...)
+			if len(c.Recipients) == 0 {
+				c.Recipients = rcpts.one(c.rcpt)
+			} else {
+				c.Recipients = append([]string{c.rcpt}, c.Recipients...)
+			}
 		}
 		out = append(out, c.Finding)
 	}
@@ -339,7 +358,7 @@ func subsume(cands []candidate) {
 				g.Command = c.Command
 			}
 			if g.Lead == "" {
-				g.Lead = c.Lead
+				g.Lead, g.serverKnown = c.Lead, false
 			}
 			if g.rank == c.rank {
 				g.order = min(g.order, c.order)
@@ -412,7 +431,7 @@ func pair(cands []candidate) {
 					g.Command = e.Command
 				}
 				if g.Lead == "" {
-					g.Lead = e.Lead
+					g.Lead, g.serverKnown = e.Lead, false
 				}
 			}
 			continue
@@ -431,7 +450,7 @@ func pair(cands []candidate) {
 			e.Command = r.Command
 		}
 		if e.Lead == "" {
-			e.Lead = r.Lead
+			e.Lead, e.serverKnown = r.Lead, false
 		}
 		e.order = min(e.order, r.order)
 		e.dsn = e.dsn || r.dsn
@@ -558,7 +577,7 @@ func oneReport(a, b *candidate) bool {
 		// and another recipient's whole reply are not one.
 		return (a.ServerText == "") == (b.ServerText == "") && wordsAgree(a.ServerText, b.ServerText)
 	}
-	sa, sb := leadServer(a.Lead), leadServer(b.Lead)
+	sa, sb := a.serverName(), b.serverName()
 	return sa == "" || sb == "" || strings.EqualFold(sa, sb)
 }
 
@@ -566,22 +585,48 @@ func oneReport(a, b *candidate) bool {
 // addresses and stray reply codes in them set aside and case ignored: a
 // text part cut short ("... policy reasons. See") and the report's whole
 // line, or one server's "<a@example.com>: User unknown" and
-// "<b@example.com>: User unknown".
+// "<b@example.com>: User unknown". It walks both texts word by word, with
+// no copy: it runs for every pair of findings that may be one report.
 func wordsAgree(a, b string) bool {
-	fa, fb := strings.Fields(a), strings.Fields(b)
-	fa, fb = slices.DeleteFunc(fa, setAside), slices.DeleteFunc(fb, setAside)
-	if len(fa) > len(fb) {
-		fa, fb = fb, fa
-	}
-	for i, w := range fa {
-		if i == len(fa)-1 && len(w) <= len(fb[i]) && strings.EqualFold(w, fb[i][:len(w)]) {
-			return true // the shorter words were cut inside their last word
+	i, j := 0, 0
+	for {
+		var wa, wb string
+		wa, i = nextKeptWord(a, i)
+		wb, j = nextKeptWord(b, j)
+		switch {
+		case wa == "" || wb == "":
+			return true // one ran out: it starts the other
+		case strings.EqualFold(wa, wb):
+			continue
 		}
-		if !strings.EqualFold(w, fb[i]) {
-			return false
+		// The shorter text may have been cut inside its last word.
+		return len(wa) < len(wb) && strings.EqualFold(wa, wb[:len(wa)]) && nextEmpty(a, i) ||
+			len(wb) < len(wa) && strings.EqualFold(wb, wa[:len(wb)]) && nextEmpty(b, j)
+	}
+}
+
+// nextKeptWord returns the word of s at or after i that setAside keeps, and
+// where the search goes on; "" at the end.
+func nextKeptWord(s string, i int) (string, int) {
+	for i < len(s) {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+			i++
+		}
+		k := i
+		for i < len(s) && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' {
+			i++
+		}
+		if w := s[k:i]; w != "" && !setAside(w) {
+			return w, i
 		}
 	}
-	return true
+	return "", i
+}
+
+// nextEmpty reports whether no kept word follows i in s.
+func nextEmpty(s string, i int) bool {
+	w, _ := nextKeptWord(s, i)
+	return w == ""
 }
 
 // setAside reports whether a word of a reply is set aside when words are
@@ -601,6 +646,17 @@ func setAside(w string) bool {
 // Sendmail's "... while talking to mx.example.com.:", Exchange's
 // "mx.example.com #", qmail's "192.0.2.1 does not like recipient.".
 func leadServer(lead string) string {
+	if lead == "" {
+		return ""
+	}
+	// Each search runs once, over the lead's end only: a server is named
+	// right before its reply ("host mx.example.com[192.0.2.1] said:"),
+	// and a log line's lead is long.
+	tail := lead[max(0, len(lead)-maxServerLead):]
+	talking, host := strings.Index(tail, "while talking to "), -1
+	if talking < 0 {
+		host = lastIndex(tail, "host ")
+	}
 	name := ""
 	switch {
 	case hasPrefixFold(lead, "remote-mta:"):
@@ -608,12 +664,12 @@ func leadServer(lead string) string {
 		if i := strings.IndexByte(name, ';'); i >= 0 {
 			name = name[i+1:]
 		}
-	case strings.Contains(lead, "while talking to "):
-		name = lead[strings.Index(lead, "while talking to ")+len("while talking to "):]
-	case strings.Contains(lead, " does not like recipient."):
-		name = lead
-	case strings.Contains(lead, "host "):
-		name = lead[strings.LastIndex(lead, "host ")+len("host "):]
+	case talking >= 0:
+		name = tail[talking+len("while talking to "):]
+	case strings.Contains(tail, " does not like recipient."):
+		name = tail
+	case host >= 0:
+		name = tail[host+len("host "):]
 		if i := strings.IndexByte(name, '['); i > 0 {
 			name = name[:i]
 		}
@@ -623,27 +679,55 @@ func leadServer(lead string) string {
 			name = name[i+1:]
 		}
 	}
-	name = strings.TrimSpace(name)
-	if i := strings.IndexAny(name, " \t("); i >= 0 {
-		name = name[:i]
+	// The name is the first word: up to a blank, a '(' or a '['.
+	for len(name) > 0 && isBlank(name[0]) {
+		name = name[1:]
 	}
-	name = strings.TrimRight(name, ".:")
+	end := 0
+	for end < len(name) && !isBlank(name[end]) && name[end] != '(' && name[end] != '[' && name[end] != '\n' && name[end] != '\r' {
+		end++
+	}
+	name = strings.TrimRight(name[:end], ".:")
 	if !strings.Contains(name, ".") || !hasLetter(name) && !isIPv4(name) {
 		return "" // not a host name ("0#550 ..."), nor qmail's address
 	}
 	return name
 }
 
+// maxServerLead is how much of a lead's end leadServer reads.
+const maxServerLead = 128
+
+// lastIndex is strings.LastIndex by forward strings.Index steps, which
+// find a needle that rarely recurs in fewer instructions.
+func lastIndex(s, needle string) int {
+	last := -1
+	for i := 0; ; {
+		j := strings.Index(s[i:], needle)
+		if j < 0 {
+			return last
+		}
+		last = i + j
+		i = last + 1
+	}
+}
+
 // isIPv4 reports whether s is a dotted quad.
 func isIPv4(s string) bool {
-	n := 0
-	for _, p := range strings.Split(s, ".") {
-		if p == "" || len(p) > 3 || strings.Trim(p, "0123456789") != "" {
+	parts, digits := 1, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			if digits == 0 {
+				return false
+			}
+			parts, digits = parts+1, 0
+		case '0' <= c && c <= '9' && digits < 3:
+			digits++
+		default:
 			return false
 		}
-		n++
 	}
-	return n == 4
+	return parts == 4 && digits > 0
 }
 
 // otherRecipient reports whether a failure of e's class is about another
@@ -664,11 +748,30 @@ func joinRecipients(dst, src *candidate) {
 	if dst.rcpt == "" {
 		dst.rcpt, src.rcpt = src.rcpt, ""
 	}
-	for _, a := range append([]string{src.rcpt}, src.Recipients...) {
+	add := func(a string) {
 		if a != "" && a != dst.rcpt && !slices.Contains(dst.Recipients, a) {
 			dst.Recipients = append(dst.Recipients, a)
 		}
 	}
+	add(src.rcpt)
+	for _, a := range src.Recipients {
+		add(a)
+	}
+}
+
+// recipientArena hands out one-address lists from one array, so that the
+// findings of a text cost one allocation for their recipients, not one
+// each; a list that grows later (joinRecipients) copies itself out.
+type recipientArena struct{ buf []string }
+
+// one returns the list of a alone.
+func (ra *recipientArena) one(a string) []string {
+	if len(ra.buf) == cap(ra.buf) {
+		ra.buf = make([]string, 0, 8)
+	}
+	ra.buf = append(ra.buf, a)
+	n := len(ra.buf)
+	return ra.buf[n-1 : n : n]
 }
 
 // leadRecipient returns the recipient a lead names: the address that
@@ -681,8 +784,21 @@ func leadRecipient(lead string) string {
 			return address(lead[:j+1])
 		}
 	}
-	if i := strings.LastIndex(strings.ToUpper(lead), "RCPT TO:<"); i >= 0 {
-		return address(lead[i+len("RCPT TO:"):])
+	// Exim writes one "RCPT TO:<...>" a line; the line's last is the
+	// reply's. Looked for only where a '<' stands, with no copy.
+	at := -1
+	for i := strings.IndexByte(lead, '<'); i >= 0; {
+		if i >= len("rcpt to:") && hasPrefixFold(lead[i-len("rcpt to:"):], "rcpt to:") {
+			at = i - len("rcpt to:")
+		}
+		j := strings.IndexByte(lead[i+1:], '<')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	if at >= 0 {
+		return address(lead[at+len("RCPT TO:"):])
 	}
 	return ""
 }

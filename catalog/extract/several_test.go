@@ -67,3 +67,40 @@ func TestSeveralRecipients(t *testing.T) {
 		})
 	}
 }
+
+func TestWordsAgree(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"<a@example.com>: User unknown", "<b@example.com>: User unknown", true},
+		{"Message not accepted for policy reasons. See", "Message not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes", true},
+		{"Message not accepted for policy reas", "Message not accepted for policy reasons.", true},
+		{"User unknown", "Mailbox full", false},
+		{"invalid FreeUK 550 username", "invalid FreeUK username", true},
+		{"", "anything", true},
+		{"Mailbox full", "Mailbox fu extra", false},
+	} {
+		if got := wordsAgree(tt.a, tt.b); got != tt.want {
+			t.Errorf("wordsAgree(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := wordsAgree(tt.b, tt.a); got != tt.want {
+			t.Errorf("wordsAgree(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+	for s, want := range map[string]bool{"192.0.2.1": true, "1.2.3": false, "1.2.3.4.5": false, "1..2.3": false, "a.b.c.d": false, "1234.1.1.1": false, "": false} {
+		if isIPv4(s) != want {
+			t.Errorf("isIPv4(%q) = %v", s, !want)
+		}
+	}
+	for lead, want := range map[string]string{
+		"SMTP error from remote mail server after RCPT TO:<a@example.com>:": "a@example.com",
+		"<b@example.net>: host mx.example.net[192.0.2.1] said:":             "b@example.net",
+		"host mx.example.com [192.0.2.1]":                                   "",
+		"after rcpt to:<c@example.org> and <x@y>":                           "c@example.org",
+	} {
+		if got := leadRecipient(lead); got != want {
+			t.Errorf("leadRecipient(%q) = %q, want %q", lead, got, want)
+		}
+	}
+}
