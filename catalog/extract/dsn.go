@@ -321,7 +321,7 @@ func (x *extractor) flushDSN() {
 		text = strings.TrimSuffix(b.statusNote[1:], ")")
 	}
 	x.push(codeSite{
-		code: code, text: text, anchor: anchorStrong, order: b.order,
+		code: code, text: text, anchor: anchorStrong, order: int32(b.order),
 		dsn: !b.status.IsZero(), report: !b.status.IsZero(), original: x.inOrig, generic: expired(code), rcpt: b.rcpt,
 		delayed: b.delayed, lead: b.remote,
 	})
@@ -329,9 +329,9 @@ func (x *extractor) flushDSN() {
 	// so is a specific Status the server's code replaced.
 	switch {
 	case !d.IsZero() && !b.status.IsZero() && d.Class() != catalog.Class(b.status.Class):
-		x.push(codeSite{code: d, text: b.diagText, anchor: anchorStrong, order: b.order, original: x.inOrig, lead: b.remote})
+		x.push(codeSite{code: d, text: b.diagText, anchor: anchorStrong, order: int32(b.order), original: x.inOrig, lead: b.remote})
 	case code.Enhanced != b.status && (b.status.Subject != 0 || b.status.Detail != 0):
-		x.push(codeSite{code: catalog.Code{Enhanced: b.status}, anchor: anchorStrong, order: b.order, dsn: true, report: true, original: x.inOrig,
+		x.push(codeSite{code: catalog.Code{Enhanced: b.status}, anchor: anchorStrong, order: int32(b.order), dsn: true, report: true, original: x.inOrig,
 			delayed: b.delayed})
 	}
 }

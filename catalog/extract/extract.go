@@ -129,6 +129,7 @@ type candidate struct {
 	generic bool // delivery time expired: the consequence of another failure
 	rcpt    string
 	dead    bool
+	line    int32 // codeSite.line
 	// server is the server its lead names (leadServer), found once and
 	// only when oneReport needs it (serverKnown).
 	server      string
@@ -279,7 +280,7 @@ func (x *extractor) finish(text string) Extraction {
 			}
 		}
 		cands = append(cands, candidate{Finding: Finding{Code: cs.code, ServerText: text, Role: r, Final: cs.report,
-			Delayed: cs.report && cs.delayed, Command: commandNames[cs.command], Unpaired: cs.unpaired, Lead: cs.lead, Recipients: named}, order: cs.order, rank: roleRank(r),
+			Delayed: cs.report && cs.delayed, Command: commandNames[cs.command], Unpaired: cs.unpaired, Lead: cs.lead, Recipients: named}, order: int(cs.order), line: cs.line, rank: roleRank(r),
 			dsn: cs.dsn, generic: cs.generic, rcpt: cs.rcpt})
 	}
 	earlierAttempts(cands)
@@ -576,6 +577,9 @@ func oneReport(a, b *candidate) bool {
 		// Both with words that agree, or both without: a Status alone
 		// and another recipient's whole reply are not one.
 		return (a.ServerText == "") == (b.ServerText == "") && wordsAgree(a.ServerText, b.ServerText)
+	}
+	if a.line == b.line {
+		return true // one line: "... said: 550 5.1.1 ..., dsn=5.1.1"
 	}
 	sa, sb := a.serverName(), b.serverName()
 	return sa == "" || sb == "" || strings.EqualFold(sa, sb)

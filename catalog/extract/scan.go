@@ -29,7 +29,10 @@ type codeSite struct {
 	// unpaired is the enhanced code of another class written right after
 	// the reply code (codeToken.unpaired).
 	unpaired catalog.Enhanced
-	order    int
+	order    int32
+	// line numbers the line the site was read on, across every part of
+	// the text: two sites of one line are one report (oneReport).
+	line     int32
 	dsn      bool // a DSN's Status field: the final status of a recipient
 	report   bool // dsn, from a report rather than a log's "dsn=": the sender stopped retrying
 	original bool // inside the returned message
@@ -102,6 +105,8 @@ type extractor struct {
 	replyCmd string
 	// notes are Exim's words under each failed address.
 	notes eximNotes
+	// line counts the lines read, across every part (codeSite.line).
+	line int32
 	// talkingTo is Sendmail's "... while talking to mx.example.com.:"
 	// line of the transcript being read: the server every reply under it
 	// came from.
@@ -314,6 +319,7 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 	afterServer := false
 	for pos := 0; pos < len(s); {
 		line, next := lineAt(s, pos)
+		x.line++
 		pos = next
 		indent, c, command, serverLine := contentStart(line)
 		content := line[c:]
@@ -641,7 +647,7 @@ func expired(c catalog.Code) bool {
 
 // add records a site in the order found.
 func (x *extractor) add(cs codeSite) {
-	cs.order = x.order
+	cs.order = int32(x.order)
 	cs.original = cs.original || x.inOrig
 	x.order++
 	x.push(cs)
@@ -657,6 +663,7 @@ const firstSites = 6
 // few: chatter has none and pays nothing, and a bounce's first codes do
 // not grow it one by one.
 func (x *extractor) push(cs codeSite) {
+	cs.line = x.line
 	if x.sites == nil {
 		x.sites = make([]codeSite, 0, firstSites)
 	}
