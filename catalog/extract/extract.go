@@ -53,7 +53,9 @@ type Finding struct {
 	// Lead is what the bounce wrote before the reply, where it names the
 	// server that sent it: Postfix's "<a@example.com>: host
 	// mx.example.com[192.0.2.1] said:", Exim's "host mx.example.com
-	// [192.0.2.1]:"; or the line before a reply that opens its line.
+	// [192.0.2.1]:", a report's "Remote-MTA: dns; mx.example.com", a
+	// transcript's "... while talking to mx.example.com.:"; or the line
+	// before a reply that opens its line.
 	// A bounce about several recipients may carry replies from several
 	// providers; their leads tell which wrote which. At most 300 bytes of
 	// the text, or "".
@@ -299,17 +301,8 @@ func (x *extractor) finish(text string) Extraction {
 		for j := i + 1; j < len(cands); j++ {
 			if d := &cands[j]; !d.dead && d.Code == c.Code && oneReport(c, d) {
 				d.dead = true
-				joinRecipients(c, d)
+				c.absorb(d)
 				mergeReport(&c.Finding, d.Finding)
-				if c.Command == "" {
-					c.Command = d.Command
-				}
-				if c.ServerText == "" {
-					c.ServerText = d.ServerText
-				}
-				if c.Lead == "" {
-					c.Lead, c.serverKnown = d.Lead, false
-				}
 				if c.Unpaired.IsZero() {
 					c.Unpaired = d.Unpaired
 				}
@@ -351,16 +344,7 @@ func subsume(cands []candidate) {
 				continue
 			}
 			c.dead = true
-			joinRecipients(g, c)
-			if g.ServerText == "" {
-				g.ServerText = c.ServerText
-			}
-			if g.Command == "" {
-				g.Command = c.Command
-			}
-			if g.Lead == "" {
-				g.Lead, g.serverKnown = c.Lead, false
-			}
+			g.absorb(c)
 			if g.rank == c.rank {
 				g.order = min(g.order, c.order)
 				g.dsn = g.dsn || c.dsn
@@ -422,18 +406,9 @@ func pair(cands []candidate) {
 			if mine >= 0 {
 				g := &cands[mine]
 				e.dead, g.dsn = true, true
-				joinRecipients(g, e)
+				g.absorb(e)
 				mergeReport(&g.Finding, e.Finding)
 				g.order = min(g.order, e.order)
-				if g.ServerText == "" {
-					g.ServerText = e.ServerText
-				}
-				if g.Command == "" {
-					g.Command = e.Command
-				}
-				if g.Lead == "" {
-					g.Lead, g.serverKnown = e.Lead, false
-				}
 			}
 			continue
 		}
@@ -443,16 +418,10 @@ func pair(cands []candidate) {
 		r := &cands[partner]
 		e.Code.Reply = r.Code.Reply
 		r.dead = true
-		joinRecipients(e, r)
 		if r.ServerText != "" {
-			e.ServerText = r.ServerText
+			e.ServerText = r.ServerText // the reply's words, not the Status's
 		}
-		if e.Command == "" {
-			e.Command = r.Command
-		}
-		if e.Lead == "" {
-			e.Lead, e.serverKnown = r.Lead, false
-		}
+		e.absorb(r)
 		e.order = min(e.order, r.order)
 		e.dsn = e.dsn || r.dsn
 		mergeReport(&e.Finding, r.Finding)
@@ -744,6 +713,21 @@ func otherRecipient(cands []candidate, e *candidate) bool {
 		}
 	}
 	return false
+}
+
+// absorb takes into c what src, merged into it as one report, knew and c
+// did not: the server's words, the command, the lead, the recipients.
+func (c *candidate) absorb(src *candidate) {
+	joinRecipients(c, src)
+	if c.ServerText == "" {
+		c.ServerText = src.ServerText
+	}
+	if c.Command == "" {
+		c.Command = src.Command
+	}
+	if c.Lead == "" {
+		c.Lead, c.serverKnown = src.Lead, false
+	}
 }
 
 // joinRecipients makes src's recipients dst's too, src being merged into

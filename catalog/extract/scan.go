@@ -596,26 +596,27 @@ func (x *extractor) leadOf(before string) string {
 	return lastBytes(lead, maxLead)
 }
 
-// rawLead is leadOf before it is made valid UTF-8.
+// rawLead is leadOf before it is made valid UTF-8 and cut to maxLead
+// bytes; two lines it joins are cut first, so that both stay in it.
 func (x *extractor) rawLead(before string) string {
 	p := x.prev[1]
 	if b := strings.TrimSpace(before); b != "" {
 		if hasPrefixFold(b, "remote host said:") && p != "" {
 			return lastBytes(p, maxLead) + " " + lastBytes(before, maxLead) // qmail
 		}
-		return lastBytes(before, maxLead)
+		return before
 	}
 	if x.talkingTo != "" && (strings.HasPrefix(p, ">>>") || smtpCommand(p) || mayReply(p)) {
-		return lastBytes(x.talkingTo, maxLead)
+		return x.talkingTo
 	}
 	if _, _, ok := replyStart(p); ok {
 		return "" // another recipient's reply
 	}
 	if (hasPrefixFold(p, "smtp error from remote") || hasPrefixFold(p, "delay reason: smtp error") ||
 		hasPrefixFold(p, "the error that the other server returned")) && x.prev[0] != "" {
-		p = lastBytes(x.prev[0], maxLead) + " " + lastBytes(p, maxLead)
+		return lastBytes(x.prev[0], maxLead) + " " + lastBytes(p, maxLead)
 	}
-	return lastBytes(p, maxLead)
+	return p
 }
 
 // lastBytes returns at most the last n bytes of s, starting on a
