@@ -70,7 +70,7 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 		prov = named
 	}
 	r.Provider = prov
-	dets := e.replyDetections(x.Findings, det)
+	dets := e.replyDetections(x.Findings, prov)
 	r.Explanations = make([]Explanation, len(x.Findings))
 	for i, f := range x.Findings {
 		if dets != nil {
@@ -99,13 +99,13 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 // Each finding takes what its own lead and words name when the failures
 // do not agree on one provider: two providers, or one named by some and
 // none by another (its lead names a server no provider runs, or nothing
-// at all). When they agree, every finding takes the whole text's provider,
-// as one provider's bounce names its servers on some lines only (a
-// transcript's "while talking to gateway-a.comcast.net.:"); a bounce with
+// at all). When they agree, every finding takes whole (the whole text's
+// provider, or the one the question names), as one provider's bounce
+// names its servers on some lines only (a transcript's "while talking to gateway-a.comcast.net.:"); a bounce with
 // several failures still gives each its own blocklist. It returns nil for
 // a bounce with fewer than two failures, which takes the whole text's, and
 // then reads no lead at all: most pastes are one reply.
-func (e *Engine) replyDetections(fs []extract.Finding, whole catalog.Detection) []catalog.Detection {
+func (e *Engine) replyDetections(fs []extract.Finding, whole *catalog.Provider) []catalog.Detection {
 	failures := 0
 	for _, f := range fs {
 		if f.Role == extract.RoleFailure {
@@ -136,7 +136,7 @@ func (e *Engine) replyDetections(fs []extract.Finding, whole catalog.Detection) 
 		return dets
 	}
 	for i := range dets {
-		dets[i].Provider = whole.Provider
+		dets[i].Provider = whole
 	}
 	return dets
 }

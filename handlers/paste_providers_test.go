@@ -77,3 +77,22 @@ func TestRecipientsLabel(t *testing.T) {
 		t.Errorf("keys %q, %q", one.recipientsKey(), two.recipientsKey())
 	}
 }
+
+// TestNamedProviderForSeveral: a question that names the provider ("gmail
+// bounced these") gives it to every reply of a bounce about several
+// recipients whose text names none, as it does to a single reply.
+func TestNamedProviderForSeveral(t *testing.T) {
+	e := engine(t)
+	text := "<a@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command)\n" +
+		"<b@example.com>: host mx.example.com[192.0.2.1] said: 552 5.2.2 Mailbox full (in reply to RCPT TO command)\n"
+	gmail, _ := e.cat.Provider("gmail")
+	r := e.ExplainTextNamed(e.Languages().Fallback(), text, gmail)
+	if len(r.Explanations) < 2 {
+		t.Fatalf("%d explanations", len(r.Explanations))
+	}
+	for _, x := range r.Explanations {
+		if x.Provider == nil || x.Provider.ID != "gmail" {
+			t.Errorf("%s: provider %v, want the named gmail", x.Code, x.Provider)
+		}
+	}
+}
