@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/internal/ascii"
@@ -243,6 +244,11 @@ var otherVersionWords = [...]string{"phiên bản", "bản", "phien ban", "เ�
 // Vietnamese one as a word of its own, a Thai one anywhere, as Thai writes
 // no spaces between words.
 func versionWordEnds(s string) bool {
+	// Each word ends in 'n' or in a Thai letter's last byte: most words
+	// before a number are turned away by one byte.
+	if c := s[len(s)-1]; c != 'n' && c < utf8.RuneSelf {
+		return false
+	}
 	for _, w := range otherVersionWords {
 		if !strings.HasSuffix(s, w) {
 			continue

@@ -30,6 +30,29 @@ func TestLead(t *testing.T) {
 	}
 }
 
+// TestLeadServer: the server each kind of lead names, and none where a
+// lead names no host.
+func TestLeadServer(t *testing.T) {
+	tests := []struct{ lead, want string }{
+		{"<a@example.com>: host mx1.example.com[192.0.2.10] said: ", "mx1.example.com"},
+		{"host mx1.example.com [192.0.2.10] SMTP error from remote mail server after RCPT TO:<a@example.com>:", "mx1.example.com"},
+		{"Remote-MTA: dns; mx1.example.com", "mx1.example.com"},
+		{"May  1 12:55:03 mx postfix/smtp[12347]: 4F3A2B5503: to=<d@example.org>, relay=mx.example.org[203.0.113.25]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.7.1, status=bounced (host mx.example.org[203.0.113.25] said: ", "mx.example.org"},
+		{"... while talking to mx.example.com.:", "mx.example.com"},
+		{"host a.example.net [192.0.2.1]: ... while talking to mx.example.com.:", "mx.example.com"},
+		{"192.0.2.1 does not like recipient.", "192.0.2.1"},
+		{"mail.example.com #", "mail.example.com"},
+		{"the ghost example.com said", ""},
+		{"May  1 12:55:02 mx postfix/smtp[12346]: 4F3A2B5502: to=<c@example.net>, relay=none, delay=30, dsn=", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := leadServer(tt.lead); got != tt.want {
+			t.Errorf("leadServer(%q) = %q, want %q", tt.lead, got, tt.want)
+		}
+	}
+}
+
 // TestRefusedToTalkWrapped: Postfix wraps "host ... refused to talk to me:
 // 550 ..." as it wraps "said:", and every wrapped line is the reply's.
 func TestRefusedToTalkWrapped(t *testing.T) {

@@ -90,16 +90,19 @@ type dsnBlock struct {
 
 // extractor holds what one call to Extract has found so far.
 type extractor struct {
-	sites   []codeSite
-	feat    features
-	order   int
-	blk     dsnBlock
-	prev    [2]string // the last two non-blank lines, for cue phrases
-	buf     []byte    // scratch for building server text
-	cueLine string    // the line noteCues last looked at
-	parts   int       // MIME parts walked, to bound the work on hostile input
-	inOrig  bool      // in the returned message, or past "copy of the message follows"
-	talk    dialogue  // a transcript's commands and the replies they got
+	sites []codeSite
+	feat  features
+	order int
+	blk   dsnBlock
+	prev  [2]string // the last two non-blank lines, for cue phrases
+	// prevAt is where each of prev starts in the text being read: two
+	// lines a lead joins are then one piece of it (prevLines).
+	prevAt  [2]int
+	buf     []byte   // scratch for building server text
+	cueLine string   // the line noteCues last looked at
+	parts   int      // MIME parts walked, to bound the work on hostile input
+	inOrig  bool     // in the returned message, or past "copy of the message follows"
+	talk    dialogue // a transcript's commands and the replies they got
 	// replyCmd is the command the text serverText last read says it
 	// answered: Postfix's "(in reply to end of DATA command)".
 	replyCmd string
@@ -319,6 +322,7 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 	afterServer := false
 	for pos := 0; pos < len(s); {
 		line, next := lineAt(s, pos)
+		start := pos
 		x.line++
 		pos = next
 		indent, c, command, serverLine := contentStart(line)
@@ -332,7 +336,7 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 			x.talkingTo = ""
 			continue
 		}
-		if hasPrefixFold(content, "... while talking to ") {
+		if content[0] == '.' && hasPrefixFold(content, "... while talking to ") {
 			// Another server: a new session, whose replies are not
 			// about the last session's recipient.
 			x.talkingTo = content
@@ -370,7 +374,7 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 		}
 		if command || smtpCommand(content) {
 			x.feat.transcript++
-			x.remember(content)
+			x.remember(content, start+c)
 			x.talk.send(content)
 			continue
 		}
@@ -396,7 +400,7 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 			handled, pos = x.field(s, pos, name, content, v, kind)
 			if handled {
 				skipFold, foldAt = true, indent
-				x.remember(content)
+				x.remember(content, start+c)
 				continue
 			}
 		}
@@ -412,7 +416,7 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 				x.deferred = append(x.deferred, deferredPart{body: s[pos:], kind: partText})
 				break
 			} else if marker {
-				x.remember(content)
+				x.remember(content, start+c)
 				continue
 			}
 		}
@@ -425,7 +429,7 @@ func (x *extractor) scanText(s string, kind segKind, orig bool) {
 				x.talk.closed() // a multi-line reply's lines were read with its first
 			}
 		}
-		x.remember(content)
+		x.remember(content, start+c)
 	}
 	x.notes.end()
 	x.flushDSN()
@@ -464,20 +468,29 @@ func address(s string) string {
 			s = s[:j]
 		}
 	}
-	if i := strings.IndexAny(s, " \t"); i >= 0 {
-		s = s[:i]
+	for i := 0; i < len(s); i++ {
+		if isBlank(s[i]) {
+			s = s[:i]
+			break
+		}
 	}
 	if len(s) > 254 || strings.IndexByte(s, '@') <= 0 {
 		return ""
 	}
-	return strings.ToLower(s)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		}
+	}
+	return s // most addresses: no letter to lower, and one pass
 }
 
 // remember keeps the last two non-blank lines, where bounces write the
 // phrase that introduces a reply ("The error that the other server
 // returned was:").
-func (x *extractor) remember(content string) {
+func (x *extractor) remember(content string, at int) {
 	x.prev[0], x.prev[1] = x.prev[1], content
+	x.prevAt[0], x.prevAt[1] = x.prevAt[1], at
 }
 
 // scanLine finds the codes in one line and adds them as sites. It may take
@@ -561,7 +574,7 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		}
 		lead := ""
 		if a == anchorStrong && failing(t.code) {
-			lead = x.leadOf(line[content:t.start])
+			lead = x.leadOf(s, line[content:t.start])
 		}
 		x.add(codeSite{code: t.code, unpaired: t.unpaired, text: text, anchor: a, dsn: final, report: report, quit: quit && a == anchorStrong,
 			generic: expired(t.code) || expired(catalog.Code{Enhanced: t.unpaired}), rcpt: x.talk.cur.rcpt, command: commandOf(cmd), lead: lead})
@@ -587,18 +600,19 @@ const maxLead = 300
 // recipient) has no lead of its own; qmail's "Remote host said:" and
 // Gmail's "The error that the other server returned was:" take the line
 // before, which names the server.
-func (x *extractor) leadOf(before string) string {
-	lead := x.rawLead(before)
+func (x *extractor) leadOf(s, before string) string {
+	lead := lastBytes(x.rawLead(s, before), maxLead)
 	if !utf8.ValidString(lead) {
-		// A part decoded from base64 in a legacy charset.
-		lead = strings.ToValidUTF8(lead, "\uFFFD")
+		// A part decoded from base64 in a legacy charset: made valid
+		// after the cut, so that only what is kept is read.
+		lead = lastBytes(strings.ToValidUTF8(lead, "\uFFFD"), maxLead)
 	}
-	return lastBytes(lead, maxLead)
+	return lead
 }
 
 // rawLead is leadOf before it is made valid UTF-8 and cut to maxLead
-// bytes; two lines it joins are cut first, so that both stay in it.
-func (x *extractor) rawLead(before string) string {
+// bytes; s is the text being read.
+func (x *extractor) rawLead(s, before string) string {
 	p := x.prev[1]
 	if b := strings.TrimSpace(before); b != "" {
 		if hasPrefixFold(b, "remote host said:") && p != "" {
@@ -614,9 +628,27 @@ func (x *extractor) rawLead(before string) string {
 	}
 	if (hasPrefixFold(p, "smtp error from remote") || hasPrefixFold(p, "delay reason: smtp error") ||
 		hasPrefixFold(p, "the error that the other server returned")) && x.prev[0] != "" {
-		return lastBytes(x.prev[0], maxLead) + " " + lastBytes(p, maxLead)
+		return x.prevLines(s)
 	}
 	return p
+}
+
+// maxLineGap is the most a line break and the next line's indentation
+// take between two lines that prevLines returns as one piece of the text.
+const maxLineGap = 16
+
+// prevLines returns the last two lines read as one string: the piece of s
+// they stand in, with no copy, when only a line break and indentation
+// stand between them (Exim's "host ..." and "SMTP error ..." lines);
+// joined by a blank otherwise.
+func (x *extractor) prevLines(s string) string {
+	a, b := x.prevAt[0], x.prevAt[1]
+	first, second := x.prev[0], x.prev[1]
+	if end := b + len(second); a+len(first) <= b && b-a-len(first) <= maxLineGap && end <= len(s) &&
+		s[a:a+len(first)] == first && s[b:end] == second {
+		return s[a:end]
+	}
+	return lastBytes(first, maxLead) + " " + lastBytes(second, maxLead)
 }
 
 // lastBytes returns at most the last n bytes of s, starting on a
