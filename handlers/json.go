@@ -201,6 +201,9 @@ func (r Report) JSON() JSONReport {
 	for i := range r.Worded {
 		out.Worded = append(out.Worded, r.Worded[i].JSON())
 	}
+	for i := range r.Beside {
+		out.Worded = append(out.Worded, r.Beside[i].JSON())
+	}
 	return out
 }
 

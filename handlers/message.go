@@ -38,7 +38,7 @@ func textMessage(s string) message {
 // with the buttons to switch language, compare and share.
 func (rt *Router) render(lang *locales.Lang, st state) message {
 	st.Lang = lang.Tag
-	if len(st.Worded) > 0 {
+	if len(st.Worded) > 0 && len(st.Codes) == 0 {
 		return rt.wordedMessage(lang, st, rt.eng.wordedFromState(lang, st))
 	}
 	if st.Compare && len(st.Codes) == 2 {
@@ -57,6 +57,7 @@ func (rt *Router) render(lang *locales.Lang, st state) message {
 // state only rides in the buttons, for a later click to render again.
 func (rt *Router) renderReport(lang *locales.Lang, st state, r Report) message {
 	st.fromReport(r, rt.opts.MaskAddresses)
+	st.fromWorded(r.Beside, rt.opts.MaskAddresses)
 	st.Check = rt.checkPlan(r)
 	m := rt.renderExplanations(lang, st, r.Explanations)
 	if rt.opts.Diagnose == DiagnoseAuto && st.Check != nil {
@@ -90,6 +91,11 @@ func (rt *Router) renderExplanations(lang *locales.Lang, st state, xs []Explanat
 			lines = append(lines, summaryLine(&rest[i]))
 		}
 		blocks = append(blocks, slack.NewDividerBlock(), section(strings.Join(lines, "\n")))
+	}
+	if len(st.Worded) > 0 {
+		// Recipients reported in words beside the codes' failures; the
+		// buttons' row and a note on a cut input keep their room.
+		blocks = append(blocks, besideBlocks(lang, rt.eng.wordedFromState(lang, st), o, maxBlocks-2-len(blocks))...)
 	}
 	blocks = append(blocks, rt.actions(lang, st, &xs[0]))
 	text := xs[0].Heading() + " · " + lang.T("severity."+string(xs[0].Severity))

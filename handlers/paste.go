@@ -31,6 +31,11 @@ type Report struct {
 	// (a line only bounces write, a report's field, a failed recipient
 	// named as reports do).
 	Worded []WordedFailure
+	// Beside are the recipients a bounce reports in words alone beside
+	// others that failed with a code (Exim's "retry timeout exceeded"
+	// under one address, a 550 under the next), shown after the codes'
+	// failures.
+	Beside []WordedFailure
 	text   string             // what was read, for the DNS checks it allows
 	found  extract.Extraction // what Extract found in text
 }
@@ -60,6 +65,8 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 		// A bounce may say why in words alone: "Connection timed out",
 		// "retry timeout exceeded".
 		r.Worded = e.worded(lang, text)
+	} else {
+		r.Beside = e.wordedBeside(lang, text, x.Findings)
 	}
 	if len(x.Findings) == 0 {
 		return r

@@ -42,7 +42,8 @@ type state struct {
 	// Check is what a bounce lets one check live in DNS: domains and IPs
 	// only, never an address.
 	Check *checkPlan `json:"k,omitempty"`
-	// Worded are the failures a bounce with no code reported in words,
+	// Worded are the failures a bounce reported in words (all of them, in
+	// a state without Codes; those beside the codes', in one with),
 	// with their verdicts, so that a click renders them again in another
 	// language without reading the bounce again; WordedDelayed says the
 	// text was a delay warning.
@@ -75,9 +76,11 @@ type wordedState struct {
 	Blocklist string `json:"bl,omitempty"`
 }
 
-// fromWorded keeps the failures r read from a bounce's words.
-func (st *state) fromWorded(r Report, mask bool) {
-	for _, w := range r.Worded {
+// fromWorded keeps the failures read from a bounce's words: a worded
+// bounce's (Report.Worded), or those beside a coded one's (Report.Beside),
+// which a state with codes carries.
+func (st *state) fromWorded(ws []WordedFailure, mask bool) {
+	for _, w := range ws {
 		text := w.Text
 		if mask {
 			text = maskAddresses(text)

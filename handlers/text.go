@@ -63,8 +63,13 @@ func WriteReport(w io.Writer, r Report) error {
 		said = true
 	}
 	var lastRole extract.Role = extract.RoleFailure
+	beside := r.Beside // written after the last failure
 	for i := range r.Explanations {
 		x := &r.Explanations[i]
+		if x.Role != extract.RoleFailure && len(beside) > 0 {
+			writeBeside(t, l, beside)
+			beside = nil
+		}
 		if x.Role != lastRole && x.Role != "" && !r.Lookup {
 			key := "heading.role." + string(x.Role)
 			if i == 0 && x.Role == extract.RoleContext {
@@ -77,6 +82,9 @@ func WriteReport(w io.Writer, r Report) error {
 			t.printf("\n")
 		}
 		writeExplanation(t, x)
+	}
+	if len(beside) > 0 {
+		writeBeside(t, l, beside)
 	}
 	return t.err
 }

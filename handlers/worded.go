@@ -35,17 +35,34 @@ func (e *Engine) worded(lang *locales.Lang, text string) (out []WordedFailure) {
 		// Chatter that says "moved to" or "mailbox is full" is no bounce.
 		return nil
 	}
+	return e.wordedPieces(lang, w.Pieces, w.Delayed)
+}
+
+// wordedBeside reads the recipients a bounce reports in words alone beside
+// the findings, which report others with a code (extract.Worded.Beside).
+func (e *Engine) wordedBeside(lang *locales.Lang, text string, fs []extract.Finding) []WordedFailure {
+	w := extract.ReadWorded(text)
+	pieces := w.Beside(fs)
+	if len(pieces) == 0 {
+		return nil
+	}
+	return e.wordedPieces(lang, pieces, w.Delayed)
+}
+
+// wordedPieces gives each piece whose words a reason rule recognises its
+// verdict, once per verdict.
+func (e *Engine) wordedPieces(lang *locales.Lang, pieces []string, delayed bool) (out []WordedFailure) {
 	var seen []catalog.Verdict
-	for _, piece := range w.Pieces {
-		v, ok := e.cat.ClassifyWords(piece, e.cat.DetectBlocklist(piece), w.Delayed)
+	for _, piece := range pieces {
+		v, ok := e.cat.ClassifyWords(piece, e.cat.DetectBlocklist(piece), delayed)
 		if !ok || slices.Contains(seen, v) {
 			// Recipients refused for the same reason ("This account has
 			// been disabled" for each of four) are one answer.
 			continue
 		}
 		seen = append(seen, v)
-		out = append(out, WordedFailure{Text: piece, Outcome: wordedOutcome(lang, &v, w.Delayed),
-			ActorText: lang.T("actor." + string(v.Actor)), delayed: w.Delayed})
+		out = append(out, WordedFailure{Text: piece, Outcome: wordedOutcome(lang, &v, delayed),
+			ActorText: lang.T("actor." + string(v.Actor)), delayed: delayed})
 		if len(out) == maxWorded {
 			break
 		}
@@ -109,6 +126,54 @@ func writeWorded(t *textWriter, l *locales.Lang, ws []WordedFailure) {
 	t.printf("\n%s\n", l.T("worded.hint"))
 }
 
+// besideTitle heads the recipients reported in words beside coded
+// failures.
+func besideTitle(l *locales.Lang, ws []WordedFailure) string {
+	if len(ws) > 1 {
+		return l.T("worded.beside.title.many")
+	}
+	return l.T("worded.beside.title")
+}
+
+// writeBeside writes the recipients reported in words beside coded
+// failures: each one's reason and next step, and the words they come from.
+func writeBeside(t *textWriter, l *locales.Lang, ws []WordedFailure) {
+	title := besideTitle(l, ws)
+	t.printf("\n%s\n%s\n", title, underline(title))
+	for i := range ws {
+		if i > 0 {
+			t.printf("\n")
+		}
+		writeOutcome(t, l, ws[i].Outcome, ws[i].ActorText)
+		t.section(l.T("heading.bounce_said"), ws[i].Text)
+	}
+}
+
+// besideBlocks renders the recipients reported in words beside coded
+// failures in at most room blocks: two for each, and a divider and the
+// title above them; those that do not fit are left out.
+func besideBlocks(l *locales.Lang, ws []WordedFailure, o renderOptions, room int) []slack.Block {
+	n := min(len(ws), (room-2)/2)
+	if n <= 0 {
+		return nil
+	}
+	blocks := []slack.Block{slack.NewDividerBlock(), section(bold(besideTitle(l, ws[:n])))}
+	for i := range ws[:n] {
+		w := &ws[i]
+		said := w.Text
+		if o.mask {
+			said = maskAddresses(said)
+		}
+		lines := bold(l.T("heading.actor")) + ": " + escape(w.ActorText)
+		if w.Outcome.Why != "" {
+			lines = escape(w.Outcome.Why) + "\n" + lines
+		}
+		blocks = append(blocks, outcomeSection(l, w.Outcome),
+			contextText(lines+"\n"+bold(l.T("heading.bounce_said"))+": "+escape(truncate(said, maxServerText))))
+	}
+	return blocks
+}
+
 // wordedBlocks renders the failures read from a bounce's words in Block
 // Kit: for each, the reason and next step, then what the bounce says.
 func wordedBlocks(l *locales.Lang, ws []WordedFailure, o renderOptions) []slack.Block {
@@ -163,7 +228,7 @@ func (w *WordedFailure) JSON() JSONWorded {
 // renderWorded draws the failures r read from a bounce's words, with the
 // buttons to switch language and share; the state carries their verdicts.
 func (rt *Router) renderWorded(lang *locales.Lang, st state, r Report) message {
-	st.fromWorded(r, rt.opts.MaskAddresses)
+	st.fromWorded(r.Worded, rt.opts.MaskAddresses)
 	return rt.wordedMessage(lang, st, r.Worded)
 }
 

@@ -140,6 +140,49 @@ func ReadWorded(text string) Worded {
 	return w
 }
 
+// Beside returns the pieces that report, in words alone, a recipient none
+// of fs is about, for a bounce whose other recipients failed with a code:
+// Exim's "carol@example.net" with "retry timeout exceeded" under it, beside
+// Bob's 550. A piece counts when it opens with an address (Exim's line of
+// its own, Postfix's "<carol@example.net>: ...") that no finding names,
+// and holds no failing code: a piece with one is a finding's. Which of
+// them gives a reason is the catalog's to say, as for Pieces.
+func (w Worded) Beside(fs []Finding) []string {
+	var out []string
+	for _, p := range w.Pieces {
+		a := openingAddress(p)
+		if a == "" || holdsFailingCode(p) || slices.ContainsFunc(fs, func(f Finding) bool { return slices.Contains(f.Recipients, a) }) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// openingAddress returns, lower-cased, the address a piece opens with,
+// bare or in angle brackets and followed by a colon, or "".
+func openingAddress(piece string) string {
+	first := piece
+	if i := strings.IndexAny(piece, " \t"); i >= 0 {
+		first = piece[:i]
+	}
+	first = strings.TrimRight(first, ":,")
+	if strings.HasPrefix(first, "<") != strings.HasSuffix(first, ">") {
+		return ""
+	}
+	return address(first)
+}
+
+// holdsFailingCode reports whether s holds a 4xx or 5xx code.
+func holdsFailingCode(s string) bool {
+	for t, ok := nextToken(s, 0); ok; t, ok = nextToken(s, t.end) {
+		if failing(t.code) {
+			return true
+		}
+	}
+	return false
+}
+
 // saidLines end the line that introduces a server's words in a bounce:
 // Gmail's "The response from the remote server was:", "The response was:",
 // "The error that the other server returned was:".

@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -132,4 +134,38 @@ func TestReadWordedServerFirst(t *testing.T) {
 	if !w.Bounce || len(w.Pieces) < 2 || !strings.HasPrefix(w.Pieces[0], "The recipient server did not accept") {
 		t.Errorf("bounce %v, pieces %q: want the server's words first", w.Bounce, w.Pieces)
 	}
+}
+
+// TestWordedBeside: a recipient reported in words alone, beside others
+// that failed with a code, is found; one a finding names, or whose piece
+// holds a code, is not.
+func TestWordedBeside(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string // pieces, in order
+	}{
+		{"exim: words under one address, a code under the other", "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n  bob@example.net\n    host mx.example.net [192.0.2.20]\n    SMTP error from remote mail server after RCPT TO:<bob@example.net>:\n    550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown\n\n  carol@example.net\n    retry timeout exceeded\n",
+			[]string{"carol@example.net retry timeout exceeded"}},
+		{"exim: the fixture, words first", mustRead(t, "exim-retry.txt"), []string{"bob@example.com retry timeout exceeded"}},
+		{"postfix: a timed-out recipient beside a refused one", "This is the mail system at host mx.example.org.\n\n<a@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 <a@example.com>:\n    User unknown (in reply to RCPT TO command)\n\n<b@example.net>: connect to mx.example.net[192.0.2.2]:25: Connection timed out\n",
+			[]string{"<b@example.net>: connect to mx.example.net[192.0.2.2]:25: Connection timed out"}},
+		{"the coded recipient's own words are not beside it", "This is the mail system at host mx.example.org.\n\n<a@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 <a@example.com>:\n    User unknown (in reply to RCPT TO command)\n",
+			nil},
+	}
+	for _, tt := range tests {
+		x := Extract(tt.text)
+		got := ReadWorded(tt.text).Beside(x.Findings)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: Beside = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func mustRead(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "bounces", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
