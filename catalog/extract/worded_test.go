@@ -111,6 +111,7 @@ func FuzzReadWorded(f *testing.F) {
 	f.Add("<a@example.com>: connect to mx.example.com[192.0.2.1]:25: Connection timed out\n")
 	f.Add("From: MAILER-DAEMON\nSubject: failure notice\n\n  a@b\n    retry timeout exceeded\n--- Original message\nx")
 	f.Add("Diagnostic-Code: smtp; 550 no\n\tcontinued\n")
+	f.Add("The following address(es) failed:\n\n  b@example.net\n    host mx [192.0.2.2]\n    SMTP error from remote mail server after RCPT TO:<b@example.net>:\n    550 5.1.1 unknown\n\n  c@example.net\n    retry timeout exceeded\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		w := ReadWorded(text)
 		if len(w.Pieces) > maxWordedChunks {
@@ -119,6 +120,20 @@ func FuzzReadWorded(f *testing.F) {
 		for _, p := range w.Pieces {
 			if len(p) > maxWordedChunk || p == "" || strings.TrimSpace(p) != p {
 				t.Fatalf("piece %q", p)
+			}
+		}
+		// Beside keeps only pieces that open with an address no finding
+		// names and hold no failing code.
+		fs := Extract(text).Findings
+		for _, p := range w.Beside(fs) {
+			a := openingAddress(p)
+			if a == "" || holdsFailingCode(p) || !slices.Contains(w.Pieces, p) {
+				t.Fatalf("beside piece %q", p)
+			}
+			for _, f := range fs {
+				if slices.Contains(f.Recipients, a) {
+					t.Fatalf("beside piece %q names %s, a finding's recipient", p, a)
+				}
 			}
 		}
 	})
