@@ -41,12 +41,11 @@ func (e *Engine) worded(lang *locales.Lang, text string) (out []WordedFailure) {
 // wordedBeside reads the recipients a bounce reports in words alone beside
 // the findings, which report others with a code (extract.Worded.Beside).
 func (e *Engine) wordedBeside(lang *locales.Lang, text string, fs []extract.Finding) []WordedFailure {
-	w := extract.ReadWorded(text)
-	pieces := w.Beside(fs)
-	if len(pieces) == 0 {
+	w := extract.WordedBeside(text, fs)
+	if len(w.Pieces) == 0 {
 		return nil
 	}
-	return e.wordedPieces(lang, pieces, w.Delayed)
+	return e.wordedPieces(lang, w.Pieces, w.Delayed)
 }
 
 // wordedPieces gives each piece whose words a reason rule recognises its

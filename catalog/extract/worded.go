@@ -3,6 +3,8 @@ package extract
 import (
 	"slices"
 	"strings"
+
+	"github.com/smtpcodes/smtpbot/internal/ascii"
 )
 
 // Bounds on what Worded reads and returns: a bounce's report is a few
@@ -140,23 +142,81 @@ func ReadWorded(text string) Worded {
 	return w
 }
 
+
+// WordedBeside is ReadWorded(text) with only the pieces Beside(fs) keeps,
+// for a text whose findings report failures. It reads the text's words
+// only when more lines open with an address none of fs names (Exim's
+// address line, Postfix's "<a@example.com>: ...") than there are failures
+// with no recipient named, which Beside needs to keep a piece: a paste
+// whose recipients all have a code pays one pass over its lines.
+func WordedBeside(text string, fs []Finding) Worded {
+	text = text[:min(len(text), maxWordedText)]
+	unnamed := unnamedFailures(fs)
+	var seen []string
+	for pos := 0; pos < len(text) && len(seen) <= unnamed; {
+		line, next := lineAt(text, pos)
+		pos = next
+		_, c, _, _ := contentStart(line)
+		content := line[c:]
+		if content == "" || content[0] != '<' && !ascii.IsAlnum(content[0]) || strings.IndexByte(content, '@') < 0 {
+			continue
+		}
+		if a := openingAddress(content); a != "" && !named(fs, a) && !slices.Contains(seen, a) {
+			seen = append(seen, a)
+		}
+	}
+	if len(seen) <= unnamed {
+		return Worded{}
+	}
+	w := ReadWorded(text)
+	w.Pieces = w.Beside(fs)
+	return w
+}
+
 // Beside returns the pieces that report, in words alone, a recipient none
 // of fs is about, for a bounce whose other recipients failed with a code:
 // Exim's "carol@example.net" with "retry timeout exceeded" under it, beside
 // Bob's 550. A piece counts when it opens with an address (Exim's line of
 // its own, Postfix's "<carol@example.net>: ...") that no finding names,
-// and holds no failing code: a piece with one is a finding's. Which of
-// them gives a reason is the catalog's to say, as for Pieces.
+// and holds no failing code: a piece with one is a finding's. A failure
+// whose recipient the text does not tie to it (Exim's "after end of
+// data:" reply, three lines under the address) must be in such a piece
+// with a code; where more failures are unnamed than those pieces, a piece
+// without a code may be one of theirs, and none is kept. Which of them
+// gives a reason is the catalog's to say, as for Pieces.
 func (w Worded) Beside(fs []Finding) []string {
 	var out []string
+	coded := 0
 	for _, p := range w.Pieces {
 		a := openingAddress(p)
-		if a == "" || holdsFailingCode(p) || slices.ContainsFunc(fs, func(f Finding) bool { return slices.Contains(f.Recipients, a) }) {
-			continue
+		switch {
+		case a == "" || named(fs, a):
+		case holdsFailingCode(p):
+			coded++
+		default:
+			out = append(out, p)
 		}
-		out = append(out, p)
+	}
+	if coded < unnamedFailures(fs) {
+		return nil
 	}
 	return out
+}
+
+// unnamedFailures counts the failures of fs with no recipient named.
+func unnamedFailures(fs []Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Role == RoleFailure && len(f.Recipients) == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// named reports whether a finding of fs is about address a.
+func named(fs []Finding, a string) bool {
+	return slices.ContainsFunc(fs, func(f Finding) bool { return slices.Contains(f.Recipients, a) })
 }
 
 // openingAddress returns, lower-cased, the address a piece opens with,

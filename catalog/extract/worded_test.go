@@ -164,14 +164,18 @@ func TestWordedBeside(t *testing.T) {
 		{"exim: the fixture, words first", mustRead(t, "exim-retry.txt"), []string{"bob@example.com retry timeout exceeded"}},
 		{"postfix: a timed-out recipient beside a refused one", "This is the mail system at host mx.example.org.\n\n<a@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 <a@example.com>:\n    User unknown (in reply to RCPT TO command)\n\n<b@example.net>: connect to mx.example.net[192.0.2.2]:25: Connection timed out\n",
 			[]string{"<b@example.net>: connect to mx.example.net[192.0.2.2]:25: Connection timed out"}},
+		{"an unnamed failure's address line may be its own: none kept", "Delivery to the following recipient failed permanently:\n\n     jane@example.com (account disabled)\n\nThe error that the other server returned was:\n550 5.1.1 The email account that you tried to reach does not exist.\n",
+			nil},
 		{"the coded recipient's own words are not beside it", "This is the mail system at host mx.example.org.\n\n<a@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 <a@example.com>:\n    User unknown (in reply to RCPT TO command)\n",
 			nil},
 	}
 	for _, tt := range tests {
 		x := Extract(tt.text)
-		got := ReadWorded(tt.text).Beside(x.Findings)
-		if !slices.Equal(got, tt.want) {
+		if got := ReadWorded(tt.text).Beside(x.Findings); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: Beside = %q, want %q", tt.name, got, tt.want)
+		}
+		if got := WordedBeside(tt.text, x.Findings).Pieces; !slices.Equal(got, tt.want) {
+			t.Errorf("%s: WordedBeside = %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }
