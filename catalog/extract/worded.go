@@ -142,7 +142,6 @@ func ReadWorded(text string) Worded {
 	return w
 }
 
-
 // WordedBeside is ReadWorded(text) with only the pieces Beside(fs) keeps,
 // for a text whose findings report failures. It reads the text's words
 // only when more lines open with an address none of fs names (Exim's
