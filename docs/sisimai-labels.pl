@@ -15,7 +15,8 @@
 # docs/cwsbounce-labels.jsonl (CwsMailBounceHandler's tests/emls/*),
 # docs/flanker-labels.jsonl (flanker's tests/fixtures/messages/bounce/*) and
 # docs/dadamail-labels.jsonl (the bounces among Dada Mail's
-# app/dada/t/corpus/email_messages/*).
+# app/dada/t/corpus/email_messages/*); later, the labels of the other
+# outside sets README lists, each from the folder its table names.
 #
 # Messages sisimai reads no bounce in are left out.
 use strict;

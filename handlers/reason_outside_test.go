@@ -154,6 +154,38 @@ var outsideSets = []outsideSet{{
 	hint:   "git clone https://github.com/crisp-oss/email-bounce-parser, then sh docs/crisp-wrap.sh email-bounce-parser/test/fixtures",
 	labels: "crisp-labels.jsonl",
 	bar:    70, // 50/71, as the first time any rule met the set
+}, {
+	// EmailEngine (postalsys) tests its bounce parsing against these, one
+	// real bounce of each of nine providers' mail software; its licence is
+	// source-available, not open, so only sisimai's labels and the file
+	// names are kept here: clone it and name its test/fixtures/bounces
+	// folder. Measured once, unseen.
+	name:   "EmailEngine's bounces",
+	dir:    cacheDir("emailengine"),
+	env:    "SMTPBOT_EMAILENGINE",
+	hint:   "git clone https://github.com/postalsys/emailengine and name its test/fixtures/bounces folder",
+	labels: "emailengine-labels.jsonl",
+	bar:    88, // 8/9, the first time any rule met the set
+}, {
+	// froide (okfde, MIT), a freedom-of-information platform, tests its
+	// bounce handling against these: clone it and name its
+	// froide/bounce/testdata folder. Measured once, unseen.
+	name:   "froide's bounces",
+	dir:    cacheDir("froide"),
+	env:    "SMTPBOT_FROIDE",
+	hint:   "git clone https://github.com/okfde/froide and name its froide/bounce/testdata folder",
+	labels: "froide-labels.jsonl",
+	bar:    100, // 2/2, the first time any rule met the set
+}, {
+	// bounce_email (Python, MIT) tests itself against these; those that
+	// are copies of CwsMailBounceHandler's are left out of its labels.
+	// Clone it and name its tests/bounces folder. Measured once, unseen.
+	name:   "bounce_email's bounces",
+	dir:    cacheDir("pybounce"),
+	env:    "SMTPBOT_PYBOUNCE",
+	hint:   "git clone https://github.com/ronbeltran/bounce_email and name its tests/bounces folder",
+	labels: "pybounce-labels.jsonl",
+	bar:    100, // 2/2, the first time any rule met the set
 }}
 
 // newerThanLabels are the reasons of the vocabulary that sisimai 4.25, which
