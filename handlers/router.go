@@ -163,9 +163,17 @@ func (rt *Router) answer(ctx context.Context, req Request, cmd Command, lang *lo
 		if m, ok := rt.pastedWorded(lang, st, cmd.Verb, req.Text); ok {
 			return m
 		}
+		named := rt.eng.NamedProvider(req.Text, cmd)
+		if cmd.Verb == VerbExplain {
+			if r, ok := rt.eng.typedReply(lang, cmd.Codes, req.Text, named); ok {
+				// "เมลเด้งกลับ 550 5.1.1 User unknown": the server's words
+				// follow the code.
+				return rt.renderReport(lang, st, r)
+			}
+		}
 		st.fromCommand(cmd)
-		if p := rt.eng.NamedProvider(req.Text, cmd); p != nil && cmd.Verb == VerbExplain {
-			st.Provider = p.ID
+		if named != nil && cmd.Verb == VerbExplain {
+			st.Provider = named.ID
 		}
 		start := time.Now()
 		defer rt.phase(req.Source, PhaseRender, start)
@@ -285,6 +293,9 @@ func (rt *Router) shortcut(ctx context.Context, req Request) []Reply {
 		case VerbExplain, VerbCompare:
 			if m, ok := rt.pastedWorded(lang, st, cmd.Verb, req.Text); ok {
 				return []Reply{rt.reply(req, DeliverEphemeral, m)}
+			}
+			if r, ok := rt.eng.typedReply(lang, cmd.Codes, req.Text, nil); ok && cmd.Verb == VerbExplain {
+				return []Reply{rt.reply(req, DeliverEphemeral, rt.renderReport(lang, st, r))}
 			}
 			st.fromCommand(cmd)
 			start := time.Now()
