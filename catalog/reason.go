@@ -461,8 +461,7 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 		// (Proofpoint's: it lifts in minutes) is not overruled by it.
 		v.delist()
 	}
-	hard := found.has(r.hardGroup)
-	soft := found.has(r.softGroup) && !hard // as bounceOf reads them
+	soft, hard := r.bounceWords(&found)
 	v.Bounce, v.Basis = bounceOf(info.Bounce, class, soft, hard)
 	switch {
 	case info.Bounce == "hard" && soft && retrying && v.Blocklist == nil:
@@ -485,11 +484,8 @@ func (c *Catalog) Classify(f Failure) (Verdict, bool) {
 // temporary ("550 5.2.1 Mailbox temporarily disabled"); words also turn a
 // class's default ("451 4.7.1 Permanent rejection for this host"). With no
 // class (a bounce's words alone), and no words that decide, it returns no
-// bounce. Words that say both ("permanently deferred; retrying will not
-// succeed") are hard: the soft word names the state, the hard one the
-// outcome.
+// bounce. soft and hard are bounceWords': never both.
 func bounceOf(nature string, class Class, soft, hard bool) (Bounce, Basis) {
-	soft = soft && !hard
 	switch {
 	case nature == "hard" && soft:
 		return BounceSoft, BasisWords
@@ -507,6 +503,15 @@ func bounceOf(nature string, class Class, soft, hard bool) (Bounce, Basis) {
 		return BounceHard, BasisClass
 	}
 	return "", ""
+}
+
+// bounceWords reports whether the words found say the failure is
+// temporary (soft) or permanent (hard). Words that say both
+// ("permanently deferred; retrying will not succeed") are hard only: the
+// soft word names the state, the hard one the outcome.
+func (r *reasonData) bounceWords(found *groupSet) (soft, hard bool) {
+	hard = found.has(r.hardGroup)
+	return found.has(r.softGroup) && !hard, hard
 }
 
 // scanWords marks in found the groups whose phrases occur in text (at

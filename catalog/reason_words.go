@@ -43,6 +43,7 @@ func (c *Catalog) ClassifyWords(text string, blocklist *Blocklist, delayed bool)
 		v.Action = info.Action4xx
 	}
 	v.delist()
-	v.Bounce, v.Basis = bounceOf(info.Bounce, 0, found.has(r.softGroup), found.has(r.hardGroup))
+	soft, hard := r.bounceWords(&found)
+	v.Bounce, v.Basis = bounceOf(info.Bounce, 0, soft, hard)
 	return v, true
 }
