@@ -22,6 +22,10 @@ type eximNotes struct {
 	// without a copy, joined only when a failure needs them.
 	lines [6]string
 	n     int
+	// addr is the address that opens the block being read ("bob@example.com",
+	// or "bob@example.com (generated from ...)"), lower-cased; "" where it
+	// is no address (a file or pipe Exim delivered to).
+	addr string
 }
 
 const (
@@ -80,6 +84,7 @@ func (n *eximNotes) read(indent int, content string) {
 	case n.state == notesBetween:
 		n.blocks++
 		n.state = notesIn
+		n.addr = address(content)
 		n.add(content)
 	default:
 		n.add(content)
@@ -89,6 +94,17 @@ func (n *eximNotes) read(indent int, content string) {
 // inBlock reports whether the line being read is in a block under a
 // failed address.
 func (n *eximNotes) inBlock() bool { return n.state == notesIn }
+
+// blockAddress is the failed address whose block the line being read is
+// in, or "": a reply in the block is about that recipient, though Exim
+// writes it three lines under the address ("SMTP error from remote mail
+// server after end of data:").
+func (n *eximNotes) blockAddress() string {
+	if n.state != notesIn {
+		return ""
+	}
+	return n.addr
+}
 
 // add keeps a line of the first block.
 func (n *eximNotes) add(content string) {

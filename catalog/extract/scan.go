@@ -572,12 +572,15 @@ func (x *extractor) scanLine(s string, pos int, line string, content, indent int
 		if cmd == "" {
 			cmd = x.talk.cur.cmd
 		}
-		lead := ""
+		lead, rcpt := "", x.talk.cur.rcpt
 		if a == anchorStrong && failing(t.code) {
 			lead = x.leadOf(s, line[content:t.start])
+			if rcpt == "" {
+				rcpt = x.notes.blockAddress()
+			}
 		}
 		x.add(codeSite{code: t.code, unpaired: t.unpaired, text: text, anchor: a, dsn: final, report: report, quit: quit && a == anchorStrong,
-			generic: expired(t.code) || expired(catalog.Code{Enhanced: t.unpaired}), rcpt: x.talk.cur.rcpt, command: commandOf(cmd), lead: lead})
+			generic: expired(t.code) || expired(catalog.Code{Enhanced: t.unpaired}), rcpt: rcpt, command: commandOf(cmd), lead: lead})
 	}
 	return resume
 }

@@ -44,7 +44,7 @@ func TestSeveralRecipients(t *testing.T) {
 		{"exim, a reply code alone beside a pair", "A message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n" +
 			"  a@initech.example\n    host eu-smtp-inbound-1.mimecast.com [195.130.217.221]\n    SMTP error from remote mail server after end of data:\n    550 Rejected by header based Anti-Spoofing policy\n\n" +
 			"  b@orange.fr\n    host smtp-in.orange.fr [193.252.22.84]\n    SMTP error from remote mail server after RCPT TO:<b@orange.fr>:\n    550 5.1.1 Invalid recipient. OFR_416 [416]\n",
-			[]string{"550 ", "550 5.1.1 b@orange.fr"}},
+			[]string{"550 a@initech.example", "550 5.1.1 b@orange.fr"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
