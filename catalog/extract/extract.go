@@ -299,6 +299,7 @@ func (x *extractor) finish(text string) Extraction {
 			dsn: cs.dsn, generic: cs.generic, rcpt: cs.rcpt})
 	}
 	earlierAttempts(cands)
+	lastErrors(cands)
 	sortByImportance(cands)
 	subsume(cands)
 	pair(cands)
@@ -461,6 +462,25 @@ func earlierAttempts(cands []candidate) {
 				o.Code.Enhanced.Detail == e.Detail && (c.rcpt == "" || o.rcpt == "" || c.rcpt == o.rcpt) {
 				c.Role, c.rank = RoleContext, roleRank(RoleContext)
 				break
+			}
+		}
+	}
+}
+
+// lastErrors marks as the sending server's last word a transient failure
+// written on the line of an expiry (Exchange's "550 4.4.7 QUEUE.Expired;
+// message expired ... [LastError: 451 4.4.1 Connection timed out ...]"):
+// the reply that kept the message out until it expired. No retry of the
+// server's follows it, so its card must not say one will.
+func lastErrors(cands []candidate) {
+	for i := range cands {
+		e := &cands[i]
+		if e.rank != 0 || !e.generic || e.Delayed {
+			continue
+		}
+		for j := range cands {
+			if c := &cands[j]; c.rank == 0 && !c.generic && c.line == e.line && c.Code.Class() == catalog.ClassTransientNegative {
+				c.Final = true
 			}
 		}
 	}

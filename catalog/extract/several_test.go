@@ -104,3 +104,20 @@ func TestWordsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestLastErrorIsFinal: the transient reply Exchange names as the last
+// error of an expired message is final: the server retries it no more.
+func TestLastErrorIsFinal(t *testing.T) {
+	text := "Remote Server returned '550 4.4.7 QUEUE.Expired; message expired [LastAttemptSvr] [LastError: 451 4.4.1 Connection timed out to mx.example.com]'\n"
+	for _, f := range Extract(text).Findings {
+		if f.Code.Enhanced.String() == "4.4.1" && !f.Final {
+			t.Errorf("%s: not final, though the message expired after it", f.Code)
+		}
+	}
+	// A transient reply on a line of its own stays one the server retries.
+	for _, f := range Extract("host mx.example.com said: 451 4.4.1 Connection timed out (in reply to RCPT TO command)\n").Findings {
+		if f.Final {
+			t.Errorf("%s: final, with no expiry", f.Code)
+		}
+	}
+}
