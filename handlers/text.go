@@ -59,7 +59,11 @@ func WriteReport(w io.Writer, r Report) error {
 	// (250 2.0.0 Ok)") is no bounce, however surely mail software wrote it.
 	said := len(r.Notes) > 0 || len(r.Worded) > 0 // something stands above the first explanation
 	if !r.Lookup && r.Confidence > 0 && (len(r.Worded) > 0 || hasFailure(r.found.Findings)) {
-		t.printf("%s: %d%%\n", l.T("heading.confidence"), int(r.Confidence*100+0.5))
+		key := "heading.confidence"
+		if delayWarning(r) {
+			key += ".delayed" // its cards each say nothing has bounced yet
+		}
+		t.printf("%s: %d%%\n", l.T(key), int(r.Confidence*100+0.5))
 		said = true
 	}
 	var lastRole extract.Role = extract.RoleFailure
@@ -227,4 +231,25 @@ func WriteCodes(w io.Writer, cat *catalog.Catalog, lang *locales.Lang) error {
 // count overshoots a Thai title by a fifth or more.
 func underline(s string) string {
 	return strings.Repeat("=", min(uniseg.StringWidth(s), 100))
+}
+
+// delayWarning reports whether every failure r explains, or reads from
+// words, is still being retried (a delay warning): no bounce yet.
+func delayWarning(r Report) bool {
+	seen := false
+	for i := range r.Explanations {
+		if x := &r.Explanations[i]; x.Role == extract.RoleFailure {
+			if !x.Delayed {
+				return false
+			}
+			seen = true
+		}
+	}
+	for i := range r.Worded {
+		if !r.Worded[i].delayed {
+			return false
+		}
+		seen = true
+	}
+	return seen
 }
