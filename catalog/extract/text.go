@@ -368,14 +368,19 @@ func appendContinuation(b []byte, s string, pos int, r catalog.Reply) ([]byte, i
 	return b, pos
 }
 
+// maxWrapped bounds the lines appendWrapped reads: Postfix wraps a long
+// reply at about 75 columns, and Gmail's longest (a multi-line reply of
+// four lines, with its URL and "(in reply to RCPT TO command)") takes six.
+const maxWrapped = 8
+
 // appendWrapped appends the lines after a reply that are indented deeper
 // than it, as Postfix wraps "said: 550 ... (in reply to RCPT TO command)",
 // and with same, one line at the same indentation; with block too (the
-// block under an Exim failed address), up to four. A line that opens with
+// block under an Exim failed address), up to maxWrapped. A line that opens with
 // a code ends the reply, unless it is multi's, the code of a multi-line
 // reply whose lines Postfix wrapped ("    550-5.7.1 has been blocked.").
 func appendWrapped(b []byte, s string, pos, indent int, same, block bool, multi catalog.Reply) ([]byte, int) {
-	for n := 0; pos < len(s) && n < 4 && len(b) < maxServerText; n++ {
+	for n := 0; pos < len(s) && n < maxWrapped && len(b) < maxServerText; n++ {
 		if s[pos] == '\n' || s[pos] == '\r' {
 			break // an empty line ends the reply, as the blank one below does
 		}
@@ -385,7 +390,7 @@ func appendWrapped(b []byte, s string, pos, indent int, same, block bool, multi 
 			break
 		}
 		if ind == indent && !block {
-			n = 3 // one wrapped line at the same indentation, no more
+			n = maxWrapped - 1 // one wrapped line at the same indentation, no more
 		}
 		if name, _, ok := fieldName(line[c:]); ok && !strings.HasPrefix(line[c+len(name)+1:], "//") {
 			break // a header field; a URL wrapped to the line's start is not one
