@@ -306,7 +306,7 @@ func (x *extractor) finish(text string) Extraction {
 	subsume(cands)
 	x.reportWords(text, cands)
 
-	var out []Finding
+	reordered := false
 	for i := range cands {
 		c := &cands[i]
 		if c.dead {
@@ -320,7 +320,23 @@ func (x *extractor) finish(text string) Extraction {
 				if c.Unpaired.IsZero() {
 					c.Unpaired = d.Unpaired
 				}
+				if d.order < c.order {
+					// A report's finding that takes its text part's
+					// reply stands where the text part wrote it, as
+					// subsume's do: the cards follow the bounce.
+					c.order, reordered = d.order, true
+				}
 			}
+		}
+	}
+	if reordered {
+		sortByImportance(cands)
+	}
+	var out []Finding
+	for i := range cands {
+		c := &cands[i]
+		if c.dead {
+			continue
 		}
 		if out == nil {
 			out = make([]Finding, 0, len(cands)-i)
