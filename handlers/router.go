@@ -294,8 +294,10 @@ func (rt *Router) shortcut(ctx context.Context, req Request) []Reply {
 			if m, ok := rt.pastedWorded(lang, st, cmd.Verb, req.Text); ok {
 				return []Reply{rt.reply(req, DeliverEphemeral, m)}
 			}
-			if r, ok := rt.eng.typedReply(lang, cmd.Codes, req.Text, nil); ok && cmd.Verb == VerbExplain {
-				return []Reply{rt.reply(req, DeliverEphemeral, rt.renderReport(lang, st, r))}
+			if cmd.Verb == VerbExplain {
+				if r, ok := rt.eng.typedReply(lang, cmd.Codes, req.Text, nil); ok {
+					return []Reply{rt.reply(req, DeliverEphemeral, rt.renderReport(lang, st, r))}
+				}
 			}
 			st.fromCommand(cmd)
 			start := time.Now()
