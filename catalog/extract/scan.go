@@ -468,21 +468,27 @@ func address(s string) string {
 			s = s[:j]
 		}
 	}
+	// One pass finds the address's end and whether it has a letter to
+	// lower: most have none, and are returned as they are.
+	lower, at := false, -1
 	for i := 0; i < len(s); i++ {
-		if isBlank(s[i]) {
+		c := s[i]
+		if c == ' ' || c == '\t' {
 			s = s[:i]
 			break
 		}
+		if at < 0 && c == '@' {
+			at = i
+		}
+		lower = lower || 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf
 	}
-	if len(s) > 254 || strings.IndexByte(s, '@') <= 0 {
+	if len(s) > 254 || at <= 0 {
 		return ""
 	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf {
-			return strings.ToLower(s)
-		}
+	if lower {
+		return strings.ToLower(s)
 	}
-	return s // most addresses: no letter to lower, and one pass
+	return s
 }
 
 // remember keeps the last two non-blank lines, where bounces write the
