@@ -112,7 +112,13 @@ func wordedTitle(l *locales.Lang, ws []WordedFailure) string {
 // the title once, each failure's reason and next step with the words it
 // was read from, and where fuller answers come from.
 func writeWorded(t *textWriter, l *locales.Lang, ws []WordedFailure) {
-	title := wordedTitle(l, ws)
+	writeWordedUnder(t, l, wordedTitle(l, ws), ws)
+	t.printf("\n%s\n", l.T("worded.hint"))
+}
+
+// writeWordedUnder writes title, underlined, then each failure's reason
+// and next step with the words it was read from.
+func writeWordedUnder(t *textWriter, l *locales.Lang, title string, ws []WordedFailure) {
 	t.printf("%s\n%s\n", title, underline(title))
 	for i := range ws {
 		w := &ws[i]
@@ -122,7 +128,6 @@ func writeWorded(t *textWriter, l *locales.Lang, ws []WordedFailure) {
 		writeOutcome(t, l, w.Outcome, w.ActorText)
 		t.section(l.T("heading.bounce_said"), w.Text)
 	}
-	t.printf("\n%s\n", l.T("worded.hint"))
 }
 
 // besideTitle heads the recipients reported in words beside coded
@@ -137,15 +142,8 @@ func besideTitle(l *locales.Lang, ws []WordedFailure) string {
 // writeBeside writes the recipients reported in words beside coded
 // failures: each one's reason and next step, and the words they come from.
 func writeBeside(t *textWriter, l *locales.Lang, ws []WordedFailure) {
-	title := besideTitle(l, ws)
-	t.printf("\n%s\n%s\n", title, underline(title))
-	for i := range ws {
-		if i > 0 {
-			t.printf("\n")
-		}
-		writeOutcome(t, l, ws[i].Outcome, ws[i].ActorText)
-		t.section(l.T("heading.bounce_said"), ws[i].Text)
-	}
+	t.printf("\n")
+	writeWordedUnder(t, l, besideTitle(l, ws), ws)
 }
 
 // besideBlocks renders the recipients reported in words beside coded
