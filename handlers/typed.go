@@ -86,6 +86,7 @@ func wordsAfterCode(text string, code catalog.Code) string {
 // server's own marked letters ("Empfänger unbekannt") have no comma before
 // them and stay.
 func askersTail(words string) string {
+	words = cutQuestionTail(words)
 	k := strings.IndexFunc(words, func(r rune) bool { return r >= 0x80 })
 	if k < 0 {
 		return words
@@ -97,6 +98,30 @@ func askersTail(words string) string {
 		return words[:c]
 	}
 	return words
+}
+
+// questionTails end a Vietnamese question typed after the server's words,
+// with its marks or without: "User unknown là sao", "Mailbox full phai lam
+// sao".
+var questionTails = [...]string{
+	"là sao", "là gì", "nghĩa là gì", "thì sao", "làm sao", "phải làm sao", "xử lý sao", "xử lý thế nào",
+	"la sao", "la gi", "nghia la gi", "thi sao", "lam sao", "phai lam sao", "xu ly sao", "xu ly the nao",
+}
+
+// cutQuestionTail cuts the longest of questionTails, as whole words, off
+// the end of words ("phai lam sao" rather than its "lam sao").
+func cutQuestionTail(words string) string {
+	t := strings.TrimRight(words, " \t.!")
+	cut := -1
+	for _, q := range questionTails {
+		if n := len(t) - len(q); n > 0 && strings.EqualFold(t[n:], q) && isSpace(t[n-1]) && (cut < 0 || n < cut) {
+			cut = n
+		}
+	}
+	if cut < 0 {
+		return words
+	}
+	return t[:cut]
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' }

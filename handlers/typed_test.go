@@ -24,6 +24,8 @@ func TestTypedReply(t *testing.T) {
 		{"khách báo lỗi 552 5.2.2 Mailbox full, xử lý sao?", "552 5.2.2", "mailboxfull", "Mailbox full"},
 		{"why do I get 550 5.1.1 user unknown?", "550 5.1.1", "userunknown", "user unknown"},
 		{"ลูกค้าส่งไม่ได้ 550 5.1.1 User unknown ทำไงดี", "550 5.1.1", "userunknown", "User unknown"},
+		{"550 5.1.1 User unknown là sao", "550 5.1.1", "userunknown", "User unknown"},
+		{"bi loi 552 5.2.2 Mailbox full phai lam sao", "552 5.2.2", "mailboxfull", "Mailbox full"},
 		{"got 550 5.1.1 Recipient address rejected: User unknown lang:vi", "550 5.1.1", "userunknown", "Recipient address rejected: User unknown"},
 		{"customer gets 550 5.1.1 on every send to this domain", "550 5.1.1", "", ""},
 		{"550 5.7.26 after we changed spf", "550 5.7.26", "", ""},
