@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/smtpcodes/smtpbot/catalog"
 )
@@ -77,22 +76,4 @@ func TestTypedReplyInSlack(t *testing.T) {
 	if !strings.Contains(clicked, vi.T("reason.userunknown.title")) {
 		t.Errorf("after the language button, want the reason in Vietnamese, got %s", clicked)
 	}
-}
-
-// FuzzWordsAfterCode: any typed line gives words that stand in it after
-// the code, hold no question mark, and are valid UTF-8 where it is.
-func FuzzWordsAfterCode(f *testing.F) {
-	f.Add("เมลเด้งกลับ 550 5.1.1 User unknown")
-	f.Add("gửi mail bị lỗi: 552 5.2.2 Mailbox full, xử lý sao?")
-	f.Add("bi loi 550-5.1.1 user unknown phai lam sao")
-	code, _ := catalog.Parse("550 5.1.1")
-	f.Fuzz(func(t *testing.T, text string) {
-		w := wordsAfterCode(text, code)
-		if strings.Contains(w, "?") || !strings.Contains(text, w) {
-			t.Fatalf("words %q from %q", w, text)
-		}
-		if utf8.ValidString(text) && !utf8.ValidString(w) {
-			t.Fatalf("words %q: invalid UTF-8", w)
-		}
-	})
 }

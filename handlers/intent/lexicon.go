@@ -43,6 +43,13 @@ type words struct {
 	// such a name to ask for it ("switch to", "trả lời bằng", "เปลี่ยนเป็น").
 	Languages map[string]string `json:"languages"`
 	Switch    []string          `json:"switch"`
+	// AskerStart are the words a person's sentence opens with and a
+	// server's reply does not ("after", "when", "is"), and QuestionTail
+	// what a question about a code ends with ("là sao", "what now"): the
+	// words quoted after a code are the server's only without them (see
+	// AfterCode).
+	AskerStart   []string `json:"asker_start"`
+	QuestionTail []string `json:"question_tail"`
 }
 
 // lexicon is the words of every language, folded.
@@ -62,6 +69,10 @@ type lexicon struct {
 	// words, folded, longest first (see LanguageSwitch).
 	languages   []languageName
 	switchWords []string
+	// askerStart and questionTails are every language's AskerStart and
+	// QuestionTail, folded; each tail as its words, longest first.
+	askerStart    map[string]bool
+	questionTails [][]string
 }
 
 type languageName struct{ name, tag string }
@@ -91,7 +102,7 @@ func loadLexicon() (*lexicon, error) {
 		return nil, err
 	}
 	l := &lexicon{lang: map[string]*words{}, stop: map[string]bool{}, multiStop: map[string][][]string{},
-		thaiStop: map[rune][]string{}}
+		thaiStop: map[rune][]string{}, askerStart: map[string]bool{}}
 	for _, f := range files {
 		data, err := dataFS.ReadFile(path.Join("data", f.Name()))
 		if err != nil {
@@ -102,7 +113,7 @@ func loadLexicon() (*lexicon, error) {
 			return nil, err
 		}
 		tag := strings.TrimSuffix(f.Name(), ".json")
-		for _, list := range []*[]string{&w.Compare, &w.Connect, &w.Greeting, &w.Thanks, &w.Help, &w.Search, &w.Markers, &w.Filler, &w.Switch} {
+		for _, list := range []*[]string{&w.Compare, &w.Connect, &w.Greeting, &w.Thanks, &w.Help, &w.Search, &w.Markers, &w.Filler, &w.Switch, &w.AskerStart, &w.QuestionTail} {
 			for i, p := range *list {
 				(*list)[i] = foldPhrase(p)
 			}
@@ -111,6 +122,12 @@ func loadLexicon() (*lexicon, error) {
 			l.languages = append(l.languages, languageName{name: foldPhrase(name), tag: to})
 		}
 		l.switchWords = append(l.switchWords, w.Switch...)
+		for _, a := range w.AskerStart {
+			l.askerStart[a] = true
+		}
+		for _, q := range w.QuestionTail {
+			l.questionTails = append(l.questionTails, strings.Fields(q))
+		}
 		for p, keys := range w.Synonyms {
 			l.synonyms = append(l.synonyms, synonym{phrase: foldPhrase(p), tag: tag, keys: keys})
 		}
@@ -144,6 +161,7 @@ func loadLexicon() (*lexicon, error) {
 	}
 	slices.SortFunc(l.languages, func(a, b languageName) int { return len(b.name) - len(a.name) })
 	slices.SortFunc(l.switchWords, func(a, b string) int { return len(b) - len(a) })
+	slices.SortFunc(l.questionTails, func(a, b []string) int { return len(b) - len(a) })
 	slices.SortFunc(l.synonyms, func(a, b synonym) int {
 		if d := len(b.phrase) - len(a.phrase); d != 0 {
 			return d
