@@ -19,7 +19,7 @@ func AfterCode(text string, code catalog.Code) string {
 	if q := strings.IndexByte(words, '?'); q >= 0 {
 		words = words[:q]
 	}
-	words = strings.Trim(cutAskerScript(lex().cutQuestionTail(words)), " \t:;,.-")
+	words = strings.Trim(cutAskerScript(lex().cutQuestionTail(lex().cutAskerJoin(words))), " \t:;,.-")
 	if words == "" || lex().opensAsAsker(words) {
 		return ""
 	}
@@ -115,4 +115,34 @@ func (l *lexicon) opensAsAsker(words string) bool {
 		first = words[:i]
 	}
 	return l.askerStart[foldPhrase(first)]
+}
+
+// cutAskerJoin cuts words before the first word of the data files'
+// asker_join that stands after the first word ("User unknown but the user
+// exists"): a person goes on there.
+func (l *lexicon) cutAskerJoin(words string) string {
+	fields := strings.Fields(words)
+	for i := 1; i < len(fields); i++ {
+		for _, j := range l.askerJoins {
+			if i+len(j) > len(fields) {
+				continue
+			}
+			match := true
+			for k, w := range j {
+				if foldPhrase(strings.Trim(fields[i+k], ",.")) != w {
+					match = false
+					break
+				}
+			}
+			if match {
+				// Where the i-th field starts: after the i fields before it.
+				at := 0
+				for _, f := range fields[:i] {
+					at = strings.Index(words[at:], f) + at + len(f)
+				}
+				return words[:at]
+			}
+		}
+	}
+	return words
 }

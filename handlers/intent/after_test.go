@@ -21,6 +21,8 @@ func TestAfterCode(t *testing.T) {
 		{"got 550-5.1.1 user unknown, what now", "550 5.1.1", "user unknown"},
 		{"why do I get 550 5.1.1 user unknown?", "550 5.1.1", "user unknown"},
 		{"bounce: 550: Empfänger unbekannt", "550", "Empfänger unbekannt"},
+		{"550 5.1.1 user unknown but the user exists", "550 5.1.1", "user unknown"},
+		{"550 5.1.1 User unknown, nhưng địa chỉ vẫn đúng", "550 5.1.1", "User unknown"},
 		{"550 5.7.26 after we changed spf", "550 5.7.26", ""},
 		{"is 550 5.7.1 is it spam?", "550 5.7.1", ""},
 		{"what does 421 mean", "421", "mean"},

@@ -50,6 +50,10 @@ type words struct {
 	// AfterCode).
 	AskerStart   []string `json:"asker_start"`
 	QuestionTail []string `json:"question_tail"`
+	// AskerJoin are the words with which a person goes on after quoting
+	// the server ("User unknown but the user exists"): the server's words
+	// end before them.
+	AskerJoin []string `json:"asker_join"`
 }
 
 // lexicon is the words of every language, folded.
@@ -73,6 +77,7 @@ type lexicon struct {
 	// QuestionTail, folded; each tail as its words, longest first.
 	askerStart    map[string]bool
 	questionTails [][]string
+	askerJoins    [][]string
 }
 
 type languageName struct{ name, tag string }
@@ -113,7 +118,7 @@ func loadLexicon() (*lexicon, error) {
 			return nil, err
 		}
 		tag := strings.TrimSuffix(f.Name(), ".json")
-		for _, list := range []*[]string{&w.Compare, &w.Connect, &w.Greeting, &w.Thanks, &w.Help, &w.Search, &w.Markers, &w.Filler, &w.Switch, &w.AskerStart, &w.QuestionTail} {
+		for _, list := range []*[]string{&w.Compare, &w.Connect, &w.Greeting, &w.Thanks, &w.Help, &w.Search, &w.Markers, &w.Filler, &w.Switch, &w.AskerStart, &w.QuestionTail, &w.AskerJoin} {
 			for i, p := range *list {
 				(*list)[i] = foldPhrase(p)
 			}
@@ -127,6 +132,9 @@ func loadLexicon() (*lexicon, error) {
 		}
 		for _, q := range w.QuestionTail {
 			l.questionTails = append(l.questionTails, strings.Fields(q))
+		}
+		for _, j := range w.AskerJoin {
+			l.askerJoins = append(l.askerJoins, strings.Fields(j))
 		}
 		for p, keys := range w.Synonyms {
 			l.synonyms = append(l.synonyms, synonym{phrase: foldPhrase(p), tag: tag, keys: keys})
