@@ -2,7 +2,6 @@ package extract
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/smtpcodes/smtpbot/catalog"
 	"github.com/smtpcodes/smtpbot/internal/ascii"
@@ -152,11 +151,7 @@ func (x *extractor) field(s string, pos int, name, content string, v int, kind s
 		x.feat.dsnFields++
 		if equalFold(name, "remote-mta") {
 			x.openDSN()
-			remote := strings.TrimSpace(content)
-			if !utf8.ValidString(remote) {
-				remote = strings.ToValidUTF8(remote, "\uFFFD")
-			}
-			x.blk.remote = lastBytes(remote, maxLead)
+			x.blk.remote = validTail(strings.TrimSpace(content))
 		}
 		return true, pos
 	case fieldNoise:

@@ -610,13 +610,18 @@ const maxLead = 300
 // Gmail's "The error that the other server returned was:" take the line
 // before, which names the server.
 func (x *extractor) leadOf(s, before string) string {
-	lead := lastBytes(x.rawLead(s, before), maxLead)
-	if !utf8.ValidString(lead) {
-		// A part decoded from base64 in a legacy charset: made valid
-		// after the cut, so that only what is kept is read.
-		lead = lastBytes(strings.ToValidUTF8(lead, "\uFFFD"), maxLead)
+	return validTail(x.rawLead(s, before))
+}
+
+// validTail returns at most the last maxLead bytes of s, made valid UTF-8
+// (a part decoded from base64 in a legacy charset may not be) after the
+// cut, so that only what is kept is read.
+func validTail(s string) string {
+	s = lastBytes(s, maxLead)
+	if !utf8.ValidString(s) {
+		s = lastBytes(strings.ToValidUTF8(s, "\uFFFD"), maxLead)
 	}
-	return lead
+	return s
 }
 
 // rawLead is leadOf before it is made valid UTF-8 and cut to maxLead

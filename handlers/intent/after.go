@@ -36,19 +36,12 @@ func afterToken(text string, code catalog.Code) string {
 		enhanced = code.Enhanced.String()
 	}
 	end := -1
-	for i := 0; i < len(text); {
-		for i < len(text) && (text[i] == ' ' || text[i] == '\t') {
-			i++
-		}
-		j := i
-		for j < len(text) && text[j] != ' ' && text[j] != '\t' {
-			j++
-		}
-		tok := strings.Trim(text[i:j], ":;,.()[]\"'?!")
+	fields, starts := fieldsAt(text)
+	for i, f := range fields {
+		tok := strings.Trim(f, ":;,.()[]\"'?!")
 		if tok != "" && (tok == reply || tok == enhanced || reply != "" && enhanced != "" && tok == reply+"-"+enhanced) {
-			end = j
+			end = starts[i] + len(f)
 		}
-		i = j
 	}
 	if end < 0 {
 		return ""
@@ -80,28 +73,10 @@ func cutAskerScript(words string) string {
 // ("phải làm sao" rather than its "làm sao", with or without marks) off
 // the end of words, as whole words.
 func (l *lexicon) cutQuestionTail(words string) string {
-	fields := strings.Fields(words)
+	fields, starts := fieldsAt(words)
 	for _, q := range l.questionTails {
-		n := len(q)
-		if n >= len(fields) {
-			continue
-		}
-		tail := fields[len(fields)-n:]
-		match := true
-		for i, w := range tail {
-			if foldPhrase(strings.TrimRight(w, ".!")) != q[i] {
-				match = false
-				break
-			}
-		}
-		if match {
-			// The tail's first word, found from the end: the same word
-			// may stand earlier too.
-			at := len(words)
-			for i := len(fields) - 1; i >= len(fields)-n; i-- {
-				at = strings.LastIndex(words[:at], fields[i])
-			}
-			return words[:at]
+		if i := len(fields) - len(q); i > 0 && spells(fields[i:], q) {
+			return words[:starts[i]]
 		}
 	}
 	return words
@@ -121,28 +96,42 @@ func (l *lexicon) opensAsAsker(words string) bool {
 // asker_join that stands after the first word ("User unknown but the user
 // exists"): a person goes on there.
 func (l *lexicon) cutAskerJoin(words string) string {
-	fields := strings.Fields(words)
+	fields, starts := fieldsAt(words)
 	for i := 1; i < len(fields); i++ {
 		for _, j := range l.askerJoins {
-			if i+len(j) > len(fields) {
-				continue
-			}
-			match := true
-			for k, w := range j {
-				if foldPhrase(strings.Trim(fields[i+k], ",.")) != w {
-					match = false
-					break
-				}
-			}
-			if match {
-				// Where the i-th field starts: after the i fields before it.
-				at := 0
-				for _, f := range fields[:i] {
-					at = strings.Index(words[at:], f) + at + len(f)
-				}
-				return words[:at]
+			if i+len(j) <= len(fields) && spells(fields[i:i+len(j)], j) {
+				return words[:starts[i]]
 			}
 		}
 	}
 	return words
+}
+
+// fieldsAt returns the blank-separated words of s and where each starts.
+func fieldsAt(s string) (fields []string, starts []int) {
+	for i := 0; i < len(s); {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+		j := i
+		for j < len(s) && s[j] != ' ' && s[j] != '\t' {
+			j++
+		}
+		if j > i {
+			fields, starts = append(fields, s[i:j]), append(starts, i)
+		}
+		i = j
+	}
+	return fields, starts
+}
+
+// spells reports whether fields, folded and without the punctuation that
+// follows a word, are the folded words of a phrase.
+func spells(fields, phrase []string) bool {
+	for i, w := range phrase {
+		if foldPhrase(strings.TrimRight(fields[i], ",.!")) != w {
+			return false
+		}
+	}
+	return true
 }
