@@ -108,8 +108,9 @@ func (e *Engine) explainExtraction(lang *locales.Lang, text string, x extract.Ex
 // none by another (its lead names a server no provider runs, or nothing
 // at all). When they agree, every finding takes whole (the whole text's
 // provider, or the one the question names), as one provider's bounce
-// names its servers on some lines only (a transcript's "while talking to gateway-a.comcast.net.:"); a bounce with
-// several failures still gives each its own blocklist. It returns nil for
+// names its servers on some lines only (a transcript's "while talking to
+// gateway-a.comcast.net.:"); a bounce with several failures still gives
+// each its own blocklist. It returns nil for
 // a bounce with fewer than two failures, which takes the whole text's, and
 // then reads no lead at all: most pastes are one reply.
 func (e *Engine) replyDetections(fs []extract.Finding, whole *catalog.Provider) []catalog.Detection {
